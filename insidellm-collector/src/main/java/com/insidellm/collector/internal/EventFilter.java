@@ -51,17 +51,22 @@ public record EventFilter(
     eq(sql, args, "provider", provider);
     eq(sql, args, "user_id", user);
     eq(sql, args, "run_id", run);
-    if (fromMicros != null) {
-      sql.append(" AND ts >= ?");
-      args.add(fromMicros);
-    }
-    if (toMicros != null) {
-      sql.append(" AND ts < ?");
-      args.add(toMicros);
-    }
+    timeRange(sql, args, fromMicros, toMicros);
     if (text != null) {
       sql.append(" AND search_text LIKE ? ESCAPE '\\'");
       args.add("%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+    }
+  }
+
+  /** Appends the half-open time range {@code [from, to)} on the {@code ts} column. */
+  static void timeRange(StringBuilder sql, List<Object> args, @Nullable Long from, @Nullable Long to) {
+    if (from != null) {
+      sql.append(" AND ts >= ?");
+      args.add(from);
+    }
+    if (to != null) {
+      sql.append(" AND ts < ?");
+      args.add(to);
     }
   }
 

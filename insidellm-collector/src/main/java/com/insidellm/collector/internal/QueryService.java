@@ -269,7 +269,7 @@ public final class QueryService {
     return store.read(c -> document(g -> {
       StringBuilder range = new StringBuilder();
       List<Object> args = new ArrayList<>();
-      timeRange(range, args, from, to);
+      EventFilter.timeRange(range, args, from, to);
       Map<String, List<Double>> latencies = new TreeMap<>();
       try (PreparedStatement st = prepare(c, "SELECT model, latency_ms FROM events WHERE event_type = 'llm.response'"
           + " AND latency_ms IS NOT NULL" + range, args); ResultSet rs = st.executeQuery()) {
@@ -333,7 +333,7 @@ public final class QueryService {
       } else {
         StringBuilder range = new StringBuilder();
         List<Object> args = new ArrayList<>();
-        timeRange(range, args, fromParam, toParam);
+        EventFilter.timeRange(range, args, fromParam, toParam);
         try (PreparedStatement st = prepare(c, "SELECT min(ts), max(ts) FROM events WHERE 1=1" + range, args);
             ResultSet rs = st.executeQuery()) {
           rs.next();
@@ -451,17 +451,6 @@ public final class QueryService {
   static double percentile(double[] sorted, int p) {
     int rank = (int) Math.ceil(p / 100.0 * sorted.length);
     return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
-  }
-
-  private static void timeRange(StringBuilder sql, List<Object> args, @Nullable Long from, @Nullable Long to) {
-    if (from != null) {
-      sql.append(" AND ts >= ?");
-      args.add(from);
-    }
-    if (to != null) {
-      sql.append(" AND ts < ?");
-      args.add(to);
-    }
   }
 
   static PreparedStatement prepare(Connection c, String sql, List<Object> args) throws SQLException {
