@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 /**
  * A small, fully known data set: three runs, two models, a tool call between two LLM calls, one error.
@@ -106,6 +107,54 @@ final class SampleData {
     out.add(req);
     out.add(Events.llmResponse(run, user, t.plusMillis(500), req, "Day 1: Alfama and the castle…", 1000, 100, 0.05,
         500));
+    return out;
+  }
+
+  /**
+   * A busier, still deterministic day (08:00–18:00 of {@link #BASE}'s date) for the viewer's screenshots: four users,
+   * three models, tool calls and a few failures.
+   */
+  static List<ObjectNode> busyDay() {
+    Random random = new Random(42);
+    String[] users = {"alice", "bob", "carol", "dave"};
+    String[] models = {"gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet"};
+    double[] pricePerToken = {0.00001, 0.000001, 0.000009};
+    String[] questions = {"Draft a reply to the supplier about the late delivery",
+        "Which of our stores had the best weekend?", "Translate the release notes into German",
+        "Find flights from Lyon to Porto next Friday", "Summarise yesterday's support tickets"};
+    List<ObjectNode> out = new ArrayList<>();
+    Instant day = BASE.minus(Duration.ofHours(2));
+    for (int r = 0; r < 36; r++) {
+      String run = java.util.UUID.nameUUIDFromBytes(("busy-run-" + r).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+          .toString();
+      String user = users[random.nextInt(users.length)];
+      int m = random.nextInt(models.length);
+      Instant t = day.plusSeconds(r * 1000L + random.nextInt(600));
+      out.add(Events.runStart(run, user, t));
+      String question = questions[random.nextInt(questions.length)];
+      out.add(Events.userInput(run, user, t.plusMillis(3), question));
+      ArrayNode history = JSON.createArrayNode().add(message("system", "You are the company assistant."))
+          .add(message("user", question));
+      int calls = 1 + random.nextInt(3);
+      long at = 10;
+      for (int c = 0; c < calls; c++) {
+        ObjectNode req = Events.llmRequest(run, user, t.plusMillis(at), models[m], history);
+        out.add(req);
+        double latency = 250 + random.nextInt(900) + (random.nextInt(10) == 0 ? 3000 : 0);
+        long in = 200 + random.nextInt(1500);
+        long outTokens = 20 + random.nextInt(400);
+        String text = c + 1 < calls ? "Let me look that up." : "Here is what I found for you.";
+        ObjectNode resp = Events.llmResponse(run, user, t.plusMillis(at + (long) latency), req, text, in, outTokens,
+            (in + outTokens) * pricePerToken[m], latency);
+        out.add(resp);
+        at += (long) latency + 20;
+        history.add(message("assistant", text)).add(message("user", "Go on."));
+      }
+      if (random.nextInt(8) == 0) {
+        out.add(Events.error(run, user, t.plusMillis(at), "upstream API returned 502"));
+      }
+      out.add(Events.runEnd(run, user, t.plusMillis(at + 10)));
+    }
     return out;
   }
 

@@ -68,6 +68,7 @@
     const m = Math.floor(ms / 60000);
     return m + ' min ' + Math.round((ms % 60000) / 1000) + ' s';
   }
+  function offset(ms) { return ms > 0 ? '+' + dur(ms) : '+0 ms'; }
   function time(iso) {
     if (!iso) return '';
     const d = new Date(iso);
@@ -321,7 +322,7 @@
       const ms = latency(e);
       const details = h('pre', { class: 'json', hidden: true }, JSON.stringify(e, null, 2));
       const row = h('div', { class: 'node-row', title: 'Show the raw event' },
-        h('span', { class: 'offset' }, '+' + dur((micros(e.timestamp) - start) / 1000 || 0).replace(/^$/, '0 ms')),
+        h('span', { class: 'offset' }, offset((micros(e.timestamp) - start) / 1000)),
         typeBadge(e.event_type),
         h('span', { class: 'summary' }, truncate(summarize(e), 220)),
         h('span', { class: 'dur' + (ms > 5000 ? ' slow' : '') }, ms !== null ? dur(ms) : ''));
@@ -359,7 +360,7 @@
     let args = fn.arguments;
     if (typeof args === 'string') { try { args = JSON.parse(args); } catch (e) { /* keep text */ } }
     return h('div', { class: 'msg tool-call' + (isNew ? ' new' : '') }, h('div', { class: 'block' },
-      h('div', { class: 'block-title' }, '🔧 Tool call · ' + (fn.name || 'unknown') + (tc.id ? '  (' + tc.id + ')' : '')),
+      h('div', { class: 'block-title' }, 'Tool call · ' + (fn.name || 'unknown') + (tc.id ? '  (' + tc.id + ')' : '')),
       h('pre', null, typeof args === 'string' ? args : JSON.stringify(args, null, 2))));
   }
 
@@ -367,7 +368,7 @@
     const role = m.role || 'user';
     if (role === 'tool' || role === 'function') {
       return h('div', { class: 'msg tool-result' + (isNew ? ' new' : '') }, h('div', { class: 'block result' },
-        h('div', { class: 'block-title' }, '↩ Tool result' + (m.name ? ' · ' + m.name : '') + (m.tool_call_id ? '  (' + m.tool_call_id + ')' : '')),
+        h('div', { class: 'block-title' }, 'Tool result' + (m.name ? ' · ' + m.name : '') + (m.tool_call_id ? '  (' + m.tool_call_id + ')' : '')),
         h('pre', null, asText(m.content))));
     }
     const parts = [];
@@ -545,10 +546,13 @@
   const W = 560, H = 220, L = 48, R = 12, T = 12, B = 28;
 
   function axes(g, max, buckets, seconds, fmt) {
-    for (let i = 0; i <= 4; i++) {
-      const y = T + (H - T - B) * (1 - i / 4);
+    // niceMax returns 1, 2, 2.5 or 5 times a power of ten: 5 steps keep 5 and 2.5 on round numbers.
+    const lead = max / Math.pow(10, Math.floor(Math.log10(max)));
+    const ticks = lead === 5 || lead === 2.5 ? 5 : 4;
+    for (let i = 0; i <= ticks; i++) {
+      const y = T + (H - T - B) * (1 - i / ticks);
       g.appendChild(s('line', { x1: L, x2: W - R, y1: y, y2: y, class: 'grid' }));
-      g.appendChild(s('text', { x: L - 6, y: y + 3, 'text-anchor': 'end', class: 'axis' }, fmt(max * i / 4)));
+      g.appendChild(s('text', { x: L - 6, y: y + 3, 'text-anchor': 'end', class: 'axis' }, fmt(max * i / ticks)));
     }
     const n = buckets.length;
     const step = Math.max(1, Math.ceil(n / 6));
