@@ -1,0 +1,240 @@
+package com.insidellm;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.core.IntervalBiFunction;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers batches to one exporter with retries (Resilience4j {@link Retry}: exponential backoff with jitter, a cap,
+ * and the server's {@code Retry-After}), a {@link CircuitBreaker}, and 413 splitting. Used only by the flusher.
+ */
+final class Delivery {
+
+    private static final Logger log = LoggerFactory.getLogger(Delivery.class);
+
+    /** Per-event outcome codes, in increasing order of badness (the worst across exporters wins). */
+    static final byte DELIVERED = 0;
+    static final byte TOO_LARGE = 1;
+    static final byte FAILED = 2;
+    static final byte SHUTDOWN = 3;
+
+    /** The outcome of delivering one batch. */
+    static final class Outcome {
+        final byte[] status;
+        @Nullable String failure;
+        int retries;
+
+        Outcome(int size) {
+            this.status = new byte[size];
+        }
+
+        void mark(int from, int to, byte code) {
+            for (int i = from; i < to; i++) {
+                status[i] = (byte) Math.max(status[i], code);
+            }
+        }
+
+        boolean allDelivered() {
+            for (byte b : status) {
+                if (b != DELIVERED) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Waits for a backoff; returns false if the wait would pass the deadline (then it does not wait). */
+    interface BackoffWaiter {
+        boolean await(Duration delay, long deadlineNanos) throws InterruptedException;
+    }
+
+    private final EventExporter exporter;
+    private final Retry retry;
+    private final CircuitBreaker breaker;
+    private final Duration openDuration;
+    private final LongSupplier nanoTime;
+    private volatile long openedAtNanos;
+    private volatile boolean lastOk = true;
+    private volatile boolean unauthorizedReported;
+
+    Delivery(EventExporter exporter, Config config, LongSupplier nanoTime) {
+        this.exporter = exporter;
+        this.nanoTime = nanoTime;
+        this.openDuration = config.circuitOpenDuration;
+        IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(config.initialBackoff,
+                config.backoffFactor, 0.5, config.maxBackoff);
+        long maxBackoffMillis = config.maxBackoff.toMillis();
+        IntervalBiFunction<ExportResult> interval = (attempt, either) -> {
+            if (either.isRight() && either.get().retryAfter() != null) {
+                // The server knows best when it can take traffic again; the cap stops a hostile or broken value
+                // from parking delivery for hours.
+                return Math.min(either.get().retryAfter().toMillis(), maxBackoffMillis);
+            }
+            return backoff.apply(attempt);
+        };
+        this.retry = Retry.of("insidellm-" + exporter.name(), RetryConfig.<ExportResult>custom()
+                .maxAttempts(config.maxRetries + 1)
+                .retryOnResult(result -> result.status() == ExportResult.Status.RETRYABLE)
+                .retryOnException(e -> true)
+                .intervalBiFunction(interval)
+                .failAfterMaxAttempts(false)
+                .build());
+        this.breaker = CircuitBreaker.of("insidellm-" + exporter.name(), CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(10)
+                .minimumNumberOfCalls(5)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(config.circuitOpenDuration)
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .writableStackTraceEnabled(false)
+                .build());
+        breaker.getEventPublisher().onStateTransition(event -> {
+            if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                openedAtNanos = nanoTime.getAsLong();
+                log.warn("InsideLLM delivery to {} keeps failing; pausing for {} s (events wait in the bounded queue)",
+                        exporter.name(), openDuration.toSeconds());
+            } else if (event.getStateTransition().getToState() == CircuitBreaker.State.CLOSED) {
+                log.info("InsideLLM delivery to {} works again", exporter.name());
+            }
+        });
+    }
+
+    EventExporter exporter() {
+        return exporter;
+    }
+
+    /** Whether the breaker is open and its wait has not elapsed: sending now would be refused. */
+    boolean isPaused() {
+        return breaker.getState() == CircuitBreaker.State.OPEN
+                && nanoTime.getAsLong() - openedAtNanos < openDuration.toNanos();
+    }
+
+    long pauseRemainingNanos() {
+        return Math.max(0, openDuration.toNanos() - (nanoTime.getAsLong() - openedAtNanos));
+    }
+
+    boolean isHealthy() {
+        return lastOk && breaker.getState() == CircuitBreaker.State.CLOSED;
+    }
+
+    String circuitState() {
+        return breaker.getState().name();
+    }
+
+    /** Delivers {@code batch}, marking each event's outcome into {@code outcome} starting at {@code offset}. */
+    void deliver(EventBatch batch, Outcome outcome, int offset, long deadlineNanos, BackoffWaiter waiter)
+            throws InterruptedException {
+        Retry.AsyncContext<ExportResult> context = retry.asyncContext();
+        while (true) {
+            ExportResult result;
+            if (!breaker.tryAcquirePermission()) {
+                result = ExportResult.retryable("circuit breaker open for " + exporter.name(), null);
+            } else {
+                long start = nanoTime.getAsLong();
+                try {
+                    result = exporter.export(batch);
+                    if (result == null) {
+                        result = ExportResult.retryable(exporter.name() + " returned no result", null);
+                    }
+                } catch (RuntimeException e) {
+                    result = ExportResult.retryable(e.getClass().getSimpleName() + " in " + exporter.name() + ": "
+                            + e.getMessage(), null);
+                }
+                long elapsed = nanoTime.getAsLong() - start;
+                if (result.status() == ExportResult.Status.RETRYABLE) {
+                    breaker.onError(elapsed, TimeUnit.NANOSECONDS, new DeliveryFailure(result.message()));
+                } else {
+                    breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+                }
+            }
+            switch (result.status()) {
+                case SUCCESS -> {
+                    context.onComplete();
+                    lastOk = true;
+                    unauthorizedReported = false;
+                    return;
+                }
+                case TOO_LARGE -> {
+                    context.onComplete();
+                    if (batch.size() == 1) {
+                        outcome.mark(offset, offset + 1, TOO_LARGE);
+                        outcome.failure = result.message();
+                        return;
+                    }
+                    int half = batch.size() / 2;
+                    log.debug("{} refused a batch of {} events as too large; splitting it", exporter.name(),
+                            batch.size());
+                    deliver(batch.slice(0, half), outcome, offset, deadlineNanos, waiter);
+                    deliver(batch.slice(half, batch.size()), outcome, offset + half, deadlineNanos, waiter);
+                    return;
+                }
+                case REJECTED -> {
+                    context.onComplete();
+                    lastOk = false;
+                    fail(batch, outcome, offset, result.message());
+                    log.warn("InsideLLM: {} rejected a batch of {} events: {}", exporter.name(), batch.size(),
+                            result.message());
+                    return;
+                }
+                case UNAUTHORIZED -> {
+                    context.onComplete();
+                    lastOk = false;
+                    fail(batch, outcome, offset, result.message());
+                    if (!unauthorizedReported) {
+                        unauthorizedReported = true;
+                        log.error("InsideLLM: {}", result.message());
+                    }
+                    return;
+                }
+                case RETRYABLE -> {
+                    long delayMillis = context.onResult(result);
+                    if (delayMillis < 0) {
+                        lastOk = false;
+                        fail(batch, outcome, offset, result.message() + " (gave up after " + (outcome.retries + 1)
+                                + " attempts)");
+                        return;
+                    }
+                    outcome.retries++;
+                    log.debug("{} attempt failed ({}); retrying in {} ms", exporter.name(), result.message(),
+                            delayMillis);
+                    if (!waiter.await(Duration.ofMillis(delayMillis), deadlineNanos)) {
+                        outcome.mark(offset, offset + batch.size(), SHUTDOWN);
+                        outcome.failure = "close() timed out while retrying: " + result.message();
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    private static void fail(EventBatch batch, Outcome outcome, int offset, @Nullable String message) {
+        outcome.mark(offset, offset + batch.size(), FAILED);
+        outcome.failure = message;
+    }
+
+    @Override
+    public String toString() {
+        return "Delivery{" + exporter.name() + ", circuit=" + breaker.getState()
+                + "}";
+    }
+
+    /** Recorded by the circuit breaker; carries no stack trace. */
+    static final class DeliveryFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DeliveryFailure(@Nullable String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package com.insidellm;
+
+import java.util.List;
+
+/**
+ * Hears what happens to events after they were logged. Called on the client's flusher thread, never on the thread
+ * that logged the event; keep implementations fast. An exception thrown here is logged and otherwise ignored.
+ */
+public interface DeliveryListener {
+
+    /** The backend acknowledged these events. */
+    default void onDelivered(List<Event> events) {
+    }
+
+    /** These events were given up on; {@code reason} says why (it never contains the API key). */
+    default void onFailed(List<Event> events, String reason) {
+    }
+
+    /**
+     * {@code count} events were dropped for {@code reason}. Drops that happen on the caller's thread (such as a full
+     * queue) are reported here later, aggregated, so that logging never waits for a listener.
+     */
+    default void onDropped(DropReason reason, long count) {
+    }
+}

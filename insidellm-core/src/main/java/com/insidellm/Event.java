@@ -1,0 +1,416 @@
+package com.insidellm;
+
+import com.insidellm.internal.Ids;
+import java.lang.reflect.Array;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One analytics event: something a user, an agent, a model or a tool did within a run.
+ *
+ * <p>Build events with the factories ({@link #userInput}, {@link #llmResponse}, ...), with {@link #of(String, String,
+ * Payload)} and a typed {@link Payload}, or with {@link #builder(EventType)} for full control. Building validates at
+ * once: a missing required field or a malformed id throws {@link IllegalArgumentException} naming the field.
+ *
+ * <p>Events are immutable and thread-safe. {@link #toString()} never includes payload content, so events can be
+ * logged without leaking prompts.
+ */
+public final class Event {
+
+    private final String eventId;
+    private final String runId;
+    private final Instant timestamp;
+    private final EventType type;
+    private final String userId;
+    private final @Nullable String parentEventId;
+    private final @Nullable Map<String, Object> metadata;
+    private final Map<String, @Nullable Object> payload;
+    private final int estimatedBytes;
+
+    private Event(Builder builder, Map<String, @Nullable Object> payload, @Nullable Map<String, Object> metadata) {
+        this.eventId = builder.eventId == null ? Ids.randomUuid() : builder.eventId;
+        this.runId = Objects.requireNonNull(builder.runId);
+        this.timestamp = builder.timestamp == null ? Instant.now() : builder.timestamp;
+        this.type = builder.type;
+        this.userId = Objects.requireNonNull(builder.userId);
+        this.parentEventId = builder.parentEventId;
+        this.metadata = metadata;
+        this.payload = payload;
+        this.estimatedBytes = 256 + SizeEstimator.estimate(payload, 0) + (metadata == null ? 0
+                : SizeEstimator.estimate(metadata, 0));
+    }
+
+    /** The event's id: a canonical lowercase UUID, generated unless set on the builder. */
+    public String eventId() {
+        return eventId;
+    }
+
+    /** The id of the run (session) this event belongs to. */
+    public String runId() {
+        return runId;
+    }
+
+    /** When the event happened. */
+    public Instant timestamp() {
+        return timestamp;
+    }
+
+    /** The event's type. */
+    public EventType type() {
+        return type;
+    }
+
+    /** The id of the user on whose behalf the event happened. */
+    public String userId() {
+        return userId;
+    }
+
+    /** The id of the event that caused this one, or {@code null}. */
+    public @Nullable String parentEventId() {
+        return parentEventId;
+    }
+
+    /** The event's own metadata (flat: string, number or boolean values), or {@code null} when it has none. */
+    public @Nullable Map<String, Object> metadata() {
+        return metadata;
+    }
+
+    /**
+     * The payload in wire order: the type's fields first (absent optional ones as {@code null}), then any extra keys.
+     */
+    public Map<String, @Nullable Object> payload() {
+        return payload;
+    }
+
+    /** A rough size of the event's JSON in bytes, used to bound the queue's memory. */
+    int estimatedBytes() {
+        return estimatedBytes;
+    }
+
+    /**
+     * Returns a builder initialised from this event, for processors that change an event.
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder(type);
+        b.eventId = eventId;
+        b.runId = runId;
+        b.timestamp = timestamp;
+        b.userId = userId;
+        b.parentEventId = parentEventId;
+        if (metadata != null) {
+            b.metadata = new LinkedHashMap<>(metadata);
+        }
+        b.payload = new LinkedHashMap<>(payload);
+        return b;
+    }
+
+    /** Returns a builder for an event of any type. */
+    public static Builder builder(EventType type) {
+        return new Builder(Objects.requireNonNull(type, "type"));
+    }
+
+    /** Returns an event with a typed payload; its type is the payload's. */
+    public static Event of(String runId, String userId, Payload payload) {
+        return builder(payload.type()).runId(runId).userId(userId).payload(payload).build();
+    }
+
+    /** A {@code user.input} event: a message the user sent. */
+    public static Event userInput(String runId, String userId, String inputText) {
+        return of(runId, userId, new Payload.UserInput(inputText));
+    }
+
+    /** An {@code agent.response} event: the agent's answer. */
+    public static Event agentResponse(String runId, String userId, String responseText) {
+        return of(runId, userId, new Payload.AgentResponse(responseText));
+    }
+
+    /** An {@code llm.request} event. */
+    public static Event llmRequest(String runId, String userId, String modelName, String provider, String prompt) {
+        return of(runId, userId, new Payload.LlmRequest(modelName, provider, prompt));
+    }
+
+    /** An {@code llm.response} event. */
+    public static Event llmResponse(String runId, String userId, String modelName, String provider,
+            String responseText) {
+        return of(runId, userId, new Payload.LlmResponse(modelName, provider, responseText));
+    }
+
+    /** A {@code tool.call} event. */
+    public static Event toolCall(String runId, String userId, String toolName, String toolType,
+            Map<String, ?> parameters) {
+        return of(runId, userId, new Payload.ToolCall(toolName, toolType, parameters));
+    }
+
+    /** A {@code tool.response} event. */
+    public static Event toolResponse(String runId, String userId, String toolName, String toolType,
+            @Nullable Object responseData) {
+        return of(runId, userId, new Payload.ToolResponse(toolName, toolType, responseData));
+    }
+
+    /** An {@code error} event. */
+    public static Event error(String runId, String userId, String errorType, String errorMessage) {
+        return of(runId, userId, new Payload.Error(errorType, errorMessage));
+    }
+
+    /** A {@code performance_metric} event. */
+    public static Event performanceMetric(String runId, String userId, String metricName, Number metricValue,
+            @Nullable String metricUnit) {
+        return of(runId, userId, new Payload.PerformanceMetric(metricName, metricValue, metricUnit));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Event other && eventId.equals(other.eventId);
+    }
+
+    @Override
+    public int hashCode() {
+        return eventId.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "Event{type=" + type + ", eventId=" + eventId + ", runId=" + runId
+                + (parentEventId == null ? "" : ", parentEventId=" + parentEventId) + "}";
+    }
+
+    /**
+     * Builds an {@link Event}. Not thread-safe; {@link #build()} validates and may be called more than once.
+     */
+    public static final class Builder {
+
+        private final EventType type;
+        private @Nullable String eventId;
+        private @Nullable String runId;
+        private @Nullable Instant timestamp;
+        private @Nullable String userId;
+        private @Nullable String parentEventId;
+        private @Nullable Map<String, Object> metadata;
+        private Map<String, @Nullable Object> payload = new LinkedHashMap<>();
+        /** True while the payload is exactly a typed payload's map: complete and in wire order already. */
+        private boolean payloadIsTyped;
+
+        private Builder(EventType type) {
+            this.type = type;
+        }
+
+        /** Sets the event id (a UUID); by default a random one is generated. */
+        public Builder eventId(String eventId) {
+            this.eventId = uuid("event_id", eventId);
+            return this;
+        }
+
+        /** Sets the run id (a UUID). Required. */
+        public Builder runId(String runId) {
+            this.runId = uuid("run_id", runId);
+            return this;
+        }
+
+        /** Sets when the event happened; by default, when it is built. */
+        public Builder timestamp(Instant timestamp) {
+            this.timestamp = Objects.requireNonNull(timestamp, "timestamp");
+            return this;
+        }
+
+        /** Sets the user id. Required, non-empty. */
+        public Builder userId(String userId) {
+            Objects.requireNonNull(userId, "userId");
+            if (userId.isEmpty()) {
+                throw new IllegalArgumentException("user_id must not be empty");
+            }
+            this.userId = userId;
+            return this;
+        }
+
+        /** Sets the id of the event that caused this one (a UUID), or clears it with {@code null}. */
+        public Builder parentEventId(@Nullable String parentEventId) {
+            this.parentEventId = parentEventId == null ? null : uuid("parent_event_id", parentEventId);
+            return this;
+        }
+
+        /**
+         * Adds metadata entries. Values must be strings, numbers or booleans; lists and arrays are joined with
+         * commas (the wire format has no nested metadata), and anything else is rejected.
+         */
+        public Builder metadata(Map<String, ?> metadata) {
+            Objects.requireNonNull(metadata, "metadata");
+            for (Map.Entry<String, ?> entry : metadata.entrySet()) {
+                metadata(entry.getKey(), entry.getValue());
+            }
+            return this;
+        }
+
+        /** Adds one metadata entry; see {@link #metadata(Map)} for the allowed values. A null value is ignored. */
+        public Builder metadata(String key, @Nullable Object value) {
+            Objects.requireNonNull(key, "metadata key");
+            if (value == null) {
+                return this;
+            }
+            if (this.metadata == null) {
+                this.metadata = new LinkedHashMap<>();
+            }
+            this.metadata.put(key, flatMetadataValue(key, value));
+            return this;
+        }
+
+        /** Replaces the payload with a typed one; its type must be this builder's. */
+        public Builder payload(Payload payload) {
+            Objects.requireNonNull(payload, "payload");
+            if (payload.type() != type) {
+                throw new IllegalArgumentException("payload is for " + payload.type() + " but the event is " + type);
+            }
+            this.payload = payload.toMap();
+            this.payloadIsTyped = true;
+            return this;
+        }
+
+        /**
+         * Replaces the payload with a map, the escape hatch for fields no typed payload has. Keys are snake_case
+         * wire names; unknown keys are sent as they are.
+         */
+        public Builder payload(Map<String, ?> payload) {
+            Objects.requireNonNull(payload, "payload");
+            this.payload = new LinkedHashMap<>(payload);
+            this.payloadIsTyped = false;
+            return this;
+        }
+
+        /** Sets one payload key, adding to whatever payload was set. */
+        public Builder payloadEntry(String key, @Nullable Object value) {
+            if (payloadIsTyped) {
+                this.payload = new LinkedHashMap<>(payload);
+                payloadIsTyped = false;
+            }
+            this.payload.put(Objects.requireNonNull(key, "key"), value);
+            return this;
+        }
+
+        /**
+         * Validates and builds the event.
+         *
+         * @throws IllegalArgumentException naming the field when a required field is missing or malformed
+         */
+        public Event build() {
+            if (runId == null) {
+                throw new IllegalArgumentException("run_id is required: call runId(...) on the " + type
+                        + " event builder");
+            }
+            if (userId == null) {
+                throw new IllegalArgumentException("user_id is required: call userId(...) on the " + type
+                        + " event builder");
+            }
+            Map<String, Object> meta = metadata == null || metadata.isEmpty() ? null
+                    : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+            if (payloadIsTyped) {
+                // A typed payload's map is complete and in wire order, and the record checked its required
+                // fields: no second copy needed. The builder copies before it would ever change this map.
+                return new Event(this, Collections.unmodifiableMap(payload), meta);
+            }
+            Map<String, @Nullable Object> normalized = new LinkedHashMap<>();
+            for (EventType.PayloadField field : type.payloadFields()) {
+                String name = field.name();
+                Object value = payload.get(name);
+                if (value == null && !payload.containsKey(name) && field.defaultValue() != null) {
+                    value = field.defaultValue();
+                }
+                if (field.required() && (field.nullable() ? !payload.containsKey(name) : value == null)) {
+                    throw new IllegalArgumentException("payload." + name + " is required for " + type
+                            + " events" + (field.nullable() ? " (it may be null, but must be set)" : ""));
+                }
+                normalized.put(name, value);
+            }
+            if (normalized.size() != payload.size() || !normalized.keySet().containsAll(payload.keySet())) {
+                for (Map.Entry<String, @Nullable Object> entry : payload.entrySet()) {
+                    normalized.putIfAbsent(entry.getKey(), entry.getValue());
+                }
+            }
+            return new Event(this, Collections.unmodifiableMap(normalized), meta);
+        }
+
+        private static String uuid(String field, String value) {
+            Objects.requireNonNull(value, field);
+            String canonical = Ids.canonicalUuidOrNull(value);
+            if (canonical == null) {
+                throw new IllegalArgumentException(field + " must be a UUID such as "
+                        + "'123e4567-e89b-12d3-a456-426614174000', but was '" + value + "'");
+            }
+            return canonical;
+        }
+
+        private static Object flatMetadataValue(String key, Object value) {
+            if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+                return value;
+            }
+            if (value instanceof CharSequence || value instanceof Enum<?> || value instanceof Character) {
+                return value.toString();
+            }
+            if (value instanceof Collection<?> collection) {
+                return join(collection.iterator());
+            }
+            if (value.getClass().isArray()) {
+                int length = Array.getLength(value);
+                StringBuilder sb = new StringBuilder();
+                for (int i = 0; i < length; i++) {
+                    if (i > 0) {
+                        sb.append(',');
+                    }
+                    sb.append(Array.get(value, i));
+                }
+                return sb.toString();
+            }
+            throw new IllegalArgumentException("metadata." + key + " must be a string, number, boolean or list, but was "
+                    + value.getClass().getName() + "; put structured data in the payload instead");
+        }
+
+        private static String join(Iterator<?> it) {
+            StringBuilder sb = new StringBuilder();
+            while (it.hasNext()) {
+                sb.append(it.next());
+                if (it.hasNext()) {
+                    sb.append(',');
+                }
+            }
+            return sb.toString();
+        }
+    }
+
+    /** Estimates JSON size cheaply, without serialising. */
+    static final class SizeEstimator {
+        private SizeEstimator() {
+        }
+
+        static int estimate(@Nullable Object value, int depth) {
+            if (value == null) {
+                return 4;
+            }
+            if (value instanceof CharSequence s) {
+                return s.length() + 2;
+            }
+            if (depth > 8) {
+                return 16;
+            }
+            if (value instanceof Map<?, ?> map) {
+                int size = 2;
+                for (Map.Entry<?, ?> e : map.entrySet()) {
+                    size += String.valueOf(e.getKey()).length() + 4 + estimate(e.getValue(), depth + 1);
+                }
+                return size;
+            }
+            if (value instanceof List<?> list) {
+                int size = 2;
+                for (Object o : list) {
+                    size += 1 + estimate(o, depth + 1);
+                }
+                return size;
+            }
+            return 16;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package com.insidellm;
+
+/**
+ * Where batches of events go: the InsideLLM API, local files, a log, or a destination of the application's own.
+ *
+ * <p>The client calls {@link #export} on its flusher thread, one batch at a time, and handles retries, backoff,
+ * batch splitting and the circuit breaker itself according to the {@link ExportResult}; an exporter only reports what
+ * happened to one attempt. Implementations must not throw; an exception is treated as a retryable failure.
+ */
+public interface EventExporter extends AutoCloseable {
+
+    /** Delivers one batch and reports the outcome of this one attempt. */
+    ExportResult export(EventBatch batch);
+
+    /** A short name for logs and metrics, for example {@code "http"} or {@code "local-files"}. */
+    default String name() {
+        return getClass().getSimpleName();
+    }
+
+    /** Whether reaching the destination now looks possible; used by health checks. */
+    default boolean isHealthy() {
+        return true;
+    }
+
+    /** Releases the exporter's resources. Called once, when the client closes. */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,65 @@
+package com.insidellm;
+
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The outcome of one {@link EventExporter#export} attempt. Immutable.
+ *
+ * @param status what happened
+ * @param message a short description for logs and {@link ClientStats#lastError()}, or {@code null} on success
+ * @param retryAfter how long the destination asked the client to wait before retrying, or {@code null}
+ */
+public record ExportResult(Status status, @Nullable String message, @Nullable Duration retryAfter) {
+
+    private static final ExportResult SUCCESS = new ExportResult(Status.SUCCESS, null, null);
+
+    public ExportResult {
+        Objects.requireNonNull(status, "status");
+    }
+
+    /** What happened to an export attempt. */
+    public enum Status {
+        /** Delivered. */
+        SUCCESS,
+        /** A transient failure (I/O error, 408, 429, 5xx): the client retries with backoff. */
+        RETRYABLE,
+        /** The batch is too large (413): the client splits it and sends the halves. */
+        TOO_LARGE,
+        /** The destination refused the batch (400 and other 4xx): the client gives up on it. */
+        REJECTED,
+        /** The credentials were refused (401, 403): the client gives up on the batch and reports it once. */
+        UNAUTHORIZED
+    }
+
+    /** The batch was delivered. */
+    public static ExportResult success() {
+        return SUCCESS;
+    }
+
+    /** A transient failure; {@code retryAfter} is the destination's requested wait, or {@code null}. */
+    public static ExportResult retryable(String message, @Nullable Duration retryAfter) {
+        return new ExportResult(Status.RETRYABLE, message, retryAfter);
+    }
+
+    /** The batch was too large for the destination. */
+    public static ExportResult tooLarge(String message) {
+        return new ExportResult(Status.TOO_LARGE, message, null);
+    }
+
+    /** The destination refused the batch for good. */
+    public static ExportResult rejected(String message) {
+        return new ExportResult(Status.REJECTED, message, null);
+    }
+
+    /** The destination refused the credentials. */
+    public static ExportResult unauthorized(String message) {
+        return new ExportResult(Status.UNAUTHORIZED, message, null);
+    }
+
+    /** Whether the batch was delivered. */
+    public boolean isSuccess() {
+        return status == Status.SUCCESS;
+    }
+}

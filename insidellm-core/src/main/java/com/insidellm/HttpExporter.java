@@ -1,0 +1,234 @@
+package com.insidellm;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import okhttp3.Call;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSink;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends batches to the InsideLLM ingestion API ({@code POST {baseUrl}/api/v1/ingest}) over OkHttp, and maps HTTP
+ * outcomes to {@link ExportResult}s. Used only from the flusher thread.
+ */
+final class HttpExporter implements EventExporter {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpExporter.class);
+    private static final MediaType JSON = MediaType.get("application/json");
+    private static final int MAX_ERROR_BODY = 512;
+
+    private final OkHttpClient http;
+    private final boolean ownsHttpClient;
+    private final HttpUrl ingestUrl;
+    private final HttpUrl healthUrl;
+    private final String authorization;
+    private final String userAgent;
+    private final Clock clock;
+    private volatile boolean gzip;
+    private volatile boolean lastAttemptOk = true;
+
+    HttpExporter(@Nullable OkHttpClient userClient, String baseUrl, String apiKey, Duration requestTimeout,
+            boolean gzip, Clock clock) {
+        HttpUrl base = HttpUrl.parse(baseUrl);
+        if (base == null) {
+            throw new IllegalArgumentException("baseUrl must be an http or https URL, but was '" + baseUrl + "'");
+        }
+        this.ingestUrl = base.newBuilder().addPathSegments("api/v1/ingest").build();
+        this.healthUrl = base.newBuilder().addPathSegment("health").build();
+        OkHttpClient.Builder builder = userClient == null ? new OkHttpClient.Builder() : userClient.newBuilder();
+        if (userClient == null) {
+            builder.connectTimeout(Math.min(requestTimeout.toMillis(), 10_000), TimeUnit.MILLISECONDS)
+                    .readTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .writeTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .callTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    // Retries are the client's business (with backoff and Retry-After); OkHttp must not replay
+                    // a request on its own after a dropped connection.
+                    .retryOnConnectionFailure(false);
+        }
+        this.http = builder.build();
+        this.ownsHttpClient = userClient == null;
+        this.authorization = "Bearer " + apiKey;
+        this.userAgent = "insidellm-java/" + Version.SDK_VERSION;
+        this.gzip = gzip;
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return "http";
+    }
+
+    String endpoint() {
+        return ingestUrl.toString();
+    }
+
+    @Override
+    public ExportResult export(EventBatch batch) {
+        ExportResult result = send(batch, gzip);
+        if (result.status() == ExportResult.Status.REJECTED && result.message() != null
+                && result.message().startsWith("HTTP 415") && gzip) {
+            log.info("{} does not accept gzip request bodies (HTTP 415); sending uncompressed from now on",
+                    ingestUrl);
+            gzip = false;
+            result = send(batch, false);
+        }
+        lastAttemptOk = result.isSuccess();
+        return result;
+    }
+
+    private ExportResult send(EventBatch batch, boolean compress) {
+        Request.Builder request = new Request.Builder()
+                .url(ingestUrl)
+                .header("Authorization", authorization)
+                .header("User-Agent", userAgent)
+                .post(new BatchBody(batch, compress));
+        if (compress) {
+            request.header("Content-Encoding", "gzip");
+        }
+        Call call = http.newCall(request.build());
+        try (Response response = call.execute()) {
+            int code = response.code();
+            if (code >= 200 && code < 300) {
+                return ExportResult.success();
+            }
+            String detail = "HTTP " + code + " from " + ingestUrl + errorBody(response.body());
+            switch (code) {
+                case 408, 429, 500, 502, 503, 504:
+                    return ExportResult.retryable(detail, retryAfter(response.header("Retry-After")));
+                case 413:
+                    return ExportResult.tooLarge(detail);
+                case 401, 403:
+                    return ExportResult.unauthorized("API key rejected by " + ingestUrl + " (HTTP " + code
+                            + "): check INSIDELLM_API_KEY / apiKey(...)");
+                default:
+                    return ExportResult.rejected(detail);
+            }
+        } catch (IOException e) {
+            return ExportResult.retryable(e.getClass().getSimpleName() + " sending to " + ingestUrl + ": "
+                    + e.getMessage(), null);
+        }
+    }
+
+    private static String errorBody(@Nullable ResponseBody body) {
+        if (body == null) {
+            return "";
+        }
+        try (InputStream in = body.byteStream()) {
+            byte[] bytes = in.readNBytes(MAX_ERROR_BODY);
+            String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).strip();
+            return text.isEmpty() ? "" : ": " + text.replaceAll("\\s+", " ");
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Parses {@code Retry-After} as delta-seconds or an HTTP date. */
+    @Nullable Duration retryAfter(@Nullable String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        String value = header.trim();
+        try {
+            long seconds = Long.parseLong(value);
+            return seconds < 0 ? null : Duration.ofSeconds(seconds);
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime date = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration wait = Duration.between(clock.instant(), date.toInstant());
+                return wait.isNegative() ? Duration.ZERO : wait;
+            } catch (DateTimeParseException notDate) {
+                return null;
+            }
+        }
+    }
+
+    @Override
+    public boolean isHealthy() {
+        return lastAttemptOk;
+    }
+
+    /** {@code GET {baseUrl}/health}: true only on 200. */
+    boolean checkHealth() {
+        Request request = new Request.Builder().url(healthUrl).header("User-Agent", userAgent).get().build();
+        try (Response response = http.newCall(request).execute()) {
+            return response.code() == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (ownsHttpClient) {
+            http.dispatcher().executorService().shutdown();
+            http.connectionPool().evictAll();
+        }
+    }
+
+    @Override
+    public String toString() {
+        // Never include the Authorization header.
+        return "HttpExporter{" + ingestUrl + "}";
+    }
+
+    private static final class BatchBody extends RequestBody {
+        private final EventBatch batch;
+        private final boolean gzip;
+
+        BatchBody(EventBatch batch, boolean gzip) {
+            this.batch = batch;
+            this.gzip = gzip;
+        }
+
+        @Override
+        public MediaType contentType() {
+            return JSON;
+        }
+
+        @Override
+        public long contentLength() {
+            return gzip ? -1 : batch.jsonBytes() + batch.size() + 1;
+        }
+
+        @Override
+        public void writeTo(BufferedSink sink) throws IOException {
+            if (gzip) {
+                // Closing the gzip stream releases its native Deflater; the shield keeps OkHttp's sink open.
+                OutputStream shield = new java.io.FilterOutputStream(sink.outputStream()) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        out.write(b, off, len);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        flush();
+                    }
+                };
+                try (OutputStream out = new GZIPOutputStream(shield, 8192)) {
+                    batch.writeJsonArray(out);
+                }
+            } else {
+                OutputStream out = sink.outputStream();
+                batch.writeJsonArray(out);
+                out.flush();
+            }
+        }
+    }
+}

@@ -1,0 +1,382 @@
+package com.insidellm;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import okhttp3.OkHttpClient;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The InsideLLM client: accepts events from any thread and delivers them in batches in the background.
+ *
+ * <pre>{@code
+ * InsideLlmClient client = InsideLlmClient.builder().apiKey("your-api-key").build();
+ * String runId = client.startRun("user-123");
+ * client.logEvent(Event.userInput(runId, "user-123", "Hello, AI assistant!"));
+ * client.endRun(runId);
+ * client.close();
+ * }</pre>
+ *
+ * <p>Recording never blocks and never throws into the caller (unless {@linkplain Builder#strict(boolean) strict mode}
+ * is on): an event that cannot be accepted is dropped and counted in {@link #stats()}. Memory is bounded by the queue
+ * limits, delivery is retried with backoff, and {@link #close()} (or, at JVM exit, a shutdown hook) delivers what is
+ * queued. Implementations are thread-safe.
+ */
+public interface InsideLlmClient extends AutoCloseable {
+
+    /** Returns a builder; settings not given fall back to {@code insidellm.*} system properties, then {@code INSIDELLM_*}
+     * environment variables, then defaults. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns a client that accepts every call and does nothing, for switching analytics off without {@code if}s. */
+    static InsideLlmClient noop() {
+        return NoopClient.INSTANCE;
+    }
+
+    /**
+     * Queues an event for delivery without blocking.
+     *
+     * @return whether the event was accepted; when not, it was counted as dropped with a {@link DropReason}
+     * @throws InsideLlmException only in strict mode, when the event was not accepted
+     */
+    boolean logEvent(Event event);
+
+    /** Starts a run for {@code userId} with a new random id, emits {@code run.start} and returns the run id. */
+    String startRun(String userId);
+
+    /**
+     * Starts a run with a given id and metadata, emits {@code run.start} and returns the run id. The metadata is
+     * merged into every event of this run (an event's own keys win).
+     *
+     * @param runId the run id (a UUID), or {@code null} for a random one
+     */
+    String startRun(@Nullable String runId, String userId, @Nullable Map<String, ?> metadata);
+
+    /** Ends a run: emits {@code run.end} with the run's duration. Unknown run ids are ignored (logged at DEBUG). */
+    void endRun(String runId);
+
+    /** Ends a run, recording why it ended (for example {@code "completed"} or {@code "error"}). */
+    void endRun(String runId, @Nullable String exitReason);
+
+    /**
+     * Delivers every event accepted before this call, including a batch already in flight, waiting at most
+     * {@code timeout}.
+     *
+     * @return whether all of them were delivered within the timeout
+     */
+    boolean flush(Duration timeout);
+
+    /** Flushes with the client's close timeout. */
+    default boolean flush() {
+        return flush(Builder.DEFAULT_CLOSE_TIMEOUT);
+    }
+
+    /** Returns a snapshot of the delivery figures. */
+    ClientStats stats();
+
+    /** Whether the last delivery worked and the circuit breaker is closed. */
+    boolean isHealthy();
+
+    /**
+     * Stops accepting events, delivers what is queued within the configured close timeout, and stops the client's
+     * threads. Idempotent.
+     */
+    @Override
+    void close();
+
+    /** Like {@link #close()}, waiting at most {@code timeout} for delivery. */
+    void close(Duration timeout);
+
+    /**
+     * Configures an {@link InsideLlmClient}. Every setting validates its value at once and
+     * {@link IllegalArgumentException} names the setting and the bad value. Not thread-safe.
+     */
+    final class Builder {
+
+        /** Default {@code batchSize}: {@value}. */
+        public static final int DEFAULT_BATCH_SIZE = 50;
+        /** Default {@code maxQueueSize}: {@value}. */
+        public static final int DEFAULT_MAX_QUEUE_SIZE = 10_000;
+        /** Default {@code maxQueueBytes}: {@value} (64 MiB). */
+        public static final long DEFAULT_MAX_QUEUE_BYTES = 64L * 1024 * 1024;
+        /** Default {@code maxBatchBytes}: {@value} (512 KiB). */
+        public static final long DEFAULT_MAX_BATCH_BYTES = 512L * 1024;
+        /** Default {@code maxEventBytes}: {@value} (1 MiB). */
+        public static final int DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
+        /** Default {@code maxRetries}: {@value}. */
+        public static final int DEFAULT_MAX_RETRIES = 3;
+        /** Default {@code backoffFactor}: {@value}. */
+        public static final double DEFAULT_BACKOFF_FACTOR = 2.0;
+        /** Default base URL: {@value}. */
+        public static final String DEFAULT_BASE_URL = "https://api.insidellm.com";
+        /** Default {@code flushInterval}: 5 seconds (the Python SDK uses 30). */
+        public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(5);
+        /** Default {@code requestTimeout}: 30 seconds. */
+        public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+        /** Default {@code initialBackoff}: 500 milliseconds. */
+        public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(500);
+        /** Default {@code maxBackoff}: 30 seconds. */
+        public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
+        /** Default {@code closeTimeout}: 10 seconds. */
+        public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+        /** Default local-mode directory: {@code .insidellm/events} under the working directory. */
+        public static final Path DEFAULT_LOCAL_DIRECTORY = Path.of(".insidellm", "events");
+
+        @Nullable String apiKey;
+        @Nullable String baseUrl;
+        @Nullable Integer batchSize;
+        @Nullable Duration flushInterval;
+        @Nullable Integer maxQueueSize;
+        long maxQueueBytes = DEFAULT_MAX_QUEUE_BYTES;
+        long maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
+        int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
+        @Nullable Integer maxRetries;
+        @Nullable Double backoffFactor;
+        Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
+        Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+        @Nullable Duration requestTimeout;
+        Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+        Duration circuitOpenDuration = Duration.ofSeconds(30);
+        @Nullable OkHttpClient httpClient;
+        boolean gzip = true;
+        DropPolicy dropPolicy = DropPolicy.DROP_NEWEST;
+        @Nullable Boolean strict;
+        @Nullable Boolean enabled;
+        boolean shutdownHook = true;
+        @Nullable Boolean localMode;
+        @Nullable Path localDirectory;
+        DeliveryListener deliveryListener = new DeliveryListener() { };
+        final List<EventExporter> exporters = new ArrayList<>();
+        final List<EventProcessor> processors = new ArrayList<>();
+        Clock clock = Clock.systemUTC();
+        Sleeper sleeper = Sleeper.SYSTEM;
+        Function<String, @Nullable String> environment = System::getenv;
+        Function<String, @Nullable String> systemProperties = System::getProperty;
+
+        Builder() {
+        }
+
+        /** The API key sent as {@code Authorization: Bearer ...}; else {@code INSIDELLM_API_KEY}. Never logged. */
+        public Builder apiKey(String apiKey) {
+            Objects.requireNonNull(apiKey, "apiKey");
+            if (apiKey.isBlank()) {
+                throw new IllegalArgumentException("apiKey must not be blank");
+            }
+            this.apiKey = apiKey;
+            return this;
+        }
+
+        /** The ingestion API's base URL; else {@code INSIDELLM_BASE_URL}, else {@value #DEFAULT_BASE_URL}. */
+        public Builder baseUrl(String baseUrl) {
+            this.baseUrl = Config.checkUrl("baseUrl", Objects.requireNonNull(baseUrl, "baseUrl"));
+            return this;
+        }
+
+        /** Events per request, 1 to 10,000; default {@value #DEFAULT_BATCH_SIZE}. */
+        public Builder batchSize(int batchSize) {
+            this.batchSize = Config.checkRange("batchSize", batchSize, 1, 10_000);
+            return this;
+        }
+
+        /** How long an event may wait before it is sent even if the batch is not full; default 5 seconds. */
+        public Builder flushInterval(Duration flushInterval) {
+            this.flushInterval = Config.checkPositive("flushInterval", flushInterval);
+            return this;
+        }
+
+        /** The most events the queue holds, 1 to 10,000,000; default {@value #DEFAULT_MAX_QUEUE_SIZE}. */
+        public Builder maxQueueSize(int maxQueueSize) {
+            this.maxQueueSize = Config.checkRange("maxQueueSize", maxQueueSize, 1, 10_000_000);
+            return this;
+        }
+
+        /** The most (estimated) bytes of event data the queue holds; default 64 MiB. */
+        public Builder maxQueueBytes(long maxQueueBytes) {
+            this.maxQueueBytes = Config.checkRange("maxQueueBytes", maxQueueBytes, 1024, Long.MAX_VALUE);
+            return this;
+        }
+
+        /** The most bytes of JSON per request; default 512 KiB. */
+        public Builder maxBatchBytes(long maxBatchBytes) {
+            this.maxBatchBytes = Config.checkRange("maxBatchBytes", maxBatchBytes, 1024, 1L << 30);
+            return this;
+        }
+
+        /**
+         * The most bytes of JSON per event; larger events have their longest strings truncated with a visible
+         * marker, and are dropped if that is not enough. Default 1 MiB.
+         */
+        public Builder maxEventBytes(int maxEventBytes) {
+            this.maxEventBytes = (int) Config.checkRange("maxEventBytes", maxEventBytes, 1024, 1 << 30);
+            return this;
+        }
+
+        /** Retries after the first attempt, 0 to 100; default {@value #DEFAULT_MAX_RETRIES}. */
+        public Builder maxRetries(int maxRetries) {
+            this.maxRetries = Config.checkRange("maxRetries", maxRetries, 0, 100);
+            return this;
+        }
+
+        /** Multiplier between consecutive backoff waits, 1.0 to 10.0; default {@value #DEFAULT_BACKOFF_FACTOR}. */
+        public Builder backoffFactor(double backoffFactor) {
+            this.backoffFactor = Config.checkRange("backoffFactor", backoffFactor, 1.0, 10.0);
+            return this;
+        }
+
+        /** The first backoff wait (before jitter); default 500 ms. */
+        public Builder initialBackoff(Duration initialBackoff) {
+            this.initialBackoff = Config.checkPositive("initialBackoff", initialBackoff);
+            return this;
+        }
+
+        /** The longest backoff wait, also the cap on a server's {@code Retry-After}; default 30 s. */
+        public Builder maxBackoff(Duration maxBackoff) {
+            this.maxBackoff = Config.checkPositive("maxBackoff", maxBackoff);
+            return this;
+        }
+
+        /** Timeout of one HTTP request; default 30 s. */
+        public Builder requestTimeout(Duration requestTimeout) {
+            this.requestTimeout = Config.checkPositive("requestTimeout", requestTimeout);
+            return this;
+        }
+
+        /** How long {@link InsideLlmClient#close()} and the shutdown hook may take to deliver; default 10 s. */
+        public Builder closeTimeout(Duration closeTimeout) {
+            this.closeTimeout = Config.checkPositive("closeTimeout", closeTimeout);
+            return this;
+        }
+
+        /** How long the circuit breaker stays open before probing a failing backend again; default 30 s. */
+        public Builder circuitOpenDuration(Duration circuitOpenDuration) {
+            this.circuitOpenDuration = Config.checkPositive("circuitOpenDuration", circuitOpenDuration);
+            return this;
+        }
+
+        /**
+         * The OkHttp client to send with, for proxies, TLS or interceptors. The SDK derives its own client from it
+         * (sharing its connection pool and dispatcher) and never shuts it down.
+         */
+        public Builder httpClient(OkHttpClient httpClient) {
+            this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+            return this;
+        }
+
+        /** Whether request bodies are gzip-compressed (with automatic fall-back on HTTP 415); default true. */
+        public Builder gzip(boolean gzip) {
+            this.gzip = gzip;
+            return this;
+        }
+
+        /** What a full queue drops; default {@link DropPolicy#DROP_NEWEST}. */
+        public Builder dropPolicy(DropPolicy dropPolicy) {
+            this.dropPolicy = Objects.requireNonNull(dropPolicy, "dropPolicy");
+            return this;
+        }
+
+        /**
+         * Strict mode: recording methods throw {@link InsideLlmException} when an event cannot be accepted, instead
+         * of counting it as dropped. For tests and development; default false (else {@code INSIDELLM_RAISE_ON_ERROR}).
+         */
+        public Builder strict(boolean strict) {
+            this.strict = strict;
+            return this;
+        }
+
+        /** {@code false} makes {@link #build()} return the no-op client; else {@code INSIDELLM_ENABLED}. */
+        public Builder enabled(boolean enabled) {
+            this.enabled = enabled;
+            return this;
+        }
+
+        /** Whether a JVM shutdown hook delivers queued events at exit; default true. Removed on close. */
+        public Builder shutdownHook(boolean shutdownHook) {
+            this.shutdownHook = shutdownHook;
+            return this;
+        }
+
+        /**
+         * Local mode: no API key and no network; events are written as JSON lines under
+         * {@link #DEFAULT_LOCAL_DIRECTORY} (else {@code INSIDELLM_MODE=local}).
+         */
+        public Builder localMode() {
+            this.localMode = true;
+            return this;
+        }
+
+        /** Local mode writing under {@code directory}. */
+        public Builder localMode(Path directory) {
+            this.localMode = true;
+            this.localDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /**
+         * Adds a destination. With an API key, events go to the InsideLLM API and to every added exporter; without
+         * one (and not in local mode), only to the added exporters.
+         */
+        public Builder addExporter(EventExporter exporter) {
+            this.exporters.add(Objects.requireNonNull(exporter, "exporter"));
+            return this;
+        }
+
+        /** Adds a processor, run on the flusher thread before serialisation, after the ones added before it. */
+        public Builder addProcessor(EventProcessor processor) {
+            this.processors.add(Objects.requireNonNull(processor, "processor"));
+            return this;
+        }
+
+        /** Hears delivered, failed and dropped events; called on the flusher thread. */
+        public Builder deliveryListener(DeliveryListener listener) {
+            this.deliveryListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        Builder sleeper(Sleeper sleeper) {
+            this.sleeper = sleeper;
+            return this;
+        }
+
+        Builder environment(Function<String, @Nullable String> environment) {
+            this.environment = environment;
+            return this;
+        }
+
+        Builder systemProperties(Function<String, @Nullable String> systemProperties) {
+            this.systemProperties = systemProperties;
+            return this;
+        }
+
+        /**
+         * Builds the client. Threads start lazily, with the first event.
+         *
+         * @throws IllegalArgumentException when a setting from a system property or environment variable is invalid
+         *     (the message names it), or when no API key is set and local mode is off
+         */
+        public InsideLlmClient build() {
+            Config config = Config.resolve(this);
+            if (!config.enabled) {
+                return NoopClient.INSTANCE;
+            }
+            return new DefaultClient(config);
+        }
+
+        @Override
+        public String toString() {
+            return "InsideLlmClient.Builder{baseUrl=" + baseUrl + ", apiKey=" + (apiKey == null ? "unset" : "***")
+                    + "}";
+        }
+    }
+}
