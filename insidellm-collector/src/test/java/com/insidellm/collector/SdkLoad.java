@@ -9,7 +9,8 @@ import java.time.Duration;
 
 /**
  * Manual measurement, not a test: the real SDK client (default batch size and settings, queue large enough not to
- * drop) sending to an in-process collector. Args: events, [durability process|power].
+ * drop) sending to an in-process collector. Args: events, [durability process|power], [nodelay]: with
+ * {@code nodelay} the client's OkHttp sockets get TCP_NODELAY through the SDK's {@code httpClient(..)} hook.
  */
 public final class SdkLoad {
 
@@ -23,8 +24,12 @@ public final class SdkLoad {
     try (InsideLlmCollector collector = InsideLlmCollector.builder().port(0).databasePath(db)
         .durability(durability).build()) {
       collector.start();
-      try (InsideLlmClient client = InsideLlmClient.builder().apiKey("load-test-key")
-          .baseUrl(collector.baseUrl().toString()).maxQueueSize(total + 1000).shutdownHook(false).build()) {
+      InsideLlmClient.Builder builder = InsideLlmClient.builder().apiKey("load-test-key")
+          .baseUrl(collector.baseUrl().toString()).maxQueueSize(total + 1000).shutdownHook(false);
+      if (args.length > 2 && args[2].equals("nodelay")) {
+        builder.httpClient(new okhttp3.OkHttpClient.Builder().socketFactory(new NoDelaySockets()).build());
+      }
+      try (InsideLlmClient client = builder.build()) {
         String run = client.startRun("load");
         long t0 = System.nanoTime();
         for (int i = 0; i < total; i++) {
@@ -37,6 +42,43 @@ public final class SdkLoad {
             durability, stats.eventsSent(), s, stats.eventsSent() / s, stats.eventsFailed(), stats.eventsDropped(),
             stats.batchesSent());
       }
+    }
+  }
+
+  /** Plain sockets with Nagle's algorithm off. */
+  static final class NoDelaySockets extends javax.net.SocketFactory {
+    private final javax.net.SocketFactory delegate = javax.net.SocketFactory.getDefault();
+
+    private static java.net.Socket noDelay(java.net.Socket s) throws java.io.IOException {
+      s.setTcpNoDelay(true);
+      return s;
+    }
+
+    @Override
+    public java.net.Socket createSocket() throws java.io.IOException {
+      return noDelay(delegate.createSocket());
+    }
+
+    @Override
+    public java.net.Socket createSocket(String host, int port) throws java.io.IOException {
+      return noDelay(delegate.createSocket(host, port));
+    }
+
+    @Override
+    public java.net.Socket createSocket(String host, int port, java.net.InetAddress local, int localPort)
+        throws java.io.IOException {
+      return noDelay(delegate.createSocket(host, port, local, localPort));
+    }
+
+    @Override
+    public java.net.Socket createSocket(java.net.InetAddress host, int port) throws java.io.IOException {
+      return noDelay(delegate.createSocket(host, port));
+    }
+
+    @Override
+    public java.net.Socket createSocket(java.net.InetAddress address, int port, java.net.InetAddress local,
+        int localPort) throws java.io.IOException {
+      return noDelay(delegate.createSocket(address, port, local, localPort));
     }
   }
 }
