@@ -286,7 +286,7 @@ public final class InsideLlmTracker implements AutoCloseable {
                 where.put("model_name", sent[0].modelName());
                 where.put("provider", sent[0].provider());
             }
-            logFailure("llm_error", t, requestId, where);
+            whileFailing(t, () -> logFailure("llm_error", t, requestId, where));
             throw t;
         }
         long elapsedMs = elapsedMs(start);
@@ -346,9 +346,12 @@ public final class InsideLlmTracker implements AutoCloseable {
             result = call.call();
         } catch (Throwable t) {
             long elapsedMs = elapsedMs(start);
-            emit(() -> Event.builder(EventType.TOOL_RESPONSE).payload(new Payload.ToolResponse(toolName, toolType,
-                    null, null, elapsedMs, false, message(t))), callId, null, null);
-            logFailure("tool_error", t, callId, Map.of("operation", "tool_call", "tool_name", String.valueOf(toolName)));
+            whileFailing(t, () -> {
+                emit(() -> Event.builder(EventType.TOOL_RESPONSE).payload(new Payload.ToolResponse(toolName,
+                        toolType, null, null, elapsedMs, false, message(t))), callId, null, null);
+                logFailure("tool_error", t, callId, Map.of("operation", "tool_call",
+                        "tool_name", String.valueOf(toolName)));
+            });
             throw t;
         }
         long elapsedMs = elapsedMs(start);
@@ -425,8 +428,10 @@ public final class InsideLlmTracker implements AutoCloseable {
             result = call.call();
         } catch (Throwable t) {
             long elapsedMs = elapsedMs(start);
-            emit(() -> completion.event(null, t, elapsedMs).timestamp(startedAt), parent, null, eventId);
-            logFailure(errorType, t, eventId, where);
+            whileFailing(t, () -> {
+                emit(() -> completion.event(null, t, elapsedMs).timestamp(startedAt), parent, null, eventId);
+                logFailure(errorType, t, eventId, where);
+            });
             throw t;
         }
         long elapsedMs = elapsedMs(start);
@@ -463,9 +468,21 @@ public final class InsideLlmTracker implements AutoCloseable {
     public void closeExceptionally(Throwable error) {
         Objects.requireNonNull(error, "error");
         if (recording && !closed.get()) {
-            logFailure("context_error", error, null, Map.of("operation", "run"));
+            whileFailing(error, () -> logFailure("context_error", error, null, Map.of("operation", "run")));
         }
-        end("error");
+        whileFailing(error, () -> end("error"));
+    }
+
+    /**
+     * Records a failure without ever replacing it: if recording throws (strict mode, a closed client), that exception
+     * is attached to the application's as suppressed.
+     */
+    private static void whileFailing(Throwable failure, Runnable recording) {
+        try {
+            recording.run();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     private void end(String exitReason) {
