@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -137,6 +138,41 @@ class InsideLlmTrackerTest {
         JsonNode payload = exporter.single("llm.response").get("payload");
         assertThat(payload.get("response_text").asText()).isEqualTo("Hey");
         assertThat(payload.get("usage").get("total_tokens").asInt()).isEqualTo(7);
+    }
+
+    @Test
+    void trackLlmCallAsyncRecordsTheOutcomeWhenTheStageCompletes() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        CompletableFuture<String> pending = new CompletableFuture<>();
+        IOException failure = new IOException("timeout");
+        try (InsideLlmTracker tracker = client.tracker("user-1")) {
+            CompletableFuture<String> answer = tracker.trackLlmCallAsync("gpt-4o", "openai", "async", () -> {
+                tracker.logToolCall("inside-supplier", Map.of());
+                return pending;
+            });
+            CompletableFuture<LlmCallResult> failed = tracker.trackLlmCallAsync("gpt-4o", "openai", "fails",
+                    () -> CompletableFuture.supplyAsync(() -> {
+                        throw new CompletionException(failure);
+                    }, pool));
+            assertThat(answer).isNotDone();
+            pool.submit(() -> pending.complete("later")).get(10, TimeUnit.SECONDS);
+            assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo("later");
+            assertThatThrownBy(() -> failed.get(10, TimeUnit.SECONDS)).hasCause(failure);
+        } finally {
+            pool.shutdownNow();
+        }
+        delivered();
+        List<JsonNode> requests = exporter.ofType("llm.request");
+        JsonNode response = exporter.single("llm.response");
+        assertThat(response.get("payload").get("response_text").asText()).isEqualTo("later");
+        assertThat(response.get("parent_event_id").asText()).isEqualTo(requests.get(0).get("event_id").asText());
+        assertThat(exporter.single("tool.call").get("parent_event_id").asText())
+                .isEqualTo(requests.get(0).get("event_id").asText());
+        JsonNode error = exporter.single("error");
+        assertThat(error.get("parent_event_id").asText()).isEqualTo(requests.get(1).get("event_id").asText());
+        assertThat(error.get("payload").get("error_message").asText()).isEqualTo("timeout");
+        assertThat(error.get("payload").get("context").get("exception_class").asText())
+                .isEqualTo("java.io.IOException");
     }
 
     @Test
