@@ -40,6 +40,7 @@ final class Config {
     final List<EventExporter> exporters;
     final List<EventProcessor> processors;
     final PriceTable prices;
+    final @Nullable RedactionProcessor redaction;
     final Clock clock;
     final Sleeper sleeper;
 
@@ -89,7 +90,8 @@ final class Config {
         this.deliveryListener = b.deliveryListener;
         this.exporters = List.copyOf(b.exporters);
         this.prices = b.prices != null ? b.prices : PriceTable.defaults();
-        this.processors = ProcessorChain.of(b, prices);
+        this.redaction = b.redactors.isEmpty() ? null : new RedactionProcessor(b.redactors);
+        this.processors = ProcessorChain.of(b, prices, redaction);
         this.clock = b.clock;
         this.sleeper = b.sleeper;
         if (enabled && apiKey == null && !localMode && exporters.isEmpty()) {

@@ -87,6 +87,22 @@ class PrivacyControlsTest {
     }
 
     @Test
+    void runMetadataMergedIntoEveryEventIsRedactedToo() {
+        CapturingExporter exporter = new CapturingExporter();
+        try (InsideLlmClient client = CapturingExporter.clientBuilder(exporter).redact(Redactors.emails()).build()) {
+            try (InsideLlmTracker tracker = client.tracker("user-1", Map.of("account", "frank@corp.com", "plan", "pro"))) {
+                tracker.logUserInput("hi");
+            }
+            assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+        }
+        assertThat(exporter.events()).hasSize(3).allSatisfy(e -> {
+            assertThat(e.get("metadata").get("account").asText()).isEqualTo("[REDACTED_EMAIL]");
+            assertThat(e.get("metadata").get("plan").asText()).isEqualTo("pro");
+        });
+        assertThat(exporter.events().toString()).doesNotContain("frank@corp.com");
+    }
+
+    @Test
     void applicationObjectsInPayloadsAreRedactedAsTheyWouldBeSerialised() {
         record Customer(String name, String email) {
         }

@@ -46,6 +46,21 @@ class VolumeControlsTest {
     }
 
     @Test
+    void sampledOutRunsDoNotLeaveRunStateBehind() {
+        try (InsideLlmClient client = CapturingExporter.clientBuilder(new CapturingExporter()).sampleRate(0.0)
+                .build()) {
+            for (int i = 0; i < 50; i++) {
+                try (InsideLlmTracker tracker = client.tracker("user-" + i, Map.of("n", i))) {
+                    tracker.logUserInput("hello");
+                }
+            }
+            assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(((DefaultClient) client).openRuns()).isZero();
+            assertThat(client.stats().dropped(DropReason.FILTERED)).isEqualTo(150);
+        }
+    }
+
+    @Test
     void samplingDecisionIsTheSameForTheSameRunId() {
         Map<Boolean, Integer> counts = new HashMap<>();
         for (int i = 0; i < 1000; i++) {
