@@ -15,14 +15,14 @@ final class ProcessorChain {
     private ProcessorChain() {
     }
 
-    static List<EventProcessor> of(InsideLlmClient.Builder builder, PriceTable prices,
-            @Nullable RedactionProcessor redaction) {
+    static List<EventProcessor> of(InsideLlmClient.Builder builder, double sampleRate, boolean captureContent,
+            PriceTable prices, @Nullable RedactionProcessor redaction) {
         List<EventProcessor> chain = new ArrayList<>();
-        if (builder.sampleRate < 1.0) {
-            chain.add(new SamplingProcessor(builder.sampleRate));
+        if (sampleRate < 1.0) {
+            chain.add(new SamplingProcessor(sampleRate));
         }
         chain.addAll(builder.processors);
-        if (!builder.captureContent) {
+        if (!captureContent) {
             chain.add(ContentFilter.INSTANCE);
         }
         if (redaction != null) {
