@@ -183,8 +183,9 @@ public final class Redactors {
                 + "\\d{4}")) {
             return false; // a date
         }
-        if (onlyDots && separated && candidate.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-            return false; // an IPv4 address
+        if (onlyDots && separated && (!candidate.matches("\\d{2,4}(\\.\\d{2,4}){2,3}")
+                || candidate.matches("\\d{1,3}(\\.\\d{1,3}){3}"))) {
+            return false; // a version number or an IPv4 address, not 415.555.0100
         }
         return candidate.startsWith("+") || separated;
     }

@@ -37,6 +37,19 @@ class PrivacyControlsTest {
     }
 
     @Test
+    void phoneNumbersAreFoundInTheirCommonShapesAndNumbersThatAreNotPhonesAreLeftAlone() {
+        Redactor phones = Redactors.phoneNumbers();
+        for (String phone : List.of("415-555-0100", "+1 (415) 555-0100", "(415) 555-0100", "415.555.0100",
+                "+33 1 23 45 67 89", "+447946095812", "020 7946 0958", "+49 30 901820")) {
+            assertThat(phones.redact("call " + phone + " now")).as(phone).isEqualTo("call [REDACTED_PHONE] now");
+        }
+        for (String other : List.of("order #12345678", "2026-11-22 10:15:30", "10.0.0.1", "10.0.19045.2965",
+                "1,234,567.89", "ts 1732270000000", "22.11.2026", "11/22/2026 14:00", "between 10-20 and 30-40")) {
+            assertThat(phones.redact(other)).as(other).isEqualTo(other);
+        }
+    }
+
+    @Test
     void cardNumbersMustPassTheLuhnCheck() {
         assertThat(redactAll("card 5500-0000-0000-0004 ok")).isEqualTo("card [REDACTED_CARD] ok");
         assertThat(redactAll("ref 5500-0000-0000-0005 ok")).doesNotContain("REDACTED_CARD");
