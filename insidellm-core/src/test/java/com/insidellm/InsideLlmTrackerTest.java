@@ -297,6 +297,24 @@ class InsideLlmTrackerTest {
     }
 
     @Test
+    void aFailedWrapperRestoresTheParentItReplaced() {
+        String[] stepId = new String[1];
+        try (InsideLlmTracker tracker = client.tracker("user-1")) {
+            tracker.trackAgentStep("step", () -> {
+                stepId[0] = InsideLlmContext.current().parentEventId();
+                assertThatThrownBy(() -> tracker.trackToolCall("flaky", Map.of(), () -> {
+                    throw new IllegalStateException("down");
+                })).hasMessage("down");
+                assertThat(InsideLlmContext.current().parentEventId()).isEqualTo(stepId[0]);
+                tracker.logUserInput("after the failure");
+            });
+            assertThat(InsideLlmContext.current().parentEventId()).isNull();
+        }
+        delivered();
+        assertThat(exporter.single("user.input").get("parent_event_id").asText()).isEqualTo(stepId[0]);
+    }
+
+    @Test
     void trackFunctionRecordsOneFunctionExecutionThatParentsInnerEvents() {
         try (InsideLlmTracker tracker = client.tracker("user-1")) {
             int result = tracker.trackFunction("add", Map.of("a", 1, "b", 2), () -> {
