@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.insidellm.Event;
 import com.insidellm.EventType;
 import com.insidellm.InsideLlmClient;
@@ -188,6 +189,16 @@ class AiServiceRecordingTest {
             assertThat(events.get(14).parentEventId()).isEqualTo(events.get(13).eventId());
             assertThat((List<?>) events.get(13).payload().get("messages")).hasSize(6);
             assertThat(events.get(15).payload()).containsEntry("response_text", "5 times 4 is 20.");
+
+            // On the wire: every event serialised, in the shape of the ingestion contract.
+            List<JsonNode> wire = exporter.json(client);
+            assertThat(wire).hasSize(events.size());
+            JsonNode wireRequest = wire.get(7);
+            assertThat(wireRequest.get("event_type").asText()).isEqualTo("llm.request");
+            assertThat(wireRequest.get("parent_event_id").asText()).isEqualTo(chainStart.eventId());
+            assertThat(wireRequest.at("/payload/messages/3/tool_call_id").asText()).isEqualTo("call_1");
+            assertThat(wireRequest.at("/payload/tools/0/function/parameters/type").asText()).isEqualTo("object");
+            assertThat(wire.get(4).at("/payload/usage/total_tokens").asInt()).isEqualTo(62);
         }
     }
 
