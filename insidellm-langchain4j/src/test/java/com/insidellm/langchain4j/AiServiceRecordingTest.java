@@ -12,6 +12,7 @@ import com.insidellm.Event;
 import com.insidellm.EventType;
 import com.insidellm.InsideLlmClient;
 import com.insidellm.InsideLlmContext;
+import com.insidellm.InsideLlmTracker;
 import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.memory.chat.MessageWindowChatMemory;
 import dev.langchain4j.model.chat.ChatModel;
@@ -301,6 +302,31 @@ class AiServiceRecordingTest {
             assertThat(chains).hasSize(3);
             assertThat(chains.get(0).runId()).isEqualTo(chains.get(2).runId()).isNotEqualTo(chains.get(1).runId());
             assertThat(ofType(exporter.events(client), EventType.RUN_START)).hasSize(2);
+        }
+    }
+
+    @Test
+    void modelCallsInsideATrackerStepJoinTheTrackersRunUnderTheStep() throws Exception {
+        try (OpenAiServer server = new OpenAiServer(body -> OpenAiServer.text("chatcmpl-1", "Hi.",
+                OpenAiServer.usage(1_000_000, 1_000_000, 0, 0)))) {
+            Assistant assistant = insideLlm.register(AiServices.builder(Assistant.class))
+                    .chatModel(model(server)).build();
+            String runId;
+            try (InsideLlmTracker tracker = client.tracker("tracked-user")) {
+                runId = tracker.runId();
+                tracker.trackAgentStep("answer", () -> assistant.chat("Hello"));
+            }
+
+            List<Event> events = exporter.events(client);
+            assertThat(events).allSatisfy(e -> assertThat(e.runId()).isEqualTo(runId));
+            Event chainStart = single(events, EventType.CHAIN_START);
+            assertThat(chainStart.userId()).isEqualTo("tracked-user");
+            assertThat(chainStart.parentEventId()).as("the tracker's step event").isNotNull()
+                    .isIn(events.stream().map(Event::eventId).toList());
+            assertThat(single(events, EventType.LLM_REQUEST).parentEventId()).isEqualTo(chainStart.eventId());
+            // Cost comes from the core price table: gpt-4o-mini, 1M input and 1M output tokens.
+            assertThat((Double) single(events, EventType.LLM_RESPONSE).payload().get("cost")).isCloseTo(0.75,
+                    org.assertj.core.data.Offset.offset(1e-9));
         }
     }
 
