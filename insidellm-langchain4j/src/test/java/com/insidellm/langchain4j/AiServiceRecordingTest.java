@@ -331,6 +331,34 @@ class AiServiceRecordingTest {
     }
 
     @Test
+    void recordAllAiServicesReachesServicesBuiltWithoutRegisterAndNeverRecordsTwice() throws Exception {
+        try (OpenAiServer server = new OpenAiServer(AiServiceRecordingTest::calculatorScript)) {
+            insideLlm.recordAllAiServices();
+            try {
+                // As the LangChain4j Spring Boot starter builds @AiService beans: no listeners, no hooks.
+                Assistant plain = AiServices.builder(Assistant.class).chatModel(model(server))
+                        .tools(new Calculator()).build();
+                Assistant registered = insideLlm.register(AiServices.builder(Assistant.class))
+                        .chatModel(model(server)).build();
+
+                assertThat(plain.chat("What is 2 + 3?")).isEqualTo("2 + 3 = 5.");
+                registered.chat("And times 4?");
+            } finally {
+                insideLlm.close();
+            }
+            AiServices.builder(Assistant.class).chatModel(model(server)).build().chat("And times 4?");
+
+            List<Event> events = exporter.events(client);
+            assertThat(ofType(events, EventType.CHAIN_START)).hasSize(2);
+            assertThat(ofType(events, EventType.CHAIN_END)).hasSize(2);
+            Event toolResponse = single(events, EventType.TOOL_RESPONSE);
+            assertThat(toolResponse.payload()).containsEntry("response_data", "5")
+                    .containsEntry("execution_time_ms", null);
+            assertThat(toolResponse.parentEventId()).isEqualTo(single(events, EventType.TOOL_CALL).eventId());
+        }
+    }
+
+    @Test
     void activeInsideLlmContextOwnsTheRunAndParent() throws Exception {
         try (OpenAiServer server = new OpenAiServer(body -> OpenAiServer.text("chatcmpl-1", "Hi.", null))) {
             Assistant assistant = insideLlm.register(AiServices.builder(Assistant.class))
