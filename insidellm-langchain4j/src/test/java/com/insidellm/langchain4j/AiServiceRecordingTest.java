@@ -226,6 +226,42 @@ class AiServiceRecordingTest {
     }
 
     @Test
+    void concurrentToolExecutionsEachGetTheirOwnTimingAndTheRequestingResponseAsParent() throws Exception {
+        Map<String, Object> twoCalls = new java.util.LinkedHashMap<>();
+        twoCalls.put("role", "assistant");
+        twoCalls.put("content", null);
+        twoCalls.put("tool_calls", List.of(
+                Map.of("id", "call_a", "type", "function",
+                        "function", Map.of("name", "add", "arguments", "{\"a\":1,\"b\":2}")),
+                Map.of("id", "call_b", "type", "function",
+                        "function", Map.of("name", "add", "arguments", "{\"a\":3,\"b\":4}"))));
+        try (OpenAiServer server = new OpenAiServer(body -> OpenAiServer.hasToolResult(body)
+                ? OpenAiServer.text("chatcmpl-2", "3 and 7.", null)
+                : OpenAiServer.completion("chatcmpl-1", twoCalls, "tool_calls", null))) {
+            Assistant assistant = insideLlm.register(AiServices.builder(Assistant.class))
+                    .chatModel(model(server)).tools(new Calculator()).executeToolsConcurrently().build();
+
+            assertThat(assistant.chat("1+2 and 3+4?")).isEqualTo("3 and 7.");
+
+            List<Event> events = exporter.events(client);
+            Event requestingResponse = ofType(events, EventType.LLM_RESPONSE).get(0);
+            List<Event> calls = ofType(events, EventType.TOOL_CALL);
+            List<Event> responses = ofType(events, EventType.TOOL_RESPONSE);
+            assertThat(calls).extracting(e -> e.payload().get("call_id"))
+                    .containsExactlyInAnyOrder("call_a", "call_b");
+            assertThat(calls).allSatisfy(e -> assertThat(e.parentEventId()).isEqualTo(requestingResponse.eventId()));
+            assertThat(responses).hasSize(2).allSatisfy(r -> {
+                Event call = calls.stream().filter(c -> c.eventId().equals(r.parentEventId())).findFirst()
+                        .orElseThrow();
+                assertThat(r.payload().get("call_id")).isEqualTo(call.payload().get("call_id"));
+                assertThat(r.payload().get("execution_time_ms")).isNotNull();
+                assertThat(r.payload()).containsEntry("response_data",
+                        "call_a".equals(call.payload().get("call_id")) ? "3" : "7");
+            });
+        }
+    }
+
+    @Test
     void upstreamServerErrorGivesOneErrorEventAndFailedChainEnd() throws Exception {
         try (OpenAiServer server = new OpenAiServer(body -> new MockResponse().setResponseCode(500)
                 .setHeader("Content-Type", "application/json")
