@@ -254,11 +254,22 @@ class AiServiceRecordingTest {
                 Event call = calls.stream().filter(c -> c.eventId().equals(r.parentEventId())).findFirst()
                         .orElseThrow();
                 assertThat(r.payload().get("call_id")).isEqualTo(call.payload().get("call_id"));
-                assertThat(r.payload().get("execution_time_ms")).isNotNull();
+                if (concurrentToolsRunHooks()) {
+                    assertThat(r.payload().get("execution_time_ms")).isNotNull();
+                }
                 assertThat(r.payload()).containsEntry("response_data",
                         "call_a".equals(call.payload().get("call_id")) ? "3" : "7");
             });
         }
+    }
+
+    /**
+     * LangChain4j 1.11 skips the before/after tool hooks for concurrently executed tools (1.19 runs them); the
+     * 1.19 {@code ToolExecution} with start and finish times tells the two apart.
+     */
+    private static boolean concurrentToolsRunHooks() {
+        return java.util.Arrays.stream(dev.langchain4j.service.tool.ToolExecution.class.getMethods())
+                .anyMatch(m -> m.getName().equals("startTime"));
     }
 
     @Test
