@@ -39,6 +39,8 @@ final class Config {
     final DeliveryListener deliveryListener;
     final List<EventExporter> exporters;
     final List<EventProcessor> processors;
+    final PriceTable prices;
+    final @Nullable RedactionProcessor redaction;
     final Clock clock;
     final Sleeper sleeper;
 
@@ -87,7 +89,13 @@ final class Config {
                 : dir != null && !dir.isBlank() ? Path.of(dir) : InsideLlmClient.Builder.DEFAULT_LOCAL_DIRECTORY;
         this.deliveryListener = b.deliveryListener;
         this.exporters = List.copyOf(b.exporters);
-        this.processors = List.copyOf(b.processors);
+        this.prices = b.prices != null ? b.prices : PriceTable.defaults();
+        this.redaction = b.redactors.isEmpty() ? null : new RedactionProcessor(b.redactors);
+        this.processors = ProcessorChain.of(b,
+                b.sampleRate != null ? b.sampleRate : decimal("sample-rate", "INSIDELLM_SAMPLE_RATE", 1.0, 0.0, 1.0),
+                b.captureContent != null ? b.captureContent
+                        : bool("capture-content", "INSIDELLM_CAPTURE_CONTENT", true),
+                prices, redaction);
         this.clock = b.clock;
         this.sleeper = b.sleeper;
         if (enabled && apiKey == null && !localMode && exporters.isEmpty()) {

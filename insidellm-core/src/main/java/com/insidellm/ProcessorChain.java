@@ -1,0 +1,36 @@
+package com.insidellm;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Assembles the processors a client runs on its flusher thread, in this order: sampling (cheapest, drops whole runs
+ * first), the application's processors, the content filter, redaction, and cost. Redaction runs after the
+ * application's processors so that content they add is redacted too. The size cap runs after all of them, on the
+ * serialised event ({@link EventTruncator}). Stateless.
+ */
+final class ProcessorChain {
+
+    private ProcessorChain() {
+    }
+
+    static List<EventProcessor> of(InsideLlmClient.Builder builder, double sampleRate, boolean captureContent,
+            PriceTable prices, @Nullable RedactionProcessor redaction) {
+        List<EventProcessor> chain = new ArrayList<>();
+        if (sampleRate < 1.0) {
+            chain.add(new SamplingProcessor(sampleRate));
+        }
+        chain.addAll(builder.processors);
+        if (!captureContent) {
+            chain.add(ContentFilter.INSTANCE);
+        }
+        if (redaction != null) {
+            chain.add(redaction);
+        }
+        if (!prices.models().isEmpty()) {
+            chain.add(new CostProcessor(prices));
+        }
+        return List.copyOf(chain);
+    }
+}
