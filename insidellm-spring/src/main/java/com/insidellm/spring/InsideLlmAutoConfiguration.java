@@ -3,6 +3,9 @@ package com.insidellm.spring;
 import com.insidellm.EventExporter;
 import com.insidellm.EventProcessor;
 import com.insidellm.InsideLlmClient;
+import com.insidellm.PriceTable;
+import com.insidellm.Redactor;
+import com.insidellm.Redactors;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -118,6 +121,27 @@ public class InsideLlmAutoConfiguration {
         set(p.getGzip(), b::gzip);
         set(p.getDropPolicy(), b::dropPolicy);
         set(p.getStrict(), b::strict);
+        set(p.getCaptureContent(), b::captureContent);
+        set(p.getSampleRate(), b::sampleRate);
+        if (!p.isEstimateCost()) {
+            b.prices(PriceTable.empty());
+        }
+        for (InsideLlmProperties.BuiltIn builtIn : p.getRedaction().getBuiltIns()) {
+            b.redact(switch (builtIn) {
+                case ALL -> Redactors.builtIns();
+                case EMAILS -> new Redactor[] {Redactors.emails()};
+                case PHONE_NUMBERS -> new Redactor[] {Redactors.phoneNumbers()};
+                case CARD_NUMBERS -> new Redactor[] {Redactors.cardNumbers()};
+                case BEARER_TOKENS -> new Redactor[] {Redactors.bearerTokens()};
+                case API_KEYS -> new Redactor[] {Redactors.apiKeys()};
+            });
+        }
+        for (InsideLlmProperties.PatternRule rule : p.getRedaction().getPatterns()) {
+            if (!StringUtils.hasText(rule.getRegex())) {
+                throw new IllegalArgumentException("insidellm.redaction.patterns[].regex must not be empty");
+            }
+            b.redact(Redactors.pattern(rule.getRegex(), rule.getReplacement()));
+        }
         if (local) {
             if (p.getLocalDirectory() != null) {
                 b.localMode(p.getLocalDirectory());

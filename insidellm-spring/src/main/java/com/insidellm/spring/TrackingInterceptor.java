@@ -115,7 +115,7 @@ final class TrackingInterceptor implements MethodInterceptor {
         Method method = invocation.getMethod();
         return methods.computeIfAbsent(new MethodKey(method, targetClass), key -> Optional.ofNullable(
                 TrackedMethod.of(AopUtils.getMostSpecificMethod(method, targetClass), targetClass,
-                        properties.get().getTracking().isCaptureContent()))).orElse(null);
+                        !Boolean.FALSE.equals(properties.get().getCaptureContent())))).orElse(null);
     }
 
     private TrackedCall begin(InsideLlmClient client, TrackedMethod tracked, MethodInvocation invocation) {

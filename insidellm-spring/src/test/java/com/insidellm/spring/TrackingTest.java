@@ -154,10 +154,10 @@ class TrackingTest {
 
             Event hidden = requests.stream().filter(e -> e.payload().get("model_name").equals("hidden")).findFirst()
                     .orElseThrow();
-            assertThat(hidden.payload()).containsEntry("prompt", "").containsEntry("parameters", null);
+            assertThat(hidden.payload()).containsEntry("prompt", "[NOT CAPTURED]").containsEntry("parameters", null);
             Event hiddenResponse = events.ofType(EventType.LLM_RESPONSE).stream()
                     .filter(e -> hidden.eventId().equals(e.parentEventId())).findFirst().orElseThrow();
-            assertThat(hiddenResponse.payload()).containsEntry("response_text", "");
+            assertThat(hiddenResponse.payload()).containsEntry("response_text", "[NOT CAPTURED]");
             assertThat(events.events.toString()).doesNotContain("secret");
         });
     }
