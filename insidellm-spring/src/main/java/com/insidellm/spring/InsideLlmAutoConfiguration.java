@@ -6,7 +6,6 @@ import com.insidellm.InsideLlmClient;
 import com.insidellm.PriceTable;
 import com.insidellm.Redactor;
 import com.insidellm.Redactors;
-import java.time.Duration;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -25,7 +24,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -48,8 +46,10 @@ import org.springframework.util.function.SingletonSupplier;
  * {@link EventProcessor} and {@link EventExporter} beans are added to the client, then
  * {@link InsideLlmClientCustomizer} beans customise its builder.
  *
- * <p>When the application context closes, the client first delivers what is queued (a {@link SmartLifecycle} in the
- * last shutdown phase, while every other bean still exists) and is then closed.
+ * <p>When the application context closes, the client is closed, which delivers what is queued (within
+ * {@code insidellm.close-timeout}). Spring destroys beans in the reverse order of their creation, so every bean the
+ * client was built with (exporters, processors, an {@code OkHttpClient} from a customiser) still exists while it
+ * delivers.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(InsideLlmProperties.class)
@@ -89,15 +89,6 @@ public class InsideLlmAutoConfiguration {
         log.info("InsideLLM is recording {}", local ? "to local files (insidellm.mode=local)"
                 : hasKey ? "to the InsideLLM API" : "to the configured exporters");
         return client;
-    }
-
-    /** Delivers queued events when the context closes, before any bean is destroyed. */
-    @Bean
-    static SmartLifecycle insideLlmClientLifecycle(ObjectProvider<InsideLlmClient> client,
-            InsideLlmProperties properties) {
-        Duration timeout = properties.getCloseTimeout() != null ? properties.getCloseTimeout()
-                : InsideLlmClient.Builder.DEFAULT_CLOSE_TIMEOUT;
-        return new FlushOnShutdown(client, timeout);
     }
 
     static void applyProperties(InsideLlmProperties p, boolean local, InsideLlmClient.Builder b) {
@@ -208,44 +199,6 @@ public class InsideLlmAutoConfiguration {
         @Override
         public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
             AopConfigUtils.registerAutoProxyCreatorIfNecessary(registry);
-        }
-    }
-
-    /** Flushes the client in the last phase of shutdown, while the beans it may depend on still exist. */
-    static final class FlushOnShutdown implements SmartLifecycle {
-        private final ObjectProvider<InsideLlmClient> client;
-        private final Duration timeout;
-        private volatile boolean running;
-
-        FlushOnShutdown(ObjectProvider<InsideLlmClient> client, Duration timeout) {
-            this.client = client;
-            this.timeout = timeout;
-        }
-
-        @Override
-        public void start() {
-            running = true;
-        }
-
-        @Override
-        public void stop() {
-            running = false;
-            InsideLlmClient resolved = client.getIfAvailable();
-            if (resolved != null && !resolved.flush(timeout)) {
-                log.warn("InsideLLM could not deliver every event within {} at shutdown; see the client's stats",
-                        timeout);
-            }
-        }
-
-        @Override
-        public boolean isRunning() {
-            return running;
-        }
-
-        /** Lowest phase: stopped after web servers and message listeners, which may still record events. */
-        @Override
-        public int getPhase() {
-            return Integer.MIN_VALUE + 1000;
         }
     }
 }

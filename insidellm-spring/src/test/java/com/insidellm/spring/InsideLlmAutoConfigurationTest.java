@@ -195,6 +195,16 @@ class InsideLlmAutoConfigurationTest {
     }
 
     @Test
+    void eventsAreFlushedBeforeTheBeansTheClientUsesAreDestroyed() {
+        RecordingExporter exporter = new RecordingExporter();
+        runner.withPropertyValues("insidellm.flush-interval=1h").withBean(RecordingExporter.class, () -> exporter)
+                .run(context -> context.getBean(InsideLlmClient.class)
+                        .logEvent(Event.userInput(UUID.randomUUID().toString(), "u-1", "at shutdown")));
+        assertThat(exporter.events).hasSize(1);
+        assertThat(exporter.afterClose).isEmpty();
+    }
+
+    @Test
     void privacyPropertiesReachTheClient() {
         runner.withUserConfiguration(ExporterConfig.class).withPropertyValues(
                 "insidellm.redaction.built-ins=emails", "insidellm.redaction.patterns[0].regex=ticket-\\d+",
