@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.insidellm.InsideLlmClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -57,6 +58,9 @@ class SpringBootApplicationIT {
 
     @Autowired
     InsideLlmClient client;
+
+    @Autowired
+    MeterRegistry meters;
 
     @BeforeEach
     void signIn() {
@@ -132,6 +136,11 @@ class SpringBootApplicationIT {
         JsonNode runEnd = event("run.end");
         assertThat(runEnd.at("/payload/session_id").asText()).isEqualTo(runId);
         assertThat(runEnd.at("/payload/exit_reason").asText()).isEqualTo("completed");
+
+        // Micrometer: the client's meters are bound to the application's registry.
+        assertThat(meters.get("insidellm.events.sent").functionCounter().count()).isGreaterThanOrEqualTo(7);
+        assertThat(meters.get("gen_ai.client.operation.duration").tag("gen_ai.request.model", "gpt-4o")
+                .tag("gen_ai.provider.name", "openai").timer().count()).isGreaterThanOrEqualTo(1);
     }
 
     @Test
