@@ -106,9 +106,8 @@ final class TrackedCall {
                 switch (kind) {
                     case LLM -> log(Event.builder(EventType.LLM_RESPONSE).payload(new Payload.LlmResponse(
                             method.model(), method.provider(),
-                            content ? ContentRenderer.text(evaluation.value(method.output(), result)) : NOT_CAPTURED, null,
-                            null,
-                            elapsedMs, null)), ownEventId, null);
+                            content ? ContentRenderer.text(evaluation.value(method.output(), result)) : NOT_CAPTURED,
+                            null, null, elapsedMs, null)), ownEventId, null);
                     case TOOL -> log(Event.builder(EventType.TOOL_RESPONSE).payload(new Payload.ToolResponse(
                             method.name(), method.type(), ownEventId,
                             content ? ContentRenderer.render(evaluation.value(method.output(), result)) : null,

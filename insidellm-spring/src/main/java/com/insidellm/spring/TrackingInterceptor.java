@@ -48,8 +48,9 @@ final class TrackingInterceptor implements MethodInterceptor {
      * Every collaborator is a supplier, called on the first annotated call: the interceptor is created with the
      * auto-proxy machinery, before ordinary beans such as the client or the properties may be.
      */
-    TrackingInterceptor(Supplier<InsideLlmClient> clientSupplier, Supplier<@Nullable InsideLlmUserResolver> userResolver,
-            Supplier<InsideLlmProperties> properties, TrackingExpressions expressions) {
+    TrackingInterceptor(Supplier<InsideLlmClient> clientSupplier,
+            Supplier<@Nullable InsideLlmUserResolver> userResolver, Supplier<InsideLlmProperties> properties,
+            TrackingExpressions expressions) {
         this.clientSupplier = clientSupplier;
         this.userResolver = userResolver;
         this.properties = properties;

@@ -127,7 +127,8 @@ class TrackingTest {
     @Test
     void agentStepFailureIsAnErrorInPlaceOfTheReasoningEvent() {
         runner.run(context -> {
-            assertThatThrownBy(() -> context.getBean(Agent.class).plan("")).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> context.getBean(Agent.class).plan(""))
+                    .isInstanceOf(IllegalArgumentException.class);
             RecordingExporter events = flushed(context);
             assertThat(events.ofType(EventType.AGENT_REASONING)).isEmpty();
             assertThat(events.single(EventType.ERROR).payload()).containsEntry("error_message", "empty task");
