@@ -17,7 +17,8 @@ import org.springframework.util.ClassUtils;
  * bean, which LangChain4j's Spring Boot starters add to every chat model they build, and, when LangChain4j's AI
  * services are present, the AI-service listeners for every AI service in the application (including
  * {@code @AiService} beans, which the starters give no listeners). Switched off with
- * {@code insidellm.langchain4j.enabled=false}.
+ * {@code insidellm.langchain4j.enabled=false}, and with {@code insidellm.enabled=false}, so that LangChain4j calls
+ * then cost nothing.
  *
  * <p>Model calls made inside an annotated method or a run join its run with the right parent; others are threaded
  * into conversations by {@code insidellm-langchain4j}. The user id comes from the {@link InsideLlmUserResolver}, else
@@ -28,6 +29,7 @@ import org.springframework.util.ClassUtils;
     "dev.langchain4j.model.chat.listener.ChatModelListener"})
 @ConditionalOnBean(InsideLlmClient.class)
 @ConditionalOnProperty(prefix = "insidellm.langchain4j", name = "enabled", matchIfMissing = true)
+@ConditionalOnProperty(prefix = "insidellm", name = "enabled", matchIfMissing = true)
 public class InsideLlmLangChain4jAutoConfiguration {
 
     /** The LangChain4j integration; records every AI service when LangChain4j's {@code AiServices} is present. */

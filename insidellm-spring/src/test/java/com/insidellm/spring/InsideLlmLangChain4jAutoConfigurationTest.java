@@ -63,5 +63,8 @@ class InsideLlmLangChain4jAutoConfigurationTest {
     void canBeSwitchedOff() {
         runner.withPropertyValues("insidellm.langchain4j.enabled=false")
                 .run(context -> assertThat(context).doesNotHaveBean("insideLlmChatModelListener"));
+        runner.withPropertyValues("insidellm.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean("insideLlmChatModelListener")
+                        .doesNotHaveBean(InsideLlmLangChain4j.class));
     }
 }

@@ -250,6 +250,20 @@ class TrackingTest {
     }
 
     @Test
+    void aRunCalledInsideARunJoinsIt() {
+        runner.run(context -> {
+            context.getBean(Agent.class).outerChat("u-5");
+            RecordingExporter events = flushed(context);
+            assertThat(events.ofType(EventType.RUN_START)).hasSize(1);
+            assertThat(events.ofType(EventType.RUN_END)).hasSize(1);
+            assertThat(events.single(EventType.RUN_START).payload())
+                    .containsEntry("initial_context", Map.of("run_name", "outerChat"));
+            assertThat(events.single(EventType.LLM_REQUEST).runId())
+                    .isEqualTo(events.single(EventType.RUN_START).runId());
+        });
+    }
+
+    @Test
     void noopClientLeavesMethodsUntouched() {
         new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(InsideLlmAutoConfiguration.class))
                 .withUserConfiguration(Beans.class).run(context -> {
@@ -355,6 +369,16 @@ class TrackingTest {
         @TrackRun(userId = "#userId")
         public String chat(String userId, String question) {
             return self().plan(question) + " -> " + llm.answerWithSearch(question);
+        }
+
+        @TrackRun(userId = "#userId")
+        public String outerChat(String userId) {
+            return self().innerChat(userId);
+        }
+
+        @TrackRun(name = "inner")
+        public String innerChat(String userId) {
+            return llm.answer("hi");
         }
 
         @TrackRun(userId = "#userId")
