@@ -179,7 +179,7 @@ public class InsideLlmAutoConfiguration {
                 BeanFactory beanFactory) {
             // Resolved lazily, on the first annotated call: advisors are created before ordinary beans.
             TrackingInterceptor interceptor = new TrackingInterceptor(
-                    () -> client.getIfAvailable(InsideLlmClient::noop), userResolver::getIfAvailable,
+                    () -> client.getIfUnique(InsideLlmClient::noop), userResolver::getIfUnique,
                     SingletonSupplier.of(properties::getObject), new TrackingExpressions(beanFactory));
             ComposablePointcut pointcut = new ComposablePointcut(
                     new AnnotationMatchingPointcut(null, TrackRun.class, true))

@@ -5,7 +5,7 @@ import com.insidellm.langchain4j.InsideLlmChatModelListener;
 import com.insidellm.langchain4j.InsideLlmLangChain4j;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -27,7 +27,7 @@ import org.springframework.util.ClassUtils;
 @AutoConfiguration(after = InsideLlmAutoConfiguration.class)
 @ConditionalOnClass(name = {"com.insidellm.langchain4j.InsideLlmLangChain4j",
     "dev.langchain4j.model.chat.listener.ChatModelListener"})
-@ConditionalOnBean(InsideLlmClient.class)
+@ConditionalOnSingleCandidate(InsideLlmClient.class)
 @ConditionalOnProperty(prefix = "insidellm.langchain4j", name = "enabled", matchIfMissing = true)
 @ConditionalOnProperty(prefix = "insidellm", name = "enabled", matchIfMissing = true)
 public class InsideLlmLangChain4jAutoConfiguration {
@@ -39,7 +39,7 @@ public class InsideLlmLangChain4jAutoConfiguration {
             ObjectProvider<InsideLlmUserResolver> userResolver, InsideLlmProperties properties) {
         String defaultUserId = properties.getDefaultUserId();
         InsideLlmLangChain4j integration = InsideLlmLangChain4j.builder(client).userId(() -> {
-            InsideLlmUserResolver resolver = userResolver.getIfAvailable();
+            InsideLlmUserResolver resolver = userResolver.getIfUnique();
             String user = resolver == null ? null : resolver.currentUserId();
             return user == null || user.isEmpty() ? defaultUserId : user;
         }).build();

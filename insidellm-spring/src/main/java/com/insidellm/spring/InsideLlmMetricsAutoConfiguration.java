@@ -3,7 +3,7 @@ package com.insidellm.spring;
 import com.insidellm.InsideLlmClient;
 import com.insidellm.InsideLlmMetrics;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -16,7 +16,7 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = InsideLlmAutoConfiguration.class)
 @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
-@ConditionalOnBean(InsideLlmClient.class)
+@ConditionalOnSingleCandidate(InsideLlmClient.class)
 public class InsideLlmMetricsAutoConfiguration {
 
     /** The client's meters: delivery, queue, export latency, and GenAI token usage, duration and cost. */

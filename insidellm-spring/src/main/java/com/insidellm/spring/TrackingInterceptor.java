@@ -103,7 +103,13 @@ final class TrackingInterceptor implements MethodInterceptor {
     private InsideLlmClient client() {
         InsideLlmClient resolved = client;
         if (resolved == null) {
-            resolved = Objects.requireNonNull(clientSupplier.get(), "client");
+            try {
+                resolved = Objects.requireNonNull(clientSupplier.get(), "client");
+            } catch (RuntimeException e) {
+                // Recording must never break the application: without a usable client, record nothing.
+                log.warn("InsideLLM: no usable InsideLlmClient bean; annotated methods are not recorded", e);
+                resolved = InsideLlmClient.noop();
+            }
             client = resolved;
         }
         return resolved;

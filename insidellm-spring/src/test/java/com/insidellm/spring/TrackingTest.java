@@ -264,6 +264,19 @@ class TrackingTest {
     }
 
     @Test
+    void twoClientsWithoutAPrimaryLeaveMethodsWorkingAndUnrecorded() {
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(InsideLlmAutoConfiguration.class,
+                InsideLlmHealthAutoConfiguration.class, InsideLlmMetricsAutoConfiguration.class))
+                .withUserConfiguration(Beans.class)
+                .withBean("one", InsideLlmClient.class, InsideLlmClient::noop)
+                .withBean("two", InsideLlmClient.class, InsideLlmClient::noop)
+                .run(context -> {
+                    assertThat(context).hasNotFailed().doesNotHaveBean("insidellmHealthIndicator");
+                    assertThat(context.getBean(Llm.class).answer("hi")).isEqualTo("4");
+                });
+    }
+
+    @Test
     void noopClientLeavesMethodsUntouched() {
         new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(InsideLlmAutoConfiguration.class))
                 .withUserConfiguration(Beans.class).run(context -> {
