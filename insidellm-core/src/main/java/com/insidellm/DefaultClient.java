@@ -365,8 +365,8 @@ final class DefaultClient implements InsideLlmClient {
         return true;
     }
 
-    /** The circuit state of each exporter, by exporter name, for health reports. */
-    Map<String, String> circuitStates() {
+    @Override
+    public Map<String, String> circuitStates() {
         Map<String, String> states = new LinkedHashMap<>();
         for (Delivery delivery : deliveries) {
             states.put(delivery.exporter().name(), delivery.circuitState());
