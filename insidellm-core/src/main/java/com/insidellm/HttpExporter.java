@@ -3,6 +3,8 @@ package com.insidellm;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -10,6 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
+import javax.net.SocketFactory;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -59,7 +62,11 @@ final class HttpExporter implements EventExporter {
                     .callTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
                     // Retries are the client's business (with backoff and Retry-After); OkHttp must not replay
                     // a request on its own after a dropped connection.
-                    .retryOnConnectionFailure(false);
+                    .retryOnConnectionFailure(false)
+                    // OkHttp writes a request as headers, then body segments, then reads: with Nagle's algorithm
+                    // on, the last small segment waits for the server's delayed ACK (40 ms on Linux) on every
+                    // batch, which capped delivery at about 4,000 events/s on loopback.
+                    .socketFactory(new NoDelaySocketFactory(SocketFactory.getDefault()));
         }
         this.http = builder.build();
         this.ownsHttpClient = userClient == null;
@@ -185,6 +192,46 @@ final class HttpExporter implements EventExporter {
     public String toString() {
         // Never include the Authorization header.
         return "HttpExporter{" + ingestUrl + "}";
+    }
+
+    /** Creates sockets with {@code TCP_NODELAY} on; OkHttp only ever calls the unconnected {@link #createSocket()}. */
+    static final class NoDelaySocketFactory extends SocketFactory {
+        private final SocketFactory delegate;
+
+        NoDelaySocketFactory(SocketFactory delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Socket createSocket() throws IOException {
+            return noDelay(delegate.createSocket());
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return noDelay(delegate.createSocket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            return noDelay(delegate.createSocket(host, port, localHost, localPort));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return noDelay(delegate.createSocket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+                throws IOException {
+            return noDelay(delegate.createSocket(address, port, localAddress, localPort));
+        }
+
+        private static Socket noDelay(Socket socket) throws IOException {
+            socket.setTcpNoDelay(true);
+            return socket;
+        }
     }
 
     private static final class BatchBody extends RequestBody {
