@@ -565,9 +565,18 @@ final class DefaultClient implements InsideLlmClient {
     private byte @Nullable [] serialize(Event event) {
         RunState run = runs.get(event.runId());
         try {
-            byte[] bytes = WireJson.writeEvent(event.eventId(), event.runId(), event.timestamp(),
-                    event.type().wireValue(), event.userId(), event.parentEventId(), event.metadata(),
-                    run == null ? null : run.metadata, event.payload());
+            Map<String, @Nullable Object> runMetadata = run == null ? null : run.metadata;
+            byte[] bytes = write(event, runMetadata, event.payload());
+            // As documented on maxEventBytes: cut the longest strings (marked) rather than lose the event; the
+            // caller drops it as too large if that is not enough.
+            Map<String, @Nullable Object> payload = event.payload();
+            for (int attempt = 0; attempt < 3 && bytes.length > config.maxEventBytes; attempt++) {
+                payload = PayloadTruncation.shrink(payload, bytes.length - (long) config.maxEventBytes);
+                if (payload == null) {
+                    break;
+                }
+                bytes = write(event, runMetadata, payload);
+            }
             if (event.type() == EventType.RUN_END) {
                 // Every earlier event of the run has been serialised (the queue is FIFO), so its state can go.
                 runs.remove(event.runId());
@@ -577,6 +586,12 @@ final class DefaultClient implements InsideLlmClient {
             drop(DropReason.SERIALIZATION_ERROR, event, e.getMessage());
             return null;
         }
+    }
+
+    private static byte[] write(Event event, @Nullable Map<String, ?> runMetadata, Map<String, ?> payload)
+            throws IOException {
+        return WireJson.writeEvent(event.eventId(), event.runId(), event.timestamp(), event.type().wireValue(),
+                event.userId(), event.parentEventId(), event.metadata(), runMetadata, payload);
     }
 
     private void drop(DropReason reason, Event event, @Nullable String why) {
