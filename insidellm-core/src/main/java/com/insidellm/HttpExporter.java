@@ -45,6 +45,7 @@ final class HttpExporter implements EventExporter {
     private final Clock clock;
     private volatile boolean gzip;
     private volatile boolean lastAttemptOk = true;
+    private volatile @Nullable Call inFlight;
 
     HttpExporter(@Nullable OkHttpClient userClient, String baseUrl, String apiKey, Duration requestTimeout,
             boolean gzip, Clock clock) {
@@ -109,6 +110,7 @@ final class HttpExporter implements EventExporter {
             request.header("Content-Encoding", "gzip");
         }
         Call call = http.newCall(request.build());
+        inFlight = call;
         try (Response response = call.execute()) {
             int code = response.code();
             if (code >= 200 && code < 300) {
@@ -129,6 +131,16 @@ final class HttpExporter implements EventExporter {
         } catch (IOException e) {
             return ExportResult.retryable(e.getClass().getSimpleName() + " sending to " + ingestUrl + ": "
                     + e.getMessage(), null);
+        } finally {
+            inFlight = null;
+        }
+    }
+
+    /** Cancels the request in flight, if any (from the thread closing the client, when close() is out of time). */
+    void cancelInFlight() {
+        Call call = inFlight;
+        if (call != null) {
+            call.cancel();
         }
     }
 
