@@ -1,0 +1,381 @@
+package com.insidellm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.SocketPolicy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The delivery pipeline against a real HTTP server, with retry waits recorded instead of slept. */
+class DeliveryTest {
+
+    private RecordingServer server;
+    private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
+    private InsideLlmClient client;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new RecordingServer();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (client != null) {
+            client.close(Duration.ofSeconds(2));
+        }
+        server.close();
+    }
+
+    private InsideLlmClient.Builder builder() {
+        return server.clientBuilder().sleeper(sleeps::add).flushInterval(Duration.ofHours(1));
+    }
+
+    private static Event userInput(String text) {
+        return Event.userInput("11111111-1111-4111-8111-111111111111", "user-1", text);
+    }
+
+    /** Answers the first {@code failures} requests with {@code failure}, then 202. */
+    private void failFirst(int failures, MockResponse failure) {
+        AtomicInteger count = new AtomicInteger();
+        server.respondWith(request -> count.incrementAndGet() <= failures ? failure
+                : new MockResponse().setResponseCode(202));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {408, 429, 500, 502, 503, 504})
+    void retriesRetryableStatusesWithTheSameEventIds(int status) {
+        failFirst(1, new MockResponse().setResponseCode(status));
+        client = builder().build();
+        Event event = userInput("hello");
+        client.logEvent(event);
+
+        assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+        assertThat(server.requests).hasSize(2);
+        assertThat(server.requests.get(0).body().get(0).get("event_id").asText()).isEqualTo(event.eventId());
+        assertThat(server.deliveriesById).containsExactly(Map.entry(event.eventId(), 1));
+        assertThat(client.stats().retries()).isEqualTo(1);
+        assertThat(client.stats().eventsSent()).isEqualTo(1);
+        assertThat(sleeps).hasSize(1);
+    }
+
+    @Test
+    void retriesADroppedConnection() {
+        failFirst(1, new MockResponse().setSocketPolicy(SocketPolicy.DISCONNECT_AFTER_REQUEST));
+        client = builder().build();
+        client.logEvent(userInput("hello"));
+
+        assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+        assertThat(server.requests).hasSize(2);
+        assertThat(server.deliveriesById).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {400, 401, 403, 422})
+    void neverRetriesClientErrors(int status) {
+        server.respondWith(request -> new MockResponse().setResponseCode(status).setBody("{\"error\":\"nope\"}"));
+        List<String> failures = new CopyOnWriteArrayList<>();
+        client = builder().deliveryListener(new DeliveryListener() {
+            @Override
+            public void onFailed(List<Event> events, String reason) {
+                failures.add(reason);
+            }
+        }).build();
+        client.logEvent(userInput("hello"));
+
+        assertThat(client.flush(Duration.ofSeconds(10))).isFalse();
+        assertThat(server.requests).hasSize(1);
+        assertThat(sleeps).isEmpty();
+        ClientStats stats = client.stats();
+        assertThat(stats.eventsFailed()).isEqualTo(1);
+        assertThat(stats.retries()).isZero();
+        assertThat(stats.healthy()).isFalse();
+        assertThat(failures).hasSize(1);
+        if (status == 401 || status == 403) {
+            assertThat(stats.lastError()).contains("API key rejected by " + server.baseUrl() + "api/v1/ingest")
+                    .doesNotContain("test-key");
+        } else {
+            assertThat(stats.lastError()).contains("HTTP " + status).contains("nope");
+        }
+    }
+
+    @Test
+    void honoursRetryAfterInSeconds() {
+        failFirst(1, new MockResponse().setResponseCode(429).setHeader("Retry-After", "7"));
+        client = builder().build();
+        client.logEvent(userInput("hello"));
+
+        assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+        assertThat(sleeps).containsExactly(Duration.ofSeconds(7));
+    }
+
+    @Test
+    void honoursRetryAfterAsAnHttpDate() {
+        Instant now = Instant.parse("2026-11-22T10:00:00Z");
+        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.ofInstant(now.plusSeconds(12),
+                ZoneOffset.UTC));
+        failFirst(1, new MockResponse().setResponseCode(503).setHeader("Retry-After", date));
+        client = builder().clock(Clock.fixed(now, ZoneOffset.UTC)).build();
+        client.logEvent(userInput("hello"));
+
+        assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+        assertThat(sleeps).containsExactly(Duration.ofSeconds(12));
+    }
+
+    @Test
+    void backsOffExponentiallyWithJitterUpToTheCapThenGivesUp() {
+        server.respondWith(request -> new MockResponse().setResponseCode(503));
+        client = builder().maxRetries(4).initialBackoff(Duration.ofSeconds(1)).backoffFactor(2.0)
+                .maxBackoff(Duration.ofSeconds(5)).build();
+        client.logEvent(userInput("hello"));
+
+        assertThat(client.flush(Duration.ofSeconds(10))).isFalse();
+        assertThat(server.requests).hasSize(5);
+        assertThat(server.deliveriesById).isEmpty();
+        assertThat(sleeps).hasSize(4);
+        // Jitter of +-50% around 1 s, 2 s, 4 s, then capped at 5 s.
+        assertThat(sleeps.get(0).toMillis()).isBetween(500L, 1500L);
+        assertThat(sleeps.get(1).toMillis()).isBetween(1000L, 3000L);
+        assertThat(sleeps.get(2).toMillis()).isBetween(2000L, 5000L);
+        assertThat(sleeps.get(3).toMillis()).isBetween(2500L, 5000L);
+        assertThat(client.stats().eventsFailed()).isEqualTo(1);
+        assertThat(client.stats().lastError()).contains("HTTP 503").contains("gave up after 5 attempts");
+    }
+
+    @Test
+    void splitsABatchTheServerFindsTooLarge() {
+        server.respondWith(request -> request.body().size() > 2 ? new MockResponse().setResponseCode(413)
+                : new MockResponse().setResponseCode(202));
+        client = builder().batchSize(8).build();
+        for (int i = 0; i < 8; i++) {
+            client.logEvent(userInput("event " + i));
+        }
+
+        assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+        assertThat(server.deliveriesById).hasSize(8).allSatisfy((id, count) -> assertThat(count).isEqualTo(1));
+        assertThat(server.requests.stream().map(r -> r.body().size())).containsExactly(8, 4, 2, 2, 4, 2, 2);
+    }
+
+    @Test
+    void dropsAndReportsASingleEventTheServerFindsTooLarge() {
+        server.respondWith(request -> request.rawBody().length > 2000 ? new MockResponse().setResponseCode(413)
+                : new MockResponse().setResponseCode(202));
+        client = builder().batchSize(3).build();
+        client.logEvent(userInput("small"));
+        client.logEvent(userInput("x".repeat(5000)));
+        client.logEvent(userInput("small too"));
+
+        assertThat(client.flush(Duration.ofSeconds(10))).isFalse();
+        assertThat(server.events).extracting(e -> e.get("payload").get("input_text").asText())
+                .containsExactly("small", "small too");
+        assertThat(client.stats().dropped(DropReason.EVENT_TOO_LARGE)).isEqualTo(1);
+    }
+
+    @Test
+    void gzipsBodiesAndFallsBackToIdentityOn415() {
+        server.respondWith(request -> "gzip".equals(request.header("Content-Encoding"))
+                ? new MockResponse().setResponseCode(415) : new MockResponse().setResponseCode(202));
+        client = builder().batchSize(1).build();
+        client.logEvent(userInput("one"));
+        assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+        client.logEvent(userInput("two"));
+        assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+
+        assertThat(server.requests).extracting(r -> String.valueOf(r.header("Content-Encoding")))
+                .containsExactly("gzip", "null", "null");
+        assertThat(server.events).hasSize(2);
+        assertThat(client.stats().retries()).isZero();
+    }
+
+    @Test
+    void anUnserialisablePayloadIsDroppedAndTheRestOfItsBatchArrives() {
+        client = builder().batchSize(3).build();
+        client.logEvent(userInput("before"));
+        client.logEvent(Event.builder(EventType.CUSTOM_EVENT).runId("11111111-1111-4111-8111-111111111111")
+                .userId("user-1").payload(Map.of("name", "bad", "data", Map.of("value", new Exploding()))).build());
+        client.logEvent(userInput("after"));
+
+        assertThat(client.flush(Duration.ofSeconds(10))).isFalse();
+        assertThat(server.events).extracting(e -> e.get("payload").get("input_text").asText())
+                .containsExactly("before", "after");
+        assertThat(client.stats().dropped(DropReason.SERIALIZATION_ERROR)).isEqualTo(1);
+    }
+
+    /** A value whose getter throws, as user objects sometimes do. */
+    public static final class Exploding {
+        public String getValue() {
+            throw new IllegalStateException("lazy field not loaded");
+        }
+    }
+
+    @Test
+    void flushWaitsForTheBatchInFlight() throws Exception {
+        CountDownLatch received = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        server.respondWith(request -> {
+            received.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new MockResponse().setResponseCode(202);
+        });
+        client = builder().batchSize(1).build();
+        client.logEvent(userInput("in flight"));
+        assertThat(received.await(10, TimeUnit.SECONDS)).isTrue();
+
+        CompletableFuture<Boolean> flushed = CompletableFuture.supplyAsync(() -> client.flush(Duration.ofSeconds(10)));
+        // The server has not answered, so the event is not delivered and flush cannot have returned.
+        assertThat(flushed).isNotDone();
+        release.countDown();
+        assertThat(flushed.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(server.events).hasSize(1);
+    }
+
+    @Test
+    void closeDeliversEverythingQueued() {
+        client = builder().batchSize(50).build();
+        for (int i = 0; i < 120; i++) {
+            client.logEvent(userInput("event " + i));
+        }
+        client.close();
+
+        assertThat(server.events).hasSize(120);
+        assertThat(client.stats().eventsSent()).isEqualTo(120);
+        assertThat(client.logEvent(userInput("late"))).isFalse();
+        assertThat(client.stats().dropped(DropReason.CLIENT_CLOSED)).isEqualTo(1);
+        client.close(); // idempotent
+    }
+
+    @Test
+    void aFullQueueDropsAndCountsInsteadOfBlocking() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        EventExporter stuck = batch -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return ExportResult.success();
+        };
+        client = InsideLlmClient.builder().addExporter(stuck).shutdownHook(false).batchSize(1).maxQueueSize(10)
+                .environment(n -> null).systemProperties(n -> null).build();
+        int accepted = 0;
+        for (int i = 0; i < 1000; i++) {
+            if (client.logEvent(userInput("event " + i))) {
+                accepted++;
+            }
+        }
+        ClientStats stats = client.stats();
+        assertThat(accepted).isBetween(10, 11); // the queue, plus at most the one the flusher took
+        assertThat(stats.dropped(DropReason.QUEUE_FULL)).isEqualTo(1000 - accepted);
+        assertThat(stats.eventsQueued()).isEqualTo(accepted);
+        release.countDown();
+        assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
+    void dropOldestKeepsTheNewestEvents() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> exported = new CopyOnWriteArrayList<>();
+        AtomicInteger calls = new AtomicInteger();
+        EventExporter exporter = batch -> {
+            if (calls.incrementAndGet() == 1) {
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            batch.events().forEach(e -> exported.add((String) e.payload().get("input_text")));
+            return ExportResult.success();
+        };
+        client = InsideLlmClient.builder().addExporter(exporter).shutdownHook(false).batchSize(1).maxQueueSize(3)
+                .dropPolicy(DropPolicy.DROP_OLDEST).environment(n -> null).systemProperties(n -> null).build();
+        client.logEvent(userInput("first"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() == 1);
+        for (int i = 0; i < 10; i++) {
+            assertThat(client.logEvent(userInput("n" + i))).isTrue();
+        }
+        release.countDown();
+        // The evicted events were settled (as drops) when they were evicted; flush waits for the rest.
+        client.flush(Duration.ofSeconds(10));
+        assertThat(exported).containsExactly("first", "n7", "n8", "n9");
+        assertThat(client.stats().dropped(DropReason.QUEUE_FULL)).isEqualTo(7);
+    }
+
+    @Test
+    void aDeadServerNeverBlocksCallersAndMemoryStaysBounded() throws Exception {
+        RecordingServer dead = new RecordingServer();
+        String url = dead.baseUrl();
+        dead.close();
+        client = InsideLlmClient.builder().apiKey("k").baseUrl(url).shutdownHook(false).sleeper(sleeps::add)
+                .maxQueueSize(1000).maxRetries(1).environment(n -> null).systemProperties(n -> null).build();
+        for (int i = 0; i < 100_000; i++) {
+            client.logEvent(userInput("event " + i));
+            assertThat(client.stats().queueSize()).isLessThanOrEqualTo(1000);
+        }
+        ClientStats stats = client.stats();
+        assertThat(stats.eventsQueued() + stats.dropped(DropReason.QUEUE_FULL)).isEqualTo(100_000);
+        assertThat(stats.dropped(DropReason.QUEUE_FULL)).isPositive();
+        // After a few failed batches the circuit opens: the flusher stops draining and events wait in the queue.
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> ((DefaultClient) client).circuitStates().containsValue("OPEN"));
+        assertThat(client.isHealthy()).isFalse();
+        long failedWhenOpen = client.stats().eventsFailed();
+        for (int i = 0; i < 5_000; i++) {
+            client.logEvent(userInput("more " + i));
+        }
+        assertThat(client.stats().queueSize()).isEqualTo(1000);
+        assertThat(client.stats().eventsFailed()).isEqualTo(failedWhenOpen);
+    }
+
+    @Test
+    void eightProducersTimesTenThousandEventsArriveExactlyOnce() throws Exception {
+        client = server.clientBuilder().batchSize(500).maxQueueSize(100_000).flushInterval(Duration.ofMillis(50))
+                .build();
+        int producers = 8;
+        int perProducer = 10_000;
+        CountDownLatch go = new CountDownLatch(1);
+        List<CompletableFuture<Void>> futures = new java.util.ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            int producer = p;
+            futures.add(CompletableFuture.runAsync(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                for (int i = 0; i < perProducer; i++) {
+                    assertThat(client.logEvent(userInput(producer + ":" + i))).isTrue();
+                }
+            }, runnable -> new Thread(runnable).start()));
+        }
+        go.countDown();
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        assertThat(client.flush(Duration.ofSeconds(60))).isTrue();
+
+        assertThat(server.deliveriesById).hasSize(producers * perProducer);
+        assertThat(server.deliveriesById.values()).allMatch(count -> count == 1);
+        assertThat(client.stats().eventsSent()).isEqualTo(producers * perProducer);
+        assertThat(client.stats().eventsDropped()).isZero();
+    }
+}
