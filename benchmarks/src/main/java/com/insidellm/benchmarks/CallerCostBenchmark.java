@@ -86,8 +86,10 @@ public class CallerCostBenchmark {
         int lastRefused;
         long measuredCalls;
         long measuredBytes;
+        long measuredCpuNanos;
         boolean measuring;
         private long bytesAtStart;
+        private long cpuAtStart;
 
         @Setup(Level.Trial)
         public void register() {
@@ -101,15 +103,18 @@ public class CallerCostBenchmark {
 
         void startBurst() {
             bytesAtStart = THREADS.getCurrentThreadAllocatedBytes();
+            cpuAtStart = THREADS.getCurrentThreadCpuTime();
         }
 
         void endBurst(int refusedInBurst) {
+            long cpu = THREADS.getCurrentThreadCpuTime() - cpuAtStart;
             long bytes = THREADS.getCurrentThreadAllocatedBytes() - bytesAtStart;
             calls += BURST;
             refused += refusedInBurst;
             if (measuring) {
                 measuredCalls += BURST;
                 measuredBytes += bytes;
+                measuredCpuNanos += cpu;
             }
         }
 
@@ -119,6 +124,16 @@ public class CallerCostBenchmark {
 
         static long totalRefused() {
             return ALL.stream().mapToLong(c -> c.refused).sum();
+        }
+
+        /**
+         * CPU time the recording threads spent per call, during measurement. Unlike JMH's wall-clock score it does
+         * not count time a thread spent waiting for a core, so it stays meaningful on a busy machine.
+         */
+        static double callerCpuNanosPerCall() {
+            long calls = ALL.stream().mapToLong(c -> c.measuredCalls).sum();
+            long cpu = ALL.stream().mapToLong(c -> c.measuredCpuNanos).sum();
+            return calls == 0 ? 0 : (double) cpu / calls;
         }
 
         /** Bytes allocated by the recording threads per call, during measurement. */

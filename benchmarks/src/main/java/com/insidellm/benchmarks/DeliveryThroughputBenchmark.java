@@ -21,7 +21,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.Blackhole;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
  * Events per second from {@code logEvent} to acknowledged delivery: each invocation logs {@value #EVENTS} events
@@ -63,6 +66,9 @@ public class DeliveryThroughputBenchmark {
 
         DiscardingHttpServer server;
         InsideLlmClient client;
+        private final CpuMeter flusherCpu = new CpuMeter();
+        private long sentAtStart;
+        private long measuredEvents;
 
         @Setup(Level.Trial)
         public void start() throws IOException {
@@ -77,8 +83,24 @@ public class DeliveryThroughputBenchmark {
                     .build();
         }
 
+        @Setup(Level.Iteration)
+        public void startIteration() {
+            flusherCpu.start(CpuMeter.threadNamed("insidellm-flusher"));
+            sentAtStart = client.stats().eventsSent();
+        }
+
+        @TearDown(Level.Iteration)
+        public void endIteration(IterationParams iteration) {
+            long cpu = flusherCpu.stop();
+            if (iteration.getType() == IterationType.MEASUREMENT) {
+                flusherCpu.add(cpu);
+                measuredEvents += client.stats().eventsSent() - sentAtStart;
+            }
+        }
+
         @TearDown(Level.Trial)
-        public void stop() {
+        public void stop(BenchmarkParams params) {
+            Reports.cpu(params, "flusher", flusherCpu.total() / (double) Math.max(1, measuredEvents));
             ClientStats stats = client.stats();
             client.close();
             server.close();
@@ -105,12 +127,42 @@ public class DeliveryThroughputBenchmark {
         }
     }
 
+    /** CPU time of the benchmark thread while it serialises, per event. */
+    @State(Scope.Thread)
+    public static class SerializerCpu {
+        private final CpuMeter cpu = new CpuMeter();
+        private long invocationsAtStart;
+        long invocations;
+        private long measuredEvents;
+
+        @Setup(Level.Iteration)
+        public void startIteration() {
+            cpu.start(Thread.currentThread());
+            invocationsAtStart = invocations;
+        }
+
+        @TearDown(Level.Iteration)
+        public void endIteration(IterationParams iteration) {
+            long used = cpu.stop();
+            if (iteration.getType() == IterationType.MEASUREMENT) {
+                cpu.add(used);
+                measuredEvents += (invocations - invocationsAtStart) * EVENTS;
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void report(BenchmarkParams params) {
+            Reports.cpu(params, "benchmark", cpu.total() / (double) Math.max(1, measuredEvents));
+        }
+    }
+
     /**
      * The floor: serialising the same events to their wire JSON, nothing else. Uses the SDK's internal serialiser
      * (acceptable here only because this module is never released).
      */
     @Benchmark
-    public void serializeJsonOnly(Events events, Blackhole blackhole) throws IOException {
+    public void serializeJsonOnly(Events events, SerializerCpu cpu, Blackhole blackhole) throws IOException {
+        cpu.invocations++;
         for (Event e : events.events) {
             blackhole.consume(WireJson.writeEvent(e.eventId(), e.runId(), e.timestamp(), e.type().wireValue(),
                     e.userId(), e.parentEventId(), e.metadata(), null, e.payload()));
