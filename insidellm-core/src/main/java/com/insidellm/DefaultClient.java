@@ -149,6 +149,14 @@ final class DefaultClient implements InsideLlmClient {
         return false;
     }
 
+    /** Counts an event a tracker could not build (a bad argument) as invalid; throws in strict mode. */
+    void rejectInvalid(RuntimeException cause) {
+        if (config.strict && cause instanceof IllegalArgumentException) {
+            throw cause;
+        }
+        refuse(DropReason.INVALID_EVENT, cause.toString());
+    }
+
     @Override
     public String startRun(String userId) {
         return startRun(null, userId, null);
@@ -364,8 +372,8 @@ final class DefaultClient implements InsideLlmClient {
         return true;
     }
 
-    /** The circuit state of each exporter, by exporter name, for health reports. */
-    Map<String, String> circuitStates() {
+    @Override
+    public Map<String, String> circuitStates() {
         Map<String, String> states = new LinkedHashMap<>();
         for (Delivery delivery : deliveries) {
             states.put(delivery.exporter().name(), delivery.circuitState());
@@ -526,6 +534,9 @@ final class DefaultClient implements InsideLlmClient {
         List<byte[]> json = new ArrayList<>(drained.size());
         long batchBytes = 0;
         for (Event original : drained) {
+            if (original.type() == EventType.LLM_RESPONSE && !observers.isEmpty()) {
+                observeLlmResponse(original);
+            }
             Event processed = process(original);
             if (processed == null) {
                 continue;
@@ -536,10 +547,19 @@ final class DefaultClient implements InsideLlmClient {
                 continue;
             }
             if (bytes.length > config.maxEventBytes) {
-                drop(DropReason.EVENT_TOO_LARGE, processed, "its JSON is " + bytes.length + " bytes, over the "
-                        + config.maxEventBytes + "-byte limit");
-                lastUndeliveredSeq = Math.max(lastUndeliveredSeq, lastSeq);
-                continue;
+                Event smaller = EventTruncator.truncate(processed, bytes.length, config.maxEventBytes);
+                byte[] fitted = smaller == null ? null : serialize(smaller);
+                if (fitted == null || fitted.length > config.maxEventBytes) {
+                    if (smaller == null || fitted != null) { // a failed serialisation was counted already
+                        drop(DropReason.EVENT_TOO_LARGE, processed, "its JSON is " + bytes.length + " bytes, over the "
+                                + config.maxEventBytes + "-byte limit even with its longest strings truncated");
+                    }
+                    lastUndeliveredSeq = Math.max(lastUndeliveredSeq, lastSeq);
+                    continue;
+                }
+                log.debug("Truncated {} from {} to {} bytes", processed, bytes.length, fitted.length);
+                processed = smaller;
+                bytes = fitted;
             }
             if (!events.isEmpty() && batchBytes + bytes.length > config.maxBatchBytes) {
                 deliver(new EventBatch(events, json), lastSeq);
@@ -581,18 +601,9 @@ final class DefaultClient implements InsideLlmClient {
     private byte @Nullable [] serialize(Event event) {
         RunState run = runs.get(event.runId());
         try {
-            Map<String, @Nullable Object> runMetadata = run == null ? null : run.metadata;
-            byte[] bytes = write(event, runMetadata, event.payload());
-            // As documented on maxEventBytes: cut the longest strings (marked) rather than lose the event; the
-            // caller drops it as too large if that is not enough.
-            Map<String, @Nullable Object> payload = event.payload();
-            for (int attempt = 0; attempt < 3 && bytes.length > config.maxEventBytes; attempt++) {
-                payload = PayloadTruncation.shrink(payload, bytes.length - (long) config.maxEventBytes);
-                if (payload == null) {
-                    break;
-                }
-                bytes = write(event, runMetadata, payload);
-            }
+            byte[] bytes = WireJson.writeEvent(event.eventId(), event.runId(), event.timestamp(),
+                    event.type().wireValue(), event.userId(), event.parentEventId(), event.metadata(),
+                    run == null ? null : run.metadata, event.payload());
             if (event.type() == EventType.RUN_END) {
                 // Every earlier event of the run has been serialised (the queue is FIFO), so its state can go.
                 runs.remove(event.runId());
@@ -602,12 +613,6 @@ final class DefaultClient implements InsideLlmClient {
             drop(DropReason.SERIALIZATION_ERROR, event, e.getMessage());
             return null;
         }
-    }
-
-    private static byte[] write(Event event, @Nullable Map<String, ?> runMetadata, Map<String, ?> payload)
-            throws IOException {
-        return WireJson.writeEvent(event.eventId(), event.runId(), event.timestamp(), event.type().wireValue(),
-                event.userId(), event.parentEventId(), event.metadata(), runMetadata, payload);
     }
 
     private void drop(DropReason reason, Event event, @Nullable String why) {
@@ -620,7 +625,11 @@ final class DefaultClient implements InsideLlmClient {
         Delivery.Outcome outcome = new Delivery.Outcome(batch.size());
         for (Delivery delivery : deliveries) {
             Delivery.Outcome own = new Delivery.Outcome(batch.size());
+            long startNanos = System.nanoTime();
             delivery.deliver(batch, own, 0, closed.get() ? closeDeadlineNanos : Long.MAX_VALUE, this::awaitBackoff);
+            if (!observers.isEmpty()) {
+                observeExport(delivery, batch.size(), own.allDelivered(), System.nanoTime() - startNanos);
+            }
             for (int i = 0; i < batch.size(); i++) {
                 outcome.status[i] = (byte) Math.max(outcome.status[i], own.status[i]);
             }
@@ -733,6 +742,39 @@ final class DefaultClient implements InsideLlmClient {
         if (summary != null) {
             lastDropLogNanos = now;
             log.warn("InsideLLM: dropped {} events since last report: {}", total, summary);
+        }
+    }
+
+    // ---------------------------------------------------------------- observers (InsideLlmMetrics)
+
+    private final List<ClientObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    void addObserver(ClientObserver observer) {
+        observers.add(observer);
+    }
+
+    /** The prices the client fills costs from, for metrics of events that carry no cost. */
+    PriceTable prices() {
+        return config.prices;
+    }
+
+    private void observeLlmResponse(Event event) {
+        for (ClientObserver observer : observers) {
+            try {
+                observer.llmResponse(event);
+            } catch (RuntimeException e) {
+                log.debug("InsideLLM observer threw; ignored", e);
+            }
+        }
+    }
+
+    private void observeExport(Delivery delivery, int events, boolean success, long nanos) {
+        for (ClientObserver observer : observers) {
+            try {
+                observer.exported(delivery.exporter().name(), events, success, nanos);
+            } catch (RuntimeException e) {
+                log.debug("InsideLLM observer threw; ignored", e);
+            }
         }
     }
 

@@ -78,11 +78,55 @@ public interface InsideLlmClient extends AutoCloseable {
         return flush(Builder.DEFAULT_CLOSE_TIMEOUT);
     }
 
+    // ---------------------------------------------------------------- instrumentation (see InsideLlmTracker)
+
+    /**
+     * Starts a run for {@code userId} and returns its tracker, whose context is current on this thread until it is
+     * closed. Use it in {@code try}-with-resources; closing it ends the run. The no-op client returns a tracker that
+     * runs wrapped calls and records nothing.
+     */
+    default InsideLlmTracker tracker(String userId) {
+        return new InsideLlmTracker(this, userId, null);
+    }
+
+    /** Like {@link #tracker(String)}, with metadata merged into every event of the run. */
+    default InsideLlmTracker tracker(String userId, @Nullable Map<String, ?> metadata) {
+        return new InsideLlmTracker(this, userId, metadata);
+    }
+
+    /**
+     * Runs {@code body} as one run: starts it, passes the tracker, and ends it. When the body throws, the run gets a
+     * {@code context_error} event and {@code exit_reason} {@code "error"}, and the exception is rethrown unchanged.
+     *
+     * @throws E whatever the body throws
+     */
+    default <T, E extends Exception> T track(String userId, TrackerBody<T, E> body) throws E {
+        Objects.requireNonNull(body, "body");
+        InsideLlmTracker tracker = tracker(userId);
+        T result;
+        try {
+            result = body.run(tracker);
+        } catch (Throwable t) {
+            tracker.closeExceptionally(t);
+            throw t;
+        }
+        tracker.close();
+        return result;
+    }
+
     /** Returns a snapshot of the delivery figures. */
     ClientStats stats();
 
     /** Whether the last delivery worked and the circuit breaker is closed. */
     boolean isHealthy();
+
+    /**
+     * The circuit-breaker state of each destination, by exporter name ({@code CLOSED}, {@code OPEN},
+     * {@code HALF_OPEN}, ...), for health reports; empty for the no-op client.
+     */
+    default Map<String, String> circuitStates() {
+        return Map.of();
+    }
 
     /**
      * Stops accepting events, delivers what is queued within the configured close timeout, and stops the client's
@@ -336,6 +380,55 @@ public interface InsideLlmClient extends AutoCloseable {
         /** Hears delivered, failed and dropped events; called on the flusher thread. */
         public Builder deliveryListener(DeliveryListener listener) {
             this.deliveryListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        // ------------------------------------------------------------ privacy, volume and cost (ProcessorChain)
+
+        final List<Redactor> redactors = new ArrayList<>();
+        boolean captureContent = true;
+        double sampleRate = 1.0;
+        @Nullable PriceTable prices;
+
+        /**
+         * Adds redactors, run over every string of every event's payload and metadata before it leaves the process,
+         * for example {@code redact(Redactors.builtIns())}. Off by default. A redactor that throws replaces the
+         * string with {@value Redactors#FAILED_MARKER}; nothing is sent unredacted.
+         */
+        public Builder redact(Redactor... redactors) {
+            Objects.requireNonNull(redactors, "redactors");
+            for (Redactor redactor : redactors) {
+                this.redactors.add(Objects.requireNonNull(redactor, "redactor"));
+            }
+            return this;
+        }
+
+        /**
+         * Whether prompts, responses, tool arguments and results and other conversation content are recorded;
+         * default true. When false, events keep their types, models, tools, token usage, timings, costs and errors,
+         * and required text fields read {@code [NOT CAPTURED]}.
+         */
+        public Builder captureContent(boolean captureContent) {
+            this.captureContent = captureContent;
+            return this;
+        }
+
+        /**
+         * The share of runs recorded, 0.0 to 1.0; default 1.0 (all). The decision is made from the run id, so a run
+         * is kept or dropped whole, the same way by every client; error events are always kept. Dropped events count
+         * as {@link DropReason#FILTERED}.
+         */
+        public Builder sampleRate(double sampleRate) {
+            this.sampleRate = Config.checkRange("sampleRate", sampleRate, 0.0, 1.0);
+            return this;
+        }
+
+        /**
+         * The prices used to fill in the {@code cost} of {@code llm.response} events that have token usage but no
+         * cost; default {@link PriceTable#defaults()}, {@link PriceTable#empty()} turns cost estimation off.
+         */
+        public Builder prices(PriceTable prices) {
+            this.prices = Objects.requireNonNull(prices, "prices");
             return this;
         }
 
