@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.io.IOException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -60,7 +61,40 @@ public final class WireJson {
 
     /** Formats an instant as UTC ISO-8601 with exactly six fractional digits and {@code Z}. */
     public static String formatTimestamp(Instant instant) {
-        return TIMESTAMP.format(instant.truncatedTo(ChronoUnit.MICROS));
+        long seconds = instant.getEpochSecond();
+        if (seconds < 0 || seconds > LAST_FAST_SECOND) {
+            return TIMESTAMP.format(instant.truncatedTo(ChronoUnit.MICROS));
+        }
+        // By hand for 1970-9999 (every event): DateTimeFormatter took about a tenth of serialising an event.
+        long days = Math.floorDiv(seconds, 86_400);
+        int secondOfDay = (int) Math.floorMod(seconds, 86_400);
+        LocalDate date = LocalDate.ofEpochDay(days);
+        char[] out = new char[27];
+        digits(out, 0, date.getYear(), 4);
+        out[4] = '-';
+        digits(out, 5, date.getMonthValue(), 2);
+        out[7] = '-';
+        digits(out, 8, date.getDayOfMonth(), 2);
+        out[10] = 'T';
+        digits(out, 11, secondOfDay / 3600, 2);
+        out[13] = ':';
+        digits(out, 14, secondOfDay / 60 % 60, 2);
+        out[16] = ':';
+        digits(out, 17, secondOfDay % 60, 2);
+        out[19] = '.';
+        digits(out, 20, instant.getNano() / 1000, 6);
+        out[26] = 'Z';
+        return new String(out);
+    }
+
+    /** 9999-12-31T23:59:59Z: beyond it the year has five digits and the formatter's sign rules apply. */
+    private static final long LAST_FAST_SECOND = 253_402_300_799L;
+
+    private static void digits(char[] out, int offset, int value, int count) {
+        for (int i = offset + count - 1; i >= offset; i--) {
+            out[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     /**

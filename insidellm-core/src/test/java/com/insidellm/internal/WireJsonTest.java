@@ -48,4 +48,22 @@ class WireJsonTest {
         assertThat(json).endsWith("\"payload\":"
                 + new String(WireJson.mapper().writeValueAsBytes(payload), StandardCharsets.UTF_8) + "}");
     }
+
+    @Test
+    void timestampsAreUtcWithMicrosecondsForAnyInstant() {
+        java.time.format.DateTimeFormatter reference = java.time.format.DateTimeFormatter
+                .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(java.time.ZoneOffset.UTC);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        List<Instant> instants = new java.util.ArrayList<>(List.of(Instant.EPOCH,
+                Instant.parse("1969-12-31T23:59:59.999999999Z"), Instant.parse("2000-02-29T12:00:00.000001Z"),
+                Instant.parse("9999-12-31T23:59:59.999999999Z"), Instant.parse("+10000-01-01T00:00:00Z"), Instant.parse("2025-06-04T17:47:23.123456789Z")));
+        for (int i = 0; i < 10_000; i++) {
+            instants.add(Instant.ofEpochSecond(random.nextLong(-100_000_000_000L, 300_000_000_000L),
+                    random.nextInt(1_000_000_000)));
+        }
+        for (Instant instant : instants) {
+            assertThat(WireJson.formatTimestamp(instant)).as("%s", instant)
+                    .isEqualTo(reference.format(instant.truncatedTo(java.time.temporal.ChronoUnit.MICROS)));
+        }
+    }
 }
