@@ -11,6 +11,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import javax.net.SocketFactory;
 import okhttp3.Call;
@@ -246,6 +247,18 @@ final class HttpExporter implements EventExporter {
         }
     }
 
+    /**
+     * gzip at {@link Deflater#BEST_SPEED}. On varied ~1 KB LLM texts the default level cost ~50 us of flusher CPU per
+     * event, fifteen times the cost of serialising it, and capped delivery at ~17,000 events/s; level 1 costs a
+     * quarter of that for bodies ~20% larger (still under a third of the JSON). Measured with the benchmarks module.
+     */
+    private static final class FastGzip extends GZIPOutputStream {
+        FastGzip(OutputStream out) throws IOException {
+            super(out, 8192);
+            def.setLevel(Deflater.BEST_SPEED);
+        }
+    }
+
     private static final class BatchBody extends RequestBody {
         private final EventBatch batch;
         private final boolean gzip;
@@ -280,7 +293,7 @@ final class HttpExporter implements EventExporter {
                         flush();
                     }
                 };
-                try (OutputStream out = new GZIPOutputStream(shield, 8192)) {
+                try (OutputStream out = new FastGzip(shield)) {
                     batch.writeJsonArray(out);
                 }
             } else {

@@ -52,6 +52,29 @@ final class BenchEvents {
         return text.toString();
     }
 
+    private static final String[] WORDS = ("the a of to and in that is for on with as was revenue growth quarter "
+            + "customer API model latency tokens cost report team product market user request response data cloud "
+            + "region percent increase decrease forecast analysis risk plan support release feature usage billing "
+            + "contract renewal churn margin budget hiring roadmap incident outage fix deploy review").split(" ");
+
+    /**
+     * About 1 KB of different text each time (words drawn from a small vocabulary), so that compression sees
+     * realistic input rather than the same sentence over and over.
+     */
+    static String variedText(java.util.SplittableRandom random) {
+        StringBuilder text = new StringBuilder(1100);
+        while (text.length() < 1000) {
+            text.append(WORDS[random.nextInt(WORDS.length)]).append(random.nextInt(12) == 0 ? ". " : " ");
+        }
+        return text.toString();
+    }
+
+    /** An {@code llm.response} like {@link #insideLlm()} with the given response text. */
+    static Event insideLlm(String responseText) {
+        return Event.of(RUN_ID, USER_ID, new Payload.LlmResponse(MODEL, PROVIDER, responseText, FINISH_REASON,
+                TokenUsage.of(PROMPT_TOKENS, COMPLETION_TOKENS), RESPONSE_TIME_MS, COST));
+    }
+
     /** The InsideLLM event: a typed {@code llm.response}; id and timestamp are generated. */
     static Event insideLlm() {
         return Event.of(RUN_ID, USER_ID, new Payload.LlmResponse(MODEL, PROVIDER, RESPONSE_TEXT, FINISH_REASON,

@@ -44,6 +44,7 @@ public class CollectorThroughputBenchmark {
         InsideLlmCollector collector;
         InsideLlmClient client;
         com.insidellm.Event[] events;
+        private final java.util.SplittableRandom random = new java.util.SplittableRandom(1);
 
         @Setup(Level.Trial)
         public void start() throws IOException {
@@ -64,7 +65,7 @@ public class CollectorThroughputBenchmark {
         @Setup(Level.Invocation)
         public void newEvents() {
             for (int i = 0; i < events.length; i++) {
-                events[i] = BenchEvents.insideLlm();
+                events[i] = BenchEvents.insideLlm(BenchEvents.variedText(random));
             }
         }
 

@@ -49,8 +49,9 @@ public class DeliveryThroughputBenchmark {
 
         @Setup(Level.Trial)
         public void build() {
+            java.util.SplittableRandom random = new java.util.SplittableRandom(1);
             for (int i = 0; i < EVENTS; i++) {
-                events[i] = BenchEvents.insideLlm();
+                events[i] = BenchEvents.insideLlm(BenchEvents.variedText(random));
             }
         }
     }
@@ -102,6 +103,8 @@ public class DeliveryThroughputBenchmark {
         public void stop(BenchmarkParams params) {
             Reports.cpu(params, "flusher", flusherCpu.total() / (double) Math.max(1, measuredEvents));
             ClientStats stats = client.stats();
+            System.out.printf(java.util.Locale.ROOT, "#wire gzip=%s batchSize=%d bodyBytesPerEvent=%.1f%n", gzip,
+                    batchSize, server.bodyBytes() / (double) Math.max(1, stats.eventsSent()));
             client.close();
             server.close();
             if (stats.eventsDropped() > 0 || stats.eventsFailed() > 0) {
