@@ -31,8 +31,24 @@ public final class Event {
     private final String userId;
     private final @Nullable String parentEventId;
     private final @Nullable Map<String, Object> metadata;
-    private final Map<String, @Nullable Object> payload;
+    /** The typed payload this event was built from, or {@code null} when it was built from a map. */
+    private final @Nullable Payload typedPayload;
+    /** The payload map; built from {@link #typedPayload} on first use (on the flusher, not the caller's thread). */
+    private volatile @Nullable Map<String, @Nullable Object> payload;
     private final int estimatedBytes;
+
+    private Event(Builder builder, Payload typedPayload, @Nullable Map<String, Object> metadata) {
+        this.eventId = builder.eventId == null ? Ids.randomUuid() : builder.eventId;
+        this.runId = Objects.requireNonNull(builder.runId);
+        this.timestamp = builder.timestamp == null ? Instant.now() : builder.timestamp;
+        this.type = builder.type;
+        this.userId = Objects.requireNonNull(builder.userId);
+        this.parentEventId = builder.parentEventId;
+        this.metadata = metadata;
+        this.typedPayload = typedPayload;
+        this.estimatedBytes = 256 + PayloadSizes.estimate(typedPayload) + (metadata == null ? 0
+                : SizeEstimator.estimate(metadata, 0));
+    }
 
     private Event(Builder builder, Map<String, @Nullable Object> payload, @Nullable Map<String, Object> metadata) {
         this.eventId = builder.eventId == null ? Ids.randomUuid() : builder.eventId;
@@ -42,6 +58,7 @@ public final class Event {
         this.userId = Objects.requireNonNull(builder.userId);
         this.parentEventId = builder.parentEventId;
         this.metadata = metadata;
+        this.typedPayload = null;
         this.payload = payload;
         this.estimatedBytes = 256 + SizeEstimator.estimate(payload, 0) + (metadata == null ? 0
                 : SizeEstimator.estimate(metadata, 0));
@@ -86,7 +103,13 @@ public final class Event {
      * The payload in wire order: the type's fields first (absent optional ones as {@code null}), then any extra keys.
      */
     public Map<String, @Nullable Object> payload() {
-        return payload;
+        Map<String, @Nullable Object> map = payload;
+        if (map == null) {
+            // Racing threads build equal maps; any of them may win.
+            map = Collections.unmodifiableMap(Objects.requireNonNull(typedPayload).toMap());
+            payload = map;
+        }
+        return map;
     }
 
     /** A rough size of the event's JSON in bytes, used to bound the queue's memory. */
@@ -107,7 +130,7 @@ public final class Event {
         if (metadata != null) {
             b.metadata = new LinkedHashMap<>(metadata);
         }
-        b.payload = new LinkedHashMap<>(payload);
+        b.payload = new LinkedHashMap<>(payload());
         return b;
     }
 
@@ -196,6 +219,8 @@ public final class Event {
         private Map<String, @Nullable Object> payload = new LinkedHashMap<>();
         /** Whether {@link #payload} is also the payload of an event already built (copy before changing it). */
         private boolean payloadShared;
+        /** The typed payload, while the payload is exactly that record; its map is built only when needed. */
+        private @Nullable Payload typed;
 
         private Builder(EventType type) {
             this.type = type;
@@ -266,9 +291,8 @@ public final class Event {
             if (payload.type() != type) {
                 throw new IllegalArgumentException("payload is for " + payload.type() + " but the event is " + type);
             }
-            // Every Payload.toMap() returns a new LinkedHashMap, so the builder can own it instead of copying it.
-            this.payload = payload.toMap();
-            this.payloadShared = false;
+            // Kept as the record: its map is built on the flusher thread, not on the caller's.
+            this.typed = payload;
             return this;
         }
 
@@ -280,11 +304,18 @@ public final class Event {
             Objects.requireNonNull(payload, "payload");
             this.payload = new LinkedHashMap<>(payload);
             this.payloadShared = false;
+            this.typed = null;
             return this;
         }
 
         /** Sets one payload key, adding to whatever payload was set. */
         public Builder payloadEntry(String key, @Nullable Object value) {
+            if (typed != null) {
+                // Every Payload.toMap() returns a new map, so the builder can own it.
+                this.payload = typed.toMap();
+                this.payloadShared = false;
+                this.typed = null;
+            }
             if (payloadShared) {
                 this.payload = new LinkedHashMap<>(payload);
                 this.payloadShared = false;
@@ -307,6 +338,10 @@ public final class Event {
                 throw new IllegalArgumentException("user_id is required: call userId(...) on the " + type
                         + " event builder");
             }
+            if (typed != null) {
+                // A typed payload is complete and in wire order, and its record checked the required fields.
+                return new Event(this, typed, copyMetadata());
+            }
             Map<String, @Nullable Object> normalized;
             if (isNormalized()) {
                 // A typed payload arrives with exactly its type's keys in wire order: share it instead of copying
@@ -316,9 +351,12 @@ public final class Event {
             } else {
                 normalized = normalize();
             }
-            Map<String, Object> meta = metadata == null || metadata.isEmpty() ? null
+            return new Event(this, Collections.unmodifiableMap(normalized), copyMetadata());
+        }
+
+        private @Nullable Map<String, Object> copyMetadata() {
+            return metadata == null || metadata.isEmpty() ? null
                     : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
-            return new Event(this, Collections.unmodifiableMap(normalized), meta);
         }
 
         private Map<String, @Nullable Object> normalize() {
