@@ -24,7 +24,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Event {
 
-    private final String eventId;
+    private static final java.util.concurrent.atomic.AtomicReferenceFieldUpdater<Event, String> EVENT_ID =
+            java.util.concurrent.atomic.AtomicReferenceFieldUpdater.newUpdater(Event.class, String.class, "eventId");
+
+    /** Generated on first use, so that events logged without anyone asking for their id pay for it on the flusher. */
+    private volatile @Nullable String eventId;
     private final String runId;
     private final Instant timestamp;
     private final EventType type;
@@ -37,13 +41,14 @@ public final class Event {
     private volatile @Nullable Map<String, @Nullable Object> payload;
     private final int estimatedBytes;
 
-    private Event(Builder builder, Payload typedPayload, @Nullable Map<String, Object> metadata) {
-        this.eventId = builder.eventId == null ? Ids.randomUuid() : builder.eventId;
-        this.runId = Objects.requireNonNull(builder.runId);
-        this.timestamp = builder.timestamp == null ? Instant.now() : builder.timestamp;
-        this.type = builder.type;
-        this.userId = Objects.requireNonNull(builder.userId);
-        this.parentEventId = builder.parentEventId;
+    private Event(@Nullable String eventId, String runId, @Nullable Instant timestamp, String userId,
+            @Nullable String parentEventId, Payload typedPayload, @Nullable Map<String, Object> metadata) {
+        this.eventId = eventId;
+        this.runId = runId;
+        this.timestamp = timestamp == null ? Instant.now() : timestamp;
+        this.type = typedPayload.type();
+        this.userId = userId;
+        this.parentEventId = parentEventId;
         this.metadata = metadata;
         this.typedPayload = typedPayload;
         this.estimatedBytes = 256 + PayloadSizes.estimate(typedPayload) + (metadata == null ? 0
@@ -51,7 +56,7 @@ public final class Event {
     }
 
     private Event(Builder builder, Map<String, @Nullable Object> payload, @Nullable Map<String, Object> metadata) {
-        this.eventId = builder.eventId == null ? Ids.randomUuid() : builder.eventId;
+        this.eventId = builder.eventId;
         this.runId = Objects.requireNonNull(builder.runId);
         this.timestamp = builder.timestamp == null ? Instant.now() : builder.timestamp;
         this.type = builder.type;
@@ -66,7 +71,13 @@ public final class Event {
 
     /** The event's id: a canonical lowercase UUID, generated unless set on the builder. */
     public String eventId() {
-        return eventId;
+        String id = eventId;
+        if (id == null) {
+            // Whoever asks first fixes the id; everyone else sees the same one.
+            EVENT_ID.compareAndSet(this, null, Ids.randomUuid());
+            id = eventId;
+        }
+        return Objects.requireNonNull(id);
     }
 
     /** The id of the run (session) this event belongs to. */
@@ -122,7 +133,7 @@ public final class Event {
      */
     public Builder toBuilder() {
         Builder b = new Builder(type);
-        b.eventId = eventId;
+        b.eventId = eventId();
         b.runId = runId;
         b.timestamp = timestamp;
         b.userId = userId;
@@ -141,7 +152,9 @@ public final class Event {
 
     /** Returns an event with a typed payload; its type is the payload's. */
     public static Event of(String runId, String userId, Payload payload) {
-        return builder(payload.type()).runId(runId).userId(userId).payload(payload).build();
+        Objects.requireNonNull(payload, "payload");
+        // The same checks as the builder's, without a builder: this is the caller's hot path.
+        return new Event(null, Builder.uuid("run_id", runId), null, Builder.checkUserId(userId), null, payload, null);
     }
 
     /** A {@code user.input} event: a message the user sent. */
@@ -190,17 +203,17 @@ public final class Event {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Event other && eventId.equals(other.eventId);
+        return o instanceof Event other && eventId().equals(other.eventId());
     }
 
     @Override
     public int hashCode() {
-        return eventId.hashCode();
+        return eventId().hashCode();
     }
 
     @Override
     public String toString() {
-        return "Event{type=" + type + ", eventId=" + eventId + ", runId=" + runId
+        return "Event{type=" + type + ", eventId=" + eventId() + ", runId=" + runId
                 + (parentEventId == null ? "" : ", parentEventId=" + parentEventId) + "}";
     }
 
@@ -246,12 +259,16 @@ public final class Event {
 
         /** Sets the user id. Required, non-empty. */
         public Builder userId(String userId) {
+            this.userId = checkUserId(userId);
+            return this;
+        }
+
+        static String checkUserId(String userId) {
             Objects.requireNonNull(userId, "userId");
             if (userId.isEmpty()) {
                 throw new IllegalArgumentException("user_id must not be empty");
             }
-            this.userId = userId;
-            return this;
+            return userId;
         }
 
         /** Sets the id of the event that caused this one (a UUID), or clears it with {@code null}. */
@@ -340,7 +357,7 @@ public final class Event {
             }
             if (typed != null) {
                 // A typed payload is complete and in wire order, and its record checked the required fields.
-                return new Event(this, typed, copyMetadata());
+                return new Event(eventId, runId, timestamp, userId, parentEventId, typed, copyMetadata());
             }
             Map<String, @Nullable Object> normalized;
             if (isNormalized()) {
