@@ -43,6 +43,8 @@ final class ConversationThreads implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ConversationThreads.class);
     private static final byte SEPARATOR = 0x1f;
+    /** Never used itself: cloned, which costs far less than a provider look-up per fingerprint. */
+    private static final MessageDigest SHA_256 = newSha256();
 
     private final Object lock = new Object();
     private final int capacity;
@@ -220,26 +222,39 @@ final class ConversationThreads implements AutoCloseable {
         int length = stripped.length();
         int from = 0;
         for (int i = 0; i < length; i++) {
-            if (isAsciiSpace(stripped.charAt(i))) {
+            char c = stripped.charAt(i);
+            if (c <= ' ' && isAsciiSpace(c)) {
                 int end = i + 1;
                 while (end < length && isAsciiSpace(stripped.charAt(end))) {
                     end++;
                 }
-                if (end - i > 1 || stripped.charAt(i) != ' ') {
+                if (end - i > 1 || c != ' ') {
                     sb.append(stripped, from, i).append(' ');
                     from = end;
                 }
                 i = end - 1;
             }
         }
-        return sb.append(stripped, from, length);
+        // Usually nothing to replace: one bulk copy.
+        return from == 0 ? sb.append(stripped) : sb.append(stripped, from, length);
     }
 
     private static boolean isAsciiSpace(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\u000b' || c == '\f' || c == '\r';
+        // ' ', or one of \t \n \u000b \f \r (9 to 13).
+        return c == ' ' || (c >= '\t' && c <= '\r');
     }
 
+    /** A new SHA-256 digest: a clone of {@link #SHA_256} (cheap), else from a provider look-up (not cheap). */
     private static MessageDigest sha256() {
+        try {
+            return (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            // Not with the JDK's provider; a look-up then.
+            return newSha256();
+        }
+    }
+
+    private static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
