@@ -22,7 +22,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +42,9 @@ import org.slf4j.LoggerFactory;
 final class ConversationThreads implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ConversationThreads.class);
-    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final byte SEPARATOR = 0x1f;
+    /** Never used itself: cloned, which costs far less than a provider look-up per fingerprint. */
+    private static final MessageDigest SHA_256 = newSha256();
 
     private final Object lock = new Object();
     private final int capacity;
@@ -99,16 +99,37 @@ final class ConversationThreads implements AutoCloseable {
 
     /** Like {@link #remember(List, AiMessage, String)}, with the request's fingerprints already computed. */
     void remember(Prefixes request, @Nullable AiMessage answer, String runId) {
+        remember(request.last, answer, runId);
+    }
+
+    /**
+     * Like {@link #remember(List, AiMessage, String)}, with the request's fingerprint ({@link #fingerprint(List)})
+     * already computed.
+     */
+    void remember(byte[] request, @Nullable AiMessage answer, String runId) {
         if (answer == null) {
             return;
         }
-        String fingerprint = encode(chain(request.last, answer));
+        String fingerprint = encode(chain(sha256(), request, answer));
         synchronized (lock) {
             if (runId.equals(runsByFingerprint.put(fingerprint, runId))) {
                 return;
             }
             append(fingerprint, runId);
         }
+    }
+
+    /**
+     * The chained fingerprint of the whole request, without the per-prefix keys that only a {@link #find} needs: what
+     * {@link #remember(byte[], AiMessage, String)} takes when the call's run was decided otherwise.
+     */
+    static byte[] fingerprint(List<ChatMessage> messages) {
+        MessageDigest digest = sha256();
+        byte[] previous = new byte[0];
+        for (ChatMessage message : messages) {
+            previous = chain(digest, previous, message);
+        }
+        return previous;
     }
 
     /**
@@ -126,17 +147,18 @@ final class ConversationThreads implements AutoCloseable {
 
         static Prefixes of(List<ChatMessage> messages) {
             String[] keys = new String[messages.size()];
+            MessageDigest digest = sha256();
             byte[] previous = new byte[0];
             for (int i = 0; i < keys.length; i++) {
-                previous = chain(previous, messages.get(i));
+                previous = chain(digest, previous, messages.get(i));
                 keys[i] = encode(previous);
             }
             return new Prefixes(keys, previous);
         }
     }
 
-    private static byte[] chain(byte[] previous, @Nullable ChatMessage message) {
-        MessageDigest digest = sha256();
+    /** Chains one message onto {@code previous}; {@code digest} is reset by the call, so it can be reused. */
+    private static byte[] chain(MessageDigest digest, byte[] previous, @Nullable ChatMessage message) {
         digest.update(previous);
         digest.update(SEPARATOR);
         digest.update(canonical(message).getBytes(StandardCharsets.UTF_8));
@@ -149,14 +171,14 @@ final class ConversationThreads implements AutoCloseable {
 
     /** A message reduced to what identifies it in a conversation: role, normalised text, tool calls and results. */
     static String canonical(@Nullable ChatMessage message) {
-        StringBuilder sb = new StringBuilder();
+        StringBuilder sb = new StringBuilder(128);
         if (message instanceof SystemMessage system) {
-            sb.append("system:").append(normalise(system.text()));
+            normalise(sb.append("system:"), system.text());
         } else if (message instanceof UserMessage user) {
             sb.append("user:");
             for (Content content : user.contents()) {
                 if (content instanceof TextContent text) {
-                    sb.append(normalise(text.text())).append('\n');
+                    normalise(sb, text.text()).append('\n');
                 } else if (content instanceof ImageContent image && image.image() != null) {
                     Object source = image.image().url() != null ? image.image().url() : image.image().base64Data();
                     sb.append("[image ").append(source == null ? "" : Integer.toHexString(source.hashCode()))
@@ -166,26 +188,73 @@ final class ConversationThreads implements AutoCloseable {
                 }
             }
         } else if (message instanceof AiMessage ai) {
-            sb.append("assistant:").append(normalise(ai.text()));
+            normalise(sb.append("assistant:"), ai.text());
             if (ai.hasToolExecutionRequests()) {
                 for (ToolExecutionRequest request : ai.toolExecutionRequests()) {
                     // Without the call id: providers may renumber ids when a conversation is replayed.
-                    sb.append("\ncall ").append(request.name()).append(' ').append(normalise(request.arguments()));
+                    sb.append("\ncall ").append(request.name()).append(' ');
+                    normalise(sb, request.arguments());
                 }
             }
         } else if (message instanceof ToolExecutionResultMessage result) {
-            sb.append("tool:").append(result.toolName()).append(' ').append(normalise(result.text()));
+            normalise(sb.append("tool:").append(result.toolName()).append(' '), result.text());
         } else if (message != null) {
-            sb.append(message.type()).append(':').append(normalise(message.toString()));
+            normalise(sb.append(message.type()).append(':'), message.toString());
         }
         return sb.toString();
     }
 
-    private static String normalise(@Nullable String text) {
-        return text == null ? "" : WHITESPACE.matcher(text.strip()).replaceAll(" ");
+    /** {@code text} normalised, as a string: see {@link #normalise(StringBuilder, String)}. */
+    static String normalise(@Nullable String text) {
+        return normalise(new StringBuilder(), text).toString();
     }
 
+    /**
+     * Appends {@code text} with leading and trailing white space removed ({@link String#strip()}) and every run of
+     * ASCII white space inside ({@code [ \t\n\x0B\f\r]+}, the regular expression {@code \s+}) replaced by one space.
+     * One pass, no regular expression; {@code null} appends nothing.
+     */
+    static StringBuilder normalise(StringBuilder sb, @Nullable String text) {
+        if (text == null) {
+            return sb;
+        }
+        String stripped = text.strip();
+        int length = stripped.length();
+        int from = 0;
+        for (int i = 0; i < length; i++) {
+            char c = stripped.charAt(i);
+            if (c <= ' ' && isAsciiSpace(c)) {
+                int end = i + 1;
+                while (end < length && isAsciiSpace(stripped.charAt(end))) {
+                    end++;
+                }
+                if (end - i > 1 || c != ' ') {
+                    sb.append(stripped, from, i).append(' ');
+                    from = end;
+                }
+                i = end - 1;
+            }
+        }
+        // Usually nothing to replace: one bulk copy.
+        return from == 0 ? sb.append(stripped) : sb.append(stripped, from, length);
+    }
+
+    private static boolean isAsciiSpace(char c) {
+        // ' ', or one of \t \n \u000b \f \r (9 to 13).
+        return c == ' ' || (c >= '\t' && c <= '\r');
+    }
+
+    /** A new SHA-256 digest: a clone of {@link #SHA_256} (cheap), else from a provider look-up (not cheap). */
     private static MessageDigest sha256() {
+        try {
+            return (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            // Not with the JDK's provider; a look-up then.
+            return newSha256();
+        }
+    }
+
+    private static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -20,10 +20,12 @@ import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.output.FinishReason;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,6 +34,10 @@ import org.jspecify.annotations.Nullable;
  * cannot fill is left out or null, never an exception.
  */
 final class Messages {
+
+    private static final int MAX_CACHED_TOOLS = 1024;
+    /** Tool definitions by specification (compared by value); cleared when it reaches {@value #MAX_CACHED_TOOLS}. */
+    private static final Map<ToolSpecification, Map<String, Object>> TOOLS = new ConcurrentHashMap<>();
 
     /** Base64 data is not copied into events: it would blow the event size limit and rarely helps analysis. */
     private static final String OMITTED_DATA = "...";
@@ -184,15 +190,50 @@ final class Messages {
         }
         List<Map<String, Object>> tools = new ArrayList<>(specifications.size());
         for (ToolSpecification specification : specifications) {
+            tools.add(tool(specification));
+        }
+        return tools;
+    }
+
+    /**
+     * One tool definition. Specifications are immutable values that AI services pass again on every call, so each
+     * definition is converted once and shared (unmodifiable) by the events that carry it.
+     */
+    static Map<String, Object> tool(ToolSpecification specification) {
+        Map<String, Object> tool = TOOLS.get(specification);
+        if (tool == null) {
             Map<String, Object> function = new LinkedHashMap<>();
             function.put("name", specification.name());
             if (specification.description() != null) {
                 function.put("description", specification.description());
             }
-            function.put("parameters", schema(specification));
-            tools.add(Map.of("type", "function", "function", function));
+            function.put("parameters", unmodifiable(schema(specification)));
+            tool = Map.of("type", "function", "function", Collections.unmodifiableMap(function));
+            if (TOOLS.size() >= MAX_CACHED_TOOLS) {
+                TOOLS.clear();
+            }
+            TOOLS.put(specification, tool);
         }
-        return tools;
+        return tool;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> unmodifiable(Map<String, Object> map) {
+        Map<String, Object> copy = new LinkedHashMap<>(map.size());
+        for (Map.Entry<String, Object> entry : map.entrySet()) {
+            Object value = entry.getValue();
+            if (value instanceof Map<?, ?> nested) {
+                value = unmodifiable((Map<String, Object>) nested);
+            } else if (value instanceof List<?> list) {
+                List<Object> items = new ArrayList<>(list.size());
+                for (Object item : list) {
+                    items.add(item instanceof Map<?, ?> m ? unmodifiable((Map<String, Object>) m) : item);
+                }
+                value = Collections.unmodifiableList(items);
+            }
+            copy.put(entry.getKey(), value);
+        }
+        return Collections.unmodifiableMap(copy);
     }
 
     private static Map<String, Object> schema(ToolSpecification specification) {
@@ -276,20 +317,24 @@ final class Messages {
         Integer input = usage.inputTokenCount();
         Integer output = usage.outputTokenCount();
         Integer total = usage.totalTokenCount();
-        Integer cached = firstInteger(usage, "inputTokensDetails.cachedTokens", "cacheReadInputTokens",
-                "cachedContentTokenCount");
-        Integer reasoning = firstInteger(usage, "outputTokensDetails.reasoningTokens", "thoughtsTokenCount",
-                "reasoningTokens");
+        Integer cached = firstInteger(usage, CACHED_TOKENS);
+        Integer reasoning = firstInteger(usage, REASONING_TOKENS);
         if (input == null && output == null && total == null) {
             return null;
         }
         return new TokenUsage(input, output, total, cached, reasoning);
     }
 
-    private static @Nullable Integer firstInteger(Object target, String... paths) {
-        for (String path : paths) {
+    /** Accessor paths, first found wins: OpenAI, Anthropic, Gemini, others. */
+    private static final String[][] CACHED_TOKENS = {{"inputTokensDetails", "cachedTokens"},
+            {"cacheReadInputTokens"}, {"cachedContentTokenCount"}};
+    private static final String[][] REASONING_TOKENS = {{"outputTokensDetails", "reasoningTokens"},
+            {"thoughtsTokenCount"}, {"reasoningTokens"}};
+
+    private static @Nullable Integer firstInteger(Object target, String[][] paths) {
+        for (String[] path : paths) {
             Object value = target;
-            for (String name : path.split("\\.")) {
+            for (String name : path) {
                 value = value == null ? null : call(value, name);
             }
             if (value instanceof Number number) {

@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -113,11 +114,10 @@ final class Recorder implements AutoCloseable {
             if (stream != null) {
                 NEXT_STREAM.remove();
             }
-            ConversationThreads.Prefixes prefixes = ConversationThreads.Prefixes.of(messages);
-            Placement placement = placeModelCall(invocation, prefixes);
+            Placement placement = placeModelCall(invocation, messages);
             String model = modelName(request);
             String provider = Messages.provider(context.modelProvider());
-            Call call = new Call(UUID.randomUUID().toString(), placement, model, provider, prefixes, stream,
+            Call call = new Call(newId(), placement, model, provider, messages, placement.prefixes, stream,
                     System.nanoTime());
 
             Payload.LlmRequest payload = new Payload.LlmRequest(model, provider, Messages.prompt(messages),
@@ -159,7 +159,7 @@ final class Recorder implements AutoCloseable {
             Payload.LlmResponse payload = new Payload.LlmResponse(call.model, call.provider, text,
                     Messages.finishReason(response.finishReason()), Messages.usage(response.tokenUsage()),
                     TimeUnit.NANOSECONDS.toMillis(elapsedNanos), null);
-            String responseEventId = UUID.randomUUID().toString();
+            String responseEventId = newId();
             Event.Builder event = Event.builder(EventType.LLM_RESPONSE).eventId(responseEventId)
                     .parentEventId(call.requestEventId).payload(payload)
                     .payloadEntry("response_message", Messages.message(message));
@@ -182,8 +182,10 @@ final class Recorder implements AutoCloseable {
                 }
             }
             String runId = call.placement.runId;
-            if (runId != null) {
-                threads.remember(call.prefixes, message, runId);
+            if (runId != null && message != null) {
+                // Remembered even when the run was decided otherwise, so a later call without it still threads.
+                threads.remember(call.prefixes != null ? call.prefixes.last
+                        : ConversationThreads.fingerprint(call.messages), message, runId);
             }
         } catch (RuntimeException | LinkageError e) {
             log.debug("Could not record a LangChain4j model response", e);
@@ -202,7 +204,8 @@ final class Recorder implements AutoCloseable {
                 model = call.model;
                 provider = call.provider;
             } else {
-                placement = placeModelCall(null, ConversationThreads.Prefixes.of(context.chatRequest().messages()));
+                List<ChatMessage> messages = context.chatRequest().messages();
+                placement = placeModelCall(null, messages == null ? List.of() : messages);
                 model = modelName(context.chatRequest());
                 provider = Messages.provider(context.modelProvider());
             }
@@ -253,21 +256,31 @@ final class Recorder implements AutoCloseable {
         return handoff.messages.equals(messages) ? handoff.invocation : null;
     }
 
-    private Placement placeModelCall(@Nullable Invocation invocation, ConversationThreads.Prefixes messages) {
+    /**
+     * Where a model call goes. The request is fingerprinted only when automatic threading has to decide its run
+     * (no context, and no invocation whose run is already known); the fingerprints then travel in the placement.
+     */
+    private Placement placeModelCall(@Nullable Invocation invocation, List<ChatMessage> messages) {
         InsideLlmContext scope = InsideLlmContext.current();
         if (invocation != null && (scope == null || scope.runId().equals(invocation.runId))) {
-            String runId = resolveRun(invocation, messages);
-            return new Placement(invocation, runId, invocation.userId, invocation.chainStartId);
+            String runId = invocation.runId;
+            ConversationThreads.Prefixes prefixes = null;
+            if (runId == null) {
+                prefixes = ConversationThreads.Prefixes.of(messages);
+                runId = resolveRun(invocation, prefixes);
+            }
+            return new Placement(invocation, runId, invocation.userId, invocation.chainStartId, prefixes);
         }
         if (scope != null) {
             return new Placement(null, scope.runId(), scope.userId(), scope.parentEventId());
         }
         String user = currentUserId();
-        String runId = threads.find(messages);
+        ConversationThreads.Prefixes prefixes = ConversationThreads.Prefixes.of(messages);
+        String runId = threads.find(prefixes);
         if (runId == null) {
             runId = newRun(user, Instant.now(), "conversation");
         }
-        return new Placement(null, runId, user, null);
+        return new Placement(null, runId, user, null, prefixes);
     }
 
     // ------------------------------------------------------------------------------------------ AI services
@@ -354,7 +367,7 @@ final class Recorder implements AutoCloseable {
                     : placeStandalone();
             String result = resultText != null ? resultText : timing != null ? timing.result : null;
             Instant now = Instant.now();
-            String callEventId = UUID.randomUUID().toString();
+            String callEventId = newId();
             Payload.ToolCall call = new Payload.ToolCall(request.name(), TOOL_TYPE, arguments(request.arguments()),
                     request.id());
             emit(placement, Event.builder(EventType.TOOL_CALL).eventId(callEventId)
@@ -443,7 +456,7 @@ final class Recorder implements AutoCloseable {
 
     List<Content> retrieve(ContentRetriever retriever, String retrieverName, Query query) {
         Placement placement;
-        String startId = UUID.randomUUID().toString();
+        String startId = newId();
         long start = System.nanoTime();
         String text = query.text() == null ? "" : query.text();
         try {
@@ -530,7 +543,7 @@ final class Recorder implements AutoCloseable {
             return runId;
         }
         String found = messages == null ? null : threads.find(messages);
-        return resolveRun(invocation, found != null ? found : UUID.randomUUID().toString(), found == null);
+        return resolveRun(invocation, found != null ? found : newId(), found == null);
     }
 
     private String resolveRun(Invocation invocation, String runId, boolean startRun) {
@@ -553,7 +566,7 @@ final class Recorder implements AutoCloseable {
     }
 
     private String newRun(String user, Instant at, String kind) {
-        String runId = UUID.randomUUID().toString();
+        String runId = newId();
         threads.markRunSeen(runId);
         logRunStart(runId, user, at, kind);
         return runId;
@@ -602,6 +615,17 @@ final class Recorder implements AutoCloseable {
     }
 
     // --------------------------------------------------------------------------------------------- helpers
+
+    /**
+     * A new random (version 4) UUID. Event and run ids only need to be unique, not unguessable: drawn from
+     * {@link ThreadLocalRandom}, not from the shared {@code SecureRandom} behind {@link UUID#randomUUID()}, which
+     * costs far more on every call and contends between threads.
+     */
+    static String newId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return new UUID((random.nextLong() & 0xffffffffffff0fffL) | 0x0000000000004000L,
+                (random.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L).toString();
+    }
 
     private static Event.Builder errorEvent(Throwable error, @Nullable String code, Map<String, ?> context) {
         return Event.builder(EventType.ERROR).payload(new Payload.Error(error.getClass().getName(), messageOf(error),
@@ -678,9 +702,17 @@ final class Recorder implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ state
 
-    /** Where an event goes: an invocation (which may still be deciding its run), or a run, user and parent. */
+    /**
+     * Where an event goes: an invocation (which may still be deciding its run), or a run, user and parent; with the
+     * request's fingerprints when automatic threading computed them.
+     */
     record Placement(@Nullable Invocation invocation, @Nullable String runId, String userId,
-            @Nullable String parentEventId) {
+            @Nullable String parentEventId, ConversationThreads.@Nullable Prefixes prefixes) {
+
+        Placement(@Nullable Invocation invocation, @Nullable String runId, String userId,
+                @Nullable String parentEventId) {
+            this(invocation, runId, userId, parentEventId, null);
+        }
     }
 
     private record Handoff(Invocation invocation, List<ChatMessage> messages) {
@@ -692,16 +724,18 @@ final class Recorder implements AutoCloseable {
         final Placement placement;
         final String model;
         final String provider;
-        final ConversationThreads.Prefixes prefixes;
+        final List<ChatMessage> messages;
+        final ConversationThreads.@Nullable Prefixes prefixes;
         final @Nullable StreamTiming stream;
         final long startNanos;
 
-        Call(String requestEventId, Placement placement, String model, String provider,
-                ConversationThreads.Prefixes prefixes, @Nullable StreamTiming stream, long startNanos) {
+        Call(String requestEventId, Placement placement, String model, String provider, List<ChatMessage> messages,
+                ConversationThreads.@Nullable Prefixes prefixes, @Nullable StreamTiming stream, long startNanos) {
             this.requestEventId = requestEventId;
             this.placement = placement;
             this.model = model;
             this.provider = provider;
+            this.messages = messages;
             this.prefixes = prefixes;
             this.stream = stream;
             this.startNanos = startNanos;
@@ -715,7 +749,7 @@ final class Recorder implements AutoCloseable {
         final String chainName;
         final String userId;
         final @Nullable String parentEventId;
-        final String chainStartId = UUID.randomUUID().toString();
+        final String chainStartId = newId();
         final Instant startedAt = Instant.now();
         final long startNanos = System.nanoTime();
         final List<Event.Builder> pending = new ArrayList<>();

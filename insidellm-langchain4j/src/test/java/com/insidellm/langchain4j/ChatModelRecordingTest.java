@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.insidellm.Event;
 import com.insidellm.EventType;
 import com.insidellm.InsideLlmClient;
+import com.insidellm.InsideLlmContext;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.ImageContent;
@@ -84,6 +85,25 @@ class ChatModelRecordingTest {
             assertThat(ofType(exporter.events(client), EventType.RUN_START)).extracting(Event::runId)
                     .containsExactly(requests.get(0).runId(), requests.get(2).runId());
             assertThat(requests).allSatisfy(r -> assertThat(r.userId()).isEqualTo("anonymous"));
+        }
+    }
+
+    @Test
+    void aTurnInsideAnExplicitRunIsRememberedForTheNextTurnWithoutOne() throws Exception {
+        try (OpenAiServer server = new OpenAiServer(body -> OpenAiServer.text("chatcmpl-1", "Answer.", null))) {
+            ChatModel model = model(server, InsideLlmChatModelListener.create(client));
+            UserMessage first = UserMessage.from("Question one");
+            String runId = "11111111-2222-4333-8444-555555555555";
+
+            // The explicit run decides the first turn (no threading look-up), and its conversation is still remembered.
+            try (InsideLlmContext.Scope ignored = InsideLlmContext.of(runId, "tracked-user").makeCurrent()) {
+                model.chat(first);
+            }
+            model.chat(first, AiMessage.from("Answer."), UserMessage.from("Question two"));
+
+            List<Event> requests = ofType(exporter.events(client), EventType.LLM_REQUEST);
+            assertThat(requests).extracting(Event::runId).containsExactly(runId, runId);
+            assertThat(ofType(exporter.events(client), EventType.RUN_START)).isEmpty();
         }
     }
 

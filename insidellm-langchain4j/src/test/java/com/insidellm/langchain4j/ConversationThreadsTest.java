@@ -11,6 +11,7 @@ import dev.langchain4j.data.message.UserMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,5 +72,32 @@ class ConversationThreadsTest {
             assertThat(reopened.find(List.of(UserMessage.from("q0"), AiMessage.from("a0"), HELLO))).isNull();
         }
         assertThat(Files.readAllLines(file)).hasSize(2);
+    }
+
+    @Test
+    void normalisationIsTheRegularExpressionItReplaced() {
+        // The fingerprints of threading files written before the single-pass normaliser must stay the same.
+        Pattern whitespace = Pattern.compile("\\s+");
+        List<String> inputs = List.of("", " ", "plain", "  padded  ", "a b", "a  b", "a\tb", "a \t\n b", "\r\n",
+                "a\u000bb\fc\rd", "tail \t", "\t head", "a\u00a0b", "a \u00a0 b", "\u2003em\u2003space\u2003",
+                "a\u2003\u2003b", "a \u2003 b", "\u001fsep\u001f", "x\u001f y", "nbsp\u00a0", "\u00a0 nbsp",
+                "emoji \uD83D\uDE00  done", "line\n\n\nbreaks\n", "\u3000ideographic\u3000 space\u3000",
+                "mixed \t\u2003\t end", " \u0085next line\u0085 ", "single\ttab", "trailing space ");
+        for (String input : inputs) {
+            assertThat(ConversationThreads.normalise(input))
+                    .as("normalise(%s)", input.codePoints().mapToObj(Integer::toHexString).toList())
+                    .isEqualTo(whitespace.matcher(input.strip()).replaceAll(" "));
+        }
+        assertThat(ConversationThreads.normalise(null)).isEmpty();
+    }
+
+    @Test
+    void theRequestFingerprintIsTheLastPrefix() {
+        List<ChatMessage> messages = List.of(SYSTEM, HELLO, HI, UserMessage.from("Weather?"));
+        assertThat(ConversationThreads.fingerprint(messages))
+                .isEqualTo(ConversationThreads.Prefixes.of(messages).last);
+        ConversationThreads threads = new ConversationThreads(100, null);
+        threads.remember(ConversationThreads.fingerprint(List.of(SYSTEM, HELLO)), HI, "run-3");
+        assertThat(threads.find(messages)).isEqualTo("run-3");
     }
 }
