@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the InsideLLM benchmark suite with defaults sized for a 2-core machine (about 10 minutes) and writes
+# Runs the InsideLLM benchmark suite with defaults sized for a 2-core machine (under 10 minutes including the build) and writes
 # benchmarks/results/results.md (the table) next to the raw JMH JSON and logs.
 #
 #   benchmarks/run.sh                 # build, then run everything
@@ -17,7 +17,7 @@ if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
   (cd "$root" && mvn -B -q -pl benchmarks -am package -DskipTests)
 fi
 
-defaults=(-f 1 -wi 2 -i 3 -w 2s -r 3s -foe true)
+defaults=(-f 1 -wi 2 -i 3 -w 1s -r 2s -foe true)
 extra=(${JMH_OPTS:-})
 
 run() {
