@@ -251,6 +251,24 @@ class DeliveryTest {
     }
 
     @Test
+    void aFullBatchIsSentWithoutWaitingForTheFlushInterval() {
+        client = builder().batchSize(5).build(); // flush interval: one hour
+        for (int i = 0; i < 5; i++) {
+            client.logEvent(userInput("event " + i));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.events.size() == 5);
+        assertThat(server.requests).hasSize(1);
+    }
+
+    @Test
+    void aPartialBatchIsSentWhenTheFlushIntervalPasses() {
+        client = builder().batchSize(1000).flushInterval(Duration.ofMillis(200)).build();
+        client.logEvent(userInput("lonely"));
+        // No flush() call: the interval alone sends it.
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.events.size() == 1);
+    }
+
+    @Test
     void closeDeliversEverythingQueued() {
         client = builder().batchSize(50).build();
         for (int i = 0; i < 120; i++) {
