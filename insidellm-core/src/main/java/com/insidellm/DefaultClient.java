@@ -149,6 +149,14 @@ final class DefaultClient implements InsideLlmClient {
         return false;
     }
 
+    /** Counts an event a tracker could not build (a bad argument) as invalid; throws in strict mode. */
+    void rejectInvalid(RuntimeException cause) {
+        if (config.strict && cause instanceof IllegalArgumentException) {
+            throw cause;
+        }
+        refuse(DropReason.INVALID_EVENT, cause.toString());
+    }
+
     @Override
     public String startRun(String userId) {
         return startRun(null, userId, null);

@@ -1,5 +1,7 @@
 package com.insidellm;
 
+import java.nio.file.Path;
+
 /**
  * Where batches of events go: the InsideLLM API, local files, a log, or a destination of the application's own.
  *
@@ -8,6 +10,23 @@ package com.insidellm;
  * happened to one attempt. Implementations must not throw; an exception is treated as a retryable failure.
  */
 public interface EventExporter extends AutoCloseable {
+
+    /**
+     * An exporter writing JSON lines, one file per UTC day and run: {@code <directory>/<yyyy-MM-dd>/<run id>.jsonl},
+     * each line one event's wire JSON (readable with {@code jq}, importable by the InsideLLM collector). This is what
+     * {@linkplain InsideLlmClient.Builder#localMode() local mode} uses; add it next to the API to keep a local copy.
+     */
+    static EventExporter localFiles(Path directory) {
+        return LocalFileExporter.create(directory);
+    }
+
+    /**
+     * An exporter logging one compact line per event through SLF4J (logger {@code com.insidellm.events}, INFO), for
+     * development. The lines name types, ids, models, tools, tokens, cost and timings, never prompts or responses.
+     */
+    static EventExporter logging() {
+        return LoggingExporter.INSTANCE;
+    }
 
     /** Delivers one batch and reports the outcome of this one attempt. */
     ExportResult export(EventBatch batch);

@@ -78,6 +78,42 @@ public interface InsideLlmClient extends AutoCloseable {
         return flush(Builder.DEFAULT_CLOSE_TIMEOUT);
     }
 
+    // ---------------------------------------------------------------- instrumentation (see InsideLlmTracker)
+
+    /**
+     * Starts a run for {@code userId} and returns its tracker, whose context is current on this thread until it is
+     * closed. Use it in {@code try}-with-resources; closing it ends the run. The no-op client returns a tracker that
+     * runs wrapped calls and records nothing.
+     */
+    default InsideLlmTracker tracker(String userId) {
+        return new InsideLlmTracker(this, userId, null);
+    }
+
+    /** Like {@link #tracker(String)}, with metadata merged into every event of the run. */
+    default InsideLlmTracker tracker(String userId, @Nullable Map<String, ?> metadata) {
+        return new InsideLlmTracker(this, userId, metadata);
+    }
+
+    /**
+     * Runs {@code body} as one run: starts it, passes the tracker, and ends it. When the body throws, the run gets a
+     * {@code context_error} event and {@code exit_reason} {@code "error"}, and the exception is rethrown unchanged.
+     *
+     * @throws E whatever the body throws
+     */
+    default <T, E extends Exception> T track(String userId, TrackerBody<T, E> body) throws E {
+        Objects.requireNonNull(body, "body");
+        InsideLlmTracker tracker = tracker(userId);
+        T result;
+        try {
+            result = body.run(tracker);
+        } catch (Throwable t) {
+            tracker.closeExceptionally(t);
+            throw t;
+        }
+        tracker.close();
+        return result;
+    }
+
     /** Returns a snapshot of the delivery figures. */
     ClientStats stats();
 

@@ -1,0 +1,533 @@
+package com.insidellm.collector.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SQLite event store. Internal.
+ *
+ * <p>One writer thread owns the write connection. Ingest threads hand it whole requests; it takes everything that is
+ * pending, writes it in one transaction, commits, and only then completes each request's future — so an
+ * acknowledged event is on disk (WAL, {@code synchronous=FULL}) and concurrent requests share one fsync. Reads use a
+ * small pool of separate connections, which WAL lets run alongside the writer. Thread-safe.
+ */
+public final class EventStore implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EventStore.class);
+
+  /** Most events written in one transaction; bounds commit latency under a flood. */
+  private static final int MAX_EVENTS_PER_TRANSACTION = 20_000;
+  private static final int READ_CONNECTIONS = 4;
+
+  private static final String SCHEMA = """
+      CREATE TABLE IF NOT EXISTS events (
+        seq INTEGER PRIMARY KEY,
+        event_id TEXT NOT NULL UNIQUE,
+        run_id TEXT NOT NULL,
+        parent_event_id TEXT,
+        event_type TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        model TEXT,
+        provider TEXT,
+        prompt_tokens INTEGER,
+        completion_tokens INTEGER,
+        total_tokens INTEGER,
+        cost REAL,
+        latency_ms REAL,
+        is_error INTEGER NOT NULL,
+        search_text TEXT NOT NULL,
+        raw TEXT NOT NULL,
+        received_at INTEGER NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS events_run ON events(run_id, ts);
+      CREATE INDEX IF NOT EXISTS events_ts ON events(ts);
+      CREATE INDEX IF NOT EXISTS events_type ON events(event_type, ts);
+      CREATE INDEX IF NOT EXISTS events_user ON events(user_id, ts);
+      CREATE INDEX IF NOT EXISTS events_model ON events(model, ts) WHERE model IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS events_errors ON events(ts) WHERE is_error = 1;
+      CREATE TABLE IF NOT EXISTS runs (
+        run_id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        first_ts INTEGER NOT NULL,
+        last_ts INTEGER NOT NULL,
+        event_count INTEGER NOT NULL,
+        llm_calls INTEGER NOT NULL,
+        tokens INTEGER NOT NULL,
+        cost REAL NOT NULL,
+        errors INTEGER NOT NULL,
+        ended INTEGER NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS runs_first ON runs(first_ts);
+      CREATE INDEX IF NOT EXISTS runs_user ON runs(user_id, first_ts);
+      CREATE TABLE IF NOT EXISTS run_models (
+        run_id TEXT NOT NULL,
+        model TEXT NOT NULL,
+        PRIMARY KEY (run_id, model)
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS run_models_model ON run_models(model);
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      """;
+
+  private static final String INSERT_EVENT = "INSERT OR IGNORE INTO events(seq, event_id, run_id, parent_event_id,"
+      + " event_type, user_id, ts, model, provider, prompt_tokens, completion_tokens, total_tokens, cost, latency_ms,"
+      + " is_error, search_text, raw, received_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
+  private static final String UPSERT_RUN = "INSERT INTO runs(run_id, user_id, first_ts, last_ts, event_count,"
+      + " llm_calls, tokens, cost, errors, ended) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(run_id) DO UPDATE SET"
+      + " first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts),"
+      + " event_count = event_count + excluded.event_count, llm_calls = llm_calls + excluded.llm_calls,"
+      + " tokens = tokens + excluded.tokens, cost = cost + excluded.cost, errors = errors + excluded.errors,"
+      + " ended = max(ended, excluded.ended)";
+
+  /** What happened to one write request. {@code duplicates} holds indexes into the submitted list. */
+  public record WriteOutcome(int accepted, List<Integer> duplicates) {}
+
+  private record WriteRequest(List<StoredEvent> events, CompletableFuture<WriteOutcome> result) {}
+
+  private final Path path;
+  private final @Nullable Duration retention;
+  private final Clock clock;
+  private final Connection writeConnection;
+  private final BlockingQueue<Connection> readConnections = new ArrayBlockingQueue<>(READ_CONNECTIONS);
+  private final BlockingQueue<WriteRequest> pending = new ArrayBlockingQueue<>(4096);
+  private final Thread writer;
+  private final Object seqLock = new Object();
+  private final List<Runnable> commitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile boolean closing;
+  private long nextSeq;
+  private long committedSeq;
+  private long nextRetentionAt;
+
+  /** Opens (creating if needed) the database at {@code path} and starts the writer thread. */
+  public EventStore(Path path, @Nullable Duration retention, Clock clock) {
+    this.path = path;
+    this.retention = retention;
+    this.clock = clock;
+    try {
+      Path parent = path.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      writeConnection = open(false);
+      try (Statement st = writeConnection.createStatement()) {
+        st.executeUpdate("PRAGMA journal_mode=WAL");
+        for (String ddl : SCHEMA.split(";")) {
+          if (!ddl.isBlank()) {
+            st.executeUpdate(ddl);
+          }
+        }
+        long maxSeq = 0;
+        try (ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM events")) {
+          rs.next();
+          maxSeq = rs.getLong(1);
+        }
+        try (ResultSet rs = st.executeQuery("SELECT value FROM meta WHERE key = 'last_seq'")) {
+          if (rs.next()) {
+            maxSeq = Math.max(maxSeq, Long.parseLong(rs.getString(1)));
+          }
+        }
+        nextSeq = maxSeq + 1;
+        committedSeq = maxSeq;
+      }
+      writeConnection.setAutoCommit(false);
+      for (int i = 0; i < READ_CONNECTIONS; i++) {
+        readConnections.add(open(true));
+      }
+    } catch (SQLException | IOException e) {
+      throw new IllegalStateException("cannot open the event database " + path + ": " + e.getMessage(), e);
+    }
+    writer = new Thread(this::writeLoop, "insidellm-collector-writer");
+    writer.setDaemon(true);
+    writer.setContextClassLoader(null);
+    writer.setUncaughtExceptionHandler((t, e) -> LOG.error("writer thread died", e));
+    writer.start();
+  }
+
+  private Connection open(boolean readOnly) throws SQLException {
+    Connection c = DriverManager.getConnection("jdbc:sqlite:" + path.toAbsolutePath());
+    try (Statement st = c.createStatement()) {
+      st.executeUpdate("PRAGMA busy_timeout=10000");
+      // FULL: a committed transaction survives power loss, not only a killed process; group commit keeps it cheap.
+      st.executeUpdate("PRAGMA synchronous=FULL");
+      st.executeUpdate("PRAGMA temp_store=MEMORY");
+      if (readOnly) {
+        st.executeUpdate("PRAGMA query_only=1");
+      }
+    }
+    return c;
+  }
+
+  /** The database file. */
+  public Path path() {
+    return path;
+  }
+
+  /**
+   * Queues events for the next transaction. The future completes after that transaction has committed, or
+   * exceptionally if it failed or the store is full or closed.
+   */
+  public CompletableFuture<WriteOutcome> write(List<StoredEvent> events) {
+    CompletableFuture<WriteOutcome> result = new CompletableFuture<>();
+    if (events.isEmpty()) {
+      result.complete(new WriteOutcome(0, List.of()));
+      return result;
+    }
+    if (closing) {
+      result.completeExceptionally(new IllegalStateException("the collector is shutting down"));
+      return result;
+    }
+    try {
+      if (!pending.offer(new WriteRequest(events, result), 5, TimeUnit.SECONDS)) {
+        result.completeExceptionally(new StoreBusyException("the write queue is full"));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      result.completeExceptionally(e);
+    }
+    return result;
+  }
+
+  /** Registers a callback run on the writer thread after every commit that stored new events. */
+  public void onCommit(Runnable listener) {
+    commitListeners.add(listener);
+  }
+
+  /** The highest sequence number that is committed and visible to readers. */
+  public long committedSeq() {
+    synchronized (seqLock) {
+      return committedSeq;
+    }
+  }
+
+  /**
+   * Waits until events newer than {@code seq} are committed or the timeout passes; returns the committed sequence.
+   */
+  public long awaitNewerThan(long seq, long timeoutMillis) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    synchronized (seqLock) {
+      while (committedSeq <= seq && !closing) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          break;
+        }
+        seqLock.wait(left);
+      }
+      return committedSeq;
+    }
+  }
+
+  private void writeLoop() {
+    List<WriteRequest> batch = new ArrayList<>();
+    try (PreparedStatement insert = writeConnection.prepareStatement(INSERT_EVENT);
+        PreparedStatement upsertRun = writeConnection.prepareStatement(UPSERT_RUN);
+        PreparedStatement insertModel = writeConnection.prepareStatement(
+            "INSERT OR IGNORE INTO run_models(run_id, model) VALUES (?, ?)")) {
+      maybeApplyRetention();
+      while (true) {
+        WriteRequest first = pending.poll(200, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          if (closing) {
+            break;
+          }
+          maybeApplyRetention();
+          continue;
+        }
+        batch.add(first);
+        int events = first.events().size();
+        WriteRequest next;
+        while (events < MAX_EVENTS_PER_TRANSACTION && (next = pending.poll()) != null) {
+          batch.add(next);
+          events += next.events().size();
+        }
+        writeBatch(batch, insert, upsertRun, insertModel);
+        batch.clear();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (SQLException e) {
+      LOG.error("cannot prepare the write statements", e);
+    } finally {
+      failPending(batch);
+    }
+  }
+
+  private void failPending(List<WriteRequest> batch) {
+    pending.drainTo(batch);
+    for (WriteRequest r : batch) {
+      r.result().completeExceptionally(new IllegalStateException("the collector is shutting down"));
+    }
+  }
+
+  private void writeBatch(List<WriteRequest> batch, PreparedStatement insert, PreparedStatement upsertRun,
+      PreparedStatement insertModel) {
+    long seqBefore = nextSeq;
+    List<WriteOutcome> outcomes = new ArrayList<>(batch.size());
+    try {
+      long receivedAt = clock.millis();
+      Map<String, RunDelta> runs = new HashMap<>();
+      for (WriteRequest request : batch) {
+        int accepted = 0;
+        List<Integer> duplicates = new ArrayList<>();
+        List<StoredEvent> events = request.events();
+        for (int i = 0; i < events.size(); i++) {
+          StoredEvent e = events.get(i);
+          bind(insert, nextSeq, e, receivedAt);
+          if (insert.executeUpdate() == 1) {
+            nextSeq++;
+            accepted++;
+            runs.computeIfAbsent(e.runId(), id -> new RunDelta(e.userId())).add(e);
+          } else {
+            duplicates.add(i);
+          }
+        }
+        outcomes.add(new WriteOutcome(accepted, duplicates));
+      }
+      for (Map.Entry<String, RunDelta> entry : runs.entrySet()) {
+        RunDelta d = entry.getValue();
+        upsertRun.setString(1, entry.getKey());
+        upsertRun.setString(2, d.userId);
+        upsertRun.setLong(3, d.firstTs);
+        upsertRun.setLong(4, d.lastTs);
+        upsertRun.setLong(5, d.events);
+        upsertRun.setLong(6, d.llmCalls);
+        upsertRun.setLong(7, d.tokens);
+        upsertRun.setDouble(8, d.cost);
+        upsertRun.setLong(9, d.errors);
+        upsertRun.setInt(10, d.ended ? 1 : 0);
+        upsertRun.executeUpdate();
+        for (String model : d.models) {
+          insertModel.setString(1, entry.getKey());
+          insertModel.setString(2, model);
+          insertModel.executeUpdate();
+        }
+      }
+      writeConnection.commit();
+    } catch (SQLException | RuntimeException e) {
+      LOG.error("writing {} ingest requests failed; they are answered with an error", batch.size(), e);
+      nextSeq = seqBefore;
+      try {
+        writeConnection.rollback();
+      } catch (SQLException rollbackFailure) {
+        e.addSuppressed(rollbackFailure);
+      }
+      for (WriteRequest r : batch) {
+        r.result().completeExceptionally(e);
+      }
+      return;
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      batch.get(i).result().complete(outcomes.get(i));
+    }
+    if (nextSeq != seqBefore) {
+      synchronized (seqLock) {
+        committedSeq = nextSeq - 1;
+        seqLock.notifyAll();
+      }
+      for (Runnable listener : commitListeners) {
+        try {
+          listener.run();
+        } catch (RuntimeException e) {
+          LOG.warn("commit listener failed", e);
+        }
+      }
+    }
+  }
+
+  private static void bind(PreparedStatement st, long seq, StoredEvent e, long receivedAt) throws SQLException {
+    st.setLong(1, seq);
+    st.setString(2, e.eventId());
+    st.setString(3, e.runId());
+    setNullable(st, 4, e.parentEventId());
+    st.setString(5, e.eventType());
+    st.setString(6, e.userId());
+    st.setLong(7, e.timestampMicros());
+    setNullable(st, 8, e.model());
+    setNullable(st, 9, e.provider());
+    setNullable(st, 10, e.promptTokens());
+    setNullable(st, 11, e.completionTokens());
+    setNullable(st, 12, e.totalTokens());
+    setNullable(st, 13, e.cost());
+    setNullable(st, 14, e.latencyMs());
+    st.setInt(15, e.error() ? 1 : 0);
+    st.setString(16, e.searchText());
+    st.setString(17, e.rawJson());
+    st.setLong(18, receivedAt);
+  }
+
+  private static void setNullable(PreparedStatement st, int index, @Nullable Object value) throws SQLException {
+    if (value == null) {
+      st.setNull(index, Types.NULL);
+    } else {
+      st.setObject(index, value);
+    }
+  }
+
+  /** Per-run sums of one transaction, folded into the runs table with one upsert per run. */
+  private static final class RunDelta {
+    final String userId;
+    long firstTs = Long.MAX_VALUE;
+    long lastTs = Long.MIN_VALUE;
+    long events;
+    long llmCalls;
+    long tokens;
+    double cost;
+    long errors;
+    boolean ended;
+    final Set<String> models = new LinkedHashSet<>();
+
+    RunDelta(String userId) {
+      this.userId = userId;
+    }
+
+    void add(StoredEvent e) {
+      firstTs = Math.min(firstTs, e.timestampMicros());
+      lastTs = Math.max(lastTs, e.timestampMicros());
+      events++;
+      if (e.eventType().equals("llm.response")) {
+        llmCalls++;
+      }
+      if (e.totalTokens() != null) {
+        tokens += e.totalTokens();
+      }
+      if (e.cost() != null) {
+        cost += e.cost();
+      }
+      if (e.error()) {
+        errors++;
+      }
+      if (e.eventType().equals("run.end")) {
+        ended = true;
+      }
+      if (e.model() != null) {
+        models.add(e.model());
+      }
+    }
+  }
+
+  private void maybeApplyRetention() {
+    if (retention == null || clock.millis() < nextRetentionAt) {
+      return;
+    }
+    nextRetentionAt = clock.millis() + Duration.ofHours(1).toMillis();
+    long cutoffMicros = (clock.millis() - retention.toMillis()) * 1000;
+    try (PreparedStatement meta = writeConnection.prepareStatement(
+            "INSERT INTO meta(key, value) VALUES ('last_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+        PreparedStatement events = writeConnection.prepareStatement("DELETE FROM events WHERE ts < ?");
+        PreparedStatement models = writeConnection.prepareStatement(
+            "DELETE FROM run_models WHERE run_id IN (SELECT run_id FROM runs WHERE last_ts < ?)");
+        PreparedStatement runs = writeConnection.prepareStatement("DELETE FROM runs WHERE last_ts < ?")) {
+      // Sequence numbers must never be reused, or a live-tail client resuming from one would skip events.
+      meta.setString(1, Long.toString(nextSeq - 1));
+      meta.executeUpdate();
+      events.setLong(1, cutoffMicros);
+      int deleted = events.executeUpdate();
+      models.setLong(1, cutoffMicros);
+      models.executeUpdate();
+      runs.setLong(1, cutoffMicros);
+      runs.executeUpdate();
+      writeConnection.commit();
+      if (deleted > 0) {
+        LOG.info("retention: deleted {} events older than {} days", deleted, retention.toDays());
+      }
+    } catch (SQLException e) {
+      LOG.warn("retention clean-up failed", e);
+      try {
+        writeConnection.rollback();
+      } catch (SQLException ignored) {
+        // the next attempt starts a fresh transaction anyway
+      }
+    }
+  }
+
+  /** Work done with a borrowed read connection. */
+  @FunctionalInterface
+  public interface ReadWork<T> {
+    /** Runs the queries. */
+    T apply(Connection connection) throws SQLException;
+  }
+
+  /** Runs {@code work} on a pooled read-only connection. */
+  public <T> T read(ReadWork<T> work) throws SQLException {
+    Connection c;
+    try {
+      c = readConnections.poll(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLException("interrupted while waiting for a read connection", e);
+    }
+    if (c == null) {
+      throw new SQLException("no read connection free after 10 s");
+    }
+    try {
+      return work.apply(c);
+    } finally {
+      readConnections.add(c);
+    }
+  }
+
+  /** Stops accepting writes, commits what is queued, and closes the database; bounded by about 10 seconds. */
+  @Override
+  public void close() {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    synchronized (seqLock) {
+      seqLock.notifyAll();
+    }
+    try {
+      writer.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (writer.isAlive()) {
+      writer.interrupt();
+    }
+    closeQuietly(writeConnection);
+    Connection c;
+    while ((c = readConnections.poll()) != null) {
+      closeQuietly(c);
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException e) {
+      LOG.debug("closing a connection failed", e);
+    }
+  }
+
+  /** Thrown when ingest outpaces the writer for longer than the queue can absorb. */
+  public static final class StoreBusyException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StoreBusyException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,308 @@
+package com.insidellm.collector.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Checks one event object against the wire protocol and extracts the columns the store indexes. Internal. Stateless
+ * and thread-safe.
+ */
+public final class EventValidator {
+
+  private static final Pattern UUID =
+      Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+
+  /** Kinds of value a required payload field must have; {@code ANY} only requires the key to be present. */
+  private enum Kind {
+    STRING, NUMBER, LIST, OBJECT, ANY, SCALAR
+  }
+
+  private record Field(String name, Kind kind) {}
+
+  /** The 24 event types with their required payload fields, from wire-protocol.md. */
+  static final Map<String, List<Field>> REQUIRED = Map.ofEntries(
+      Map.entry("user.input", List.of(f("input_text", Kind.STRING))),
+      Map.entry("user.feedback", List.of(f("feedback_type", Kind.STRING), f("feedback_value", Kind.SCALAR))),
+      Map.entry("agent.reasoning", List.of(f("reasoning_type", Kind.STRING), f("reasoning_steps", Kind.LIST))),
+      Map.entry("agent.planning", List.of(f("plan_type", Kind.STRING), f("planned_actions", Kind.LIST))),
+      Map.entry("agent.response", List.of(f("response_text", Kind.STRING))),
+      Map.entry("llm.request",
+          List.of(f("model_name", Kind.STRING), f("provider", Kind.STRING), f("prompt", Kind.STRING))),
+      Map.entry("llm.response",
+          List.of(f("model_name", Kind.STRING), f("provider", Kind.STRING), f("response_text", Kind.STRING))),
+      Map.entry("llm.streaming_chunk", List.of(f("model_name", Kind.STRING), f("provider", Kind.STRING),
+          f("chunk_text", Kind.STRING), f("chunk_index", Kind.NUMBER))),
+      Map.entry("tool.call", List.of(f("tool_name", Kind.STRING), f("tool_type", Kind.STRING),
+          f("parameters", Kind.OBJECT))),
+      Map.entry("tool.response", List.of(f("tool_name", Kind.STRING), f("tool_type", Kind.STRING),
+          f("response_data", Kind.ANY))),
+      Map.entry("function_execution", List.of(f("function_name", Kind.STRING), f("function_args", Kind.ANY),
+          f("return_value", Kind.ANY))),
+      Map.entry("api.request", List.of(f("api_name", Kind.STRING), f("endpoint", Kind.STRING),
+          f("method", Kind.STRING))),
+      Map.entry("api.response", List.of(f("api_name", Kind.STRING), f("endpoint", Kind.STRING),
+          f("status_code", Kind.NUMBER))),
+      Map.entry("error", List.of(f("error_type", Kind.STRING), f("error_message", Kind.STRING))),
+      Map.entry("validation_error", List.of(f("validation_target", Kind.STRING), f("validation_rules", Kind.ANY),
+          f("failed_rules", Kind.ANY))),
+      Map.entry("timeout_error", List.of(f("timeout_type", Kind.STRING), f("timeout_duration_ms", Kind.NUMBER))),
+      Map.entry("run.start", List.of(f("session_id", Kind.STRING))),
+      Map.entry("run.end", List.of(f("session_id", Kind.STRING))),
+      Map.entry("performance_metric", List.of(f("metric_name", Kind.STRING), f("metric_value", Kind.NUMBER))),
+      Map.entry("chain.start", List.of(f("chain_name", Kind.STRING))),
+      Map.entry("chain.end", List.of(f("chain_name", Kind.STRING))),
+      Map.entry("retrieval.start", List.of(f("query", Kind.STRING))),
+      Map.entry("retrieval.end", List.of(f("query", Kind.STRING))),
+      Map.entry("custom.event", List.of(f("name", Kind.STRING))));
+
+  /** Event types that are failures by nature. */
+  private static final Set<String> ERROR_TYPES = Set.of("error", "validation_error", "timeout_error");
+
+  private static Field f(String name, Kind kind) {
+    return new Field(name, kind);
+  }
+
+  /** The outcome for one event: exactly one of {@code event} and {@code reason} is set. */
+  public record Result(@Nullable StoredEvent event, @Nullable String reason) {
+    static Result ok(StoredEvent event) {
+      return new Result(event, null);
+    }
+
+    static Result invalid(String reason) {
+      return new Result(null, reason);
+    }
+
+    /** Whether the event passed validation. */
+    public boolean valid() {
+      return event != null;
+    }
+  }
+
+  /** Validates {@code node}; {@code raw} is its compact JSON text, stored unchanged. */
+  public Result validate(JsonNode node, String raw) {
+    if (!node.isObject()) {
+      return Result.invalid("event must be a JSON object, but was " + describe(node));
+    }
+    String eventId = text(node, "event_id");
+    if (eventId == null || !UUID.matcher(eventId).matches()) {
+      return Result.invalid(badField(node, "event_id", "a UUID string"));
+    }
+    String runId = text(node, "run_id");
+    if (runId == null || !UUID.matcher(runId).matches()) {
+      return Result.invalid(badField(node, "run_id", "a UUID string"));
+    }
+    String timestamp = text(node, "timestamp");
+    Long micros = timestamp == null ? null : parseMicros(timestamp);
+    if (micros == null) {
+      return Result.invalid(badField(node, "timestamp", "an ISO-8601 timestamp such as 2025-06-04T17:47:23.123456Z"));
+    }
+    String type = text(node, "event_type");
+    if (type == null || !REQUIRED.containsKey(type)) {
+      return Result.invalid(badField(node, "event_type", "one of the 24 event types of the wire protocol"));
+    }
+    String userId = text(node, "user_id");
+    if (userId == null || userId.isBlank()) {
+      return Result.invalid(badField(node, "user_id", "a non-empty string"));
+    }
+    JsonNode parent = node.get("parent_event_id");
+    String parentId = null;
+    if (parent != null && !parent.isNull()) {
+      if (!parent.isTextual() || !UUID.matcher(parent.asText()).matches()) {
+        return Result.invalid(badField(node, "parent_event_id", "a UUID string when present"));
+      }
+      parentId = parent.asText().toLowerCase(Locale.ROOT);
+    }
+    JsonNode metadata = node.get("metadata");
+    if (metadata != null && !metadata.isNull()) {
+      if (!metadata.isObject()) {
+        return Result.invalid(badField(node, "metadata", "an object when present"));
+      }
+      var it = metadata.fields();
+      while (it.hasNext()) {
+        var entry = it.next();
+        JsonNode v = entry.getValue();
+        if (!(v.isTextual() || v.isNumber() || v.isBoolean())) {
+          return Result.invalid("metadata." + entry.getKey() + " must be a string, number or boolean, but was "
+              + describe(v));
+        }
+      }
+    }
+    JsonNode payload = node.get("payload");
+    if (payload == null || !payload.isObject()) {
+      return Result.invalid(badField(node, "payload", "an object"));
+    }
+    for (Field field : REQUIRED.get(type)) {
+      JsonNode v = payload.get(field.name());
+      String problem = checkKind(v, field.kind());
+      if (problem != null) {
+        return Result.invalid("payload." + field.name() + " is required for " + type + " and must be " + problem
+            + ", but was " + (v == null ? "missing" : describe(v)));
+      }
+    }
+    return Result.ok(extract(node, payload, raw, eventId.toLowerCase(Locale.ROOT), runId.toLowerCase(Locale.ROOT),
+        parentId, type, userId, micros));
+  }
+
+  private static StoredEvent extract(JsonNode node, JsonNode payload, String raw, String eventId, String runId,
+      @Nullable String parentId, String type, String userId, long micros) {
+    String model = type.startsWith("llm.") ? text(payload, "model_name") : null;
+    String provider = type.startsWith("llm.") ? text(payload, "provider") : null;
+    Long promptTokens = null;
+    Long completionTokens = null;
+    Long totalTokens = null;
+    Double cost = null;
+    Double latency = null;
+    if (type.equals("llm.response")) {
+      JsonNode usage = payload.get("usage");
+      if (usage != null && usage.isObject()) {
+        promptTokens = longOrNull(usage.get("prompt_tokens"));
+        completionTokens = longOrNull(usage.get("completion_tokens"));
+        totalTokens = longOrNull(usage.get("total_tokens"));
+        if (totalTokens == null && (promptTokens != null || completionTokens != null)) {
+          totalTokens = (promptTokens == null ? 0 : promptTokens) + (completionTokens == null ? 0 : completionTokens);
+        }
+      }
+      cost = doubleOrNull(payload.get("cost"));
+      latency = doubleOrNull(payload.get("response_time_ms"));
+    } else {
+      latency = firstNumber(payload, "execution_time_ms", "response_time_ms", "retrieval_time_ms",
+          "session_duration_ms");
+    }
+    return new StoredEvent(eventId, runId, parentId, type, userId, micros, model, provider, promptTokens,
+        completionTokens, totalTokens, cost, latency, isError(type, payload), searchText(payload), raw);
+  }
+
+  /** An event counts as an error when its type says so or its payload reports a failure. */
+  static boolean isError(String type, JsonNode payload) {
+    if (ERROR_TYPES.contains(type)) {
+      return true;
+    }
+    JsonNode success = payload.get("success");
+    if (success != null && success.isBoolean() && !success.asBoolean()) {
+      return true;
+    }
+    if (type.equals("api.response")) {
+      return payload.path("status_code").asInt(0) >= 400;
+    }
+    if (type.equals("llm.response")) {
+      String finish = payload.path("finish_reason").asText("");
+      return finish.equals("error");
+    }
+    return false;
+  }
+
+  /** All string values of the payload, so a text search finds content but not key names. */
+  private static String searchText(JsonNode payload) {
+    StringBuilder sb = new StringBuilder();
+    collectText(payload, sb);
+    return sb.toString();
+  }
+
+  private static void collectText(JsonNode node, StringBuilder sb) {
+    if (node.isTextual()) {
+      sb.append(node.asText()).append('\n');
+    } else if (node.isContainerNode()) {
+      for (JsonNode child : node) {
+        collectText(child, sb);
+      }
+    }
+  }
+
+  private static @Nullable String checkKind(JsonNode v, Kind kind) {
+    if (v == null) {
+      return kindName(kind);
+    }
+    boolean ok = switch (kind) {
+      case STRING -> v.isTextual();
+      case NUMBER -> v.isNumber();
+      case LIST -> v.isArray();
+      case OBJECT -> v.isObject();
+      case SCALAR -> v.isTextual() || v.isNumber() || v.isBoolean();
+      case ANY -> true;
+    };
+    return ok ? null : kindName(kind);
+  }
+
+  private static String kindName(Kind kind) {
+    return switch (kind) {
+      case STRING -> "a string";
+      case NUMBER -> "a number";
+      case LIST -> "a list";
+      case OBJECT -> "an object";
+      case SCALAR -> "a string, number or boolean";
+      case ANY -> "present (null allowed)";
+    };
+  }
+
+  /**
+   * Parses an ISO-8601 timestamp to microseconds since the epoch. Accepts {@code Z}, an offset, or no zone (taken as
+   * UTC, as older Python SDKs send {@code datetime.utcnow().isoformat()}).
+   */
+  static @Nullable Long parseMicros(String s) {
+    Instant instant;
+    try {
+      instant = OffsetDateTime.parse(s).toInstant();
+    } catch (DateTimeParseException e) {
+      try {
+        instant = LocalDateTime.parse(s).toInstant(ZoneOffset.UTC);
+      } catch (DateTimeParseException e2) {
+        return null;
+      }
+    }
+    return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
+  }
+
+  private static String badField(JsonNode node, String key, String expected) {
+    JsonNode v = node.get(key);
+    return key + " must be " + expected + ", but was " + (v == null ? "missing" : describe(v));
+  }
+
+  /** A short description of a value for an error message; long text is cut so answers stay small. */
+  static String describe(JsonNode v) {
+    if (v.isTextual()) {
+      String t = v.asText();
+      return t.length() > 60 ? "\"" + t.substring(0, 60) + "…\"" : "\"" + t + "\"";
+    }
+    JsonNodeType type = v.getNodeType();
+    return switch (type) {
+      case OBJECT -> "an object";
+      case ARRAY -> "a list";
+      case NULL -> "null";
+      default -> v.toString();
+    };
+  }
+
+  private static @Nullable String text(JsonNode node, String key) {
+    JsonNode v = node.get(key);
+    return v != null && v.isTextual() ? v.asText() : null;
+  }
+
+  private static @Nullable Long longOrNull(JsonNode v) {
+    return v != null && v.isNumber() ? v.asLong() : null;
+  }
+
+  private static @Nullable Double doubleOrNull(JsonNode v) {
+    return v != null && v.isNumber() ? v.asDouble() : null;
+  }
+
+  private static @Nullable Double firstNumber(JsonNode payload, String... keys) {
+    for (String key : keys) {
+      Double d = doubleOrNull(payload.get(key));
+      if (d != null) {
+        return d;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,585 @@
+package com.insidellm;
+
+import com.insidellm.internal.Ids;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records one run of an agent: the user's input, model and tool calls, agent steps, errors and the answer, each as an
+ * event linked to the event that caused it. The Java counterpart of the Python SDK's {@code InsideLLMTracker}.
+ *
+ * <pre>{@code
+ * try (InsideLlmTracker tracker = client.tracker("user-123")) {          // run.start ... run.end
+ *     String inputId = tracker.logUserInput("Hello, how can you help?");
+ *     String answer = tracker.trackLlmCall("gpt-4o", "openai", "User greeting",
+ *             () -> callLlm("User greeting"));                            // llm.request -> llm.response | error
+ *     Object sum = tracker.trackToolCall("calculator", Map.of("expression", "2+2"),
+ *             () -> calculator("2+2"));                                   // tool.call -> tool.response
+ *     tracker.logAgentResponse(answer, inputId);
+ * }
+ * }</pre>
+ *
+ * <h2>Parent links</h2>
+ * Creating a tracker starts a run and makes its {@link InsideLlmContext} current on the creating thread; closing it
+ * ends the run and restores the previous context. Inside a wrapper ({@code trackLlmCall}, {@code trackToolCall},
+ * {@code trackAgentStep}, {@code trackFunction}) the wrapper's event is the parent of every event logged on that
+ * thread, by this tracker or by an integration, until the wrapper returns. The scope is per thread and per run: it
+ * never leaks into another thread or into the next run. To keep it on another thread, carry it explicitly with
+ * {@link #wrap(Runnable)}, {@link #wrap(Callable)} or {@link #wrap(Executor)}.
+ *
+ * <h2>Failures</h2>
+ * A wrapper whose call throws logs an {@code error} event (type, message, exception class and stack trace) and
+ * rethrows the original exception unchanged, checked exceptions included. Recording itself never throws (unless the
+ * client is in strict mode) and never stops the wrapped call from running. A {@code try}-with-resources block cannot
+ * tell {@link #close()} about an exception; to record a run that ends with one as the Python SDK does (a
+ * {@code context_error} and {@code exit_reason} {@code "error"}), use {@link InsideLlmClient#track(String,
+ * TrackerBody)} or call {@link #closeExceptionally(Throwable)}.
+ *
+ * <p>Every recording method returns the id of the event it logged. A tracker is thread-safe, but its run's context is
+ * current only on the thread that created it; close it on that thread.
+ */
+public final class InsideLlmTracker implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(InsideLlmTracker.class);
+    /** Stack traces longer than this are cut; the size cap would truncate them anyway. */
+    static final int MAX_STACK_TRACE_CHARS = 16_384;
+    /** The {@code tool_type} used when none is given, as in the Python SDK. */
+    public static final String DEFAULT_TOOL_TYPE = "function";
+
+    private final InsideLlmClient client;
+    private final boolean recording;
+    private final String runId;
+    private final String userId;
+    private final InsideLlmContext context;
+    private final InsideLlmContext.@Nullable Scope scope;
+    private final Thread owner;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    InsideLlmTracker(InsideLlmClient client, String userId, @Nullable Map<String, ?> metadata) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.userId = Objects.requireNonNull(userId, "userId");
+        this.recording = !(client instanceof NoopClient);
+        this.runId = client.startRun(null, userId, metadata);
+        this.context = InsideLlmContext.of(runId, userId);
+        this.owner = Thread.currentThread();
+        this.scope = recording ? context.makeCurrent() : null;
+    }
+
+    /** The id of this tracker's run. */
+    public String runId() {
+        return runId;
+    }
+
+    /** The user this run is recorded for. */
+    public String userId() {
+        return userId;
+    }
+
+    /**
+     * The context to continue this run elsewhere: the current thread's context if it belongs to this run (so it
+     * carries the innermost wrapper's event as parent), else the run's top-level context.
+     */
+    public InsideLlmContext context() {
+        InsideLlmContext current = InsideLlmContext.current();
+        return current != null && current.runId().equals(runId) ? current : context;
+    }
+
+    /** Returns a runnable that runs {@code task} in this run's {@linkplain #context() current context}. */
+    public Runnable wrap(Runnable task) {
+        return context().wrap(task);
+    }
+
+    /** Returns a callable that calls {@code task} in this run's {@linkplain #context() current context}. */
+    public <T> Callable<T> wrap(Callable<T> task) {
+        return context().wrap(task);
+    }
+
+    /** Returns an executor that runs every task in the context current when this method was called. */
+    public Executor wrap(Executor executor) {
+        return context().wrap(executor);
+    }
+
+    // ---------------------------------------------------------------- log methods
+
+    /** Logs a {@code user.input} event. */
+    public String logUserInput(String inputText) {
+        return emit(() -> Event.builder(EventType.USER_INPUT).payload(new Payload.UserInput(inputText)),
+                currentParent(), null, null);
+    }
+
+    /** Logs a {@code user.input} event with metadata (string, number or boolean values). */
+    public String logUserInput(String inputText, Map<String, ?> metadata) {
+        return emit(() -> Event.builder(EventType.USER_INPUT).payload(new Payload.UserInput(inputText)),
+                currentParent(), metadata, null);
+    }
+
+    /** Logs an {@code agent.response} event. */
+    public String logAgentResponse(String responseText) {
+        return logAgentResponse(responseText, null);
+    }
+
+    /**
+     * Logs an {@code agent.response} event answering {@code parentEventId} (typically the {@code user.input}'s id),
+     * or the current parent when {@code null}.
+     */
+    public String logAgentResponse(String responseText, @Nullable String parentEventId) {
+        return emit(() -> Event.builder(EventType.AGENT_RESPONSE).payload(new Payload.AgentResponse(responseText)),
+                parentOr(parentEventId), null, null);
+    }
+
+    /** Logs an {@code llm.request} event. */
+    public String logLlmRequest(String modelName, String provider, String prompt) {
+        return logLlmRequest(() -> new Payload.LlmRequest(modelName, provider, prompt));
+    }
+
+    /** Logs an {@code llm.request} event with parameters, system message or chat messages. */
+    public String logLlmRequest(Payload.LlmRequest request) {
+        return logLlmRequest(() -> request);
+    }
+
+    private String logLlmRequest(Supplier<Payload.LlmRequest> request) {
+        return emit(() -> Event.builder(EventType.LLM_REQUEST).payload(request.get()), currentParent(), null, null);
+    }
+
+    /** Logs an {@code llm.response} event answering the request {@code parentEventId} (or the current parent). */
+    public String logLlmResponse(String modelName, String provider, String responseText,
+            @Nullable String parentEventId) {
+        return logLlmResponse(() -> new Payload.LlmResponse(modelName, provider, responseText), parentEventId);
+    }
+
+    /** Logs an {@code llm.response} event with usage, finish reason, latency or cost. */
+    public String logLlmResponse(Payload.LlmResponse response, @Nullable String parentEventId) {
+        return logLlmResponse(() -> response, parentEventId);
+    }
+
+    private String logLlmResponse(Supplier<Payload.LlmResponse> response, @Nullable String parentEventId) {
+        return emit(() -> Event.builder(EventType.LLM_RESPONSE).payload(response.get()), parentOr(parentEventId),
+                null, null);
+    }
+
+    /** Logs a {@code tool.call} event with tool type {@value #DEFAULT_TOOL_TYPE}. */
+    public String logToolCall(String toolName, Map<String, ?> parameters) {
+        return logToolCall(toolName, DEFAULT_TOOL_TYPE, parameters);
+    }
+
+    /** Logs a {@code tool.call} event. */
+    public String logToolCall(String toolName, String toolType, Map<String, ?> parameters) {
+        return emit(() -> Event.builder(EventType.TOOL_CALL)
+                .payload(new Payload.ToolCall(toolName, toolType, parameters)), currentParent(), null, null);
+    }
+
+    /** Logs a successful {@code tool.response} event answering the call {@code parentEventId}. */
+    public String logToolResponse(String toolName, @Nullable Object responseData, @Nullable String parentEventId) {
+        return emit(() -> Event.builder(EventType.TOOL_RESPONSE).payload(
+                new Payload.ToolResponse(toolName, DEFAULT_TOOL_TYPE, wireValue(responseData))),
+                parentOr(parentEventId), null, null);
+    }
+
+    /** Logs a {@code tool.response} event with timing, success and error message. */
+    public String logToolResponse(Payload.ToolResponse response, @Nullable String parentEventId) {
+        return emit(() -> Event.builder(EventType.TOOL_RESPONSE).payload(response), parentOr(parentEventId), null,
+                null);
+    }
+
+    /** Logs an {@code error} event of severity {@code error}. */
+    public String logError(String errorType, String errorMessage) {
+        return logError(errorType, errorMessage, null);
+    }
+
+    /** Logs an {@code error} event caused by {@code parentEventId} (or the current parent). */
+    public String logError(String errorType, String errorMessage, @Nullable String parentEventId) {
+        return emit(() -> Event.builder(EventType.ERROR).payload(new Payload.Error(errorType, errorMessage)),
+                parentOr(parentEventId), null, null);
+    }
+
+    /** Logs an {@code error} event with code, stack trace, context or severity. */
+    public String logError(Payload.Error error, @Nullable String parentEventId) {
+        return emit(() -> Event.builder(EventType.ERROR).payload(error), parentOr(parentEventId), null, null);
+    }
+
+    /**
+     * Logs an {@code error} event for an exception: {@code error_type} {@code "exception"}, its message, its class in
+     * {@code context.exception_class} and its stack trace.
+     */
+    public String logError(Throwable error) {
+        return logFailure("exception", error, currentParent(), Map.of());
+    }
+
+    /** Logs a {@code performance_metric} event (a gauge). */
+    public String logPerformanceMetric(String metricName, Number metricValue, @Nullable String metricUnit) {
+        return emit(() -> Event.builder(EventType.PERFORMANCE_METRIC)
+                .payload(new Payload.PerformanceMetric(metricName, metricValue, metricUnit)), currentParent(), null,
+                null);
+    }
+
+    /**
+     * Logs an event of any type with a typed payload, in this run and under the current parent, with optional
+     * metadata.
+     */
+    public String log(Payload payload, @Nullable Map<String, ?> metadata) {
+        return emit(() -> Event.builder(payload.type()).payload(payload), currentParent(), metadata, null);
+    }
+
+    // ---------------------------------------------------------------- wrappers
+
+    /**
+     * Calls an LLM and records it: {@code llm.request} before, then {@code llm.response} (with latency) naming the
+     * request as parent, or an {@code error} event when the call throws.
+     *
+     * <p>What the call returns decides what is recorded: an {@link LlmCallResult} with all its fields (usage, finish
+     * reason, cost...), anything else as {@code response_text} via {@code toString()}. The value is returned as it is.
+     *
+     * @throws E whatever the call throws, unchanged
+     */
+    public <T, E extends Exception> T trackLlmCall(String modelName, String provider, String prompt,
+            TrackedCall<T, E> call) throws E {
+        return llmCall(() -> new Payload.LlmRequest(modelName, provider, prompt), call, InsideLlmTracker::toResult);
+    }
+
+    /**
+     * Like {@link #trackLlmCall(String, String, String, TrackedCall)}, mapping the call's result (for example the
+     * provider SDK's response object) to what is recorded. A mapper that throws loses the {@code llm.response}
+     * event, never the result.
+     */
+    public <T, E extends Exception> T trackLlmCall(String modelName, String provider, String prompt,
+            TrackedCall<T, E> call, Function<? super T, LlmCallResult> describe) throws E {
+        Objects.requireNonNull(describe, "describe");
+        return llmCall(() -> new Payload.LlmRequest(modelName, provider, prompt), call, describe);
+    }
+
+    /** Like {@link #trackLlmCall(String, String, String, TrackedCall)} with a full request (messages, parameters). */
+    public <T, E extends Exception> T trackLlmCall(Payload.LlmRequest request, TrackedCall<T, E> call) throws E {
+        return llmCall(() -> request, call, InsideLlmTracker::toResult);
+    }
+
+    private <T, E extends Exception> T llmCall(Supplier<Payload.LlmRequest> request, TrackedCall<T, E> call,
+            Function<? super T, LlmCallResult> describe) throws E {
+        Objects.requireNonNull(call, "call");
+        if (!recording) {
+            return call.call();
+        }
+        Payload.LlmRequest[] sent = new Payload.LlmRequest[1];
+        String requestId = emit(() -> Event.builder(EventType.LLM_REQUEST).payload(sent[0] = request.get()),
+                currentParent(), null, null);
+        long start = System.nanoTime();
+        T result;
+        try (InsideLlmContext.Scope ignored = context.withParent(requestId).makeCurrent()) {
+            result = call.call();
+        } catch (Throwable t) {
+            Map<String, Object> where = new LinkedHashMap<>();
+            where.put("operation", "llm_call");
+            if (sent[0] != null) {
+                where.put("model_name", sent[0].modelName());
+                where.put("provider", sent[0].provider());
+            }
+            logFailure("llm_error", t, requestId, where);
+            throw t;
+        }
+        long elapsedMs = elapsedMs(start);
+        if (sent[0] != null) {
+            Payload.LlmRequest req = sent[0];
+            emit(() -> llmResponse(req, describe.apply(result), elapsedMs), requestId, null, null);
+        }
+        return result;
+    }
+
+    private static Event.Builder llmResponse(Payload.LlmRequest request, LlmCallResult result, long elapsedMs) {
+        Event.Builder builder = Event.builder(EventType.LLM_RESPONSE).payload(new Payload.LlmResponse(
+                request.modelName(), request.provider(), result.responseText(), result.finishReason(), result.usage(),
+                elapsedMs, result.cost()));
+        if (result.responseMessage() != null) {
+            builder.payloadEntry("response_message", result.responseMessage());
+        }
+        if (result.responseId() != null) {
+            builder.payloadEntry("response_id", result.responseId());
+        }
+        if (result.responseModel() != null) {
+            builder.payloadEntry("response_model", result.responseModel());
+        }
+        return builder;
+    }
+
+    private static LlmCallResult toResult(@Nullable Object value) {
+        if (value instanceof LlmCallResult result) {
+            return result;
+        }
+        return LlmCallResult.of(value == null ? "" : value.toString());
+    }
+
+    /**
+     * Calls a tool (of type {@value #DEFAULT_TOOL_TYPE}) and records it: {@code tool.call} before, then
+     * {@code tool.response} with the result and execution time; when the call throws, a failed {@code tool.response}
+     * and an {@code error} event.
+     *
+     * @throws E whatever the call throws, unchanged
+     */
+    public <T, E extends Exception> T trackToolCall(String toolName, Map<String, ?> parameters, TrackedCall<T, E> call)
+            throws E {
+        return trackToolCall(toolName, DEFAULT_TOOL_TYPE, parameters, call);
+    }
+
+    /** Like {@link #trackToolCall(String, Map, TrackedCall)} with a tool type. */
+    public <T, E extends Exception> T trackToolCall(String toolName, String toolType, Map<String, ?> parameters,
+            TrackedCall<T, E> call) throws E {
+        Objects.requireNonNull(call, "call");
+        if (!recording) {
+            return call.call();
+        }
+        String callId = logToolCall(toolName, toolType, parameters);
+        long start = System.nanoTime();
+        T result;
+        try (InsideLlmContext.Scope ignored = context.withParent(callId).makeCurrent()) {
+            result = call.call();
+        } catch (Throwable t) {
+            long elapsedMs = elapsedMs(start);
+            emit(() -> Event.builder(EventType.TOOL_RESPONSE).payload(new Payload.ToolResponse(toolName, toolType,
+                    null, null, elapsedMs, false, message(t))), callId, null, null);
+            logFailure("tool_error", t, callId, Map.of("operation", "tool_call", "tool_name", String.valueOf(toolName)));
+            throw t;
+        }
+        long elapsedMs = elapsedMs(start);
+        emit(() -> Event.builder(EventType.TOOL_RESPONSE).payload(new Payload.ToolResponse(toolName, toolType, null,
+                wireValue(result), elapsedMs, true, null)), callId, null, null);
+        return result;
+    }
+
+    /**
+     * Runs an agent step and records it as {@code agent.reasoning} (type {@code stepName}, the result as reasoning
+     * steps when it is text or a list of text, the time taken). Events logged inside the step name it as their
+     * parent. When the step throws, the {@code agent.reasoning} event carries {@code success: false} and an
+     * {@code error} event follows.
+     *
+     * @throws E whatever the step throws, unchanged
+     */
+    public <T, E extends Exception> T trackAgentStep(String stepName, TrackedCall<T, E> step) throws E {
+        Objects.requireNonNull(step, "step");
+        return recordAfter(step, (result, failure, elapsedMs) -> {
+            Event.Builder builder = Event.builder(EventType.AGENT_REASONING).payload(new Payload.AgentReasoning(
+                    stepName, reasoningSteps(result), null, elapsedMs));
+            return failure == null ? builder
+                    : builder.payloadEntry("success", false).payloadEntry("error_message", message(failure));
+        }, "agent_step_error", Map.of("operation", "agent_step", "step_name", String.valueOf(stepName)));
+    }
+
+    /** Like {@link #trackAgentStep(String, TrackedCall)} for a step without a result. */
+    public <E extends Exception> void trackAgentStep(String stepName, TrackedRunnable<E> step) throws E {
+        Objects.requireNonNull(step, "step");
+        this.<@Nullable Object, E>trackAgentStep(stepName, () -> {
+            step.run();
+            return null;
+        });
+    }
+
+    /**
+     * Runs a function and records it as one {@code function_execution} event (name, arguments, return value,
+     * execution time, success). Events logged inside name it as their parent. When the function throws, the event
+     * carries {@code success: false} and the error message, and an {@code error} event follows.
+     *
+     * @throws E whatever the function throws, unchanged
+     */
+    public <T, E extends Exception> T trackFunction(String functionName, Map<String, ?> args,
+            TrackedCall<T, E> function) throws E {
+        Objects.requireNonNull(function, "function");
+        return recordAfter(function, (result, failure, elapsedMs) -> Event.builder(EventType.FUNCTION_EXECUTION)
+                .payload(new Payload.FunctionExecution(functionName, args, wireValue(result), elapsedMs,
+                        failure == null, failure == null ? null : message(failure))),
+                "function_error", Map.of("operation", "function_execution",
+                        "function_name", String.valueOf(functionName)));
+    }
+
+    /** Builds the one event recorded after a call, from its result or failure. */
+    @FunctionalInterface
+    private interface Completion {
+        Event.Builder event(@Nullable Object result, @Nullable Throwable failure, long elapsedMs);
+    }
+
+    /**
+     * Runs {@code call} with a pre-allocated event id as the current parent, then logs that event (timestamped at
+     * the start, so it sorts before its children) and, on failure, an {@code error} event under it.
+     */
+    private <T, E extends Exception> T recordAfter(TrackedCall<T, E> call, Completion completion, String errorType,
+            Map<String, ?> where) throws E {
+        if (!recording) {
+            return call.call();
+        }
+        String parent = currentParent();
+        String eventId = Ids.randomUuid();
+        Instant startedAt = Instant.now();
+        long start = System.nanoTime();
+        T result;
+        try (InsideLlmContext.Scope ignored = context.withParent(eventId).makeCurrent()) {
+            result = call.call();
+        } catch (Throwable t) {
+            long elapsedMs = elapsedMs(start);
+            emit(() -> completion.event(null, t, elapsedMs).timestamp(startedAt), parent, null, eventId);
+            logFailure(errorType, t, eventId, where);
+            throw t;
+        }
+        long elapsedMs = elapsedMs(start);
+        emit(() -> completion.event(result, null, elapsedMs).timestamp(startedAt), parent, null, eventId);
+        return result;
+    }
+
+    /** Like {@link #trackFunction(String, Map, TrackedCall)} for a function without a result. */
+    public <E extends Exception> void trackFunction(String functionName, Map<String, ?> args,
+            TrackedRunnable<E> function) throws E {
+        Objects.requireNonNull(function, "function");
+        this.<@Nullable Object, E>trackFunction(functionName, args, () -> {
+            function.run();
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- closing
+
+    /**
+     * Ends the run ({@code run.end} with exit reason {@code "completed"}) and restores the context that was current
+     * before the tracker was created. Idempotent.
+     */
+    @Override
+    public void close() {
+        end("completed");
+    }
+
+    /**
+     * Ends the run because of {@code error}: logs a {@code context_error} event (as the Python SDK does when its
+     * context manager exits with an exception), then {@code run.end} with exit reason {@code "error"}. Does not
+     * throw {@code error}; the caller rethrows it. Does nothing if the tracker is already closed.
+     */
+    public void closeExceptionally(Throwable error) {
+        Objects.requireNonNull(error, "error");
+        if (recording && !closed.get()) {
+            logFailure("context_error", error, null, Map.of("operation", "run"));
+        }
+        end("error");
+    }
+
+    private void end(String exitReason) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (scope != null) {
+            if (Thread.currentThread() == owner) {
+                scope.close();
+            } else {
+                log.debug("InsideLLM tracker for run {} closed on another thread than the one that created it; its "
+                        + "context stays current there until that thread's scope ends", runId);
+            }
+        }
+        if (recording) {
+            client.endRun(runId, exitReason);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "InsideLlmTracker{runId=" + runId + ", closed=" + closed.get() + "}";
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private @Nullable String currentParent() {
+        InsideLlmContext current = InsideLlmContext.current();
+        return current != null && current.runId().equals(runId) ? current.parentEventId() : null;
+    }
+
+    private @Nullable String parentOr(@Nullable String explicit) {
+        return explicit != null ? explicit : currentParent();
+    }
+
+    private String logFailure(String errorType, Throwable error, @Nullable String parentEventId,
+            Map<String, ?> context) {
+        return emit(() -> {
+            Map<String, Object> details = new LinkedHashMap<>(context);
+            details.put("exception_class", error.getClass().getName());
+            return Event.builder(EventType.ERROR).payload(new Payload.Error(errorType, message(error), null,
+                    stackTrace(error), details, "error"));
+        }, parentEventId, null, null);
+    }
+
+    /**
+     * Builds and logs an event of this run. Building runs inside the guard, so a bad argument (a null model name, a
+     * mapper that throws) costs the event, never the caller's call.
+     */
+    private String emit(Supplier<Event.Builder> event, @Nullable String parentEventId,
+            @Nullable Map<String, ?> metadata, @Nullable String eventId) {
+        String id = eventId != null ? eventId : Ids.randomUuid();
+        if (!recording) {
+            return id;
+        }
+        Event built;
+        try {
+            Event.Builder builder = event.get().eventId(id).runId(runId).userId(userId).parentEventId(parentEventId);
+            if (metadata != null) {
+                builder.metadata(metadata);
+            }
+            built = builder.build();
+        } catch (RuntimeException e) {
+            if (client instanceof DefaultClient defaultClient) {
+                defaultClient.rejectInvalid(e);
+            } else {
+                log.debug("InsideLLM tracker could not build an event: {}", e.toString());
+            }
+            return id;
+        }
+        client.logEvent(built);
+        return id;
+    }
+
+    private static long elapsedMs(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    private static String message(Throwable error) {
+        String message = error.getMessage();
+        return message == null || message.isEmpty() ? error.getClass().getName() : message;
+    }
+
+    static String stackTrace(Throwable error) {
+        StringWriter out = new StringWriter();
+        error.printStackTrace(new PrintWriter(out));
+        String trace = out.toString();
+        return trace.length() <= MAX_STACK_TRACE_CHARS ? trace
+                : trace.substring(0, MAX_STACK_TRACE_CHARS) + "... [" + (trace.length() - MAX_STACK_TRACE_CHARS)
+                        + " more characters]";
+    }
+
+    private static List<String> reasoningSteps(@Nullable Object result) {
+        if (result instanceof CharSequence text) {
+            return List.of(text.toString());
+        }
+        if (result instanceof Collection<?> items && items.stream().allMatch(i -> i instanceof CharSequence)) {
+            return items.stream().map(Object::toString).toList();
+        }
+        return List.of();
+    }
+
+    /**
+     * A tool or function result as it goes on the wire: JSON-like values as they are, anything else as its
+     * {@code toString()}, so that an application object's getters are never called by the serialiser.
+     */
+    static @Nullable Object wireValue(@Nullable Object value) {
+        if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean
+                || value instanceof Map<?, ?> || value instanceof Collection<?>) {
+            return value;
+        }
+        if (value instanceof Enum<?> || value instanceof CharSequence || value instanceof Character) {
+            return value.toString();
+        }
+        return String.valueOf(value);
+    }
+}
