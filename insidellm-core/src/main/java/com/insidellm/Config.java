@@ -87,7 +87,7 @@ final class Config {
                 : dir != null && !dir.isBlank() ? Path.of(dir) : InsideLlmClient.Builder.DEFAULT_LOCAL_DIRECTORY;
         this.deliveryListener = b.deliveryListener;
         this.exporters = List.copyOf(b.exporters);
-        this.processors = List.copyOf(b.processors);
+        this.processors = ProcessorChain.of(b);
         this.clock = b.clock;
         this.sleeper = b.sleeper;
         if (enabled && apiKey == null && !localMode && exporters.isEmpty()) {

@@ -528,10 +528,19 @@ final class DefaultClient implements InsideLlmClient {
                 continue;
             }
             if (bytes.length > config.maxEventBytes) {
-                drop(DropReason.EVENT_TOO_LARGE, processed, "its JSON is " + bytes.length + " bytes, over the "
-                        + config.maxEventBytes + "-byte limit");
-                lastUndeliveredSeq = Math.max(lastUndeliveredSeq, lastSeq);
-                continue;
+                Event smaller = EventTruncator.truncate(processed, bytes.length, config.maxEventBytes);
+                byte[] fitted = smaller == null ? null : serialize(smaller);
+                if (fitted == null || fitted.length > config.maxEventBytes) {
+                    if (smaller == null || fitted != null) { // a failed serialisation was counted already
+                        drop(DropReason.EVENT_TOO_LARGE, processed, "its JSON is " + bytes.length + " bytes, over the "
+                                + config.maxEventBytes + "-byte limit even with its longest strings truncated");
+                    }
+                    lastUndeliveredSeq = Math.max(lastUndeliveredSeq, lastSeq);
+                    continue;
+                }
+                log.debug("Truncated {} from {} to {} bytes", processed, bytes.length, fitted.length);
+                processed = smaller;
+                bytes = fitted;
             }
             if (!events.isEmpty() && batchBytes + bytes.length > config.maxBatchBytes) {
                 deliver(new EventBatch(events, json), lastSeq);

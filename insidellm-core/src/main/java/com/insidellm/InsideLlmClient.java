@@ -375,6 +375,55 @@ public interface InsideLlmClient extends AutoCloseable {
             return this;
         }
 
+        // ------------------------------------------------------------ privacy, volume and cost (ProcessorChain)
+
+        final List<Redactor> redactors = new ArrayList<>();
+        boolean captureContent = true;
+        double sampleRate = 1.0;
+        @Nullable PriceTable prices;
+
+        /**
+         * Adds redactors, run over every string of every event's payload and metadata before it leaves the process,
+         * for example {@code redact(Redactors.builtIns())}. Off by default. A redactor that throws replaces the
+         * string with {@value Redactors#FAILED_MARKER}; nothing is sent unredacted.
+         */
+        public Builder redact(Redactor... redactors) {
+            Objects.requireNonNull(redactors, "redactors");
+            for (Redactor redactor : redactors) {
+                this.redactors.add(Objects.requireNonNull(redactor, "redactor"));
+            }
+            return this;
+        }
+
+        /**
+         * Whether prompts, responses, tool arguments and results and other conversation content are recorded;
+         * default true. When false, events keep their types, models, tools, token usage, timings, costs and errors,
+         * and required text fields read {@code [NOT CAPTURED]}.
+         */
+        public Builder captureContent(boolean captureContent) {
+            this.captureContent = captureContent;
+            return this;
+        }
+
+        /**
+         * The share of runs recorded, 0.0 to 1.0; default 1.0 (all). The decision is made from the run id, so a run
+         * is kept or dropped whole, the same way by every client; error events are always kept. Dropped events count
+         * as {@link DropReason#FILTERED}.
+         */
+        public Builder sampleRate(double sampleRate) {
+            this.sampleRate = Config.checkRange("sampleRate", sampleRate, 0.0, 1.0);
+            return this;
+        }
+
+        /**
+         * The prices used to fill in the {@code cost} of {@code llm.response} events that have token usage but no
+         * cost; default {@link PriceTable#defaults()}, {@link PriceTable#empty()} turns cost estimation off.
+         */
+        public Builder prices(PriceTable prices) {
+            this.prices = Objects.requireNonNull(prices, "prices");
+            return this;
+        }
+
         Builder clock(Clock clock) {
             this.clock = clock;
             return this;

@@ -1,0 +1,47 @@
+package com.insidellm;
+
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Fills in the {@code cost} of {@code llm.response} events that report token usage but no cost, from a
+ * {@link PriceTable}: by {@code response_model} (the exact model that answered) when known, else by
+ * {@code model_name}. Unknown models and incomplete usage get no cost. Immutable and thread-safe.
+ */
+final class CostProcessor implements EventProcessor {
+
+    private final PriceTable prices;
+
+    CostProcessor(PriceTable prices) {
+        this.prices = prices;
+    }
+
+    @Override
+    public Event process(Event event) {
+        if (event.type() != EventType.LLM_RESPONSE) {
+            return event;
+        }
+        Map<String, @Nullable Object> payload = event.payload();
+        if (payload.get("cost") != null || !(payload.get("usage") instanceof Map<?, ?> usage)) {
+            return event;
+        }
+        Double cost = null;
+        if (payload.get("response_model") instanceof String responseModel) {
+            cost = cost(responseModel, usage);
+        }
+        if (cost == null && payload.get("model_name") instanceof String model) {
+            cost = cost(model, usage);
+        }
+        return cost == null ? event : event.toBuilder().payloadEntry("cost", cost).build();
+    }
+
+    private @Nullable Double cost(String model, Map<?, ?> usage) {
+        ModelPrice price = prices.price(model);
+        if (price == null || !(usage.get("prompt_tokens") instanceof Number prompt)
+                || !(usage.get("completion_tokens") instanceof Number completion)) {
+            return null;
+        }
+        long cached = usage.get("cached_tokens") instanceof Number n ? n.longValue() : 0;
+        return price.cost(prompt.longValue(), cached, completion.longValue());
+    }
+}
