@@ -47,7 +47,9 @@ public final class Demo {
     private static Map<String, Example> examples() {
         Map<String, Example> examples = new LinkedHashMap<>();
         examples.put("QuickStart", (client, collector) -> QuickStart.run(client));
-        examples.put("TrackerExample", (client, collector) -> TrackerExample.run(client));
+        examples.put("TrackerExample", (client, collector) -> System.out.println("  answer: "
+                + TrackerExample.run(client)));
+        examples.put("LangChain4jAgent", (client, collector) -> LangChain4jAgent.runOffline(client));
         return examples;
     }
 
@@ -197,17 +199,15 @@ public final class Demo {
         List<String> failed = new ArrayList<>();
         for (String name : names) {
             Example example = EXAMPLES.get(name);
-            out.printf("Running %-18s ", name);
-            out.flush();
+            out.println("Running " + name);
             long start = System.nanoTime();
             try (InsideLlmClient client = Examples.client(baseUrl.toString())) {
                 example.run(client, baseUrl);
                 Examples.requireDelivered(client.flush(Duration.ofSeconds(10)), client.stats());
-                out.printf("done in %,d ms%n", (System.nanoTime() - start) / 1_000_000);
+                out.printf("  done in %,d ms%n", (System.nanoTime() - start) / 1_000_000);
             } catch (Exception e) {
                 failed.add(name);
-                out.println("FAILED");
-                out.println("  " + e);
+                out.println("  FAILED: " + e);
                 for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
                     out.println("  caused by " + cause);
                 }
