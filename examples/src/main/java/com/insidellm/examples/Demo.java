@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,51 +116,60 @@ public final class Demo {
 
     /** Runs the demo; see the class documentation for the options. */
     public static void main(String[] args) {
+        int exitCode = run(args, System.out, System.err);
+        if (exitCode != 0 || Arrays.asList(args).contains("--ci") || Arrays.asList(args).contains("--non-interactive")) {
+            System.exit(exitCode);
+        }
+    }
+
+    /**
+     * Runs the demo and returns the exit code: 0 when every example ran, 1 when one failed or the collector could not
+     * start, 2 for a bad option. Interactive, it returns only after Ctrl-C.
+     */
+    static int run(String[] args, PrintStream out, PrintStream err) {
         Options options;
         try {
             options = Options.parse(args);
         } catch (IllegalArgumentException e) {
-            System.err.println("demo: " + e.getMessage());
-            System.exit(2);
-            return;
+            err.println("demo: " + e.getMessage());
+            return 2;
         }
         InsideLlmCollector collector;
         try {
-            collector = startCollector(options, System.out);
+            collector = startCollector(options, out);
         } catch (RuntimeException e) {
-            System.err.println("demo: could not start the collector: " + e.getMessage());
-            System.err.println("Check that " + options.database().toAbsolutePath().getParent() + " is writable, or"
-                    + " pick another database with --db.");
-            System.exit(1);
-            return;
+            err.println("demo: could not start the collector: " + e.getMessage());
+            err.println("Check that " + options.database().toAbsolutePath().getParent() + " is writable, or pick"
+                    + " another database with --db.");
+            return 1;
         }
         Summary summary;
         try {
-            summary = runExamples(collector, options.only(), System.out);
-            summary.print(System.out);
+            summary = runExamples(collector, options.only(), out);
+            summary.print(out);
         } catch (RuntimeException e) {
             collector.close();
-            System.err.println("demo: " + e.getMessage());
-            System.exit(1);
-            return;
+            err.println("demo: " + e.getMessage());
+            return 1;
         }
+        int exitCode = summary.failedExamples().isEmpty() ? 0 : 1;
         if (!options.interactive()) {
             collector.close();
-            System.exit(summary.failedExamples().isEmpty() ? 0 : 1);
-            return;
+            return exitCode;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             collector.close();
             stopped.countDown();
         }, "insidellm-demo-shutdown"));
-        System.out.println();
-        System.out.println("Open " + collector.baseUrl() + " to look at the runs. Press Ctrl-C to stop the collector.");
+        out.println();
+        out.println("Open " + collector.baseUrl() + " to look at the runs. Press Ctrl-C to stop the collector.");
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return exitCode;
     }
 
     /** Starts a collector on a fresh database: on the asked port, or on a free one when that port is taken. */
@@ -238,7 +248,8 @@ public final class Demo {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static JsonNode get(URI baseUrl, String path) {
+    /** GETs a JSON document from the collector's query API. */
+    static JsonNode get(URI baseUrl, String path) {
         HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve(path)).timeout(Duration.ofSeconds(10)).build();
         try {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());

@@ -1,0 +1,80 @@
+package com.insidellm.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.insidellm.collector.InsideLlmCollector;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the demo's entry point as {@code ./demo.sh --ci} does (on a free port and a temporary database), then opens
+ * that database with a new collector and checks what the examples recorded.
+ */
+class DemoIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void nonInteractiveDemoRecordsEveryExampleInTheCollector() {
+        Path database = dir.resolve("events.db");
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8);
+
+        int exitCode = Demo.run(new String[] {"--ci", "--port", "0", "--db", database.toString()}, out, out);
+
+        String printed = output.toString(StandardCharsets.UTF_8);
+        assertThat(exitCode).as(printed).isZero();
+        assertThat(printed).contains("What the collector received", "LLM calls", "tokens", "cost", "viewer      http://")
+                .doesNotContain("FAILED");
+
+        try (InsideLlmCollector collector = InsideLlmCollector.builder().port(0).databasePath(database).build()) {
+            collector.start();
+            URI url = collector.baseUrl();
+            Demo.Summary summary = Demo.summarize(url, List.of());
+
+            // QuickStart, TrackerExample and the LangChain4j conversation each make one run.
+            assertThat(summary.runs()).isEqualTo(3);
+            assertThat(summary.eventsByType())
+                    .containsEntry("run.start", 3L)
+                    .containsEntry("agent.planning", 1L)
+                    .containsEntry("performance_metric", 1L)
+                    .containsEntry("error", 1L);
+            // Two hand-logged or tracked model calls, and at least two per LangChain4j turn (tool call, answer).
+            assertThat(summary.eventsByType().get("llm.response")).isGreaterThanOrEqualTo(6L);
+            assertThat(summary.llmCalls()).isEqualTo(summary.eventsByType().get("llm.response"));
+            assertThat(summary.eventsByType().get("tool.call")).isGreaterThanOrEqualTo(4L);
+            assertThat(summary.eventsByType().get("tool.response")).isEqualTo(summary.eventsByType().get("tool.call"));
+            assertThat(summary.tokens()).isPositive();
+            assertThat(summary.cost()).isPositive();
+
+            assertThat(payloads(url, "tool.call")).extracting(p -> p.path("tool_name").asText())
+                    .contains("get_forecast", "check_calendar", "currentWeather", "convertCurrency");
+            assertThat(payloads(url, "llm.response")).anySatisfy(p -> {
+                assertThat(p.path("model_name").asText()).startsWith("gpt-4o-mini");
+                assertThat(p.path("usage").path("total_tokens").asInt()).isPositive();
+                assertThat(p.path("response_text").asText()).contains("129.6 US dollars");
+            });
+            assertThat(payloads(url, "error")).singleElement().satisfies(p -> {
+                assertThat(p.path("error_type").asText()).isEqualTo("tool_error");
+                assertThat(p.path("error_message").asText()).isEqualTo("calendar service unavailable (HTTP 503)");
+            });
+        }
+    }
+
+    private static List<JsonNode> payloads(URI collector, String type) {
+        List<JsonNode> payloads = new ArrayList<>();
+        for (JsonNode item : Demo.get(collector, "/api/v1/events?limit=1000&type=" + type).path("events")) {
+            payloads.add(item.path("event").path("payload"));
+        }
+        return payloads;
+    }
+}
