@@ -39,6 +39,7 @@ final class Config {
     final DeliveryListener deliveryListener;
     final List<EventExporter> exporters;
     final List<EventProcessor> processors;
+    final PriceTable prices;
     final Clock clock;
     final Sleeper sleeper;
 
@@ -87,7 +88,8 @@ final class Config {
                 : dir != null && !dir.isBlank() ? Path.of(dir) : InsideLlmClient.Builder.DEFAULT_LOCAL_DIRECTORY;
         this.deliveryListener = b.deliveryListener;
         this.exporters = List.copyOf(b.exporters);
-        this.processors = ProcessorChain.of(b);
+        this.prices = b.prices != null ? b.prices : PriceTable.defaults();
+        this.processors = ProcessorChain.of(b, prices);
         this.clock = b.clock;
         this.sleeper = b.sleeper;
         if (enabled && apiKey == null && !localMode && exporters.isEmpty()) {

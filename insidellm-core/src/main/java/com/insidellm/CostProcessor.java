@@ -22,20 +22,32 @@ final class CostProcessor implements EventProcessor {
             return event;
         }
         Map<String, @Nullable Object> payload = event.payload();
-        if (payload.get("cost") != null || !(payload.get("usage") instanceof Map<?, ?> usage)) {
+        if (payload.get("cost") != null) {
             return event;
         }
-        Double cost = null;
-        if (payload.get("response_model") instanceof String responseModel) {
-            cost = cost(responseModel, usage);
-        }
-        if (cost == null && payload.get("model_name") instanceof String model) {
-            cost = cost(model, usage);
-        }
+        Double cost = estimate(prices, payload);
         return cost == null ? event : event.toBuilder().payloadEntry("cost", cost).build();
     }
 
-    private @Nullable Double cost(String model, Map<?, ?> usage) {
+    /**
+     * The estimated cost of an {@code llm.response} payload from its usage, by {@code response_model} first, then
+     * {@code model_name}; {@code null} when the usage is incomplete or the model unknown.
+     */
+    static @Nullable Double estimate(PriceTable prices, Map<String, @Nullable Object> payload) {
+        if (!(payload.get("usage") instanceof Map<?, ?> usage)) {
+            return null;
+        }
+        Double cost = null;
+        if (payload.get("response_model") instanceof String responseModel) {
+            cost = cost(prices, responseModel, usage);
+        }
+        if (cost == null && payload.get("model_name") instanceof String model) {
+            cost = cost(prices, model, usage);
+        }
+        return cost;
+    }
+
+    private static @Nullable Double cost(PriceTable prices, String model, Map<?, ?> usage) {
         ModelPrice price = prices.price(model);
         if (price == null || !(usage.get("prompt_tokens") instanceof Number prompt)
                 || !(usage.get("completion_tokens") instanceof Number completion)) {

@@ -361,8 +361,8 @@ final class DefaultClient implements InsideLlmClient {
         return true;
     }
 
-    /** The circuit state of each exporter, by exporter name, for health reports. */
-    Map<String, String> circuitStates() {
+    @Override
+    public Map<String, String> circuitStates() {
         Map<String, String> states = new LinkedHashMap<>();
         for (Delivery delivery : deliveries) {
             states.put(delivery.exporter().name(), delivery.circuitState());
@@ -518,6 +518,9 @@ final class DefaultClient implements InsideLlmClient {
         List<byte[]> json = new ArrayList<>(drained.size());
         long batchBytes = 0;
         for (Event original : drained) {
+            if (original.type() == EventType.LLM_RESPONSE && !observers.isEmpty()) {
+                observeLlmResponse(original);
+            }
             Event processed = process(original);
             if (processed == null) {
                 continue;
@@ -606,7 +609,11 @@ final class DefaultClient implements InsideLlmClient {
         Delivery.Outcome outcome = new Delivery.Outcome(batch.size());
         for (Delivery delivery : deliveries) {
             Delivery.Outcome own = new Delivery.Outcome(batch.size());
+            long startNanos = System.nanoTime();
             delivery.deliver(batch, own, 0, closed.get() ? closeDeadlineNanos : Long.MAX_VALUE, this::awaitBackoff);
+            if (!observers.isEmpty()) {
+                observeExport(delivery, batch.size(), own.allDelivered(), System.nanoTime() - startNanos);
+            }
             for (int i = 0; i < batch.size(); i++) {
                 outcome.status[i] = (byte) Math.max(outcome.status[i], own.status[i]);
             }
@@ -716,6 +723,39 @@ final class DefaultClient implements InsideLlmClient {
         if (summary != null) {
             lastDropLogNanos = now;
             log.warn("InsideLLM: dropped {} events since last report: {}", total, summary);
+        }
+    }
+
+    // ---------------------------------------------------------------- observers (InsideLlmMetrics)
+
+    private final List<ClientObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    void addObserver(ClientObserver observer) {
+        observers.add(observer);
+    }
+
+    /** The prices the client fills costs from, for metrics of events that carry no cost. */
+    PriceTable prices() {
+        return config.prices;
+    }
+
+    private void observeLlmResponse(Event event) {
+        for (ClientObserver observer : observers) {
+            try {
+                observer.llmResponse(event);
+            } catch (RuntimeException e) {
+                log.debug("InsideLLM observer threw; ignored", e);
+            }
+        }
+    }
+
+    private void observeExport(Delivery delivery, int events, boolean success, long nanos) {
+        for (ClientObserver observer : observers) {
+            try {
+                observer.exported(delivery.exporter().name(), events, success, nanos);
+            } catch (RuntimeException e) {
+                log.debug("InsideLLM observer threw; ignored", e);
+            }
         }
     }
 

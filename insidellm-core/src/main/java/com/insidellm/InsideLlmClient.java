@@ -121,6 +121,14 @@ public interface InsideLlmClient extends AutoCloseable {
     boolean isHealthy();
 
     /**
+     * The circuit-breaker state of each destination, by exporter name ({@code CLOSED}, {@code OPEN},
+     * {@code HALF_OPEN}, ...), for health reports; empty for the no-op client.
+     */
+    default Map<String, String> circuitStates() {
+        return Map.of();
+    }
+
+    /**
      * Stops accepting events, delivers what is queued within the configured close timeout, and stops the client's
      * threads. Idempotent.
      */

@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * });
  * }</pre>
  *
+ * <p>Immutable and thread-safe; the builder is not thread-safe.
+ *
  * @param responseText the text the model answered
  * @param responseMessage the assistant message in the OpenAI chat format ({@code role}, {@code content},
  *     {@code tool_calls}), or {@code null}

@@ -3,7 +3,7 @@ package com.insidellm;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a model costs, in US dollars per million tokens.
+ * What a model costs, in US dollars per million tokens. Immutable and thread-safe.
  *
  * @param input price of input (prompt) tokens
  * @param cachedInput price of input tokens served from the provider's prompt cache, or {@code null} when the provider

@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -128,9 +127,7 @@ public final class PriceTable {
     static PriceTable load(InputStream in) throws IOException {
         JsonNode root = WireJson.mapper().readTree(in);
         Map<String, ModelPrice> prices = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> models = root.path("models").fields();
-        while (models.hasNext()) {
-            Map.Entry<String, JsonNode> entry = models.next();
+        for (Map.Entry<String, JsonNode> entry : root.path("models").properties()) {
             JsonNode node = entry.getValue();
             JsonNode cached = node.get("cached_input");
             ModelPrice price = new ModelPrice(node.get("input").asDouble(),

@@ -14,7 +14,7 @@ final class ProcessorChain {
     private ProcessorChain() {
     }
 
-    static List<EventProcessor> of(InsideLlmClient.Builder builder) {
+    static List<EventProcessor> of(InsideLlmClient.Builder builder, PriceTable prices) {
         List<EventProcessor> chain = new ArrayList<>();
         if (builder.sampleRate < 1.0) {
             chain.add(new SamplingProcessor(builder.sampleRate));
@@ -26,7 +26,6 @@ final class ProcessorChain {
         if (!builder.redactors.isEmpty()) {
             chain.add(new RedactionProcessor(builder.redactors));
         }
-        PriceTable prices = builder.prices != null ? builder.prices : PriceTable.defaults();
         if (!prices.models().isEmpty()) {
             chain.add(new CostProcessor(prices));
         }

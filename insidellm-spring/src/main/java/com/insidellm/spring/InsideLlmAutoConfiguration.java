@@ -32,6 +32,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.util.StringUtils;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Auto-configures the {@link InsideLlmClient} from {@code insidellm.*} properties and records methods annotated with
@@ -164,8 +165,7 @@ public class InsideLlmAutoConfiguration {
             // Resolved lazily, on the first annotated call: advisors are created before ordinary beans.
             TrackingInterceptor interceptor = new TrackingInterceptor(
                     () -> client.getIfAvailable(InsideLlmClient::noop), userResolver::getIfAvailable,
-                    properties.getObject().getDefaultUserId(), properties.getObject().getTracking().isCaptureContent(),
-                    new TrackingExpressions(beanFactory));
+                    SingletonSupplier.of(properties::getObject), new TrackingExpressions(beanFactory));
             ComposablePointcut pointcut = new ComposablePointcut(
                     new AnnotationMatchingPointcut(null, TrackRun.class, true))
                     .union(new AnnotationMatchingPointcut(null, TrackLlmCall.class, true))

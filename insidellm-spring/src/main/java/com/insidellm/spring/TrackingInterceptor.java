@@ -37,20 +37,22 @@ final class TrackingInterceptor implements MethodInterceptor {
 
     private final Supplier<InsideLlmClient> clientSupplier;
     private final Supplier<@Nullable InsideLlmUserResolver> userResolver;
-    private final String defaultUserId;
-    private final boolean captureContentDefault;
+    private final Supplier<InsideLlmProperties> properties;
     private final TrackingExpressions expressions;
     private final Map<Object, Optional<TrackedMethod>> methods = new ConcurrentHashMap<>();
     /** Exceptions already recorded by an inner annotated method, so each gets one {@code error} event. */
     private final Map<Throwable, Boolean> recordedErrors = Collections.synchronizedMap(new WeakHashMap<>());
     private volatile @Nullable InsideLlmClient client;
 
+    /**
+     * Every collaborator is a supplier, called on the first annotated call: the interceptor is created with the
+     * auto-proxy machinery, before ordinary beans such as the client or the properties may be.
+     */
     TrackingInterceptor(Supplier<InsideLlmClient> clientSupplier, Supplier<@Nullable InsideLlmUserResolver> userResolver,
-            String defaultUserId, boolean captureContentDefault, TrackingExpressions expressions) {
+            Supplier<InsideLlmProperties> properties, TrackingExpressions expressions) {
         this.clientSupplier = clientSupplier;
         this.userResolver = userResolver;
-        this.defaultUserId = defaultUserId;
-        this.captureContentDefault = captureContentDefault;
+        this.properties = properties;
         this.expressions = expressions;
     }
 
@@ -113,7 +115,7 @@ final class TrackingInterceptor implements MethodInterceptor {
         Method method = invocation.getMethod();
         return methods.computeIfAbsent(new MethodKey(method, targetClass), key -> Optional.ofNullable(
                 TrackedMethod.of(AopUtils.getMostSpecificMethod(method, targetClass), targetClass,
-                        captureContentDefault))).orElse(null);
+                        properties.get().getTracking().isCaptureContent()))).orElse(null);
     }
 
     private TrackedCall begin(InsideLlmClient client, TrackedMethod tracked, MethodInvocation invocation) {
@@ -153,7 +155,7 @@ final class TrackingInterceptor implements MethodInterceptor {
                 log.debug("InsideLLM: the user resolver failed; using the default user id", e);
             }
         }
-        return defaultUserId;
+        return properties.get().getDefaultUserId();
     }
 
     private static @Nullable String text(@Nullable Object value) {

@@ -1,0 +1,15 @@
+package com.insidellm;
+
+/**
+ * Hears what a {@link DefaultClient}'s flusher does, for metrics. Free of Micrometer types, so that the client never
+ * loads Micrometer classes unless {@link InsideLlmMetrics} is used. Called on the flusher thread; implementations
+ * must be fast and must not throw (an exception is logged at DEBUG and ignored).
+ */
+interface ClientObserver {
+
+    /** One attempt series to deliver a batch to one exporter finished, successfully or not, in {@code nanos}. */
+    void exported(String exporter, int events, boolean success, long nanos);
+
+    /** An {@code llm.response} event is about to be processed (before sampling, redaction and cost filling). */
+    void llmResponse(Event event);
+}
