@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.insidellm.InsideLlmClient;
 import com.insidellm.collector.InsideLlmCollector;
+import com.insidellm.examples.spring.SpringBootAgent;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -36,10 +37,10 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class Demo {
 
-    /** A runnable example: what the demo calls, with the client and the collector's address. */
+    /** A runnable example: what the demo calls, with a client, the collector's address and the console. */
     @FunctionalInterface
     interface Example {
-        void run(InsideLlmClient client, URI collector) throws Exception;
+        void run(InsideLlmClient client, URI collector, PrintStream out) throws Exception;
     }
 
     /** The examples in the order they run. */
@@ -47,10 +48,11 @@ public final class Demo {
 
     private static Map<String, Example> examples() {
         Map<String, Example> examples = new LinkedHashMap<>();
-        examples.put("QuickStart", (client, collector) -> QuickStart.run(client));
-        examples.put("TrackerExample", (client, collector) -> System.out.println("  answer: "
+        examples.put("QuickStart", (client, collector, out) -> QuickStart.run(client));
+        examples.put("TrackerExample", (client, collector, out) -> out.println("  answer: "
                 + TrackerExample.run(client)));
-        examples.put("LangChain4jAgent", (client, collector) -> LangChain4jAgent.runOffline(client));
+        examples.put("LangChain4jAgent", (client, collector, out) -> LangChain4jAgent.runOffline(client));
+        examples.put("SpringBootAgent", (client, collector, out) -> SpringBootAgent.demo(collector, out));
         return examples;
     }
 
@@ -104,7 +106,8 @@ public final class Demo {
             out.printf("  LLM calls   %,d%n", llmCalls);
             out.printf("  tokens      %,d%n", tokens);
             out.printf("  cost        $%.6f%n", cost);
-            out.printf("  errors      %,d  (on purpose: TrackerExample calls a tool that fails)%n", errors);
+            out.printf("  errors      %,d%s%n", errors,
+                    errors > 0 ? "  (on purpose: TrackerExample calls a tool that fails)" : "");
             out.printf("  viewer      %s%n", viewer);
             if (!failedExamples.isEmpty()) {
                 out.println("  FAILED      " + String.join(", ", failedExamples) + " (see the messages above)");
@@ -212,7 +215,7 @@ public final class Demo {
             out.println("Running " + name);
             long start = System.nanoTime();
             try (InsideLlmClient client = Examples.client(baseUrl.toString())) {
-                example.run(client, baseUrl);
+                example.run(client, baseUrl, out);
                 Examples.requireDelivered(client.flush(Duration.ofSeconds(10)), client.stats());
                 out.printf("  done in %,d ms%n", (System.nanoTime() - start) / 1_000_000);
             } catch (Exception e) {

@@ -23,18 +23,20 @@ import java.util.regex.Pattern;
  * A small scripted stand-in for the OpenAI chat completions API on loopback, so that {@link LangChain4jAgent} runs
  * the real LangChain4j OpenAI client (tool calls, chat memory, streaming) without an account.
  *
- * <p>It answers {@code POST /v1/chat/completions} like OpenAI does: a user message about the weather or about
- * converting money gets a call of the matching tool offered in the request; a tool result gets a final answer built
+ * <p>It answers {@code POST /v1/chat/completions} like OpenAI does: a user message about the weather, converting
+ * money or an order number (such as {@code AB-1234}) gets a call of the matching tool offered in the request; a
+ * message starting with {@code Title:} gets a short title; a tool result gets a final answer built
  * from it (mentioning the city of an earlier turn, which only chat memory can supply); anything else gets a short
  * text. Requests with {@code "stream": true} are answered with server-sent events: text or tool-call deltas, a finish
  * chunk, a usage chunk and {@code [DONE]}. Token counts are estimated at four characters per token.
  */
-final class ScriptedOpenAiServer implements AutoCloseable {
+public final class ScriptedOpenAiServer implements AutoCloseable {
 
     static final String MODEL = "gpt-4o-mini-2024-07-18";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern NUMBER = Pattern.compile("\\d+(?:\\.\\d+)?");
+    private static final Pattern ORDER_NUMBER = Pattern.compile("[A-Z]{2}-\\d+");
     private static final Pattern CITY = Pattern.compile("\\bin ([A-Z][a-z]+)");
 
     private final HttpServer server;
@@ -47,7 +49,7 @@ final class ScriptedOpenAiServer implements AutoCloseable {
     }
 
     /** Starts the server on a free loopback port. */
-    static ScriptedOpenAiServer start() throws IOException {
+    public static ScriptedOpenAiServer start() throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "scripted-openai");
@@ -62,7 +64,7 @@ final class ScriptedOpenAiServer implements AutoCloseable {
     }
 
     /** The base URL to give an OpenAI client, such as {@code http://127.0.0.1:50123/v1}. */
-    String baseUrl() {
+    public String baseUrl() {
         return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort()
                 + "/v1";
     }
@@ -124,6 +126,15 @@ final class ScriptedOpenAiServer implements AutoCloseable {
                 String lower = text.toLowerCase(Locale.ROOT);
                 JsonNode weather = tool(request, "weather");
                 JsonNode convert = tool(request, "convert");
+                JsonNode order = tool(request, "order");
+                if (lower.startsWith("title:")) {
+                    return Reply.text(lower.contains("order") ? "Order status question" : "Travel question");
+                }
+                Matcher orderNumber = ORDER_NUMBER.matcher(text);
+                if (lower.contains("order") && order != null && orderNumber.find()) {
+                    return Reply.toolCall(name(order), JSON.createObjectNode()
+                            .put(parameter(order, 0), orderNumber.group()).toString());
+                }
                 if (lower.contains("weather") && weather != null) {
                     Matcher city = CITY.matcher(text);
                     return Reply.toolCall(name(weather), JSON.createObjectNode()
@@ -142,6 +153,9 @@ final class ScriptedOpenAiServer implements AutoCloseable {
                 String result = last.path("content").asText();
                 String toolName = last.path("name").asText(calledTool(messages, last.path("tool_call_id").asText()));
                 String city = firstCity(messages);
+                if (toolName.toLowerCase(Locale.ROOT).contains("order")) {
+                    return Reply.text("Your order " + result + ".");
+                }
                 if (toolName.toLowerCase(Locale.ROOT).contains("weather")) {
                     return Reply.text("Right now in " + city + " it is " + result + ". Take an umbrella!");
                 }

@@ -33,7 +33,8 @@ class DemoIT {
 
         String printed = output.toString(StandardCharsets.UTF_8);
         assertThat(exitCode).as(printed).isZero();
-        assertThat(printed).contains("What the collector received", "LLM calls", "tokens", "cost", "viewer      http://")
+        assertThat(printed).contains("What the collector received", "LLM calls", "tokens", "cost", "viewer      http://",
+                        "GET /actuator/health/insidellm -> {\"status\":\"UP\"", "\"name\":\"insidellm.events.queued\"")
                 .doesNotContain("FAILED");
 
         try (InsideLlmCollector collector = InsideLlmCollector.builder().port(0).databasePath(database).build()) {
@@ -41,28 +42,35 @@ class DemoIT {
             URI url = collector.baseUrl();
             Demo.Summary summary = Demo.summarize(url, List.of());
 
-            // QuickStart, TrackerExample and the LangChain4j conversation each make one run.
-            assertThat(summary.runs()).isEqualTo(3);
+            // QuickStart, TrackerExample and the LangChain4j conversation make one run each; the Spring Boot app one
+            // per HTTP request (two).
+            assertThat(summary.runs()).isEqualTo(5);
             assertThat(summary.eventsByType())
-                    .containsEntry("run.start", 3L)
+                    .containsEntry("run.start", 5L)
                     .containsEntry("agent.planning", 1L)
+                    .containsEntry("agent.reasoning", 2L)
                     .containsEntry("performance_metric", 1L)
                     .containsEntry("error", 1L);
-            // Two hand-logged or tracked model calls, and at least two per LangChain4j turn (tool call, answer).
-            assertThat(summary.eventsByType().get("llm.response")).isGreaterThanOrEqualTo(6L);
+            // QuickStart and TrackerExample make one model call each, @TrackLlmCall one per request, and the AI
+            // services at least two per turn (the tool call, then the answer): 2 + 2 + 2 * 2 + 2 * 2.
+            assertThat(summary.eventsByType().get("llm.response")).isGreaterThanOrEqualTo(12L);
             assertThat(summary.llmCalls()).isEqualTo(summary.eventsByType().get("llm.response"));
-            assertThat(summary.eventsByType().get("tool.call")).isGreaterThanOrEqualTo(4L);
+            assertThat(summary.eventsByType().get("tool.call")).isGreaterThanOrEqualTo(8L);
             assertThat(summary.eventsByType().get("tool.response")).isEqualTo(summary.eventsByType().get("tool.call"));
             assertThat(summary.tokens()).isPositive();
             assertThat(summary.cost()).isPositive();
 
             assertThat(payloads(url, "tool.call")).extracting(p -> p.path("tool_name").asText())
-                    .contains("get_forecast", "check_calendar", "currentWeather", "convertCurrency");
+                    .contains("get_forecast", "check_calendar", "currentWeather", "convertCurrency", "orderStatus",
+                            "order_api");
             assertThat(payloads(url, "llm.response")).anySatisfy(p -> {
                 assertThat(p.path("model_name").asText()).startsWith("gpt-4o-mini");
                 assertThat(p.path("usage").path("total_tokens").asInt()).isPositive();
                 assertThat(p.path("response_text").asText()).contains("129.6 US dollars");
             });
+            assertThat(payloads(url, "llm.response")).extracting(p -> p.path("response_text").asText())
+                    .contains("Order status question")                                      // @TrackLlmCall
+                    .anyMatch(text -> text.contains("AB-1234 left the warehouse"));         // the Spring AI service
             assertThat(payloads(url, "error")).singleElement().satisfies(p -> {
                 assertThat(p.path("error_type").asText()).isEqualTo("tool_error");
                 assertThat(p.path("error_message").asText()).isEqualTo("calendar service unavailable (HTTP 503)");
