@@ -194,8 +194,6 @@ public final class Event {
         private @Nullable String parentEventId;
         private @Nullable Map<String, Object> metadata;
         private Map<String, @Nullable Object> payload = new LinkedHashMap<>();
-        /** True while the payload is exactly a typed payload's map: complete and in wire order already. */
-        private boolean payloadIsTyped;
 
         private Builder(EventType type) {
             this.type = type;
@@ -266,8 +264,8 @@ public final class Event {
             if (payload.type() != type) {
                 throw new IllegalArgumentException("payload is for " + payload.type() + " but the event is " + type);
             }
-            this.payload = payload.toMap();
-            this.payloadIsTyped = true;
+            this.payload = new LinkedHashMap<>();
+            this.payload.putAll(payload.toMap());
             return this;
         }
 
@@ -278,16 +276,11 @@ public final class Event {
         public Builder payload(Map<String, ?> payload) {
             Objects.requireNonNull(payload, "payload");
             this.payload = new LinkedHashMap<>(payload);
-            this.payloadIsTyped = false;
             return this;
         }
 
         /** Sets one payload key, adding to whatever payload was set. */
         public Builder payloadEntry(String key, @Nullable Object value) {
-            if (payloadIsTyped) {
-                this.payload = new LinkedHashMap<>(payload);
-                payloadIsTyped = false;
-            }
             this.payload.put(Objects.requireNonNull(key, "key"), value);
             return this;
         }
@@ -305,13 +298,6 @@ public final class Event {
             if (userId == null) {
                 throw new IllegalArgumentException("user_id is required: call userId(...) on the " + type
                         + " event builder");
-            }
-            Map<String, Object> meta = metadata == null || metadata.isEmpty() ? null
-                    : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
-            if (payloadIsTyped) {
-                // A typed payload's map is complete and in wire order, and the record checked its required
-                // fields: no second copy needed. The builder copies before it would ever change this map.
-                return new Event(this, Collections.unmodifiableMap(payload), meta);
             }
             Map<String, @Nullable Object> normalized = new LinkedHashMap<>();
             for (EventType.PayloadField field : type.payloadFields()) {
@@ -331,6 +317,8 @@ public final class Event {
                     normalized.putIfAbsent(entry.getKey(), entry.getValue());
                 }
             }
+            Map<String, Object> meta = metadata == null || metadata.isEmpty() ? null
+                    : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
             return new Event(this, Collections.unmodifiableMap(normalized), meta);
         }
 
