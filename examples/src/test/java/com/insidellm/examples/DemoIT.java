@@ -49,7 +49,6 @@ class DemoIT {
                     .containsEntry("run.start", 5L)
                     .containsEntry("agent.planning", 1L)
                     .containsEntry("agent.reasoning", 2L)
-                    .containsEntry("performance_metric", 1L)
                     .containsEntry("error", 1L);
             // QuickStart and TrackerExample make one model call each, @TrackLlmCall one per request, and the AI
             // services at least two per turn (the tool call, then the answer): 2 + 2 + 2 * 2 + 2 * 2.
