@@ -31,7 +31,8 @@ import java.util.concurrent.CountDownLatch;
  * Options:
  *   --ci, --non-interactive   exit after the summary; the exit code is 1 when an example failed
  *   --port &lt;n&gt;                collector port (default 7800; busy or 0 = any free port)
- *   --db &lt;file&gt;               collector database (default target/demo/events.db, emptied at start)
+ *   --db &lt;file&gt;               collector database, emptied at start (default: a new file in
+ *                             examples/target/demo, so that two demos never share one)
  *   --only &lt;A,B&gt;              run only these examples
  * </pre>
  */
@@ -62,7 +63,7 @@ public final class Demo {
         static Options parse(String... args) {
             boolean interactive = true;
             int port = InsideLlmCollector.DEFAULT_PORT;
-            Path database = Path.of("examples", "target", "demo", "events.db");
+            Path database = Path.of("examples", "target", "demo", "events-" + ProcessHandle.current().pid() + ".db");
             List<String> only = List.copyOf(EXAMPLES.keySet());
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -167,6 +168,8 @@ public final class Demo {
         }, "insidellm-demo-shutdown"));
         out.println();
         out.println("Open " + collector.baseUrl() + " to look at the runs. Press Ctrl-C to stop the collector.");
+        out.println("(To look again later: java -jar insidellm-collector/target/insidellm-collector.jar --db "
+                + options.database() + ")");
         try {
             stopped.await();
         } catch (InterruptedException e) {
