@@ -112,6 +112,8 @@ public final class Demo {
             out.printf("  viewer      %s%n", viewer);
             if (!failedExamples.isEmpty()) {
                 out.println("  FAILED      " + String.join(", ", failedExamples) + " (see the messages above)");
+                out.println("Retry only those with ./demo.sh --no-build --only " + String.join(",", failedExamples)
+                        + "; if one keeps failing, report it with this output and /tmp/insidellm-demo-build.log.");
             }
         }
     }
