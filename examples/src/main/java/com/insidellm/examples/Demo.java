@@ -68,7 +68,7 @@ public final class Demo {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--ci", "--non-interactive" -> interactive = false;
-                    case "--port" -> port = Integer.parseInt(value(args, ++i, "--port"));
+                    case "--port" -> port = port(value(args, ++i, "--port"));
                     case "--db" -> database = Path.of(value(args, ++i, "--db"));
                     case "--only" -> {
                         only = List.of(value(args, ++i, "--only").split(","));
@@ -84,6 +84,18 @@ public final class Demo {
                 }
             }
             return new Options(interactive, port, database, only);
+        }
+
+        private static int port(String value) {
+            try {
+                int port = Integer.parseInt(value);
+                if (port >= 0 && port <= 65_535) {
+                    return port;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException("--port must be a number from 0 to 65535, but was " + value);
         }
 
         private static String value(String[] args, int i, String option) {
