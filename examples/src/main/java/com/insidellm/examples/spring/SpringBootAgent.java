@@ -42,7 +42,12 @@ public class SpringBootAgent {
 
     /** Starts the application; Spring Boot arguments such as {@code --server.port=8081} apply. */
     public static void main(String[] args) {
-        SpringApplication.run(SpringBootAgent.class, args);
+        ConfigurableApplicationContext app = SpringApplication.run(SpringBootAgent.class, args);
+        String url = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
+        System.out.println("SpringBootAgent is listening on " + url + " and recording to "
+                + app.getEnvironment().getProperty("insidellm.base-url") + ". Try:\n  curl -H 'Content-Type:"
+                + " application/json' -d '{\"userId\":\"u1\",\"message\":\"Where is my order AB-1234?\"}' " + url
+                + "/chat\n  curl " + url + "/actuator/health\nStop it with Ctrl-C.");
     }
 
     /**
