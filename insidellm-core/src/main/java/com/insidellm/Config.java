@@ -40,6 +40,7 @@ final class Config {
     final List<EventExporter> exporters;
     final List<EventProcessor> processors;
     final PriceTable prices;
+    final @Nullable RedactionProcessor redaction;
     final Clock clock;
     final Sleeper sleeper;
 
@@ -89,7 +90,12 @@ final class Config {
         this.deliveryListener = b.deliveryListener;
         this.exporters = List.copyOf(b.exporters);
         this.prices = b.prices != null ? b.prices : PriceTable.defaults();
-        this.processors = ProcessorChain.of(b, prices);
+        this.redaction = b.redactors.isEmpty() ? null : new RedactionProcessor(b.redactors);
+        this.processors = ProcessorChain.of(b,
+                b.sampleRate != null ? b.sampleRate : decimal("sample-rate", "INSIDELLM_SAMPLE_RATE", 1.0, 0.0, 1.0),
+                b.captureContent != null ? b.captureContent
+                        : bool("capture-content", "INSIDELLM_CAPTURE_CONTENT", true),
+                prices, redaction);
         this.clock = b.clock;
         this.sleeper = b.sleeper;
         if (enabled && apiKey == null && !localMode && exporters.isEmpty()) {

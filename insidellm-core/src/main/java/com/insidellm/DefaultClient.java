@@ -185,6 +185,10 @@ final class DefaultClient implements InsideLlmClient {
             try {
                 probe.metadata(metadata);
                 flat = probe.build().metadata();
+                if (flat != null && config.redaction != null) {
+                    // Run metadata is merged into every event at serialisation, after the processors: redact it once.
+                    flat = config.redaction.redactMetadata(flat);
+                }
             } catch (RuntimeException e) {
                 if (config.strict) {
                     throw e;
@@ -368,6 +372,11 @@ final class DefaultClient implements InsideLlmClient {
             states.put(delivery.exporter().name(), delivery.circuitState());
         }
         return states;
+    }
+
+    /** Runs whose state the client still holds, for tests. */
+    int openRuns() {
+        return runs.size();
     }
 
     int queueCapacity() {
@@ -572,14 +581,23 @@ final class DefaultClient implements InsideLlmClient {
             } catch (RuntimeException e) {
                 drop(DropReason.PROCESSOR_ERROR, event, "processor " + processor.getClass().getName() + " threw "
                         + e.getClass().getName());
+                forgetEndedRun(event);
                 return null;
             }
             if (current == null) {
                 dropped[DropReason.FILTERED.ordinal()].increment();
+                forgetEndedRun(event);
                 return null;
             }
         }
         return current;
+    }
+
+    /** A run.end that is not sent (sampled out, filtered) must still free its run's state. */
+    private void forgetEndedRun(Event event) {
+        if (event.type() == EventType.RUN_END) {
+            runs.remove(event.runId());
+        }
     }
 
     private byte @Nullable [] serialize(Event event) {

@@ -386,8 +386,8 @@ public interface InsideLlmClient extends AutoCloseable {
         // ------------------------------------------------------------ privacy, volume and cost (ProcessorChain)
 
         final List<Redactor> redactors = new ArrayList<>();
-        boolean captureContent = true;
-        double sampleRate = 1.0;
+        @Nullable Boolean captureContent;
+        @Nullable Double sampleRate;
         @Nullable PriceTable prices;
 
         /**
@@ -405,8 +405,8 @@ public interface InsideLlmClient extends AutoCloseable {
 
         /**
          * Whether prompts, responses, tool arguments and results and other conversation content are recorded;
-         * default true. When false, events keep their types, models, tools, token usage, timings, costs and errors,
-         * and required text fields read {@code [NOT CAPTURED]}.
+         * default true (else {@code INSIDELLM_CAPTURE_CONTENT}). When false, events keep their types, models, tools,
+         * token usage, timings, costs and errors, and required text fields read {@code [NOT CAPTURED]}.
          */
         public Builder captureContent(boolean captureContent) {
             this.captureContent = captureContent;
@@ -414,7 +414,7 @@ public interface InsideLlmClient extends AutoCloseable {
         }
 
         /**
-         * The share of runs recorded, 0.0 to 1.0; default 1.0 (all). The decision is made from the run id, so a run
+         * The share of runs recorded, 0.0 to 1.0; default 1.0 (all), else {@code INSIDELLM_SAMPLE_RATE}. The decision is made from the run id, so a run
          * is kept or dropped whole, the same way by every client; error events are always kept. Dropped events count
          * as {@link DropReason#FILTERED}.
          */

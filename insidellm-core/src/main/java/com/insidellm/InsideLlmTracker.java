@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -272,29 +275,97 @@ public final class InsideLlmTracker implements AutoCloseable {
         if (!recording) {
             return call.call();
         }
-        Payload.LlmRequest[] sent = new Payload.LlmRequest[1];
-        String requestId = emit(() -> Event.builder(EventType.LLM_REQUEST).payload(sent[0] = request.get()),
-                currentParent(), null, null);
-        long start = System.nanoTime();
+        LlmCallRecording llm = new LlmCallRecording(request);
         T result;
-        try (InsideLlmContext.Scope ignored = context.withParent(requestId).makeCurrent()) {
+        try (InsideLlmContext.Scope ignored = context.withParent(llm.requestId).makeCurrent()) {
             result = call.call();
         } catch (Throwable t) {
-            Map<String, Object> where = new LinkedHashMap<>();
-            where.put("operation", "llm_call");
-            if (sent[0] != null) {
-                where.put("model_name", sent[0].modelName());
-                where.put("provider", sent[0].provider());
-            }
-            logFailure("llm_error", t, requestId, where);
+            llm.failed(t);
             throw t;
         }
-        long elapsedMs = elapsedMs(start);
-        if (sent[0] != null) {
-            Payload.LlmRequest req = sent[0];
-            emit(() -> llmResponse(req, describe.apply(result), elapsedMs), requestId, null, null);
-        }
+        llm.succeeded(result, describe);
         return result;
+    }
+
+    /**
+     * Calls an asynchronous LLM client and records it: {@code llm.request} now, then {@code llm.response} (with the
+     * time until the stage completed) or an {@code error} event when the stage completes. The supplier runs with the
+     * request as the current parent; the returned future completes with the stage's value or exception once the
+     * outcome is recorded. Complete it before closing the tracker, or the response is recorded after {@code run.end}.
+     */
+    public <T> CompletableFuture<T> trackLlmCallAsync(String modelName, String provider, String prompt,
+            Supplier<? extends CompletionStage<T>> call) {
+        return llmCallAsync(() -> new Payload.LlmRequest(modelName, provider, prompt), call,
+                InsideLlmTracker::toResult);
+    }
+
+    /** Like {@link #trackLlmCallAsync(String, String, String, Supplier)}, mapping the result to what is recorded. */
+    public <T> CompletableFuture<T> trackLlmCallAsync(String modelName, String provider, String prompt,
+            Supplier<? extends CompletionStage<T>> call, Function<? super T, LlmCallResult> describe) {
+        Objects.requireNonNull(describe, "describe");
+        return llmCallAsync(() -> new Payload.LlmRequest(modelName, provider, prompt), call, describe);
+    }
+
+    private <T> CompletableFuture<T> llmCallAsync(Supplier<Payload.LlmRequest> request,
+            Supplier<? extends CompletionStage<T>> call, Function<? super T, LlmCallResult> describe) {
+        Objects.requireNonNull(call, "call");
+        if (!recording) {
+            return call.get().toCompletableFuture();
+        }
+        LlmCallRecording llm = new LlmCallRecording(request);
+        CompletionStage<T> stage;
+        try (InsideLlmContext.Scope ignored = context.withParent(llm.requestId).makeCurrent()) {
+            stage = call.get();
+        } catch (RuntimeException | Error t) {
+            llm.failed(t);
+            throw t;
+        }
+        return stage.whenComplete((value, error) -> {
+            if (error != null) {
+                llm.failed(error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error);
+            } else {
+                try {
+                    llm.succeeded(value, describe);
+                } catch (RuntimeException e) {
+                    // Strict mode: the caller's value must still arrive.
+                    log.debug("InsideLLM could not record an asynchronous LLM response: {}", e.toString());
+                }
+            }
+        }).toCompletableFuture();
+    }
+
+    /** One LLM call being recorded: its request event, logged on creation, and the response or error to come. */
+    private final class LlmCallRecording {
+        private final Payload.@Nullable LlmRequest request;
+        final String requestId;
+        private final long startNanos;
+
+        LlmCallRecording(Supplier<Payload.LlmRequest> request) {
+            Payload.LlmRequest[] sent = new Payload.LlmRequest[1];
+            this.requestId = emit(() -> Event.builder(EventType.LLM_REQUEST).payload(sent[0] = request.get()),
+                    currentParent(), null, null);
+            this.request = sent[0];
+            this.startNanos = System.nanoTime();
+        }
+
+        <T> void succeeded(T result, Function<? super T, LlmCallResult> describe) {
+            long elapsedMs = elapsedMs(startNanos);
+            Payload.LlmRequest sent = request;
+            if (sent != null) {
+                emit(() -> llmResponse(sent, describe.apply(result), elapsedMs), requestId, null, null);
+            }
+        }
+
+        void failed(Throwable error) {
+            Map<String, Object> where = new LinkedHashMap<>();
+            where.put("operation", "llm_call");
+            if (request != null) {
+                where.put("model_name", request.modelName());
+                where.put("provider", request.provider());
+            }
+            whileFailing(error, () -> logFailure("llm_error", error, requestId, where));
+        }
     }
 
     private static Event.Builder llmResponse(Payload.LlmRequest request, LlmCallResult result, long elapsedMs) {
@@ -346,9 +417,12 @@ public final class InsideLlmTracker implements AutoCloseable {
             result = call.call();
         } catch (Throwable t) {
             long elapsedMs = elapsedMs(start);
-            emit(() -> Event.builder(EventType.TOOL_RESPONSE).payload(new Payload.ToolResponse(toolName, toolType,
-                    null, null, elapsedMs, false, message(t))), callId, null, null);
-            logFailure("tool_error", t, callId, Map.of("operation", "tool_call", "tool_name", String.valueOf(toolName)));
+            whileFailing(t, () -> {
+                emit(() -> Event.builder(EventType.TOOL_RESPONSE).payload(new Payload.ToolResponse(toolName,
+                        toolType, null, null, elapsedMs, false, message(t))), callId, null, null);
+                logFailure("tool_error", t, callId, Map.of("operation", "tool_call",
+                        "tool_name", String.valueOf(toolName)));
+            });
             throw t;
         }
         long elapsedMs = elapsedMs(start);
@@ -425,8 +499,10 @@ public final class InsideLlmTracker implements AutoCloseable {
             result = call.call();
         } catch (Throwable t) {
             long elapsedMs = elapsedMs(start);
-            emit(() -> completion.event(null, t, elapsedMs).timestamp(startedAt), parent, null, eventId);
-            logFailure(errorType, t, eventId, where);
+            whileFailing(t, () -> {
+                emit(() -> completion.event(null, t, elapsedMs).timestamp(startedAt), parent, null, eventId);
+                logFailure(errorType, t, eventId, where);
+            });
             throw t;
         }
         long elapsedMs = elapsedMs(start);
@@ -463,9 +539,21 @@ public final class InsideLlmTracker implements AutoCloseable {
     public void closeExceptionally(Throwable error) {
         Objects.requireNonNull(error, "error");
         if (recording && !closed.get()) {
-            logFailure("context_error", error, null, Map.of("operation", "run"));
+            whileFailing(error, () -> logFailure("context_error", error, null, Map.of("operation", "run")));
         }
-        end("error");
+        whileFailing(error, () -> end("error"));
+    }
+
+    /**
+     * Records a failure without ever replacing it: if recording throws (strict mode, a closed client), that exception
+     * is attached to the application's as suppressed.
+     */
+    private static void whileFailing(Throwable failure, Runnable recording) {
+        try {
+            recording.run();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     private void end(String exitReason) {

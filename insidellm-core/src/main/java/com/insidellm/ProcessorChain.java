@@ -2,6 +2,7 @@ package com.insidellm;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Assembles the processors a client runs on its flusher thread, in this order: sampling (cheapest, drops whole runs
@@ -14,17 +15,18 @@ final class ProcessorChain {
     private ProcessorChain() {
     }
 
-    static List<EventProcessor> of(InsideLlmClient.Builder builder, PriceTable prices) {
+    static List<EventProcessor> of(InsideLlmClient.Builder builder, double sampleRate, boolean captureContent,
+            PriceTable prices, @Nullable RedactionProcessor redaction) {
         List<EventProcessor> chain = new ArrayList<>();
-        if (builder.sampleRate < 1.0) {
-            chain.add(new SamplingProcessor(builder.sampleRate));
+        if (sampleRate < 1.0) {
+            chain.add(new SamplingProcessor(sampleRate));
         }
         chain.addAll(builder.processors);
-        if (!builder.captureContent) {
+        if (!captureContent) {
             chain.add(ContentFilter.INSTANCE);
         }
-        if (!builder.redactors.isEmpty()) {
-            chain.add(new RedactionProcessor(builder.redactors));
+        if (redaction != null) {
+            chain.add(redaction);
         }
         if (!prices.models().isEmpty()) {
             chain.add(new CostProcessor(prices));

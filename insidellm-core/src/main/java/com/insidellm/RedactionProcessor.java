@@ -29,20 +29,7 @@ final class RedactionProcessor implements EventProcessor {
         Map<String, @Nullable Object> payload = event.payload();
         Object redactedPayload = StringWalker.map(payload, redactString);
         Map<String, Object> metadata = event.metadata();
-        Map<String, Object> redactedMetadata = metadata;
-        if (metadata != null) {
-            for (Map.Entry<String, Object> entry : metadata.entrySet()) {
-                if (entry.getValue() instanceof String text) {
-                    String redacted = redact(text);
-                    if (!redacted.equals(text)) {
-                        if (redactedMetadata == metadata) {
-                            redactedMetadata = new LinkedHashMap<>(metadata);
-                        }
-                        redactedMetadata.put(entry.getKey(), redacted);
-                    }
-                }
-            }
-        }
+        Map<String, Object> redactedMetadata = metadata == null ? null : redactMetadata(metadata);
         if (redactedPayload == payload && redactedMetadata == metadata) {
             return event;
         }
@@ -53,6 +40,23 @@ final class RedactionProcessor implements EventProcessor {
             builder.metadata(redactedMetadata);
         }
         return builder.build();
+    }
+
+    /** Redacts the string values of flat metadata; returns the same map when nothing changed. */
+    Map<String, Object> redactMetadata(Map<String, Object> metadata) {
+        Map<String, Object> redacted = metadata;
+        for (Map.Entry<String, Object> entry : metadata.entrySet()) {
+            if (entry.getValue() instanceof String text) {
+                String clean = redact(text);
+                if (!clean.equals(text)) {
+                    if (redacted == metadata) {
+                        redacted = new LinkedHashMap<>(metadata);
+                    }
+                    redacted.put(entry.getKey(), clean);
+                }
+            }
+        }
+        return redacted;
     }
 
     String redact(String text) {

@@ -43,11 +43,18 @@ public final class Redactors {
             "\\bAIza[0-9A-Za-z_-]{35}\\b",                                            // Google API keys
             "\\bxox[abprs]-[A-Za-z0-9-]{10,}"));                                     // Slack tokens
 
-    private static final Redactor EMAILS = replacing(EMAIL, "[REDACTED_EMAIL]", m -> true);
-    private static final Redactor PHONES = replacing(PHONE, "[REDACTED_PHONE]", Redactors::isPhoneNumber);
-    private static final Redactor CARDS = replacing(CARD, "[REDACTED_CARD]", Redactors::isCardNumber);
-    private static final Redactor BEARER_TOKENS = text -> BEARER.matcher(text).replaceAll("$1 [REDACTED_TOKEN]");
-    private static final Redactor API_KEYS = replacing(API_KEY, "[REDACTED_API_KEY]", m -> true);
+    // Each redactor first checks cheaply for what its pattern needs (an '@', enough digits, a key prefix), so that
+    // the common prompt without personal data costs a scan, not a regex search from every position.
+    private static final Redactor EMAILS = guarded(text -> text.indexOf('@') >= 0,
+            replacing(EMAIL, "[REDACTED_EMAIL]", m -> true));
+    private static final Redactor PHONES = guarded(text -> hasDigits(text, 8),
+            replacing(PHONE, "[REDACTED_PHONE]", Redactors::isPhoneNumber));
+    private static final Redactor CARDS = guarded(text -> hasDigits(text, 13),
+            replacing(CARD, "[REDACTED_CARD]", Redactors::isCardNumber));
+    private static final Redactor BEARER_TOKENS = guarded(text -> containsIgnoreCase(text, "bearer"),
+            text -> BEARER.matcher(text).replaceAll("$1 [REDACTED_TOKEN]"));
+    private static final Redactor API_KEYS = guarded(Redactors::mayContainApiKey,
+            replacing(API_KEY, "[REDACTED_API_KEY]", m -> true));
 
     private Redactors() {
     }
@@ -124,6 +131,36 @@ public final class Redactors {
         };
     }
 
+    private static Redactor guarded(Predicate<String> mayMatch, Redactor redactor) {
+        return text -> mayMatch.test(text) ? redactor.redact(text) : text;
+    }
+
+    private static boolean hasDigits(String text, int atLeast) {
+        int digits = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9' && ++digits >= atLeast) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean containsIgnoreCase(String text, String lowerCaseNeedle) {
+        int last = text.length() - lowerCaseNeedle.length();
+        for (int i = 0; i <= last; i++) {
+            if (text.regionMatches(true, i, lowerCaseNeedle, 0, lowerCaseNeedle.length())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean mayContainApiKey(String text) {
+        return text.contains("sk-") || text.contains("AKIA") || text.contains("ASIA") || text.contains("eyJ")
+                || text.contains("gh") && text.contains("_") || text.contains("AIza") || text.contains("xox");
+    }
+
     static boolean isPhoneNumber(String candidate) {
         int digits = 0;
         boolean separated = false;
@@ -146,8 +183,9 @@ public final class Redactors {
                 + "\\d{4}")) {
             return false; // a date
         }
-        if (onlyDots && separated && candidate.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-            return false; // an IPv4 address
+        if (onlyDots && separated && (!candidate.matches("\\d{2,4}(\\.\\d{2,4}){2,3}")
+                || candidate.matches("\\d{1,3}(\\.\\d{1,3}){3}"))) {
+            return false; // a version number or an IPv4 address, not 415.555.0100
         }
         return candidate.startsWith("+") || separated;
     }

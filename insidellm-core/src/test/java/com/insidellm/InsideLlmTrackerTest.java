@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,6 +44,8 @@ class InsideLlmTrackerTest {
         String toolResponse;
         String error;
         String metric;
+        String exception;
+        String custom;
         try (InsideLlmTracker tracker = client.tracker("user-123", Map.of("env", "test"))) {
             runId = tracker.runId();
             input = tracker.logUserInput("Hello, how can you help?");
@@ -53,20 +56,30 @@ class InsideLlmTrackerTest {
             error = tracker.logError("rate_limit", "slow down");
             metric = tracker.logPerformanceMetric("latency", 250, "ms");
             answer = tracker.logAgentResponse("Hello! I can help with many tasks.", input);
+            exception = tracker.logError(new IllegalArgumentException("bad input"));
+            custom = tracker.log(new Payload.UserFeedback("rating", 5, answer, null), Map.of("source", "thumbs"));
         }
         List<JsonNode> events = delivered();
         assertThat(events).extracting(e -> e.get("event_type").asText()).containsExactly("run.start", "user.input",
                 "llm.request", "llm.response", "tool.call", "tool.response", "error", "performance_metric",
-                "agent.response", "run.end");
+                "agent.response", "error", "user.feedback", "run.end");
         assertThat(events).allSatisfy(e -> {
             assertThat(e.get("run_id").asText()).isEqualTo(runId);
             assertThat(e.get("user_id").asText()).isEqualTo("user-123");
             assertThat(e.get("metadata").get("env").asText()).isEqualTo("test");
         });
-        assertThat(events.subList(1, 9)).extracting(e -> e.get("event_id").asText())
-                .containsExactly(input, request, response, call, toolResponse, error, metric, answer);
+        assertThat(events.subList(1, 11)).extracting(e -> e.get("event_id").asText())
+                .containsExactly(input, request, response, call, toolResponse, error, metric, answer, exception, custom);
+        JsonNode thrown = events.get(9).get("payload");
+        assertThat(thrown.get("error_type").asText()).isEqualTo("exception");
+        assertThat(thrown.get("error_message").asText()).isEqualTo("bad input");
+        assertThat(thrown.get("context").get("exception_class").asText())
+                .isEqualTo("java.lang.IllegalArgumentException");
+        assertThat(events.get(10).get("metadata").get("source").asText()).isEqualTo("thumbs");
+        assertThat(events.get(10).get("payload").get("target_event_id").asText()).isEqualTo(answer);
         assertThat(exporter.single("llm.response").get("parent_event_id").asText()).isEqualTo(request);
         assertThat(exporter.single("tool.response").get("parent_event_id").asText()).isEqualTo(call);
+        assertThat(exporter.ofType("error").get(0).has("parent_event_id")).isFalse();
         assertThat(exporter.single("agent.response").get("parent_event_id").asText()).isEqualTo(input);
         assertThat(exporter.single("user.input").has("parent_event_id")).isFalse();
         assertThat(exporter.single("tool.response").get("payload").get("response_data").asInt()).isEqualTo(4);
@@ -128,6 +141,41 @@ class InsideLlmTrackerTest {
     }
 
     @Test
+    void trackLlmCallAsyncRecordsTheOutcomeWhenTheStageCompletes() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        CompletableFuture<String> pending = new CompletableFuture<>();
+        IOException failure = new IOException("timeout");
+        try (InsideLlmTracker tracker = client.tracker("user-1")) {
+            CompletableFuture<String> answer = tracker.trackLlmCallAsync("gpt-4o", "openai", "async", () -> {
+                tracker.logToolCall("inside-supplier", Map.of());
+                return pending;
+            });
+            CompletableFuture<LlmCallResult> failed = tracker.trackLlmCallAsync("gpt-4o", "openai", "fails",
+                    () -> CompletableFuture.supplyAsync(() -> {
+                        throw new CompletionException(failure);
+                    }, pool));
+            assertThat(answer).isNotDone();
+            pool.submit(() -> pending.complete("later")).get(10, TimeUnit.SECONDS);
+            assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo("later");
+            assertThatThrownBy(() -> failed.get(10, TimeUnit.SECONDS)).hasCause(failure);
+        } finally {
+            pool.shutdownNow();
+        }
+        delivered();
+        List<JsonNode> requests = exporter.ofType("llm.request");
+        JsonNode response = exporter.single("llm.response");
+        assertThat(response.get("payload").get("response_text").asText()).isEqualTo("later");
+        assertThat(response.get("parent_event_id").asText()).isEqualTo(requests.get(0).get("event_id").asText());
+        assertThat(exporter.single("tool.call").get("parent_event_id").asText())
+                .isEqualTo(requests.get(0).get("event_id").asText());
+        JsonNode error = exporter.single("error");
+        assertThat(error.get("parent_event_id").asText()).isEqualTo(requests.get(1).get("event_id").asText());
+        assertThat(error.get("payload").get("error_message").asText()).isEqualTo("timeout");
+        assertThat(error.get("payload").get("context").get("exception_class").asText())
+                .isEqualTo("java.io.IOException");
+    }
+
+    @Test
     void failingLlmCallLogsTheErrorAndRethrowsTheSameCheckedException() {
         IOException failure = new IOException("connection reset");
         try (InsideLlmTracker tracker = client.tracker("user-1")) {
@@ -152,14 +200,8 @@ class InsideLlmTrackerTest {
     @Test
     void checkedExceptionsPropagateWithoutWrapping() {
         try (InsideLlmTracker tracker = client.tracker("user-1")) {
-            // Compiles only because trackToolCall declares the call's own checked exception.
-            try {
-                tracker.trackToolCall("reader", Map.of(), () -> {
-                    throw new IOException("disk");
-                });
-            } catch (IOException expected) {
-                assertThat(expected).hasMessage("disk");
-            }
+            assertThatThrownBy(() -> readThroughTracker(tracker)).isExactlyInstanceOf(IOException.class)
+                    .hasMessage("disk").hasNoCause();
             assertThatThrownBy(() -> tracker.trackFunction("f", Map.of(), () -> {
                 throw new IllegalStateException("bad");
             })).isExactlyInstanceOf(IllegalStateException.class).hasMessage("bad");
@@ -171,6 +213,32 @@ class InsideLlmTrackerTest {
         delivered();
         assertThat(exporter.ofType("error")).extracting(e -> e.get("payload").get("error_type").asText())
                 .containsExactly("tool_error", "function_error", "agent_step_error");
+    }
+
+    /** Compiles only because trackToolCall declares the call's own checked exception, not Exception. */
+    private static Object readThroughTracker(InsideLlmTracker tracker) throws IOException {
+        return tracker.trackToolCall("reader", Map.of(), () -> {
+            throw new IOException("disk");
+        });
+    }
+
+    @Test
+    void recordingFailuresNeverReplaceTheApplicationsException() {
+        InsideLlmClient strict = CapturingExporter.clientBuilder(exporter).strict(true).build();
+        InsideLlmTracker tracker = strict.tracker("user-1");
+        IOException failure = new IOException("the real problem");
+        try {
+            // The client shuts down while the call runs, so in strict mode recording the error throws too.
+            assertThatThrownBy(() -> tracker.trackLlmCall("gpt-4o", "openai", "x", () -> {
+                strict.close();
+                throw failure;
+            })).isSameAs(failure);
+            assertThat(failure.getSuppressed()).hasSize(1).hasOnlyElementsOfType(InsideLlmException.class);
+        } finally {
+            tracker.closeExceptionally(failure);
+        }
+        assertThat(failure.getSuppressed()).hasSize(3); // the error event, the context_error and run.end
+        assertThat(InsideLlmContext.current()).isNull();
     }
 
     @Test
@@ -226,6 +294,24 @@ class InsideLlmTrackerTest {
         assertThat(exporter.single("llm.response").get("parent_event_id").asText())
                 .isEqualTo(request.get("event_id").asText());
         assertThat(exporter.single("user.input").has("parent_event_id")).isFalse();
+    }
+
+    @Test
+    void aFailedWrapperRestoresTheParentItReplaced() {
+        String[] stepId = new String[1];
+        try (InsideLlmTracker tracker = client.tracker("user-1")) {
+            tracker.trackAgentStep("step", () -> {
+                stepId[0] = InsideLlmContext.current().parentEventId();
+                assertThatThrownBy(() -> tracker.trackToolCall("flaky", Map.of(), () -> {
+                    throw new IllegalStateException("down");
+                })).hasMessage("down");
+                assertThat(InsideLlmContext.current().parentEventId()).isEqualTo(stepId[0]);
+                tracker.logUserInput("after the failure");
+            });
+            assertThat(InsideLlmContext.current().parentEventId()).isNull();
+        }
+        delivered();
+        assertThat(exporter.single("user.input").get("parent_event_id").asText()).isEqualTo(stepId[0]);
     }
 
     @Test

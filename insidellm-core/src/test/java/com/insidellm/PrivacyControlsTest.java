@@ -37,6 +37,19 @@ class PrivacyControlsTest {
     }
 
     @Test
+    void phoneNumbersAreFoundInTheirCommonShapesAndNumbersThatAreNotPhonesAreLeftAlone() {
+        Redactor phones = Redactors.phoneNumbers();
+        for (String phone : List.of("415-555-0100", "+1 (415) 555-0100", "(415) 555-0100", "415.555.0100",
+                "+33 1 23 45 67 89", "+447946095812", "020 7946 0958", "+49 30 901820")) {
+            assertThat(phones.redact("call " + phone + " now")).as(phone).isEqualTo("call [REDACTED_PHONE] now");
+        }
+        for (String other : List.of("order #12345678", "2026-11-22 10:15:30", "10.0.0.1", "10.0.19045.2965",
+                "1,234,567.89", "ts 1732270000000", "22.11.2026", "11/22/2026 14:00", "between 10-20 and 30-40")) {
+            assertThat(phones.redact(other)).as(other).isEqualTo(other);
+        }
+    }
+
+    @Test
     void cardNumbersMustPassTheLuhnCheck() {
         assertThat(redactAll("card 5500-0000-0000-0004 ok")).isEqualTo("card [REDACTED_CARD] ok");
         assertThat(redactAll("ref 5500-0000-0000-0005 ok")).doesNotContain("REDACTED_CARD");
@@ -84,6 +97,22 @@ class PrivacyControlsTest {
         assertThat(payload.get("model_name").asText()).isEqualTo("gpt-4o");
         assertThat(event.get("metadata").get("customer_email").asText()).isEqualTo("[REDACTED_EMAIL]");
         assertThat(event.get("metadata").get("tier").asText()).isEqualTo("gold");
+    }
+
+    @Test
+    void runMetadataMergedIntoEveryEventIsRedactedToo() {
+        CapturingExporter exporter = new CapturingExporter();
+        try (InsideLlmClient client = CapturingExporter.clientBuilder(exporter).redact(Redactors.emails()).build()) {
+            try (InsideLlmTracker tracker = client.tracker("user-1", Map.of("account", "frank@corp.com", "plan", "pro"))) {
+                tracker.logUserInput("hi");
+            }
+            assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+        }
+        assertThat(exporter.events()).hasSize(3).allSatisfy(e -> {
+            assertThat(e.get("metadata").get("account").asText()).isEqualTo("[REDACTED_EMAIL]");
+            assertThat(e.get("metadata").get("plan").asText()).isEqualTo("pro");
+        });
+        assertThat(exporter.events().toString()).doesNotContain("frank@corp.com");
     }
 
     @Test

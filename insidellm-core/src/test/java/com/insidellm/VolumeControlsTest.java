@@ -46,6 +46,46 @@ class VolumeControlsTest {
     }
 
     @Test
+    void sampledOutRunsDoNotLeaveRunStateBehind() {
+        try (InsideLlmClient client = CapturingExporter.clientBuilder(new CapturingExporter()).sampleRate(0.0)
+                .build()) {
+            for (int i = 0; i < 50; i++) {
+                try (InsideLlmTracker tracker = client.tracker("user-" + i, Map.of("n", i))) {
+                    tracker.logUserInput("hello");
+                }
+            }
+            assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(((DefaultClient) client).openRuns()).isZero();
+            assertThat(client.stats().dropped(DropReason.FILTERED)).isEqualTo(150);
+        }
+    }
+
+    @Test
+    void sampleRateAndContentCaptureCanComeFromTheEnvironment() {
+        CapturingExporter exporter = new CapturingExporter();
+        Map<String, String> env = Map.of("INSIDELLM_SAMPLE_RATE", "1.0", "INSIDELLM_CAPTURE_CONTENT", "false");
+        try (InsideLlmClient client = CapturingExporter.clientBuilder(exporter).environment(env::get).build()) {
+            try (InsideLlmTracker tracker = client.tracker("user-1")) {
+                tracker.logUserInput("private words");
+            }
+            assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+        }
+        assertThat(exporter.single("user.input").get("payload").get("input_text").asText())
+                .isEqualTo(ContentFilter.OMITTED);
+        try (InsideLlmClient client = CapturingExporter.clientBuilder(exporter)
+                .environment(Map.of("INSIDELLM_SAMPLE_RATE", "0")::get).build()) {
+            client.startRun("user-1");
+            assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(client.stats().dropped(DropReason.FILTERED)).isEqualTo(1);
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CapturingExporter.clientBuilder(exporter)
+                .environment(Map.of("INSIDELLM_SAMPLE_RATE", "25%")::get).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("environment variable INSIDELLM_SAMPLE_RATE must be a number between 0.0 and 1.0, "
+                        + "but was '25%'");
+    }
+
+    @Test
     void samplingDecisionIsTheSameForTheSameRunId() {
         Map<Boolean, Integer> counts = new HashMap<>();
         for (int i = 0; i < 1000; i++) {

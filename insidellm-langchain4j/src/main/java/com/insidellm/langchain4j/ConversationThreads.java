@@ -75,11 +75,15 @@ final class ConversationThreads implements AutoCloseable {
 
     /** The run of the longest remembered conversation that {@code messages} continues, or {@code null}. */
     @Nullable String find(List<ChatMessage> messages) {
-        String[] prefixes = fingerprints(messages, null);
+        return find(Prefixes.of(messages));
+    }
+
+    /** Like {@link #find(List)}, with the request's fingerprints already computed. */
+    @Nullable String find(Prefixes prefixes) {
         synchronized (lock) {
             // Never the whole request: an identical first request starts a new conversation.
-            for (int length = prefixes.length - 1; length >= 1; length--) {
-                String run = runsByFingerprint.get(prefixes[length - 1]);
+            for (int length = prefixes.keys.length - 1; length >= 1; length--) {
+                String run = runsByFingerprint.get(prefixes.keys[length - 1]);
                 if (run != null) {
                     return run;
                 }
@@ -90,11 +94,15 @@ final class ConversationThreads implements AutoCloseable {
 
     /** Remembers that the conversation {@code messages} followed by {@code answer} belongs to {@code runId}. */
     void remember(List<ChatMessage> messages, @Nullable AiMessage answer, String runId) {
+        remember(Prefixes.of(messages), answer, runId);
+    }
+
+    /** Like {@link #remember(List, AiMessage, String)}, with the request's fingerprints already computed. */
+    void remember(Prefixes request, @Nullable AiMessage answer, String runId) {
         if (answer == null) {
             return;
         }
-        String[] prefixes = fingerprints(messages, answer);
-        String fingerprint = prefixes[prefixes.length - 1];
+        String fingerprint = encode(chain(request.last, answer));
         synchronized (lock) {
             if (runId.equals(runsByFingerprint.put(fingerprint, runId))) {
                 return;
@@ -103,22 +111,40 @@ final class ConversationThreads implements AutoCloseable {
         }
     }
 
-    /** Chained fingerprints: element {@code i} covers messages {@code 0..i} (and the answer, when given, last). */
-    static String[] fingerprints(List<ChatMessage> messages, @Nullable AiMessage answer) {
-        int count = messages.size() + (answer == null ? 0 : 1);
-        String[] out = new String[count];
-        MessageDigest digest = sha256();
-        byte[] previous = new byte[0];
-        for (int i = 0; i < count; i++) {
-            ChatMessage message = i < messages.size() ? messages.get(i) : answer;
-            digest.reset();
-            digest.update(previous);
-            digest.update(SEPARATOR);
-            digest.update(canonical(message).getBytes(StandardCharsets.UTF_8));
-            previous = digest.digest();
-            out[i] = Base64.getUrlEncoder().withoutPadding().encodeToString(previous);
+    /**
+     * The chained fingerprints of a request: {@code keys[i]} covers messages {@code 0..i}. Computed once per call,
+     * for looking the request up and for remembering it with its answer. Immutable.
+     */
+    static final class Prefixes {
+        final String[] keys;
+        final byte[] last;
+
+        private Prefixes(String[] keys, byte[] last) {
+            this.keys = keys;
+            this.last = last;
         }
-        return out;
+
+        static Prefixes of(List<ChatMessage> messages) {
+            String[] keys = new String[messages.size()];
+            byte[] previous = new byte[0];
+            for (int i = 0; i < keys.length; i++) {
+                previous = chain(previous, messages.get(i));
+                keys[i] = encode(previous);
+            }
+            return new Prefixes(keys, previous);
+        }
+    }
+
+    private static byte[] chain(byte[] previous, @Nullable ChatMessage message) {
+        MessageDigest digest = sha256();
+        digest.update(previous);
+        digest.update(SEPARATOR);
+        digest.update(canonical(message).getBytes(StandardCharsets.UTF_8));
+        return digest.digest();
+    }
+
+    private static String encode(byte[] digest) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
     }
 
     /** A message reduced to what identifies it in a conversation: role, normalised text, tool calls and results. */

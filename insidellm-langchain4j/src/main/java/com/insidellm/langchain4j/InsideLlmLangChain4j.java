@@ -2,6 +2,7 @@ package com.insidellm.langchain4j;
 
 import com.insidellm.InsideLlmClient;
 import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.observability.api.AiServiceListenerRegistrar;
 import dev.langchain4j.observability.api.listener.AiServiceListener;
 import dev.langchain4j.rag.content.retriever.ContentRetriever;
 import dev.langchain4j.service.AiServices;
@@ -13,6 +14,8 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Records a LangChain4j application completely: model calls, AI-service invocations, tool executions and retrievals.
@@ -52,6 +55,8 @@ public final class InsideLlmLangChain4j implements AutoCloseable {
     public static final int DEFAULT_MAX_STREAMING_CHUNKS = 500;
     /** Default number of conversation fingerprints kept for automatic threading: {@value}. */
     public static final int DEFAULT_THREADING_CACHE_SIZE = 10_000;
+
+    private static final Logger log = LoggerFactory.getLogger(InsideLlmLangChain4j.class);
 
     private final Recorder recorder;
     private final InsideLlmChatModelListener chatModelListener;
@@ -132,13 +137,40 @@ public final class InsideLlmLangChain4j implements AutoCloseable {
         return InsideLlmStreamingChatModel.wrap(model);
     }
 
+    /**
+     * Records every AI service in this JVM, including those whose builder the application never sees (such as
+     * {@code @AiService} beans of the LangChain4j Spring Boot starter), until {@link #close()}. Services registered
+     * with {@link #register(AiServices)} are still recorded once. Without the tool hooks of {@code register}, tool
+     * calls of such services have no duration and count as successful.
+     *
+     * <p>Works through LangChain4j's {@code AiServiceListenerRegistrarFactory} service-loader extension point, which
+     * this module provides; if another library's provider comes first on the class path, LangChain4j uses that one
+     * and this call has no effect (a warning says so). Only one integration can be installed at a time; the last
+     * call wins.
+     *
+     * @return this integration, for chaining
+     */
+    public InsideLlmLangChain4j recordAllAiServices() {
+        GlobalAiServiceListenerRegistrar.INSTALLED.set(this);
+        if (!(AiServiceListenerRegistrar.newInstance() instanceof GlobalAiServiceListenerRegistrar)) {
+            log.warn("recordAllAiServices() has no effect: "
+                    + "another AiServiceListenerRegistrarFactory comes first on the class path; register AI services "
+                    + "with InsideLlmLangChain4j.register(...) instead");
+        }
+        return this;
+    }
+
     Recorder recorder() {
         return recorder;
     }
 
-    /** Closes the threading file, if any. Idempotent; the client is not closed. */
+    /**
+     * Stops {@linkplain #recordAllAiServices() recording all AI services} if this integration was doing so, and closes
+     * the threading file, if any. Idempotent; the client is not closed.
+     */
     @Override
     public void close() {
+        GlobalAiServiceListenerRegistrar.INSTALLED.compareAndSet(this, null);
         recorder.close();
     }
 

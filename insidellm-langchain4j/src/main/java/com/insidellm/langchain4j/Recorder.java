@@ -113,10 +113,11 @@ final class Recorder implements AutoCloseable {
             if (stream != null) {
                 NEXT_STREAM.remove();
             }
-            Placement placement = placeModelCall(invocation, messages);
+            ConversationThreads.Prefixes prefixes = ConversationThreads.Prefixes.of(messages);
+            Placement placement = placeModelCall(invocation, prefixes);
             String model = modelName(request);
             String provider = Messages.provider(context.modelProvider());
-            Call call = new Call(UUID.randomUUID().toString(), placement, model, provider, messages, stream,
+            Call call = new Call(UUID.randomUUID().toString(), placement, model, provider, prefixes, stream,
                     System.nanoTime());
 
             Payload.LlmRequest payload = new Payload.LlmRequest(model, provider, Messages.prompt(messages),
@@ -182,7 +183,7 @@ final class Recorder implements AutoCloseable {
             }
             String runId = call.placement.runId;
             if (runId != null) {
-                threads.remember(call.messages, message, runId);
+                threads.remember(call.prefixes, message, runId);
             }
         } catch (RuntimeException | LinkageError e) {
             log.debug("Could not record a LangChain4j model response", e);
@@ -201,7 +202,7 @@ final class Recorder implements AutoCloseable {
                 model = call.model;
                 provider = call.provider;
             } else {
-                placement = placeModelCall(null, context.chatRequest().messages());
+                placement = placeModelCall(null, ConversationThreads.Prefixes.of(context.chatRequest().messages()));
                 model = modelName(context.chatRequest());
                 provider = Messages.provider(context.modelProvider());
             }
@@ -252,7 +253,7 @@ final class Recorder implements AutoCloseable {
         return handoff.messages.equals(messages) ? handoff.invocation : null;
     }
 
-    private Placement placeModelCall(@Nullable Invocation invocation, List<ChatMessage> messages) {
+    private Placement placeModelCall(@Nullable Invocation invocation, ConversationThreads.Prefixes messages) {
         InsideLlmContext scope = InsideLlmContext.current();
         if (invocation != null && (scope == null || scope.runId().equals(invocation.runId))) {
             String runId = resolveRun(invocation, messages);
@@ -400,7 +401,7 @@ final class Recorder implements AutoCloseable {
             if (invocation == null) {
                 return;
             }
-            resolveRun(invocation, List.of());
+            resolveRun(invocation, (ConversationThreads.Prefixes) null);
             String answer = invocation.lastAnswer;
             if (answer != null) {
                 emit(invocation, Event.builder(EventType.AGENT_RESPONSE).parentEventId(invocation.chainStartId)
@@ -424,7 +425,7 @@ final class Recorder implements AutoCloseable {
                         "method", String.valueOf(context.methodName()))).parentEventId(placement.parentEventId));
                 return;
             }
-            resolveRun(invocation, List.of());
+            resolveRun(invocation, (ConversationThreads.Prefixes) null);
             // A failed model call was recorded by the listener already; the invocation failing with it is one error.
             if (!causedBy(error, invocation.modelError)) {
                 emit(invocation, errorEvent(error, httpStatusText(error),
@@ -523,12 +524,12 @@ final class Recorder implements AutoCloseable {
     }
 
     /** The invocation's run, deciding it now from the messages of its first model call if still open. */
-    private String resolveRun(Invocation invocation, List<ChatMessage> messages) {
+    private String resolveRun(Invocation invocation, ConversationThreads.@Nullable Prefixes messages) {
         String runId = invocation.runId;
         if (runId != null) {
             return runId;
         }
-        String found = messages.isEmpty() ? null : threads.find(messages);
+        String found = messages == null ? null : threads.find(messages);
         return resolveRun(invocation, found != null ? found : UUID.randomUUID().toString(), found == null);
     }
 
@@ -691,17 +692,17 @@ final class Recorder implements AutoCloseable {
         final Placement placement;
         final String model;
         final String provider;
-        final List<ChatMessage> messages;
+        final ConversationThreads.Prefixes prefixes;
         final @Nullable StreamTiming stream;
         final long startNanos;
 
-        Call(String requestEventId, Placement placement, String model, String provider, List<ChatMessage> messages,
-                @Nullable StreamTiming stream, long startNanos) {
+        Call(String requestEventId, Placement placement, String model, String provider,
+                ConversationThreads.Prefixes prefixes, @Nullable StreamTiming stream, long startNanos) {
             this.requestEventId = requestEventId;
             this.placement = placement;
             this.model = model;
             this.provider = provider;
-            this.messages = messages;
+            this.prefixes = prefixes;
             this.stream = stream;
             this.startNanos = startNanos;
         }

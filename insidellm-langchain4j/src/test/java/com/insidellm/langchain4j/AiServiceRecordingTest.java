@@ -7,10 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.insidellm.Event;
 import com.insidellm.EventType;
 import com.insidellm.InsideLlmClient;
 import com.insidellm.InsideLlmContext;
+import com.insidellm.InsideLlmTracker;
 import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.memory.chat.MessageWindowChatMemory;
 import dev.langchain4j.model.chat.ChatModel;
@@ -188,6 +190,16 @@ class AiServiceRecordingTest {
             assertThat(events.get(14).parentEventId()).isEqualTo(events.get(13).eventId());
             assertThat((List<?>) events.get(13).payload().get("messages")).hasSize(6);
             assertThat(events.get(15).payload()).containsEntry("response_text", "5 times 4 is 20.");
+
+            // On the wire: every event serialised, in the shape of the ingestion contract.
+            List<JsonNode> wire = exporter.json(client);
+            assertThat(wire).hasSize(events.size());
+            JsonNode wireRequest = wire.get(7);
+            assertThat(wireRequest.get("event_type").asText()).isEqualTo("llm.request");
+            assertThat(wireRequest.get("parent_event_id").asText()).isEqualTo(chainStart.eventId());
+            assertThat(wireRequest.at("/payload/messages/3/tool_call_id").asText()).isEqualTo("call_1");
+            assertThat(wireRequest.at("/payload/tools/0/function/parameters/type").asText()).isEqualTo("object");
+            assertThat(wire.get(4).at("/payload/usage/total_tokens").asInt()).isEqualTo(62);
         }
     }
 
@@ -211,6 +223,53 @@ class AiServiceRecordingTest {
             assertThat(ofType(events, EventType.LLM_RESPONSE)).allSatisfy(
                     e -> assertThat(e.payload()).containsEntry("usage", null));
         }
+    }
+
+    @Test
+    void concurrentToolExecutionsEachGetTheirOwnTimingAndTheRequestingResponseAsParent() throws Exception {
+        Map<String, Object> twoCalls = new java.util.LinkedHashMap<>();
+        twoCalls.put("role", "assistant");
+        twoCalls.put("content", null);
+        twoCalls.put("tool_calls", List.of(
+                Map.of("id", "call_a", "type", "function",
+                        "function", Map.of("name", "add", "arguments", "{\"a\":1,\"b\":2}")),
+                Map.of("id", "call_b", "type", "function",
+                        "function", Map.of("name", "add", "arguments", "{\"a\":3,\"b\":4}"))));
+        try (OpenAiServer server = new OpenAiServer(body -> OpenAiServer.hasToolResult(body)
+                ? OpenAiServer.text("chatcmpl-2", "3 and 7.", null)
+                : OpenAiServer.completion("chatcmpl-1", twoCalls, "tool_calls", null))) {
+            Assistant assistant = insideLlm.register(AiServices.builder(Assistant.class))
+                    .chatModel(model(server)).tools(new Calculator()).executeToolsConcurrently().build();
+
+            assertThat(assistant.chat("1+2 and 3+4?")).isEqualTo("3 and 7.");
+
+            List<Event> events = exporter.events(client);
+            Event requestingResponse = ofType(events, EventType.LLM_RESPONSE).get(0);
+            List<Event> calls = ofType(events, EventType.TOOL_CALL);
+            List<Event> responses = ofType(events, EventType.TOOL_RESPONSE);
+            assertThat(calls).extracting(e -> e.payload().get("call_id"))
+                    .containsExactlyInAnyOrder("call_a", "call_b");
+            assertThat(calls).allSatisfy(e -> assertThat(e.parentEventId()).isEqualTo(requestingResponse.eventId()));
+            assertThat(responses).hasSize(2).allSatisfy(r -> {
+                Event call = calls.stream().filter(c -> c.eventId().equals(r.parentEventId())).findFirst()
+                        .orElseThrow();
+                assertThat(r.payload().get("call_id")).isEqualTo(call.payload().get("call_id"));
+                if (concurrentToolsRunHooks()) {
+                    assertThat(r.payload().get("execution_time_ms")).isNotNull();
+                }
+                assertThat(r.payload()).containsEntry("response_data",
+                        "call_a".equals(call.payload().get("call_id")) ? "3" : "7");
+            });
+        }
+    }
+
+    /**
+     * LangChain4j 1.11 skips the before/after tool hooks for concurrently executed tools (1.19 runs them); the
+     * 1.19 {@code ToolExecution} with start and finish times tells the two apart.
+     */
+    private static boolean concurrentToolsRunHooks() {
+        return java.util.Arrays.stream(dev.langchain4j.service.tool.ToolExecution.class.getMethods())
+                .anyMatch(m -> m.getName().equals("startTime"));
     }
 
     @Test
@@ -290,6 +349,59 @@ class AiServiceRecordingTest {
             assertThat(chains).hasSize(3);
             assertThat(chains.get(0).runId()).isEqualTo(chains.get(2).runId()).isNotEqualTo(chains.get(1).runId());
             assertThat(ofType(exporter.events(client), EventType.RUN_START)).hasSize(2);
+        }
+    }
+
+    @Test
+    void modelCallsInsideATrackerStepJoinTheTrackersRunUnderTheStep() throws Exception {
+        try (OpenAiServer server = new OpenAiServer(body -> OpenAiServer.text("chatcmpl-1", "Hi.",
+                OpenAiServer.usage(1_000_000, 1_000_000, 0, 0)))) {
+            Assistant assistant = insideLlm.register(AiServices.builder(Assistant.class))
+                    .chatModel(model(server)).build();
+            String runId;
+            try (InsideLlmTracker tracker = client.tracker("tracked-user")) {
+                runId = tracker.runId();
+                tracker.trackAgentStep("answer", () -> assistant.chat("Hello"));
+            }
+
+            List<Event> events = exporter.events(client);
+            assertThat(events).allSatisfy(e -> assertThat(e.runId()).isEqualTo(runId));
+            Event chainStart = single(events, EventType.CHAIN_START);
+            assertThat(chainStart.userId()).isEqualTo("tracked-user");
+            assertThat(chainStart.parentEventId()).as("the tracker's step event").isNotNull()
+                    .isIn(events.stream().map(Event::eventId).toList());
+            assertThat(single(events, EventType.LLM_REQUEST).parentEventId()).isEqualTo(chainStart.eventId());
+            // Cost comes from the core price table: gpt-4o-mini, 1M input and 1M output tokens.
+            assertThat((Double) single(events, EventType.LLM_RESPONSE).payload().get("cost")).isCloseTo(0.75,
+                    org.assertj.core.data.Offset.offset(1e-9));
+        }
+    }
+
+    @Test
+    void recordAllAiServicesReachesServicesBuiltWithoutRegisterAndNeverRecordsTwice() throws Exception {
+        try (OpenAiServer server = new OpenAiServer(AiServiceRecordingTest::calculatorScript)) {
+            insideLlm.recordAllAiServices();
+            try {
+                // As the LangChain4j Spring Boot starter builds @AiService beans: no listeners, no hooks.
+                Assistant plain = AiServices.builder(Assistant.class).chatModel(model(server))
+                        .tools(new Calculator()).build();
+                Assistant registered = insideLlm.register(AiServices.builder(Assistant.class))
+                        .chatModel(model(server)).build();
+
+                assertThat(plain.chat("What is 2 + 3?")).isEqualTo("2 + 3 = 5.");
+                registered.chat("And times 4?");
+            } finally {
+                insideLlm.close();
+            }
+            AiServices.builder(Assistant.class).chatModel(model(server)).build().chat("And times 4?");
+
+            List<Event> events = exporter.events(client);
+            assertThat(ofType(events, EventType.CHAIN_START)).hasSize(2);
+            assertThat(ofType(events, EventType.CHAIN_END)).hasSize(2);
+            Event toolResponse = single(events, EventType.TOOL_RESPONSE);
+            assertThat(toolResponse.payload()).containsEntry("response_data", "5")
+                    .containsEntry("execution_time_ms", null);
+            assertThat(toolResponse.parentEventId()).isEqualTo(single(events, EventType.TOOL_CALL).eventId());
         }
     }
 
