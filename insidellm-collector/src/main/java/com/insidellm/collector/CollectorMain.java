@@ -25,6 +25,8 @@ public final class CollectorMain {
         --api-key <key>        accepted ingest key; repeatable                         INSIDELLM_COLLECTOR_API_KEYS (comma-separated)
         --viewer-token <t>     token required by the viewer and query API             INSIDELLM_COLLECTOR_VIEWER_TOKEN
         --max-body-bytes <n>   largest request body (default 10485760)                INSIDELLM_COLLECTOR_MAX_BODY_BYTES
+        --durability <d>       process (default): acknowledged events survive kill -9  INSIDELLM_COLLECTOR_DURABILITY
+                               power: also power loss (fsync per commit; slower)
         --import <path>        import SDK local-mode *.jsonl files (file or directory) INSIDELLM_COLLECTOR_IMPORT
                                before serving; repeatable
         --help                 show this text
@@ -117,6 +119,9 @@ public final class CollectorMain {
     if ((v = env.get("INSIDELLM_COLLECTOR_MAX_BODY_BYTES")) != null) {
       b.maxBodyBytes(parseLong("INSIDELLM_COLLECTOR_MAX_BODY_BYTES", v));
     }
+    if ((v = env.get("INSIDELLM_COLLECTOR_DURABILITY")) != null) {
+      b.durability(durability("INSIDELLM_COLLECTOR_DURABILITY", v));
+    }
     if ((v = env.get("INSIDELLM_COLLECTOR_IMPORT")) != null && !v.isBlank()) {
       imports.add(Path.of(v));
     }
@@ -150,6 +155,7 @@ public final class CollectorMain {
         case "--api-key" -> b.apiKey(value);
         case "--viewer-token" -> b.viewerToken(value);
         case "--max-body-bytes" -> b.maxBodyBytes(parseLong(name, value));
+        case "--durability" -> b.durability(durability(name, value));
         case "--import" -> imports.add(Path.of(value));
         default -> throw new IllegalArgumentException("unknown option " + name);
       }
@@ -159,7 +165,15 @@ public final class CollectorMain {
 
   private static boolean isKnown(String name) {
     return List.of("--port", "--bind", "--db", "--retention-days", "--api-key", "--viewer-token", "--max-body-bytes",
-        "--import").contains(name);
+        "--durability", "--import").contains(name);
+  }
+
+  private static Durability durability(String name, String value) {
+    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "process" -> Durability.PROCESS_CRASH;
+      case "power" -> Durability.POWER_LOSS;
+      default -> throw new IllegalArgumentException(name + " must be process or power, but was " + value);
+    };
   }
 
   private static Duration days(String name, String value) {

@@ -160,6 +160,7 @@ public final class InsideLlmCollector implements AutoCloseable {
     private final Set<String> apiKeys = new LinkedHashSet<>();
     private @Nullable String viewerToken;
     private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private Durability durability = Durability.PROCESS_CRASH;
 
     private Builder() {}
 
@@ -228,6 +229,12 @@ public final class InsideLlmCollector implements AutoCloseable {
       return this;
     }
 
+    /** What an acknowledged event survives; default {@link Durability#PROCESS_CRASH}. */
+    public Builder durability(Durability durability) {
+      this.durability = Objects.requireNonNull(durability, "durability");
+      return this;
+    }
+
     private static String checkToken(String name, String value) {
       Objects.requireNonNull(value, name);
       if (!TOKEN.matcher(value).matches()) {
@@ -255,7 +262,7 @@ public final class InsideLlmCollector implements AutoCloseable {
             + " beyond loopback requires at least one API key and a viewer token (--api-key, --viewer-token)");
       }
       return new InsideLlmCollector(new CollectorServer.Config(bind, port, databasePath, retention,
-          Set.copyOf(apiKeys), viewerToken, maxBodyBytes));
+          Set.copyOf(apiKeys), viewerToken, maxBodyBytes, durability == Durability.POWER_LOSS));
     }
   }
 }

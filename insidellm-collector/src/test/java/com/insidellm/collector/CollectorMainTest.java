@@ -16,7 +16,7 @@ class CollectorMainTest {
   void commandLineOptionsConfigureTheCollector() {
     CollectorMain.Options o = CollectorMain.parse(new String[] {"--port", "0", "--bind=127.0.0.1", "--db",
         dir.resolve("cli.db").toString(), "--retention-days", "7", "--api-key", "key-one-123", "--api-key",
-        "key-two-456", "--import", "events/"}, Map.of());
+        "key-two-456", "--durability", "power", "--import", "events/"}, Map.of());
 
     assertThat(o.help()).isFalse();
     assertThat(o.imports()).containsExactly(Path.of("events/"));
@@ -58,6 +58,8 @@ class CollectorMainTest {
         .hasMessage("--db needs a value");
     assertThatThrownBy(() -> CollectorMain.parse(new String[] {"--retention-days", "0"}, Map.of()))
         .hasMessage("--retention-days must be at least 1, but was 0");
+    assertThatThrownBy(() -> CollectorMain.parse(new String[] {"--durability", "forever"}, Map.of()))
+        .hasMessage("--durability must be process or power, but was forever");
   }
 
   @Test

@@ -187,6 +187,14 @@ class QueryApiTest {
   }
 
   @Test
+  void aTimeRangeWithoutEventsHasNoBuckets() {
+    JsonNode ts = api.getJson("/api/v1/stats/timeseries?from=2030-01-01T00:00:00Z");
+
+    assertThat(ts.get("buckets")).isEmpty();
+    assertThat(api.getJson("/api/v1/stats/models?from=2030-01-01T00:00:00Z").at("/totals/events").asInt()).isZero();
+  }
+
+  @Test
   void listsFacetsForTheViewerFilters() {
     JsonNode facets = api.getJson("/api/v1/facets");
 

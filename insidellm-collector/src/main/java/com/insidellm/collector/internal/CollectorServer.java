@@ -51,7 +51,7 @@ public final class CollectorServer implements AutoCloseable {
 
   /** Everything the server needs to start. */
   public record Config(InetAddress bind, int port, Path database, @Nullable Duration retention, Set<String> apiKeys,
-      @Nullable String viewerToken, long maxBodyBytes) {}
+      @Nullable String viewerToken, long maxBodyBytes, boolean fsyncEachCommit) {}
 
   private final ObjectMapper mapper = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -79,7 +79,8 @@ public final class CollectorServer implements AutoCloseable {
   public CollectorServer(Config config) throws IOException {
     this.config = config;
     this.access = new Access(config.apiKeys(), config.viewerToken(), config.bind());
-    this.store = new EventStore(config.database(), config.retention(), Clock.systemUTC());
+    this.store = new EventStore(config.database(), config.retention(), config.fsyncEachCommit(),
+        Clock.systemUTC());
     this.ingestor = new Ingestor(store, mapper);
     this.queries = new QueryService(store, mapper.getFactory());
     this.requestPool = new ThreadPoolExecutor(REQUEST_THREADS, REQUEST_THREADS, 60, TimeUnit.SECONDS,

@@ -18,8 +18,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -29,10 +35,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The SQLite event store. Internal.
  *
- * <p>One writer thread owns the write connection. Ingest threads hand it whole requests; it takes everything that is
- * pending, writes it in one transaction, commits, and only then completes each request's future — so an
- * acknowledged event is on disk (WAL, {@code synchronous=FULL}) and concurrent requests share one fsync. Reads use a
- * small pool of separate connections, which WAL lets run alongside the writer. Thread-safe.
+ * <p>Writes are combined: a request is queued, and whichever ingest thread finds the write connection free takes
+ * everything queued, writes it in one transaction, commits, and only then completes each request — so an
+ * acknowledged event is committed to the WAL, and concurrent requests share one commit. A lone sender (the SDK sends
+ * one batch at a time) writes on its own thread with no hand-off. Reads use a small pool of separate connections,
+ * which WAL lets run alongside the writer. Thread-safe.
  */
 public final class EventStore implements AutoCloseable {
 
@@ -110,22 +117,38 @@ public final class EventStore implements AutoCloseable {
 
   private final Path path;
   private final @Nullable Duration retention;
+  private final boolean fsyncEachCommit;
   private final Clock clock;
   private final Connection writeConnection;
   private final BlockingQueue<Connection> readConnections = new ArrayBlockingQueue<>(READ_CONNECTIONS);
-  private final BlockingQueue<WriteRequest> pending = new ArrayBlockingQueue<>(4096);
-  private final Thread writer;
+  private final Queue<WriteRequest> pending = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger pendingEvents = new AtomicInteger();
+  /** Held by the thread that is writing; guards the write connection and its statements. */
+  private final ReentrantLock writeLock = new ReentrantLock();
+  /** Signalled after each transaction, so waiting requests take over the writing or see they are done. */
+  private final Object writeDone = new Object();
+  private final PreparedStatement insert;
+  private final PreparedStatement upsertRun;
+  private final PreparedStatement insertModel;
+  private final @Nullable ScheduledExecutorService maintenance;
   private final Object seqLock = new Object();
   private final List<Runnable> commitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closing;
+  private volatile boolean closed;
+  /** Most events queued for writing before ingest answers 503; bounds memory when the disk cannot keep up. */
+  private static final int MAX_PENDING_EVENTS = 200_000;
   private long nextSeq;
   private long committedSeq;
-  private long nextRetentionAt;
 
-  /** Opens (creating if needed) the database at {@code path} and starts the writer thread. */
-  public EventStore(Path path, @Nullable Duration retention, Clock clock) {
+  /**
+   * Opens (creating if needed) the database at {@code path}; with a retention, starts its hourly clean-up. With {@code
+   * fsyncEachCommit} every commit waits for the disk ({@code synchronous=FULL}); without, a commit is in the WAL in
+   * the OS file cache ({@code synchronous=NORMAL}), which survives the process being killed but not power loss.
+   */
+  public EventStore(Path path, @Nullable Duration retention, boolean fsyncEachCommit, Clock clock) {
     this.path = path;
     this.retention = retention;
+    this.fsyncEachCommit = fsyncEachCommit;
     this.clock = clock;
     try {
       Path parent = path.toAbsolutePath().getParent();
@@ -154,25 +177,34 @@ public final class EventStore implements AutoCloseable {
         committedSeq = maxSeq;
       }
       writeConnection.setAutoCommit(false);
+      insert = writeConnection.prepareStatement(INSERT_EVENT);
+      upsertRun = writeConnection.prepareStatement(UPSERT_RUN);
+      insertModel = writeConnection.prepareStatement("INSERT OR IGNORE INTO run_models(run_id, model) VALUES (?, ?)");
       for (int i = 0; i < READ_CONNECTIONS; i++) {
         readConnections.add(open(true));
       }
     } catch (SQLException | IOException e) {
       throw new IllegalStateException("cannot open the event database " + path + ": " + e.getMessage(), e);
     }
-    writer = new Thread(this::writeLoop, "insidellm-collector-writer");
-    writer.setDaemon(true);
-    writer.setContextClassLoader(null);
-    writer.setUncaughtExceptionHandler((t, e) -> LOG.error("writer thread died", e));
-    writer.start();
+    if (retention != null) {
+      maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "insidellm-collector-retention");
+        t.setDaemon(true);
+        t.setContextClassLoader(null);
+        t.setUncaughtExceptionHandler((th, e) -> LOG.error("retention thread failed", e));
+        return t;
+      });
+      maintenance.scheduleWithFixedDelay(this::applyRetention, 0, 1, TimeUnit.HOURS);
+    } else {
+      maintenance = null;
+    }
   }
 
   private Connection open(boolean readOnly) throws SQLException {
     Connection c = DriverManager.getConnection("jdbc:sqlite:" + path.toAbsolutePath());
     try (Statement st = c.createStatement()) {
       st.executeUpdate("PRAGMA busy_timeout=10000");
-      // FULL: a committed transaction survives power loss, not only a killed process; group commit keeps it cheap.
-      st.executeUpdate("PRAGMA synchronous=FULL");
+      st.executeUpdate(fsyncEachCommit ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
       st.executeUpdate("PRAGMA temp_store=MEMORY");
       if (readOnly) {
         st.executeUpdate("PRAGMA query_only=1");
@@ -190,8 +222,8 @@ public final class EventStore implements AutoCloseable {
   }
 
   /**
-   * Queues events for the next transaction. The future completes after that transaction has committed, or
-   * exceptionally if it failed or the store is full or closed.
+   * Writes events in the next transaction and returns once it has committed. The returned future is already
+   * complete: normally, or exceptionally if the transaction failed or the store is overloaded or closed.
    */
   public CompletableFuture<WriteOutcome> write(List<StoredEvent> events) {
     CompletableFuture<WriteOutcome> result = new CompletableFuture<>();
@@ -203,18 +235,68 @@ public final class EventStore implements AutoCloseable {
       result.completeExceptionally(new IllegalStateException("the collector is shutting down"));
       return result;
     }
+    if (pendingEvents.addAndGet(events.size()) > MAX_PENDING_EVENTS) {
+      pendingEvents.addAndGet(-events.size());
+      result.completeExceptionally(new StoreBusyException("too many events waiting to be written"));
+      return result;
+    }
+    pending.add(new WriteRequest(events, result));
     try {
-      if (!pending.offer(new WriteRequest(events, result), 5, TimeUnit.SECONDS)) {
-        result.completeExceptionally(new StoreBusyException("the write queue is full"));
+      while (!result.isDone()) {
+        if (writeLock.tryLock()) {
+          try {
+            writePending();
+          } finally {
+            writeLock.unlock();
+          }
+          synchronized (writeDone) {
+            writeDone.notifyAll();
+          }
+        } else {
+          synchronized (writeDone) {
+            // The writer signals after unlocking; checking under this monitor cannot miss that signal.
+            while (!result.isDone() && writeLock.isLocked()) {
+              writeDone.wait(1000);
+            }
+          }
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      // Still queued: the next writer commits it, but this caller gets no acknowledgement.
       result.completeExceptionally(e);
     }
     return result;
   }
 
-  /** Registers a callback run on the writer thread after every commit that stored new events. */
+  /** Takes what is queued (up to a transaction's worth) and writes it; called with the write lock held. */
+  private void writePending() {
+    if (closed) {
+      failAll(new IllegalStateException("the collector is shutting down"));
+      return;
+    }
+    List<WriteRequest> batch = new ArrayList<>();
+    int events = 0;
+    WriteRequest next;
+    while (events < MAX_EVENTS_PER_TRANSACTION && (next = pending.poll()) != null) {
+      batch.add(next);
+      events += next.events().size();
+    }
+    if (!batch.isEmpty()) {
+      pendingEvents.addAndGet(-events);
+      writeBatch(batch);
+    }
+  }
+
+  private void failAll(RuntimeException reason) {
+    WriteRequest r;
+    while ((r = pending.poll()) != null) {
+      pendingEvents.addAndGet(-r.events().size());
+      r.result().completeExceptionally(reason);
+    }
+  }
+
+  /** Registers a callback run by the writing thread after every commit that stored new events. */
   public void onCommit(Runnable listener) {
     commitListeners.add(listener);
   }
@@ -243,50 +325,7 @@ public final class EventStore implements AutoCloseable {
     }
   }
 
-  private void writeLoop() {
-    List<WriteRequest> batch = new ArrayList<>();
-    try (PreparedStatement insert = writeConnection.prepareStatement(INSERT_EVENT);
-        PreparedStatement upsertRun = writeConnection.prepareStatement(UPSERT_RUN);
-        PreparedStatement insertModel = writeConnection.prepareStatement(
-            "INSERT OR IGNORE INTO run_models(run_id, model) VALUES (?, ?)")) {
-      maybeApplyRetention();
-      while (true) {
-        WriteRequest first = pending.poll(200, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          if (closing) {
-            break;
-          }
-          maybeApplyRetention();
-          continue;
-        }
-        batch.add(first);
-        int events = first.events().size();
-        WriteRequest next;
-        while (events < MAX_EVENTS_PER_TRANSACTION && (next = pending.poll()) != null) {
-          batch.add(next);
-          events += next.events().size();
-        }
-        writeBatch(batch, insert, upsertRun, insertModel);
-        batch.clear();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (SQLException e) {
-      LOG.error("cannot prepare the write statements", e);
-    } finally {
-      failPending(batch);
-    }
-  }
-
-  private void failPending(List<WriteRequest> batch) {
-    pending.drainTo(batch);
-    for (WriteRequest r : batch) {
-      r.result().completeExceptionally(new IllegalStateException("the collector is shutting down"));
-    }
-  }
-
-  private void writeBatch(List<WriteRequest> batch, PreparedStatement insert, PreparedStatement upsertRun,
-      PreparedStatement insertModel) {
+  private void writeBatch(List<WriteRequest> batch) {
     long seqBefore = nextSeq;
     List<WriteOutcome> outcomes = new ArrayList<>(batch.size());
     try {
@@ -431,12 +470,23 @@ public final class EventStore implements AutoCloseable {
     }
   }
 
-  private void maybeApplyRetention() {
-    if (retention == null || clock.millis() < nextRetentionAt) {
+  /** Deletes events older than the retention period; runs hourly on its own thread, holding the write lock. */
+  void applyRetention() {
+    if (retention == null) {
       return;
     }
-    nextRetentionAt = clock.millis() + Duration.ofHours(1).toMillis();
-    long cutoffMicros = (clock.millis() - retention.toMillis()) * 1000;
+    writeLock.lock();
+    try {
+      if (!closed) {
+        deleteOlderThan((clock.millis() - retention.toMillis()) * 1000);
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private void deleteOlderThan(long cutoffMicros) {
+    Duration retention = java.util.Objects.requireNonNull(this.retention);
     try (PreparedStatement meta = writeConnection.prepareStatement(
             "INSERT INTO meta(key, value) VALUES ('last_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
         PreparedStatement events = writeConnection.prepareStatement("DELETE FROM events WHERE ts < ?");
@@ -492,25 +542,32 @@ public final class EventStore implements AutoCloseable {
     }
   }
 
-  /** Stops accepting writes, commits what is queued, and closes the database; bounded by about 10 seconds. */
+  /** Stops accepting writes, commits what is already queued, and closes the database. Idempotent. */
   @Override
   public void close() {
     if (closing) {
       return;
     }
     closing = true;
+    if (maintenance != null) {
+      maintenance.shutdownNow();
+    }
     synchronized (seqLock) {
       seqLock.notifyAll();
     }
+    writeLock.lock();
     try {
-      writer.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      while (!pending.isEmpty()) {
+        writePending();
+      }
+      closed = true;
+      closeQuietly(writeConnection);
+    } finally {
+      writeLock.unlock();
     }
-    if (writer.isAlive()) {
-      writer.interrupt();
+    synchronized (writeDone) {
+      writeDone.notifyAll();
     }
-    closeQuietly(writeConnection);
     Connection c;
     while ((c = readConnections.poll()) != null) {
       closeQuietly(c);

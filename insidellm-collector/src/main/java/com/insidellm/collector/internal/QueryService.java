@@ -337,6 +337,9 @@ public final class QueryService {
         try (PreparedStatement st = prepare(c, "SELECT min(ts), max(ts) FROM events WHERE 1=1" + range, args);
             ResultSet rs = st.executeQuery()) {
           rs.next();
+          if (rs.getObject(1) == null) {
+            return emptySeries();
+          }
           from = fromParam != null ? fromParam : rs.getLong(1);
           to = toParam != null ? toParam : rs.getLong(2) + 1;
         }
@@ -412,6 +415,20 @@ public final class QueryService {
         g.writeEndArray();
         g.writeEndObject();
       });
+    });
+  }
+
+  private byte[] emptySeries() throws SQLException {
+    return document(g -> {
+      g.writeStartObject();
+      g.writeNullField("from");
+      g.writeNullField("to");
+      g.writeNullField("bucket_seconds");
+      g.writeArrayFieldStart("models");
+      g.writeEndArray();
+      g.writeArrayFieldStart("buckets");
+      g.writeEndArray();
+      g.writeEndObject();
     });
   }
 

@@ -9,7 +9,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 
-/** Manual measurement, not a test: validation + store without HTTP. Args: events, batch size. */
+/** Manual measurement, not a test: validation + store without HTTP. Args: events, batch size, [full]. */
 public final class StoreLoad {
 
   private StoreLoad() {}
@@ -19,7 +19,7 @@ public final class StoreLoad {
     int batchSize = Integer.parseInt(args[1]);
     ObjectMapper mapper = new ObjectMapper();
     Path db = Files.createTempDirectory("storeload").resolve("s.db");
-    try (EventStore store = new EventStore(db, null, Clock.systemUTC())) {
+    try (EventStore store = new EventStore(db, null, args.length > 2 && args[2].equals("full"), Clock.systemUTC())) {
       Ingestor ingestor = new Ingestor(store, mapper);
       String run = UUID.randomUUID().toString();
       byte[][] bodies = new byte[total / batchSize][];

@@ -1,0 +1,63 @@
+package com.insidellm.collector.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RetentionTest {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path dir;
+
+  private static StoredEvent event(String run, Instant at) throws Exception {
+    String raw = "{\"event_id\":\"" + UUID.randomUUID() + "\",\"run_id\":\"" + run + "\",\"timestamp\":\"" + at
+        + "\",\"event_type\":\"user.input\",\"user_id\":\"u\",\"payload\":{\"input_text\":\"x\"}}";
+    return new EventValidator().validate(JSON.readTree(raw), raw).event();
+  }
+
+  private static long count(EventStore store, String sql) throws Exception {
+    return store.read(c -> {
+      try (PreparedStatement st = c.prepareStatement(sql); ResultSet rs = st.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+
+  @Test
+  void deletesEventsAndRunsOlderThanTheRetentionAndNeverReusesSequenceNumbers() throws Exception {
+    Instant now = Instant.parse("2025-06-30T12:00:00Z");
+    Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+    String oldRun = UUID.randomUUID().toString();
+    String newRun = UUID.randomUUID().toString();
+    Path db = dir.resolve("r.db");
+    long lastSeq;
+    try (EventStore store = new EventStore(db, Duration.ofDays(7), false, clock)) {
+      // The newest sequence numbers go to old events, so the clean-up deletes the highest ones.
+      store.write(List.of(event(newRun, now.minus(Duration.ofDays(1))), event(oldRun, now.minus(Duration.ofDays(10))),
+          event(oldRun, now.minus(Duration.ofDays(9))), event(newRun, now.minus(Duration.ofDays(8))))).get();
+      lastSeq = store.committedSeq();
+
+      store.applyRetention();
+
+      assertThat(count(store, "SELECT count(*) FROM events")).isEqualTo(1);
+      assertThat(count(store, "SELECT count(*) FROM runs")).isEqualTo(1);
+      assertThat(count(store, "SELECT count(*) FROM runs WHERE run_id = '" + newRun + "'")).isEqualTo(1);
+    }
+    try (EventStore store = new EventStore(db, null, false, clock)) {
+      store.write(List.of(event(newRun, now))).get();
+      assertThat(store.committedSeq()).isGreaterThan(lastSeq);
+    }
+  }
+}
