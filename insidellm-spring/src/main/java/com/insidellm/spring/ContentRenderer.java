@@ -45,7 +45,17 @@ final class ContentRenderer {
             parts.forEach(sb::append);
             return sb.toString();
         }
-        return String.valueOf(render(value));
+        Object rendered = render(value);
+        return rendered instanceof String text ? text : String.valueOf(rendered);
+    }
+
+    /** {@code toString()}, or the class name when it throws: an application's {@code toString} is not ours to trust. */
+    private static String safeToString(Object value) {
+        try {
+            return String.valueOf(value);
+        } catch (RuntimeException e) {
+            return value.getClass().getName();
+        }
     }
 
     private static @Nullable Object render(@Nullable Object value, int depth) {
@@ -54,13 +64,13 @@ final class ContentRenderer {
         }
         if (value instanceof CharSequence || value instanceof Character || value instanceof Enum<?>
                 || value instanceof UUID || value instanceof TemporalAccessor || value instanceof java.time.Duration) {
-            return value.toString();
+            return safeToString(value);
         }
         if (value instanceof Optional<?> optional) {
             return render(optional.orElse(null), depth);
         }
         if (depth >= MAX_DEPTH) {
-            return String.valueOf(value);
+            return safeToString(value);
         }
         if (value instanceof Map<?, ?> map) {
             Map<String, @Nullable Object> out = new LinkedHashMap<>();
@@ -68,7 +78,8 @@ final class ContentRenderer {
                 if (out.size() == MAX_ELEMENTS) {
                     break;
                 }
-                out.put(String.valueOf(entry.getKey()), render(entry.getValue(), depth + 1));
+                Object key = entry.getKey();
+                out.put(key == null ? "null" : safeToString(key), render(entry.getValue(), depth + 1));
             }
             return out;
         }
@@ -86,7 +97,7 @@ final class ContentRenderer {
         if (value instanceof Record) {
             return record(value, depth);
         }
-        return String.valueOf(value);
+        return safeToString(value);
     }
 
     private static List<@Nullable Object> list(Iterator<?> it, int depth) {
@@ -107,8 +118,8 @@ final class ContentRenderer {
             }
             return out;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            // A non-public record or an accessor that throws: fall back to its text.
-            return String.valueOf(value);
+            // An inaccessible record or an accessor that throws: fall back to its text.
+            return safeToString(value);
         }
     }
 }

@@ -32,6 +32,7 @@ final class HealthDetails {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("enabled", enabled);
         details.put("delivery", stats.healthy() ? "ok" : "failing");
+        details.put("circuits", client.circuitStates());
         details.put("queueSize", stats.queueSize());
         details.put("queueCapacity", queueCapacity);
         details.put("queueFill", queueCapacity == 0 ? 0.0 : Math.round(1000.0 * stats.queueSize() / queueCapacity)

@@ -3,7 +3,9 @@ package com.insidellm.spring;
 import com.insidellm.EventExporter;
 import com.insidellm.EventProcessor;
 import com.insidellm.InsideLlmClient;
-import java.time.Duration;
+import com.insidellm.PriceTable;
+import com.insidellm.Redactor;
+import com.insidellm.Redactors;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -22,7 +24,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -45,8 +46,10 @@ import org.springframework.util.function.SingletonSupplier;
  * {@link EventProcessor} and {@link EventExporter} beans are added to the client, then
  * {@link InsideLlmClientCustomizer} beans customise its builder.
  *
- * <p>When the application context closes, the client first delivers what is queued (a {@link SmartLifecycle} in the
- * last shutdown phase, while every other bean still exists) and is then closed.
+ * <p>When the application context closes, the client is closed, which delivers what is queued (within
+ * {@code insidellm.close-timeout}). Spring destroys beans in the reverse order of their creation, so every bean the
+ * client was built with (exporters, processors, an {@code OkHttpClient} from a customiser) still exists while it
+ * delivers.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(InsideLlmProperties.class)
@@ -88,15 +91,6 @@ public class InsideLlmAutoConfiguration {
         return client;
     }
 
-    /** Delivers queued events when the context closes, before any bean is destroyed. */
-    @Bean
-    static SmartLifecycle insideLlmClientLifecycle(ObjectProvider<InsideLlmClient> client,
-            InsideLlmProperties properties) {
-        Duration timeout = properties.getCloseTimeout() != null ? properties.getCloseTimeout()
-                : InsideLlmClient.Builder.DEFAULT_CLOSE_TIMEOUT;
-        return new FlushOnShutdown(client, timeout);
-    }
-
     static void applyProperties(InsideLlmProperties p, boolean local, InsideLlmClient.Builder b) {
         if (StringUtils.hasText(p.getApiKey())) {
             b.apiKey(p.getApiKey());
@@ -118,6 +112,27 @@ public class InsideLlmAutoConfiguration {
         set(p.getGzip(), b::gzip);
         set(p.getDropPolicy(), b::dropPolicy);
         set(p.getStrict(), b::strict);
+        set(p.getCaptureContent(), b::captureContent);
+        set(p.getSampleRate(), b::sampleRate);
+        if (!p.isEstimateCost()) {
+            b.prices(PriceTable.empty());
+        }
+        for (InsideLlmProperties.BuiltIn builtIn : p.getRedaction().getBuiltIns()) {
+            b.redact(switch (builtIn) {
+                case ALL -> Redactors.builtIns();
+                case EMAILS -> new Redactor[] {Redactors.emails()};
+                case PHONE_NUMBERS -> new Redactor[] {Redactors.phoneNumbers()};
+                case CARD_NUMBERS -> new Redactor[] {Redactors.cardNumbers()};
+                case BEARER_TOKENS -> new Redactor[] {Redactors.bearerTokens()};
+                case API_KEYS -> new Redactor[] {Redactors.apiKeys()};
+            });
+        }
+        for (InsideLlmProperties.PatternRule rule : p.getRedaction().getPatterns()) {
+            if (!StringUtils.hasText(rule.getRegex())) {
+                throw new IllegalArgumentException("insidellm.redaction.patterns[].regex must not be empty");
+            }
+            b.redact(Redactors.pattern(rule.getRegex(), rule.getReplacement()));
+        }
         if (local) {
             if (p.getLocalDirectory() != null) {
                 b.localMode(p.getLocalDirectory());
@@ -164,7 +179,7 @@ public class InsideLlmAutoConfiguration {
                 BeanFactory beanFactory) {
             // Resolved lazily, on the first annotated call: advisors are created before ordinary beans.
             TrackingInterceptor interceptor = new TrackingInterceptor(
-                    () -> client.getIfAvailable(InsideLlmClient::noop), userResolver::getIfAvailable,
+                    () -> client.getIfUnique(InsideLlmClient::noop), userResolver::getIfUnique,
                     SingletonSupplier.of(properties::getObject), new TrackingExpressions(beanFactory));
             ComposablePointcut pointcut = new ComposablePointcut(
                     new AnnotationMatchingPointcut(null, TrackRun.class, true))
@@ -184,44 +199,6 @@ public class InsideLlmAutoConfiguration {
         @Override
         public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
             AopConfigUtils.registerAutoProxyCreatorIfNecessary(registry);
-        }
-    }
-
-    /** Flushes the client in the last phase of shutdown, while the beans it may depend on still exist. */
-    static final class FlushOnShutdown implements SmartLifecycle {
-        private final ObjectProvider<InsideLlmClient> client;
-        private final Duration timeout;
-        private volatile boolean running;
-
-        FlushOnShutdown(ObjectProvider<InsideLlmClient> client, Duration timeout) {
-            this.client = client;
-            this.timeout = timeout;
-        }
-
-        @Override
-        public void start() {
-            running = true;
-        }
-
-        @Override
-        public void stop() {
-            running = false;
-            InsideLlmClient resolved = client.getIfAvailable();
-            if (resolved != null && !resolved.flush(timeout)) {
-                log.warn("InsideLLM could not deliver every event within {} at shutdown; see the client's stats",
-                        timeout);
-            }
-        }
-
-        @Override
-        public boolean isRunning() {
-            return running;
-        }
-
-        /** Lowest phase: stopped after web servers and message listeners, which may still record events. */
-        @Override
-        public int getPhase() {
-            return Integer.MIN_VALUE + 1000;
         }
     }
 }

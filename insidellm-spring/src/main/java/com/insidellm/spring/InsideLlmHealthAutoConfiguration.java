@@ -2,7 +2,7 @@ package com.insidellm.spring;
 
 import com.insidellm.InsideLlmClient;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -16,7 +16,7 @@ import org.springframework.core.env.Environment;
  * Spring Boot 4. Switched off with {@code management.health.insidellm.enabled=false}.
  */
 @AutoConfiguration(after = InsideLlmAutoConfiguration.class)
-@ConditionalOnBean(InsideLlmClient.class)
+@ConditionalOnSingleCandidate(InsideLlmClient.class)
 @ConditionalOnProperty(prefix = "management.health.insidellm", name = "enabled", matchIfMissing = true)
 public class InsideLlmHealthAutoConfiguration {
 

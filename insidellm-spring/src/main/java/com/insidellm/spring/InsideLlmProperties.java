@@ -4,6 +4,8 @@ import com.insidellm.DropPolicy;
 import com.insidellm.InsideLlmClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -90,6 +92,20 @@ public class InsideLlmProperties {
 
     /** Strict mode: recording throws when an event cannot be accepted. For tests and development. Default false. */
     private @Nullable Boolean strict;
+
+    /**
+     * Whether prompts, responses, tool arguments and results are recorded. When false, events keep types, models,
+     * tools, token usage, timings, costs and errors, and text fields read [NOT CAPTURED]. Default true.
+     */
+    private @Nullable Boolean captureContent;
+
+    /** The share of runs recorded, 0.0 to 1.0; a run is kept or dropped whole, errors are always kept. Default 1.0. */
+    private @Nullable Double sampleRate;
+
+    /** Whether the cost of LLM responses with token usage is estimated from the SDK's price table. Default true. */
+    private boolean estimateCost = true;
+
+    private final Redaction redaction = new Redaction();
 
     /**
      * The user id of events when no InsideLlmUserResolver bean, authenticated Spring Security principal or
@@ -279,17 +295,107 @@ public class InsideLlmProperties {
         return tracking;
     }
 
+    public @Nullable Boolean getCaptureContent() {
+        return captureContent;
+    }
+
+    public void setCaptureContent(@Nullable Boolean captureContent) {
+        this.captureContent = captureContent;
+    }
+
+    public @Nullable Double getSampleRate() {
+        return sampleRate;
+    }
+
+    public void setSampleRate(@Nullable Double sampleRate) {
+        this.sampleRate = sampleRate;
+    }
+
+    public boolean isEstimateCost() {
+        return estimateCost;
+    }
+
+    public void setEstimateCost(boolean estimateCost) {
+        this.estimateCost = estimateCost;
+    }
+
+    public Redaction getRedaction() {
+        return redaction;
+    }
+
+    /** Redaction of strings in every event before it leaves the process. Off by default. */
+    public static class Redaction {
+
+        /** Built-in redactors to apply. */
+        private List<BuiltIn> builtIns = new ArrayList<>();
+
+        /** Additional regular expressions to replace, each with its replacement. */
+        private List<PatternRule> patterns = new ArrayList<>();
+
+        public List<BuiltIn> getBuiltIns() {
+            return builtIns;
+        }
+
+        public void setBuiltIns(List<BuiltIn> builtIns) {
+            this.builtIns = builtIns;
+        }
+
+        public List<PatternRule> getPatterns() {
+            return patterns;
+        }
+
+        public void setPatterns(List<PatternRule> patterns) {
+            this.patterns = patterns;
+        }
+    }
+
+    /** The SDK's built-in redactors. */
+    public enum BuiltIn {
+        /** Every built-in redactor. */
+        ALL,
+        /** E-mail addresses. */
+        EMAILS,
+        /** Phone numbers. */
+        PHONE_NUMBERS,
+        /** Payment card numbers. */
+        CARD_NUMBERS,
+        /** Bearer tokens. */
+        BEARER_TOKENS,
+        /** API keys. */
+        API_KEYS
+    }
+
+    /** One regular expression and its replacement. */
+    public static class PatternRule {
+
+        /** The regular expression (java.util.regex syntax). */
+        private @Nullable String regex;
+
+        /** What each match is replaced with. */
+        private String replacement = "[REDACTED]";
+
+        public @Nullable String getRegex() {
+            return regex;
+        }
+
+        public void setRegex(@Nullable String regex) {
+            this.regex = regex;
+        }
+
+        public String getReplacement() {
+            return replacement;
+        }
+
+        public void setReplacement(String replacement) {
+            this.replacement = replacement;
+        }
+    }
+
     /** Settings of the {@code @Track*} annotations. */
     public static class Tracking {
 
         /** Whether methods annotated with @TrackLlmCall, @TrackToolUse, ... are recorded. */
         private boolean enabled = true;
-
-        /**
-         * Whether annotated methods record prompts, arguments and return values by default. An annotation's
-         * captureContent = false always wins.
-         */
-        private boolean captureContent = true;
 
         public boolean isEnabled() {
             return enabled;
@@ -297,14 +403,6 @@ public class InsideLlmProperties {
 
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
-        }
-
-        public boolean isCaptureContent() {
-            return captureContent;
-        }
-
-        public void setCaptureContent(boolean captureContent) {
-            this.captureContent = captureContent;
         }
     }
 }

@@ -25,6 +25,8 @@ final class TrackedCall {
 
     private static final Logger log = LoggerFactory.getLogger(TrackedCall.class);
     private static final int MAX_STACK_FRAMES = 30;
+    /** What required text fields read without content capture: the marker the core's content filter uses. */
+    static final String NOT_CAPTURED = "[NOT CAPTURED]";
 
     private final InsideLlmClient client;
     private final TrackedMethod method;
@@ -70,7 +72,8 @@ final class TrackedCall {
         boolean content = method.captureContent();
         switch (kind) {
             case LLM -> {
-                String prompt = content ? ContentRenderer.text(evaluation.value(method.input(), defaultInput())) : "";
+                String prompt = content ? ContentRenderer.text(evaluation.value(method.input(), defaultInput()))
+                        : NOT_CAPTURED;
                 Object parameters = content ? evaluation.value(method.parameters(), null) : null;
                 ownEventId = log(Event.builder(EventType.LLM_REQUEST).payload(new Payload.LlmRequest(method.model(),
                         method.provider(), prompt, asMap(parameters), null, null)), parentEventId, null);
@@ -103,8 +106,8 @@ final class TrackedCall {
                 switch (kind) {
                     case LLM -> log(Event.builder(EventType.LLM_RESPONSE).payload(new Payload.LlmResponse(
                             method.model(), method.provider(),
-                            content ? ContentRenderer.text(evaluation.value(method.output(), result)) : "", null, null,
-                            elapsedMs, null)), ownEventId, null);
+                            content ? ContentRenderer.text(evaluation.value(method.output(), result)) : NOT_CAPTURED,
+                            null, null, elapsedMs, null)), ownEventId, null);
                     case TOOL -> log(Event.builder(EventType.TOOL_RESPONSE).payload(new Payload.ToolResponse(
                             method.name(), method.type(), ownEventId,
                             content ? ContentRenderer.render(evaluation.value(method.output(), result)) : null,

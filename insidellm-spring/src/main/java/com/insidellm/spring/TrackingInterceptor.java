@@ -48,8 +48,9 @@ final class TrackingInterceptor implements MethodInterceptor {
      * Every collaborator is a supplier, called on the first annotated call: the interceptor is created with the
      * auto-proxy machinery, before ordinary beans such as the client or the properties may be.
      */
-    TrackingInterceptor(Supplier<InsideLlmClient> clientSupplier, Supplier<@Nullable InsideLlmUserResolver> userResolver,
-            Supplier<InsideLlmProperties> properties, TrackingExpressions expressions) {
+    TrackingInterceptor(Supplier<InsideLlmClient> clientSupplier,
+            Supplier<@Nullable InsideLlmUserResolver> userResolver, Supplier<InsideLlmProperties> properties,
+            TrackingExpressions expressions) {
         this.clientSupplier = clientSupplier;
         this.userResolver = userResolver;
         this.properties = properties;
@@ -102,7 +103,13 @@ final class TrackingInterceptor implements MethodInterceptor {
     private InsideLlmClient client() {
         InsideLlmClient resolved = client;
         if (resolved == null) {
-            resolved = Objects.requireNonNull(clientSupplier.get(), "client");
+            try {
+                resolved = Objects.requireNonNull(clientSupplier.get(), "client");
+            } catch (RuntimeException e) {
+                // Recording must never break the application: without a usable client, record nothing.
+                log.warn("InsideLLM: no usable InsideLlmClient bean; annotated methods are not recorded", e);
+                resolved = InsideLlmClient.noop();
+            }
             client = resolved;
         }
         return resolved;
@@ -115,7 +122,7 @@ final class TrackingInterceptor implements MethodInterceptor {
         Method method = invocation.getMethod();
         return methods.computeIfAbsent(new MethodKey(method, targetClass), key -> Optional.ofNullable(
                 TrackedMethod.of(AopUtils.getMostSpecificMethod(method, targetClass), targetClass,
-                        properties.get().getTracking().isCaptureContent()))).orElse(null);
+                        !Boolean.FALSE.equals(properties.get().getCaptureContent())))).orElse(null);
     }
 
     private TrackedCall begin(InsideLlmClient client, TrackedMethod tracked, MethodInvocation invocation) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.insidellm.Event;
 import com.insidellm.InsideLlmClient;
+import com.insidellm.InsideLlmMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +34,7 @@ class InsideLlmAutoConfigurationTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(InsideLlmAutoConfiguration.class,
-                    InsideLlmHealthAutoConfiguration.class));
+                    InsideLlmHealthAutoConfiguration.class, InsideLlmMetricsAutoConfiguration.class));
 
     @Test
     void withoutApiKeyOrLocalModeTheClientIsTheNoopOneAndAnnotationsStillWork() {
@@ -72,7 +74,6 @@ class InsideLlmAutoConfigurationTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("core's local mode lands with the instr branch")
     void localModeWritesEventsToTheConfiguredDirectoryWithoutAnApiKey(@TempDir Path dir) {
         runner.withPropertyValues("insidellm.mode=local", "insidellm.local-directory=" + dir).run(context -> {
             InsideLlmClient client = context.getBean(InsideLlmClient.class);
@@ -159,7 +160,8 @@ class InsideLlmAutoConfigurationTest {
                     @SuppressWarnings("unchecked")
                     Map<String, Object> details = (Map<String, Object>) invoke(health, "getDetails");
                     assertThat(details).containsEntry("enabled", true).containsEntry("delivery", "ok")
-                            .containsEntry("queueCapacity", 200).containsKeys("queueFill", "eventsSent");
+                            .containsEntry("queueCapacity", 200).containsEntry("circuits", Map.of(
+                                    "RecordingExporter", "CLOSED")).containsKeys("queueFill", "eventsSent");
                 });
     }
 
@@ -173,6 +175,115 @@ class InsideLlmAutoConfigurationTest {
     void healthIndicatorCanBeSwitchedOff() {
         runner.withPropertyValues("management.health.insidellm.enabled=false")
                 .run(context -> assertThat(context).doesNotHaveBean("insidellmHealthIndicator"));
+    }
+
+    @Test
+    void queuedEventsAreDeliveredWhenTheContextCloses() throws Exception {
+        try (MockWebServer server = new MockWebServer()) {
+            server.enqueue(new MockResponse().setResponseCode(202));
+            server.start();
+            runner.withPropertyValues("insidellm.api-key=k", "insidellm.base-url=" + server.url("/"),
+                    "insidellm.flush-interval=1h").run(context -> {
+                        context.getBean(InsideLlmClient.class)
+                                .logEvent(Event.userInput(UUID.randomUUID().toString(), "u-1", "last words"));
+                        assertThat(server.getRequestCount()).isZero();
+                    });
+            RecordedRequest request = server.takeRequest(10, TimeUnit.SECONDS);
+            assertThat(request).isNotNull();
+            assertThat(gunzip(request.getBody().readByteArray())).contains("last words");
+        }
+    }
+
+    @Test
+    void eventsAreFlushedBeforeTheBeansTheClientUsesAreDestroyed() {
+        RecordingExporter exporter = new RecordingExporter();
+        runner.withPropertyValues("insidellm.flush-interval=1h").withBean(RecordingExporter.class, () -> exporter)
+                .run(context -> context.getBean(InsideLlmClient.class)
+                        .logEvent(Event.userInput(UUID.randomUUID().toString(), "u-1", "at shutdown")));
+        assertThat(exporter.events).hasSize(1);
+        assertThat(exporter.afterClose).isEmpty();
+    }
+
+    @Test
+    void privacyPropertiesReachTheClient() {
+        runner.withUserConfiguration(ExporterConfig.class).withPropertyValues(
+                "insidellm.redaction.built-ins=emails", "insidellm.redaction.patterns[0].regex=ticket-\\d+",
+                "insidellm.redaction.patterns[0].replacement=ticket-#").run(context -> {
+                    InsideLlmClient client = context.getBean(InsideLlmClient.class);
+                    client.logEvent(Event.userInput(UUID.randomUUID().toString(), "u-1",
+                            "mail bob@example.com about ticket-1234"));
+                    assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+                    Object text = context.getBean(RecordingExporter.class).events.get(0).payload().get("input_text");
+                    assertThat((String) text).doesNotContain("bob@example.com").doesNotContain("1234")
+                            .contains("ticket-#");
+                });
+    }
+
+    @Test
+    void captureContentFalseAndSampleRateReachTheClient() {
+        runner.withUserConfiguration(ExporterConfig.class)
+                .withPropertyValues("insidellm.capture-content=false", "insidellm.sample-rate=0").run(context -> {
+                    InsideLlmClient client = context.getBean(InsideLlmClient.class);
+                    client.logEvent(Event.userInput(UUID.randomUUID().toString(), "u-1", "private"));
+                    assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+                    assertThat(context.getBean(RecordingExporter.class).events).isEmpty();
+                    assertThat(client.stats().eventsDropped()).isEqualTo(1);
+                });
+        runner.withUserConfiguration(ExporterConfig.class).withPropertyValues("insidellm.capture-content=false")
+                .run(context -> {
+                    InsideLlmClient client = context.getBean(InsideLlmClient.class);
+                    client.logEvent(Event.userInput(UUID.randomUUID().toString(), "u-1", "private"));
+                    assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+                    assertThat(context.getBean(RecordingExporter.class).events.get(0).payload())
+                            .containsEntry("input_text", "[NOT CAPTURED]");
+                });
+    }
+
+    @Test
+    void metricsAreBoundToTheApplicationsMeterRegistry() {
+        runner.withConfiguration(AutoConfigurations.of(bootMetricsAutoConfigurations()))
+                .withUserConfiguration(ExporterConfig.class).run(context -> {
+                    assertThat(context).hasSingleBean(InsideLlmMetrics.class);
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    context.getBean(InsideLlmClient.class)
+                            .logEvent(Event.userInput(UUID.randomUUID().toString(), "u-1", "hi"));
+                    assertThat(registry.get("insidellm.events.queued").functionCounter().count()).isEqualTo(1.0);
+                    assertThat(registry.get("insidellm.queue.capacity").gauge().value()).isEqualTo(10_000.0);
+                });
+    }
+
+    @Test
+    void aUserMetricsBeanWins() {
+        runner.withBean("myMetrics", InsideLlmMetrics.class, () -> InsideLlmMetrics.of(InsideLlmClient.noop()))
+                .run(context -> assertThat(context).getBeans(InsideLlmMetrics.class).containsOnlyKeys("myMetrics"));
+    }
+
+    @Test
+    void noMetricsWithoutMicrometer() {
+        runner.withClassLoader(new FilteredClassLoader("io.micrometer"))
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("insideLlmMetrics"));
+    }
+
+    /** Spring Boot's own metrics auto-configuration, whose package depends on the generation under test. */
+    private static Class<?>[] bootMetricsAutoConfigurations() {
+        String[] packages = {"org.springframework.boot.actuate.autoconfigure.metrics",
+            "org.springframework.boot.micrometer.metrics.autoconfigure"};
+        for (String pkg : packages) {
+            try {
+                return new Class<?>[] {Class.forName(pkg + ".MetricsAutoConfiguration"),
+                    Class.forName(pkg + ".CompositeMeterRegistryAutoConfiguration"),
+                    Class.forName(pkg + ".export.simple.SimpleMetricsExportAutoConfiguration")};
+            } catch (ClassNotFoundException e) {
+                // try the other generation
+            }
+        }
+        throw new AssertionError("no Spring Boot metrics auto-configuration on the classpath");
+    }
+
+    private static String gunzip(byte[] body) throws java.io.IOException {
+        try (java.io.InputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     /** Calls a method by name: the health API's package depends on the Spring Boot generation under test. */

@@ -12,11 +12,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class RecordingExporter implements EventExporter {
 
     final List<Event> events = new CopyOnWriteArrayList<>();
+    /** Events offered after {@link #close()}: a destination that is gone would lose them. */
+    final List<Event> afterClose = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
 
     @Override
     public ExportResult export(EventBatch batch) {
-        events.addAll(batch.events());
+        (closed ? afterClose : events).addAll(batch.events());
         return ExportResult.success();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
     }
 
     List<Event> ofType(EventType type) {

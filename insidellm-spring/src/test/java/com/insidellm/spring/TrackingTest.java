@@ -127,7 +127,8 @@ class TrackingTest {
     @Test
     void agentStepFailureIsAnErrorInPlaceOfTheReasoningEvent() {
         runner.run(context -> {
-            assertThatThrownBy(() -> context.getBean(Agent.class).plan("")).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> context.getBean(Agent.class).plan(""))
+                    .isInstanceOf(IllegalArgumentException.class);
             RecordingExporter events = flushed(context);
             assertThat(events.ofType(EventType.AGENT_REASONING)).isEmpty();
             assertThat(events.single(EventType.ERROR).payload()).containsEntry("error_message", "empty task");
@@ -154,10 +155,10 @@ class TrackingTest {
 
             Event hidden = requests.stream().filter(e -> e.payload().get("model_name").equals("hidden")).findFirst()
                     .orElseThrow();
-            assertThat(hidden.payload()).containsEntry("prompt", "").containsEntry("parameters", null);
+            assertThat(hidden.payload()).containsEntry("prompt", "[NOT CAPTURED]").containsEntry("parameters", null);
             Event hiddenResponse = events.ofType(EventType.LLM_RESPONSE).stream()
                     .filter(e -> hidden.eventId().equals(e.parentEventId())).findFirst().orElseThrow();
-            assertThat(hiddenResponse.payload()).containsEntry("response_text", "");
+            assertThat(hiddenResponse.payload()).containsEntry("response_text", "[NOT CAPTURED]");
             assertThat(events.events.toString()).doesNotContain("secret");
         });
     }
@@ -246,6 +247,33 @@ class TrackingTest {
             assertThat(events.ofType(EventType.RUN_START)).hasSize(1);
             assertThat(events.events).allSatisfy(e -> assertThat(e.runId()).isEqualTo(runId));
         });
+    }
+
+    @Test
+    void aRunCalledInsideARunJoinsIt() {
+        runner.run(context -> {
+            context.getBean(Agent.class).outerChat("u-5");
+            RecordingExporter events = flushed(context);
+            assertThat(events.ofType(EventType.RUN_START)).hasSize(1);
+            assertThat(events.ofType(EventType.RUN_END)).hasSize(1);
+            assertThat(events.single(EventType.RUN_START).payload())
+                    .containsEntry("initial_context", Map.of("run_name", "outerChat"));
+            assertThat(events.single(EventType.LLM_REQUEST).runId())
+                    .isEqualTo(events.single(EventType.RUN_START).runId());
+        });
+    }
+
+    @Test
+    void twoClientsWithoutAPrimaryLeaveMethodsWorkingAndUnrecorded() {
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(InsideLlmAutoConfiguration.class,
+                InsideLlmHealthAutoConfiguration.class, InsideLlmMetricsAutoConfiguration.class))
+                .withUserConfiguration(Beans.class)
+                .withBean("one", InsideLlmClient.class, InsideLlmClient::noop)
+                .withBean("two", InsideLlmClient.class, InsideLlmClient::noop)
+                .run(context -> {
+                    assertThat(context).hasNotFailed().doesNotHaveBean("insidellmHealthIndicator");
+                    assertThat(context.getBean(Llm.class).answer("hi")).isEqualTo("4");
+                });
     }
 
     @Test
@@ -354,6 +382,16 @@ class TrackingTest {
         @TrackRun(userId = "#userId")
         public String chat(String userId, String question) {
             return self().plan(question) + " -> " + llm.answerWithSearch(question);
+        }
+
+        @TrackRun(userId = "#userId")
+        public String outerChat(String userId) {
+            return self().innerChat(userId);
+        }
+
+        @TrackRun(name = "inner")
+        public String innerChat(String userId) {
+            return llm.answer("hi");
         }
 
         @TrackRun(userId = "#userId")

@@ -5,18 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.insidellm.InsideLlmClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.zip.GZIPInputStream;
-import okhttp3.mockwebserver.Dispatcher;
-import okhttp3.mockwebserver.MockResponse;
-import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.mockwebserver.RecordedRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -42,31 +35,14 @@ import org.springframework.test.context.DynamicPropertySource;
 class SpringBootApplicationIT {
 
     private static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final MockWebServer SERVER = new MockWebServer();
-    private static final List<JsonNode> RECEIVED = new CopyOnWriteArrayList<>();
-    private static final List<RecordedRequest> REQUESTS = new CopyOnWriteArrayList<>();
-
-    static {
-        SERVER.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                REQUESTS.add(request);
-                try {
-                    JsonNode body = JSON.readTree(body(request));
-                    body.forEach(RECEIVED::add);
-                    return new MockResponse().setResponseCode(202);
-                } catch (IOException e) {
-                    return new MockResponse().setResponseCode(400);
-                }
-            }
-        });
-    }
+    private static final IngestionServer SERVER = new IngestionServer();
+    private static final List<JsonNode> RECEIVED = SERVER.events;
+    private static final List<RecordedRequest> REQUESTS = SERVER.requests;
 
     @DynamicPropertySource
     static void ingestion(DynamicPropertyRegistry registry) throws IOException {
-        SERVER.start();
-        registry.add("insidellm.base-url", () -> SERVER.url("/").toString());
+        String url = SERVER.start();
+        registry.add("insidellm.base-url", () -> url);
     }
 
     @AfterAll
@@ -82,6 +58,9 @@ class SpringBootApplicationIT {
 
     @Autowired
     InsideLlmClient client;
+
+    @Autowired
+    MeterRegistry meters;
 
     @BeforeEach
     void signIn() {
@@ -157,6 +136,11 @@ class SpringBootApplicationIT {
         JsonNode runEnd = event("run.end");
         assertThat(runEnd.at("/payload/session_id").asText()).isEqualTo(runId);
         assertThat(runEnd.at("/payload/exit_reason").asText()).isEqualTo("completed");
+
+        // Micrometer: the client's meters are bound to the application's registry.
+        assertThat(meters.get("insidellm.events.sent").functionCounter().count()).isGreaterThanOrEqualTo(7);
+        assertThat(meters.get("gen_ai.client.operation.duration").tag("gen_ai.request.model", "gpt-4o")
+                .tag("gen_ai.provider.name", "openai").timer().count()).isGreaterThanOrEqualTo(1);
     }
 
     @Test
@@ -197,23 +181,6 @@ class SpringBootApplicationIT {
     }
 
     private static JsonNode event(String type) {
-        List<JsonNode> matching = new ArrayList<>();
-        for (JsonNode event : RECEIVED) {
-            if (event.get("event_type").asText().equals(type)) {
-                matching.add(event);
-            }
-        }
-        assertThat(matching).as("events of type %s", type).hasSize(1);
-        return matching.get(0);
-    }
-
-    private static byte[] body(RecordedRequest request) throws IOException {
-        byte[] raw = request.getBody().readByteArray();
-        if (!"gzip".equalsIgnoreCase(request.getHeader("Content-Encoding"))) {
-            return raw;
-        }
-        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(raw))) {
-            return in.readAllBytes();
-        }
+        return SERVER.single(type);
     }
 }
