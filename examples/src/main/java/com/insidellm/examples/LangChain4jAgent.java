@@ -56,6 +56,15 @@ public final class LangChain4jAgent {
         }
     }
 
+    static {
+        // This module also carries LangChain4j's Spring HTTP client (for SpringBootAgent), so LangChain4j needs to be
+        // told which one to use. An application with one HTTP client on its class path needs no such line.
+        if (System.getProperty("langchain4j.http.clientBuilderFactory") == null) {
+            System.setProperty("langchain4j.http.clientBuilderFactory",
+                    "dev.langchain4j.http.client.jdk.JdkHttpClientBuilderFactory");
+        }
+    }
+
     private LangChain4jAgent() {}
 
     /** Sends to the collector at {@code args[0]}, default {@code http://127.0.0.1:7800}. */

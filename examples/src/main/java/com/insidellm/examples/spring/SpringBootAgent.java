@@ -1,12 +1,9 @@
 package com.insidellm.examples.spring;
 
-import com.insidellm.InsideLlmClient;
-import com.insidellm.InsideLlmMetrics;
 import com.insidellm.examples.ScriptedOpenAiServer;
 import com.insidellm.langchain4j.InsideLlmLangChain4j;
 import dev.langchain4j.memory.chat.MessageWindowChatMemory;
 import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.service.AiServices;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,33 +13,42 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import org.springframework.beans.factory.annotation.Value;
+import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 /**
  * A Spring Boot support agent recorded by the InsideLLM starter: {@code POST /chat} runs {@link SupportService}
  * ({@code @TrackRun}), which plans ({@code @TrackAgentStep}), names the conversation ({@code @TrackLlmCall}) and asks
- * a LangChain4j AI service whose tool looks up orders in a backend ({@code @TrackToolUse}). The model calls and
- * tool executions of the AI service are recorded by the LangChain4j integration. Actuator shows the client's health
- * ({@code /actuator/health}) and its metrics ({@code /actuator/metrics/insidellm.events.sent}).
+ * a LangChain4j AI service whose tool looks orders up in a backend ({@code @TrackToolUse}).
  *
- * <p>Events go to the collector named by {@code insidellm.base-url} (see {@code application.properties}). The model
- * is OpenAI's when {@code OPENAI_API_KEY} is set, otherwise a scripted OpenAI-compatible server on loopback.
- * {@code ./demo.sh} starts it, chats with it over HTTP and stops it. To run it alone against a collector on port
- * 7800: {@code ./demo.sh --run spring.SpringBootAgent}, then
- * {@code curl -H 'Content-Type: application/json' -d '{"userId":"user-9","message":"Where is my order AB-1234?"}'
- * http://127.0.0.1:8080/chat}.
+ * <p>The chat model is the one LangChain4j's OpenAI Spring Boot starter builds from the
+ * {@code langchain4j.open-ai.chat-model.*} properties; the InsideLLM starter gives it its listener, so every model
+ * call is recorded without code. The AI service is registered for its invocations and tool executions. Actuator
+ * shows the client's health ({@code /actuator/health/insidellm}) and metrics
+ * ({@code /actuator/metrics/insidellm.events.sent}, {@code gen_ai.client.token.usage}).
+ *
+ * <p>Events go to {@code insidellm.base-url} (see {@code application.properties}). The model is OpenAI's when
+ * {@code OPENAI_API_KEY} is set, otherwise a scripted OpenAI-compatible server on loopback. {@code ./demo.sh} starts
+ * the application, chats with it over HTTP and stops it. To run it alone against a collector on port 7800:
+ * {@code ./demo.sh --run spring.SpringBootAgent}.
  */
 @SpringBootApplication
 public class SpringBootAgent {
 
     /** Starts the application; Spring Boot arguments such as {@code --server.port=8081} apply. */
-    public static void main(String[] args) {
-        ConfigurableApplicationContext app = SpringApplication.run(SpringBootAgent.class, args);
+    public static void main(String[] args) throws IOException {
+        SpringApplication application = new SpringApplication(SpringBootAgent.class);
+        String openAiKey = System.getenv("OPENAI_API_KEY");
+        if (openAiKey == null || openAiKey.isBlank()) {
+            ScriptedOpenAiServer openAi = ScriptedOpenAiServer.start();  // lives as long as the JVM
+            application.setDefaultProperties(Map.of("langchain4j.open-ai.chat-model.base-url", openAi.baseUrl()));
+            System.out.println("The model is a scripted OpenAI-compatible server at " + openAi.baseUrl()
+                    + " (set OPENAI_API_KEY to use OpenAI)");
+        }
+        ConfigurableApplicationContext app = application.run(args);
         String url = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
         System.out.println("SpringBootAgent is listening on " + url + " and recording to "
                 + app.getEnvironment().getProperty("insidellm.base-url") + ". Try:\n  curl -H 'Content-Type:"
@@ -50,16 +56,28 @@ public class SpringBootAgent {
                 + "/chat\n  curl " + url + "/actuator/health\nStop it with Ctrl-C.");
     }
 
+    // README: Spring LangChain4j
+    @Bean
+    SupportAssistant supportAssistant(ChatModel chatModel, InsideLlmLangChain4j insideLlm, SupportTools tools) {
+        return insideLlm.register(AiServices.builder(SupportAssistant.class))  // invocations, tool executions
+                .chatModel(chatModel)                   // from the LangChain4j starter, already recorded
+                .tools(tools)
+                .chatMemoryProvider(userId -> MessageWindowChatMemory.withMaxMessages(20))
+                .build();
+    }
+    // end README
+
     /**
-     * What {@code ./demo.sh} does with this application: starts it on a free port sending to {@code collector}, posts
-     * two chat messages to {@code /chat}, reads its health and a metric from Actuator, and stops it (which delivers
-     * the events still queued).
+     * What {@code ./demo.sh} does with this application: starts it on a free port with a scripted model, sending to
+     * {@code collector}; posts two chat messages to {@code /chat}; reads its health and a metric from Actuator; and
+     * stops it, which delivers the events still queued.
      */
     public static void demo(URI collector, PrintStream out) throws IOException, InterruptedException {
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(SpringBootAgent.class)
-                .logStartupInfo(false)
-                .run("--server.port=0", "--server.address=127.0.0.1", "--insidellm.base-url=" + collector,
-                        "--openai.api-key=")) {
+        try (ScriptedOpenAiServer openAi = ScriptedOpenAiServer.start();
+                ConfigurableApplicationContext app = new SpringApplication(SpringBootAgent.class).run(
+                        "--server.port=0", "--server.address=127.0.0.1", "--insidellm.base-url=" + collector,
+                        "--langchain4j.open-ai.chat-model.base-url=" + openAi.baseUrl(),
+                        "--langchain4j.open-ai.chat-model.api-key=no-key-needed")) {
             URI base = URI.create("http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port"));
             HttpClient http = HttpClient.newHttpClient();
             for (String message : List.of("Where is my order AB-1234?", "Thanks! And order CD-5678?")) {
@@ -84,56 +102,5 @@ public class SpringBootAgent {
                     + response.body());
         }
         return response.body();
-    }
-
-    /** Where the model is: OpenAI with {@code OPENAI_API_KEY}, else a scripted server that lives as long as the app. */
-    record ModelEndpoint(String baseUrl, String apiKey, ScriptedOpenAiServer scripted) implements AutoCloseable {
-
-        @Override
-        public void close() {
-            if (scripted != null) {
-                scripted.close();
-            }
-        }
-    }
-
-    @Bean
-    ModelEndpoint modelEndpoint(@Value("${openai.api-key:}") String apiKey) throws IOException {
-        if (!apiKey.isBlank()) {
-            return new ModelEndpoint("https://api.openai.com/v1", apiKey, null);
-        }
-        ScriptedOpenAiServer scripted = ScriptedOpenAiServer.start();
-        return new ModelEndpoint(scripted.baseUrl(), "no-key-needed", scripted);
-    }
-
-    // README: Spring LangChain4j
-    @Bean
-    InsideLlmLangChain4j insideLlmLangChain4j(InsideLlmClient client) {      // the starter's client
-        return InsideLlmLangChain4j.create(client);
-    }
-
-    @Bean
-    ChatModel chatModel(ModelEndpoint endpoint, InsideLlmLangChain4j insideLlm,
-            @Value("${openai.model-name}") String modelName) {
-        return OpenAiChatModel.builder()
-                .baseUrl(endpoint.baseUrl()).apiKey(endpoint.apiKey()).modelName(modelName)
-                .listeners(List.of(insideLlm.chatModelListener()))
-                .build();
-    }
-
-    @Bean
-    SupportAssistant supportAssistant(ChatModel chatModel, InsideLlmLangChain4j insideLlm, SupportTools tools) {
-        return insideLlm.register(AiServices.builder(SupportAssistant.class))
-                .chatModel(chatModel)
-                .tools(tools)
-                .chatMemoryProvider(conversationId -> MessageWindowChatMemory.withMaxMessages(20))
-                .build();
-    }
-    // end README
-
-    /** Publishes the client's delivery figures and GenAI token and cost meters to Micrometer (and so to Actuator). */
-    @Bean
-    InsideLlmMetrics insideLlmMetrics(InsideLlmClient client) {
-        return InsideLlmMetrics.of(client);
     }
 }

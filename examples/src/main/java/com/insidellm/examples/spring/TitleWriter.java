@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
 /**
@@ -22,10 +23,13 @@ class TitleWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newHttpClient();
-    private final SpringBootAgent.ModelEndpoint endpoint;
+    private final String baseUrl;
+    private final String apiKey;
 
-    TitleWriter(SpringBootAgent.ModelEndpoint endpoint) {
-        this.endpoint = endpoint;
+    TitleWriter(@Value("${langchain4j.open-ai.chat-model.base-url:https://api.openai.com/v1}") String baseUrl,
+            @Value("${langchain4j.open-ai.chat-model.api-key}") String apiKey) {
+        this.baseUrl = baseUrl;
+        this.apiKey = apiKey;
     }
 
     // README: @TrackLlmCall
@@ -38,8 +42,8 @@ class TitleWriter {
     private String complete(String prompt) throws IOException, InterruptedException {
         byte[] body = JSON.writeValueAsBytes(Map.of("model", "gpt-4o-mini",
                 "messages", List.of(Map.of("role", "user", "content", prompt))));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint.baseUrl() + "/chat/completions"))
-                .header("Authorization", "Bearer " + endpoint.apiKey())
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/chat/completions"))
+                .header("Authorization", "Bearer " + apiKey)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
