@@ -74,6 +74,26 @@ class DemoIT {
                 assertThat(p.path("error_type").asText()).isEqualTo("tool_error");
                 assertThat(p.path("error_message").asText()).isEqualTo("calendar service unavailable (HTTP 503)");
             });
+
+            // TrackerExample's run is a tree: the failed tool call's response and error name the call as parent.
+            String runId = Demo.get(url, "/api/v1/runs?user=user-42").path("runs").path(0).path("run_id").asText();
+            JsonNode run = Demo.get(url, "/api/v1/runs/" + runId);
+            assertThat(run.path("run").path("ended").asBoolean()).isTrue();
+            List<JsonNode> events = new ArrayList<>();
+            run.path("events").forEach(item -> events.add(item.path("event")));
+            JsonNode calendarCall = events.stream()
+                    .filter(e -> e.path("event_type").asText().equals("tool.call"))
+                    .filter(e -> e.path("payload").path("tool_name").asText().equals("check_calendar"))
+                    .findFirst().orElseThrow();
+            assertThat(events).filteredOn(e -> e.path("parent_event_id").asText()
+                            .equals(calendarCall.path("event_id").asText()))
+                    .extracting(e -> e.path("event_type").asText() + " success=" + e.path("payload").path("success"))
+                    .containsExactlyInAnyOrder("tool.response success=false", "error success=");
+            JsonNode llmResponse = events.stream().filter(e -> e.path("event_type").asText().equals("llm.response"))
+                    .findFirst().orElseThrow();
+            assertThat(events).filteredOn(e -> e.path("event_id").asText()
+                            .equals(llmResponse.path("parent_event_id").asText()))
+                    .extracting(e -> e.path("event_type").asText()).containsExactly("llm.request");
         }
     }
 
