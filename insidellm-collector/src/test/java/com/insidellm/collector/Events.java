@@ -30,25 +30,25 @@ final class Events {
 
   static ObjectNode userInput(String runId, String userId, Instant at, String text) {
     ObjectNode e = event("user.input", runId, userId, at);
-    e.with("payload").put("input_text", text).put("input_type", "text").putNull("channel");
+    e.withObjectProperty("payload").put("input_text", text).put("input_type", "text").putNull("channel");
     return e;
   }
 
   static ObjectNode runStart(String runId, String userId, Instant at) {
     ObjectNode e = event("run.start", runId, userId, at);
-    e.with("payload").put("session_id", runId).put("session_type", "chat");
+    e.withObjectProperty("payload").put("session_id", runId).put("session_type", "chat");
     return e;
   }
 
   static ObjectNode runEnd(String runId, String userId, Instant at) {
     ObjectNode e = event("run.end", runId, userId, at);
-    e.with("payload").put("session_id", runId).put("exit_reason", "completed");
+    e.withObjectProperty("payload").put("session_id", runId).put("exit_reason", "completed");
     return e;
   }
 
   static ObjectNode llmRequest(String runId, String userId, Instant at, String model, ArrayNode messages) {
     ObjectNode e = event("llm.request", runId, userId, at);
-    ObjectNode p = e.with("payload");
+    ObjectNode p = e.withObjectProperty("payload");
     p.put("model_name", model).put("provider", provider(model)).put("prompt", lastContent(messages))
         .put("call_type", "chat");
     p.set("messages", messages.deepCopy());
@@ -59,7 +59,7 @@ final class Events {
       long promptTokens, long completionTokens, double cost, double latencyMs) {
     ObjectNode e = event("llm.response", runId, userId, at);
     e.put("parent_event_id", request.get("event_id").asText());
-    ObjectNode p = e.with("payload");
+    ObjectNode p = e.withObjectProperty("payload");
     p.put("model_name", request.get("payload").get("model_name").asText())
         .put("provider", request.get("payload").get("provider").asText())
         .put("response_text", text).put("finish_reason", "stop").put("response_time_ms", latencyMs)
@@ -72,7 +72,7 @@ final class Events {
 
   static ObjectNode error(String runId, String userId, Instant at, String message) {
     ObjectNode e = event("error", runId, userId, at);
-    e.with("payload").put("error_type", "ToolError").put("error_message", message).put("severity", "error");
+    e.withObjectProperty("payload").put("error_type", "ToolError").put("error_message", message).put("severity", "error");
     return e;
   }
 

@@ -76,7 +76,7 @@ class IngestApiTest {
   void storesValidEventsAndListsInvalidOnesWithIndexIdAndReason() {
     ObjectNode good1 = Events.userInput(run, "u1", Instant.now(), "fine");
     ObjectNode missingText = Events.userInput(run, "u1", Instant.now(), "x");
-    missingText.with("payload").remove("input_text");
+    missingText.withObjectProperty("payload").remove("input_text");
     ObjectNode badType = Events.userInput(run, "u1", Instant.now(), "x");
     badType.put("event_type", "user.shout");
     ObjectNode nestedMetadata = Events.userInput(run, "u1", Instant.now(), "x");

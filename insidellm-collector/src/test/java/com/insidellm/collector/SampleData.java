@@ -56,16 +56,16 @@ final class SampleData {
     toolCall.putObject("function").put("name", "get_weather").put("arguments", "{\"city\":\"Paris\"}");
     ObjectNode assistant = JSON.createObjectNode().put("role", "assistant").putNull("content");
     assistant.putArray("tool_calls").add(toolCall);
-    resp1.with("payload").put("finish_reason", "tool_calls").set("response_message", assistant.deepCopy());
+    resp1.withObjectProperty("payload").put("finish_reason", "tool_calls").set("response_message", assistant.deepCopy());
     out.add(resp1);
     ObjectNode call = Events.event("tool.call", run, user, t.plusMillis(120));
     call.put("parent_event_id", resp1.get("event_id").asText());
-    call.with("payload").put("tool_name", "get_weather").put("tool_type", "function").put("call_id", "call_1")
+    call.withObjectProperty("payload").put("tool_name", "get_weather").put("tool_type", "function").put("call_id", "call_1")
         .putObject("parameters").put("city", "Paris");
     out.add(call);
     ObjectNode result = Events.event("tool.response", run, user, t.plusMillis(180));
     result.put("parent_event_id", call.get("event_id").asText());
-    result.with("payload").put("tool_name", "get_weather").put("tool_type", "function").put("call_id", "call_1")
+    result.withObjectProperty("payload").put("tool_name", "get_weather").put("tool_type", "function").put("call_id", "call_1")
         .put("execution_time_ms", 60).put("success", true)
         .putObject("response_data").put("temperature_c", 18).put("sky", "light rain");
     out.add(result);
@@ -77,7 +77,7 @@ final class SampleData {
     String answer = "It's 18 °C with light rain in Paris right now — take an umbrella.";
     out.add(Events.llmResponse(run, user, t.plusMillis(490), req2, answer, 200, 20, 0.02, 300));
     ObjectNode response = Events.event("agent.response", run, user, t.plusMillis(495));
-    response.with("payload").put("response_text", answer).put("response_type", "text");
+    response.withObjectProperty("payload").put("response_text", answer).put("response_type", "text");
     out.add(response);
     out.add(Events.runEnd(run, user, t.plusMillis(500)));
     return out;

@@ -84,6 +84,27 @@ class SdkEndToEndIT {
   }
 
   @Test
+  void eventsRecordedInTheSdksLocalModeCanBeImportedAndBrowsed() {
+    Path local = dir.resolve("app/.insidellm/events");
+    String runId;
+    try (InsideLlmClient client = InsideLlmClient.builder().localMode(local).shutdownHook(false).build()) {
+      runId = client.startRun("offline-user");
+      client.logEvent(Event.userInput(runId, "offline-user", "recorded without a collector"));
+      client.endRun(runId);
+      assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+    }
+
+    InsideLlmCollector.ImportResult imported = collector.importEvents(local);
+
+    assertThat(imported.accepted()).isEqualTo(3);
+    assertThat(imported.rejected()).isZero();
+    JsonNode run = api.getJson("/api/v1/runs/" + runId);
+    assertThat(run.at("/run/user_id").asText()).isEqualTo("offline-user");
+    assertThat(run.get("events").get(1).at("/event/payload/input_text").asText())
+        .isEqualTo("recorded without a collector");
+  }
+
+  @Test
   void aWrongKeyIsRejectedAndNothingIsStored() {
     try (InsideLlmClient client = client("wrong-key-999")) {
       String runId = client.startRun("mallory");

@@ -10,7 +10,8 @@ import java.time.Duration;
 /**
  * Manual measurement, not a test: the real SDK client (default batch size and settings, queue large enough not to
  * drop) sending to an in-process collector. Args: events, [durability process|power], [nodelay]: with
- * {@code nodelay} the client's OkHttp sockets get TCP_NODELAY through the SDK's {@code httpClient(..)} hook.
+ * {@code nodelay} the client's OkHttp sockets get TCP_NODELAY through the SDK's {@code httpClient(..)} hook;
+ * [batch size] overrides the SDK's default batch size.
  */
 public final class SdkLoad {
 
@@ -26,6 +27,9 @@ public final class SdkLoad {
       collector.start();
       InsideLlmClient.Builder builder = InsideLlmClient.builder().apiKey("load-test-key")
           .baseUrl(collector.baseUrl().toString()).maxQueueSize(total + 1000).shutdownHook(false);
+      if (args.length > 3) {
+        builder.batchSize(Integer.parseInt(args[3]));
+      }
       if (args.length > 2 && args[2].equals("nodelay")) {
         builder.httpClient(new okhttp3.OkHttpClient.Builder().socketFactory(new NoDelaySockets()).build());
       }

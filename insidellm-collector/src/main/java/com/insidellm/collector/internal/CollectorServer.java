@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -240,7 +241,15 @@ public final class CollectorServer implements AutoCloseable {
       }
     }
     String encoding = ex.getRequestHeaders().getFirst("Content-Encoding");
-    InputStream in = ex.getRequestBody();
+    // Never close the exchange's request stream here: closing drains it to the end, and a chunked gzip body (what
+    // the SDK sends) ends with a tiny terminating chunk that the client's Nagle algorithm holds back until our ACK,
+    // which the kernel delays by up to 40 ms. Answering first carries that ACK; the exchange drains the rest after.
+    InputStream in = new FilterInputStream(ex.getRequestBody()) {
+      @Override
+      public void close() {
+        // shield: see above
+      }
+    };
     if (encoding != null && !encoding.isBlank() && !encoding.equalsIgnoreCase("identity")) {
       if (!encoding.trim().equalsIgnoreCase("gzip")) {
         Http.error(ex, 415, "Content-Encoding " + encoding + " is not supported; use gzip or identity");

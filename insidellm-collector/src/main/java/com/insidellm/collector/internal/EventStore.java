@@ -17,17 +17,17 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -132,7 +132,6 @@ public final class EventStore implements AutoCloseable {
   private final PreparedStatement insertModel;
   private final @Nullable ScheduledExecutorService maintenance;
   private final Object seqLock = new Object();
-  private final List<Runnable> commitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closing;
   private volatile boolean closed;
   /** Most events queued for writing before ingest answers 503; bounds memory when the disk cannot keep up. */
@@ -296,11 +295,6 @@ public final class EventStore implements AutoCloseable {
     }
   }
 
-  /** Registers a callback run by the writing thread after every commit that stored new events. */
-  public void onCommit(Runnable listener) {
-    commitListeners.add(listener);
-  }
-
   /** The highest sequence number that is committed and visible to readers. */
   public long committedSeq() {
     synchronized (seqLock) {
@@ -388,13 +382,6 @@ public final class EventStore implements AutoCloseable {
       synchronized (seqLock) {
         committedSeq = nextSeq - 1;
         seqLock.notifyAll();
-      }
-      for (Runnable listener : commitListeners) {
-        try {
-          listener.run();
-        } catch (RuntimeException e) {
-          LOG.warn("commit listener failed", e);
-        }
       }
     }
   }

@@ -128,9 +128,7 @@ public final class EventValidator {
       if (!metadata.isObject()) {
         return Result.invalid(badField(node, "metadata", "an object when present"));
       }
-      var it = metadata.fields();
-      while (it.hasNext()) {
-        var entry = it.next();
+      for (var entry : metadata.properties()) {
         JsonNode v = entry.getValue();
         if (!(v.isTextual() || v.isNumber() || v.isBoolean())) {
           return Result.invalid("metadata." + entry.getKey() + " must be a string, number or boolean, but was "
