@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A small scripted stand-in for the OpenAI chat completions API on loopback, so that {@link LangChain4jAgent} runs
@@ -167,7 +168,7 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
         }
     }
 
-    private static JsonNode tool(JsonNode request, String nameContains) {
+    private static @Nullable JsonNode tool(JsonNode request, String nameContains) {
         for (JsonNode tool : request.path("tools")) {
             if (name(tool).toLowerCase(Locale.ROOT).contains(nameContains)) {
                 return tool;
@@ -275,7 +276,7 @@ public final class ScriptedOpenAiServer implements AutoCloseable {
         return call;
     }
 
-    private static ObjectNode delta(String id, ObjectNode delta, String finishReason) {
+    private static ObjectNode delta(String id, ObjectNode delta, @Nullable String finishReason) {
         ObjectNode chunk = envelope(id, "chat.completion.chunk");
         ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
         choice.set("delta", delta);
