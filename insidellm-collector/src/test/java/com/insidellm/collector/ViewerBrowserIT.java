@@ -198,6 +198,22 @@ class ViewerBrowserIT {
 
   @Test
   @Order(4)
+  void eventSearchFindsTextInContent() {
+    open("#/events");
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#event-results tr")));
+    WebElement box = driver.findElement(By.cssSelector("#event-filters input[name=q]"));
+    box.sendKeys("umbrella");
+    driver.findElement(By.cssSelector("#event-filters button[type=submit]")).click();
+
+    wait.until(d -> d.getCurrentUrl().contains("q=umbrella"));
+    wait.until(d -> d.findElements(By.cssSelector("#event-results tr")).size() == 2);
+    assertThat(driver.findElement(By.id("event-results")).getText()).contains("take an umbrella")
+        .contains("llm.response").contains("agent.response");
+    screenshot("events");
+  }
+
+  @Test
+  @Order(4)
   void analyticsDrawsChartsPerModel() {
     open("#/analytics");
     wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#charts svg"), 5));

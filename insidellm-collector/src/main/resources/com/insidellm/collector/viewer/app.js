@@ -459,6 +459,64 @@
     return wrap;
   }
 
+  // ------------------------------------------------------------------ event rows (live and search)
+
+  function eventRow(ev, fresh) {
+    return h('tr', { class: (isError(ev) ? 'has-error' : '') + (fresh ? ' fresh' : ''), data: { eventId: ev.event_id } },
+      h('td', { class: 'mono' }, clock(ev.timestamp)), h('td', null, typeBadge(ev.event_type)), h('td', null, ev.user_id),
+      h('td', null, h('a', { href: '#/run/' + encodeURIComponent(ev.run_id), class: 'mono' }, shortId(ev.run_id))),
+      h('td', { class: 'summary-cell', title: truncate(summarize(ev), 2000) }, truncate(summarize(ev), 200)),
+      h('td', { class: 'num mono' }, dur(latency(ev))));
+  }
+
+  function eventTable(tbody) {
+    return h('table', null, h('thead', null, h('tr', null, h('th', null, 'Time'), h('th', null, 'Type'),
+      h('th', null, 'User'), h('th', null, 'Run'), h('th', null, 'Content'), h('th', { class: 'num' }, 'Duration'))), tbody);
+  }
+
+  // ------------------------------------------------------------------ event search
+
+  async function eventsPage(params) {
+    const keys = ['q', 'type', 'status', 'model', 'provider', 'user', 'run', 'from', 'to'];
+    const filters = {};
+    for (const k of keys) filters[k] = params.get(k) || '';
+    const before = params.get('before') || '';
+    const root = h('div', { id: 'events-page' }, h('h1', null, 'Events'));
+    mount(root);
+    let facets = { users: [], models: [] };
+    try { facets = await api('/api/v1/facets'); } catch (e) { /* filters still work as free text */ }
+    const form = h('form', { class: 'panel filters', id: 'event-filters' },
+      input('q', 'Text in content', filters.q, 'search', 'words from prompts, answers, tool results…'),
+      select('type', 'Event type', [['', 'All types']].concat(EVENT_TYPES), filters.type),
+      select('status', 'Status', [['', 'Any'], ['error', 'Errors'], ['ok', 'Not errors']], filters.status),
+      select('model', 'Model', [['', 'All models']].concat(facets.models), filters.model),
+      select('user', 'User', [['', 'All users']].concat(facets.users), filters.user),
+      input('from', 'From', toLocalInput(filters.from), 'datetime-local'),
+      input('to', 'To', toLocalInput(filters.to), 'datetime-local'),
+      h('button', { class: 'primary', type: 'submit' }, 'Search'));
+    form.addEventListener('submit', ev => {
+      ev.preventDefault();
+      const fd = new FormData(form);
+      // run and provider have no field here; they come from links and stay as they are.
+      location.hash = '#/events' + query(Object.assign({}, filters, {
+        q: fd.get('q'), type: fd.get('type'), status: fd.get('status'), model: fd.get('model'), user: fd.get('user'),
+        from: fromLocalInput(fd.get('from')), to: fromLocalInput(fd.get('to'))
+      }));
+    });
+    root.appendChild(form);
+    const panel = h('div', { class: 'panel' });
+    root.appendChild(panel);
+    let page;
+    try { page = await api('/api/v1/events' + query(Object.assign({}, filters, { limit: 100, before }))); } catch (e) { panel.appendChild(errorBox(e)); return; }
+    if (!page.events.length) { panel.appendChild(h('div', { class: 'empty' }, 'No events match.')); return; }
+    const tbody = h('tbody', { id: 'event-results' }, page.events.map(x => eventRow(x.event, false)));
+    panel.appendChild(eventTable(tbody));
+    const pager = h('div', { class: 'pager' }, h('span', { class: 'muted' }, page.events.length + ' events, newest first'));
+    if (before) pager.appendChild(h('button', { type: 'button', on: { click: () => { location.hash = '#/events' + query(filters); } } }, '« Newest'));
+    if (page.next_before) pager.appendChild(h('button', { type: 'button', on: { click: () => { location.hash = '#/events' + query(Object.assign({}, filters, { before: page.next_before })); } } }, 'Older ›'));
+    panel.appendChild(pager);
+  }
+
   // ------------------------------------------------------------------ live tail
 
   function livePage(params) {
@@ -481,22 +539,13 @@
       const fd = new FormData(form);
       location.hash = '#/live' + query({ type: fd.get('type'), user: fd.get('user'), run: fd.get('run') });
     });
-    const table = h('table', null, h('thead', null, h('tr', null, h('th', null, 'Time'), h('th', null, 'Type'),
-      h('th', null, 'User'), h('th', null, 'Run'), h('th', null, 'Content'), h('th', { class: 'num' }, 'Duration'))), tbody);
+    const table = eventTable(tbody);
     const empty = h('div', { class: 'empty', id: 'live-empty' }, 'Waiting for events…');
     mount(h('div', { id: 'live-page' }, h('h1', null, 'Live'), form, h('div', { class: 'panel' }, table, empty)));
 
-    function row(ev, fresh) {
-      const tr = h('tr', { class: (isError(ev) ? 'has-error' : '') + (fresh ? ' fresh' : ''), data: { eventId: ev.event_id } },
-        h('td', { class: 'mono' }, clock(ev.timestamp)), h('td', null, typeBadge(ev.event_type)), h('td', null, ev.user_id),
-        h('td', null, h('a', { href: '#/run/' + encodeURIComponent(ev.run_id), class: 'mono' }, shortId(ev.run_id))),
-        h('td', { class: 'summary-cell', title: truncate(summarize(ev), 2000) }, truncate(summarize(ev), 200)),
-        h('td', { class: 'num mono' }, dur(latency(ev))));
-      return tr;
-    }
     function add(ev, fresh) {
       empty.hidden = true;
-      tbody.insertBefore(row(ev, fresh), tbody.firstChild);
+      tbody.insertBefore(eventRow(ev, fresh), tbody.firstChild);
       while (tbody.childNodes.length > 500) tbody.removeChild(tbody.lastChild);
     }
     let source = null;
@@ -676,6 +725,7 @@
     let result;
     if (section === 'run' && parts[1]) result = runPage(parts[1], parts[2]);
     else if (section === 'live') result = livePage(params);
+    else if (section === 'events') result = eventsPage(params);
     else if (section === 'analytics') result = analyticsPage(params);
     else result = runsPage(params);
     if (typeof result === 'function') cleanup = result;
