@@ -299,6 +299,17 @@ final class DefaultClient implements InsideLlmClient {
             }
             awaitTermination(timeout.plusMillis(200));
             if (thread.isAlive()) {
+                // Out of time with a request still in flight (a server that accepts but never answers would hold
+                // the flusher for the whole request timeout): cancel it so the flusher can count what is left and end.
+                for (Delivery delivery : deliveries) {
+                    if (delivery.exporter() instanceof HttpExporter http) {
+                        http.cancelInFlight();
+                    }
+                }
+                LockSupport.unpark(thread);
+                awaitTermination(Duration.ofMillis(500));
+            }
+            if (thread.isAlive()) {
                 log.warn("InsideLLM: close() timed out after {} ms with a delivery still in progress",
                         timeout.toMillis());
             }
@@ -393,6 +404,11 @@ final class DefaultClient implements InsideLlmClient {
             while (true) {
                 boolean closing = closed.get();
                 long now = System.nanoTime();
+                if (closing && now - closeDeadlineNanos >= 0) {
+                    // close() ran out of time: what is still queued is counted as shutdown_timeout on the way out,
+                    // rather than each remaining batch getting one more attempt that could block.
+                    return;
+                }
                 int size = queue.size();
                 if (size == 0) {
                     markCompleted();
@@ -661,7 +677,10 @@ final class DefaultClient implements InsideLlmClient {
             lastUndeliveredSeq = Math.max(lastUndeliveredSeq, lastSeq);
             lastError = outcome.failure;
             failed.addAndGet(bad.size());
-            noteFailure(bad.size(), outcome.failure);
+            if (!bad.isEmpty()) {
+                // Events cut off by close() are reported as shutdown_timeout drops, not as delivery failures.
+                noteFailure(bad.size(), outcome.failure);
+            }
         }
         if (!ok.isEmpty()) {
             try {

@@ -194,6 +194,8 @@ public final class Event {
         private @Nullable String parentEventId;
         private @Nullable Map<String, Object> metadata;
         private Map<String, @Nullable Object> payload = new LinkedHashMap<>();
+        /** Whether {@link #payload} is also the payload of an event already built (copy before changing it). */
+        private boolean payloadShared;
 
         private Builder(EventType type) {
             this.type = type;
@@ -264,8 +266,9 @@ public final class Event {
             if (payload.type() != type) {
                 throw new IllegalArgumentException("payload is for " + payload.type() + " but the event is " + type);
             }
-            this.payload = new LinkedHashMap<>();
-            this.payload.putAll(payload.toMap());
+            // Every Payload.toMap() returns a new LinkedHashMap, so the builder can own it instead of copying it.
+            this.payload = payload.toMap();
+            this.payloadShared = false;
             return this;
         }
 
@@ -276,11 +279,16 @@ public final class Event {
         public Builder payload(Map<String, ?> payload) {
             Objects.requireNonNull(payload, "payload");
             this.payload = new LinkedHashMap<>(payload);
+            this.payloadShared = false;
             return this;
         }
 
         /** Sets one payload key, adding to whatever payload was set. */
         public Builder payloadEntry(String key, @Nullable Object value) {
+            if (payloadShared) {
+                this.payload = new LinkedHashMap<>(payload);
+                this.payloadShared = false;
+            }
             this.payload.put(Objects.requireNonNull(key, "key"), value);
             return this;
         }
@@ -299,6 +307,21 @@ public final class Event {
                 throw new IllegalArgumentException("user_id is required: call userId(...) on the " + type
                         + " event builder");
             }
+            Map<String, @Nullable Object> normalized;
+            if (isNormalized()) {
+                // A typed payload arrives with exactly its type's keys in wire order: share it instead of copying
+                // (a later change through this builder copies it first).
+                normalized = payload;
+                payloadShared = true;
+            } else {
+                normalized = normalize();
+            }
+            Map<String, Object> meta = metadata == null || metadata.isEmpty() ? null
+                    : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+            return new Event(this, Collections.unmodifiableMap(normalized), meta);
+        }
+
+        private Map<String, @Nullable Object> normalize() {
             Map<String, @Nullable Object> normalized = new LinkedHashMap<>();
             for (EventType.PayloadField field : type.payloadFields()) {
                 String name = field.name();
@@ -317,9 +340,24 @@ public final class Event {
                     normalized.putIfAbsent(entry.getKey(), entry.getValue());
                 }
             }
-            Map<String, Object> meta = metadata == null || metadata.isEmpty() ? null
-                    : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
-            return new Event(this, Collections.unmodifiableMap(normalized), meta);
+            return normalized;
+        }
+
+        /** Whether the payload already has exactly this type's keys, in order, with every non-null field set. */
+        private boolean isNormalized() {
+            List<EventType.PayloadField> fields = type.payloadFields();
+            if (payload.size() != fields.size()) {
+                return false;
+            }
+            Iterator<Map.Entry<String, @Nullable Object>> entries = payload.entrySet().iterator();
+            for (EventType.PayloadField field : fields) {
+                Map.Entry<String, @Nullable Object> entry = entries.next();
+                if (!field.name().equals(entry.getKey())
+                        || (entry.getValue() == null && field.required() && !field.nullable())) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private static String uuid(String field, String value) {

@@ -3,7 +3,6 @@ package com.insidellm;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,7 +31,11 @@ public sealed interface Payload {
     }
 
     private static <T> T required(@Nullable T value, String field) {
-        return Objects.requireNonNull(value, field + " is required");
+        if (value == null) {
+            // Built only on failure: this runs for every event on the caller's thread.
+            throw new NullPointerException(field + " is required");
+        }
+        return value;
     }
 
     /** {@code user.input}. */
