@@ -24,24 +24,46 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Event {
 
-    private final String eventId;
+    private static final java.util.concurrent.atomic.AtomicReferenceFieldUpdater<Event, String> EVENT_ID =
+            java.util.concurrent.atomic.AtomicReferenceFieldUpdater.newUpdater(Event.class, String.class, "eventId");
+
+    /** Generated on first use, so that events logged without anyone asking for their id pay for it on the flusher. */
+    private volatile @Nullable String eventId;
     private final String runId;
     private final Instant timestamp;
     private final EventType type;
     private final String userId;
     private final @Nullable String parentEventId;
     private final @Nullable Map<String, Object> metadata;
-    private final Map<String, @Nullable Object> payload;
+    /** The typed payload this event was built from, or {@code null} when it was built from a map. */
+    private final @Nullable Payload typedPayload;
+    /** The payload map; built from {@link #typedPayload} on first use (on the flusher, not the caller's thread). */
+    private volatile @Nullable Map<String, @Nullable Object> payload;
     private final int estimatedBytes;
 
+    private Event(@Nullable String eventId, String runId, @Nullable Instant timestamp, String userId,
+            @Nullable String parentEventId, Payload typedPayload, @Nullable Map<String, Object> metadata) {
+        this.eventId = eventId;
+        this.runId = runId;
+        this.timestamp = timestamp == null ? Instant.now() : timestamp;
+        this.type = typedPayload.type();
+        this.userId = userId;
+        this.parentEventId = parentEventId;
+        this.metadata = metadata;
+        this.typedPayload = typedPayload;
+        this.estimatedBytes = 256 + PayloadSizes.estimate(typedPayload) + (metadata == null ? 0
+                : SizeEstimator.estimate(metadata, 0));
+    }
+
     private Event(Builder builder, Map<String, @Nullable Object> payload, @Nullable Map<String, Object> metadata) {
-        this.eventId = builder.eventId == null ? Ids.randomUuid() : builder.eventId;
+        this.eventId = builder.eventId;
         this.runId = Objects.requireNonNull(builder.runId);
         this.timestamp = builder.timestamp == null ? Instant.now() : builder.timestamp;
         this.type = builder.type;
         this.userId = Objects.requireNonNull(builder.userId);
         this.parentEventId = builder.parentEventId;
         this.metadata = metadata;
+        this.typedPayload = null;
         this.payload = payload;
         this.estimatedBytes = 256 + SizeEstimator.estimate(payload, 0) + (metadata == null ? 0
                 : SizeEstimator.estimate(metadata, 0));
@@ -49,7 +71,13 @@ public final class Event {
 
     /** The event's id: a canonical lowercase UUID, generated unless set on the builder. */
     public String eventId() {
-        return eventId;
+        String id = eventId;
+        if (id == null) {
+            // Whoever asks first fixes the id; everyone else sees the same one.
+            EVENT_ID.compareAndSet(this, null, Ids.randomUuid());
+            id = eventId;
+        }
+        return Objects.requireNonNull(id);
     }
 
     /** The id of the run (session) this event belongs to. */
@@ -86,7 +114,13 @@ public final class Event {
      * The payload in wire order: the type's fields first (absent optional ones as {@code null}), then any extra keys.
      */
     public Map<String, @Nullable Object> payload() {
-        return payload;
+        Map<String, @Nullable Object> map = payload;
+        if (map == null) {
+            // Racing threads build equal maps; any of them may win.
+            map = Collections.unmodifiableMap(Objects.requireNonNull(typedPayload).toMap());
+            payload = map;
+        }
+        return map;
     }
 
     /** A rough size of the event's JSON in bytes, used to bound the queue's memory. */
@@ -99,7 +133,7 @@ public final class Event {
      */
     public Builder toBuilder() {
         Builder b = new Builder(type);
-        b.eventId = eventId;
+        b.eventId = eventId();
         b.runId = runId;
         b.timestamp = timestamp;
         b.userId = userId;
@@ -107,7 +141,7 @@ public final class Event {
         if (metadata != null) {
             b.metadata = new LinkedHashMap<>(metadata);
         }
-        b.payload = new LinkedHashMap<>(payload);
+        b.payload = new LinkedHashMap<>(payload());
         return b;
     }
 
@@ -118,7 +152,9 @@ public final class Event {
 
     /** Returns an event with a typed payload; its type is the payload's. */
     public static Event of(String runId, String userId, Payload payload) {
-        return builder(payload.type()).runId(runId).userId(userId).payload(payload).build();
+        Objects.requireNonNull(payload, "payload");
+        // The same checks as the builder's, without a builder: this is the caller's hot path.
+        return new Event(null, Builder.uuid("run_id", runId), null, Builder.checkUserId(userId), null, payload, null);
     }
 
     /** A {@code user.input} event: a message the user sent. */
@@ -167,17 +203,17 @@ public final class Event {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Event other && eventId.equals(other.eventId);
+        return o instanceof Event other && eventId().equals(other.eventId());
     }
 
     @Override
     public int hashCode() {
-        return eventId.hashCode();
+        return eventId().hashCode();
     }
 
     @Override
     public String toString() {
-        return "Event{type=" + type + ", eventId=" + eventId + ", runId=" + runId
+        return "Event{type=" + type + ", eventId=" + eventId() + ", runId=" + runId
                 + (parentEventId == null ? "" : ", parentEventId=" + parentEventId) + "}";
     }
 
@@ -196,6 +232,8 @@ public final class Event {
         private Map<String, @Nullable Object> payload = new LinkedHashMap<>();
         /** Whether {@link #payload} is also the payload of an event already built (copy before changing it). */
         private boolean payloadShared;
+        /** The typed payload, while the payload is exactly that record; its map is built only when needed. */
+        private @Nullable Payload typed;
 
         private Builder(EventType type) {
             this.type = type;
@@ -221,12 +259,16 @@ public final class Event {
 
         /** Sets the user id. Required, non-empty. */
         public Builder userId(String userId) {
+            this.userId = checkUserId(userId);
+            return this;
+        }
+
+        static String checkUserId(String userId) {
             Objects.requireNonNull(userId, "userId");
             if (userId.isEmpty()) {
                 throw new IllegalArgumentException("user_id must not be empty");
             }
-            this.userId = userId;
-            return this;
+            return userId;
         }
 
         /** Sets the id of the event that caused this one (a UUID), or clears it with {@code null}. */
@@ -266,9 +308,8 @@ public final class Event {
             if (payload.type() != type) {
                 throw new IllegalArgumentException("payload is for " + payload.type() + " but the event is " + type);
             }
-            // Every Payload.toMap() returns a new LinkedHashMap, so the builder can own it instead of copying it.
-            this.payload = payload.toMap();
-            this.payloadShared = false;
+            // Kept as the record: its map is built on the flusher thread, not on the caller's.
+            this.typed = payload;
             return this;
         }
 
@@ -280,11 +321,18 @@ public final class Event {
             Objects.requireNonNull(payload, "payload");
             this.payload = new LinkedHashMap<>(payload);
             this.payloadShared = false;
+            this.typed = null;
             return this;
         }
 
         /** Sets one payload key, adding to whatever payload was set. */
         public Builder payloadEntry(String key, @Nullable Object value) {
+            if (typed != null) {
+                // Every Payload.toMap() returns a new map, so the builder can own it.
+                this.payload = typed.toMap();
+                this.payloadShared = false;
+                this.typed = null;
+            }
             if (payloadShared) {
                 this.payload = new LinkedHashMap<>(payload);
                 this.payloadShared = false;
@@ -307,6 +355,10 @@ public final class Event {
                 throw new IllegalArgumentException("user_id is required: call userId(...) on the " + type
                         + " event builder");
             }
+            if (typed != null) {
+                // A typed payload is complete and in wire order, and its record checked the required fields.
+                return new Event(eventId, runId, timestamp, userId, parentEventId, typed, copyMetadata());
+            }
             Map<String, @Nullable Object> normalized;
             if (isNormalized()) {
                 // A typed payload arrives with exactly its type's keys in wire order: share it instead of copying
@@ -316,9 +368,12 @@ public final class Event {
             } else {
                 normalized = normalize();
             }
-            Map<String, Object> meta = metadata == null || metadata.isEmpty() ? null
+            return new Event(this, Collections.unmodifiableMap(normalized), copyMetadata());
+        }
+
+        private @Nullable Map<String, Object> copyMetadata() {
+            return metadata == null || metadata.isEmpty() ? null
                     : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
-            return new Event(this, Collections.unmodifiableMap(normalized), meta);
         }
 
         private Map<String, @Nullable Object> normalize() {
