@@ -35,7 +35,7 @@ public final class Event {
     private final int estimatedBytes;
 
     private Event(Builder builder, Map<String, @Nullable Object> payload, @Nullable Map<String, Object> metadata) {
-        this.eventId = builder.eventId == null ? Ids.randomUuid() : builder.eventId;
+        this.eventId = builder.eventId == null ? Ids.timeOrderedUuid() : builder.eventId;
         this.runId = Objects.requireNonNull(builder.runId);
         this.timestamp = builder.timestamp == null ? Instant.now() : builder.timestamp;
         this.type = builder.type;
@@ -47,7 +47,10 @@ public final class Event {
                 : SizeEstimator.estimate(metadata, 0));
     }
 
-    /** The event's id: a canonical lowercase UUID, generated unless set on the builder. */
+    /**
+     * The event's id: a canonical lowercase UUID, generated unless set on the builder. Generated ids are
+     * time-ordered (version 7), so stores index them cheaply; do not rely on their bits being random.
+     */
     public String eventId() {
         return eventId;
     }
@@ -201,7 +204,7 @@ public final class Event {
             this.type = type;
         }
 
-        /** Sets the event id (a UUID); by default a random one is generated. */
+        /** Sets the event id (a UUID); by default a new time-ordered (version-7) one is generated. */
         public Builder eventId(String eventId) {
             this.eventId = uuid("event_id", eventId);
             return this;

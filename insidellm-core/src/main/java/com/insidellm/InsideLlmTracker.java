@@ -491,7 +491,7 @@ public final class InsideLlmTracker implements AutoCloseable {
             return call.call();
         }
         String parent = currentParent();
-        String eventId = Ids.randomUuid();
+        String eventId = Ids.timeOrderedUuid();
         Instant startedAt = Instant.now();
         long start = System.nanoTime();
         T result;
@@ -605,7 +605,7 @@ public final class InsideLlmTracker implements AutoCloseable {
      */
     private String emit(Supplier<Event.Builder> event, @Nullable String parentEventId,
             @Nullable Map<String, ?> metadata, @Nullable String eventId) {
-        String id = eventId != null ? eventId : Ids.randomUuid();
+        String id = eventId != null ? eventId : Ids.timeOrderedUuid();
         if (!recording) {
             return id;
         }

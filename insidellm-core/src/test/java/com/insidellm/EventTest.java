@@ -64,12 +64,20 @@ class EventTest {
     }
 
     @Test
-    void generatedIdsAreCanonicalVersion4Uuids() {
+    void generatedIdsAreCanonicalTimeOrderedVersion7Uuids() {
+        long before = System.currentTimeMillis();
+        String previous = "";
         for (int i = 0; i < 1000; i++) {
             String id = Event.userInput(RUN, "u", "x").eventId();
-            assertThat(java.util.UUID.fromString(id).toString()).isEqualTo(id);
-            assertThat(java.util.UUID.fromString(id).version()).isEqualTo(4);
-            assertThat(java.util.UUID.fromString(id).variant()).isEqualTo(2);
+            java.util.UUID uuid = java.util.UUID.fromString(id);
+            assertThat(uuid.toString()).isEqualTo(id);
+            assertThat(uuid.version()).isEqualTo(7);
+            assertThat(uuid.variant()).isEqualTo(2);
+            long millis = uuid.getMostSignificantBits() >>> 16;
+            assertThat(millis).isBetween(before, System.currentTimeMillis());
+            // Ordered by creation time: the first 12 hex digits never go backwards.
+            assertThat(id.substring(0, 13)).isGreaterThanOrEqualTo(previous);
+            previous = id.substring(0, 13);
         }
     }
 }
