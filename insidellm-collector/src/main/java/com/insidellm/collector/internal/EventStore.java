@@ -407,11 +407,27 @@ public final class EventStore implements AutoCloseable {
     st.setLong(18, receivedAt);
   }
 
-  private static void setNullable(PreparedStatement st, int index, @Nullable Object value) throws SQLException {
+  private static void setNullable(PreparedStatement st, int index, @Nullable String value) throws SQLException {
     if (value == null) {
       st.setNull(index, Types.NULL);
     } else {
-      st.setObject(index, value);
+      st.setString(index, value);
+    }
+  }
+
+  private static void setNullable(PreparedStatement st, int index, @Nullable Long value) throws SQLException {
+    if (value == null) {
+      st.setNull(index, Types.NULL);
+    } else {
+      st.setLong(index, value);
+    }
+  }
+
+  private static void setNullable(PreparedStatement st, int index, @Nullable Double value) throws SQLException {
+    if (value == null) {
+      st.setNull(index, Types.NULL);
+    } else {
+      st.setDouble(index, value);
     }
   }
 
