@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -46,6 +47,10 @@ public class CollectorThroughputBenchmark {
         com.insidellm.Event[] events;
         private final java.util.SplittableRandom random = new java.util.SplittableRandom(1);
 
+        /** The SDK's batch size: 50 is its default. */
+        @Param({"50", "200", "500"})
+        int batchSize;
+
         @Setup(Level.Trial)
         public void start() throws IOException {
             directory = Files.createTempDirectory("insidellm-bench-collector");
@@ -54,7 +59,7 @@ public class CollectorThroughputBenchmark {
             client = InsideLlmClient.builder()
                     .apiKey("benchmark-key")
                     .baseUrl(collector.baseUrl().toString())
-                    .batchSize(200)
+                    .batchSize(batchSize)
                     .maxQueueSize(DeliveryThroughputBenchmark.EVENTS * 2)
                     .shutdownHook(false)
                     .build();

@@ -11,7 +11,9 @@ import java.time.Duration;
  * Manual measurement, not a test: the real SDK client (default batch size and settings, queue large enough not to
  * drop) sending to an in-process collector. Args: events, [durability process|power], [nodelay]: with
  * {@code nodelay} the client's OkHttp sockets get TCP_NODELAY through the SDK's {@code httpClient(..)} hook;
- * [batch size] overrides the SDK's default batch size.
+ * [batch size] overrides the SDK's default batch size; [v4] sets every event's id explicitly to a random version-4 id
+ * (the same kind the SDK generates). Prints wall-clock throughput and the CPU time of the
+ * whole process (SDK and collector together) per event, which depends less on what else the machine is doing.
  */
 public final class SdkLoad {
 
@@ -34,17 +36,27 @@ public final class SdkLoad {
         builder.httpClient(new okhttp3.OkHttpClient.Builder().socketFactory(new NoDelaySockets()).build());
       }
       try (InsideLlmClient client = builder.build()) {
+        boolean randomIds = args.length > 4 && args[4].equals("v4");
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+            .getOperatingSystemMXBean();
         String run = client.startRun("load");
+        long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         for (int i = 0; i < total; i++) {
-          client.logEvent(Event.userInput(run, "load", "a typical user message of moderate length " + i));
+          String text = "a typical user message of moderate length " + i;
+          client.logEvent(randomIds
+              ? Event.builder(com.insidellm.EventType.USER_INPUT).runId(run).userId("load")
+                  .eventId(java.util.UUID.randomUUID().toString()).payloadEntry("input_text", text).build()
+              : Event.userInput(run, "load", text));
         }
         client.flush(Duration.ofMinutes(5));
         double s = (System.nanoTime() - t0) / 1e9;
+        double cpuMicros = (os.getProcessCpuTime() - cpu0) / 1e3;
         ClientStats stats = client.stats();
-        System.out.printf("%s: %,d events sent in %.2f s = %,.0f events/s (failed %d, dropped %d, batches %d)%n",
-            durability, stats.eventsSent(), s, stats.eventsSent() / s, stats.eventsFailed(), stats.eventsDropped(),
-            stats.batchesSent());
+        System.out.printf("%s, %s ids: %,d events sent in %.2f s = %,.0f events/s, %.1f µs process CPU per event"
+            + " (failed %d, dropped %d, batches %d)%n", durability, randomIds ? "explicit random" : "SDK-generated",
+            stats.eventsSent(), s, stats.eventsSent() / s, cpuMicros / stats.eventsSent(), stats.eventsFailed(),
+            stats.eventsDropped(), stats.batchesSent());
       }
     }
   }

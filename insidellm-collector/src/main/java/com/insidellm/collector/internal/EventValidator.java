@@ -2,7 +2,9 @@ package com.insidellm.collector.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -11,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,9 +20,6 @@ import org.jspecify.annotations.Nullable;
  * and thread-safe.
  */
 public final class EventValidator {
-
-  private static final Pattern UUID =
-      Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
 
   /** Kinds of value a required payload field must have; {@code ANY} only requires the key to be present. */
   private enum Kind {
@@ -95,11 +93,11 @@ public final class EventValidator {
       return Result.invalid("event must be a JSON object, but was " + describe(node));
     }
     String eventId = text(node, "event_id");
-    if (eventId == null || !UUID.matcher(eventId).matches()) {
+    if (eventId == null || !isUuid(eventId)) {
       return Result.invalid(badField(node, "event_id", "a UUID string"));
     }
     String runId = text(node, "run_id");
-    if (runId == null || !UUID.matcher(runId).matches()) {
+    if (runId == null || !isUuid(runId)) {
       return Result.invalid(badField(node, "run_id", "a UUID string"));
     }
     String timestamp = text(node, "timestamp");
@@ -118,7 +116,7 @@ public final class EventValidator {
     JsonNode parent = node.get("parent_event_id");
     String parentId = null;
     if (parent != null && !parent.isNull()) {
-      if (!parent.isTextual() || !UUID.matcher(parent.asText()).matches()) {
+      if (!parent.isTextual() || !isUuid(parent.asText())) {
         return Result.invalid(badField(node, "parent_event_id", "a UUID string when present"));
       }
       parentId = parent.asText().toLowerCase(Locale.ROOT);
@@ -248,6 +246,10 @@ public final class EventValidator {
    * UTC, as older Python SDKs send {@code datetime.utcnow().isoformat()}).
    */
   static @Nullable Long parseMicros(String s) {
+    long fast = parseCanonicalMicros(s);
+    if (fast != Long.MIN_VALUE) {
+      return fast;
+    }
     Instant instant;
     try {
       instant = OffsetDateTime.parse(s).toInstant();
@@ -259,6 +261,82 @@ public final class EventValidator {
       }
     }
     return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
+  }
+
+  /**
+   * The common case without {@code java.time} parsing: {@code yyyy-MM-ddTHH:mm:ss[.f…]Z} with 1–9 fraction digits, as
+   * every SDK sends. Returns {@code Long.MIN_VALUE} for anything else (including out-of-range fields), which the
+   * general parser then decides on.
+   */
+  private static long parseCanonicalMicros(String s) {
+    int n = s.length();
+    if (n < 20 || n > 30 || s.charAt(n - 1) != 'Z' || s.charAt(4) != '-' || s.charAt(7) != '-'
+        || s.charAt(10) != 'T' || s.charAt(13) != ':' || s.charAt(16) != ':') {
+      return Long.MIN_VALUE;
+    }
+    int year = digits(s, 0, 4);
+    int month = digits(s, 5, 2);
+    int day = digits(s, 8, 2);
+    int hour = digits(s, 11, 2);
+    int minute = digits(s, 14, 2);
+    int second = digits(s, 17, 2);
+    if ((year | month | day | hour | minute | second) < 0 || hour > 23 || minute > 59 || second > 59) {
+      return Long.MIN_VALUE;
+    }
+    long micros = 0;
+    if (n > 20) {
+      int fractionDigits = n - 21;
+      if (s.charAt(19) != '.' || fractionDigits < 1) {
+        return Long.MIN_VALUE;
+      }
+      int fraction = digits(s, 20, fractionDigits);
+      if (fraction < 0) {
+        return Long.MIN_VALUE;
+      }
+      long nanos = fraction;
+      for (int i = fractionDigits; i < 9; i++) {
+        nanos *= 10;
+      }
+      micros = nanos / 1_000;
+    }
+    long epochDay;
+    try {
+      epochDay = LocalDate.of(year, month, day).toEpochDay();
+    } catch (DateTimeException e) {
+      return Long.MIN_VALUE;
+    }
+    return ((epochDay * 86_400 + hour * 3_600L + minute * 60L + second) * 1_000_000L) + micros;
+  }
+
+  /** The decimal value of {@code count} ASCII digits at {@code from}, or -1 if one is not a digit. */
+  private static int digits(String s, int from, int count) {
+    int value = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  }
+
+  /** Whether {@code s} is a UUID: 8-4-4-4-12 hexadecimal digits, either case. */
+  static boolean isUuid(String s) {
+    if (s.length() != 36) {
+      return false;
+    }
+    for (int i = 0; i < 36; i++) {
+      char c = s.charAt(i);
+      if (i == 8 || i == 13 || i == 18 || i == 23) {
+        if (c != '-') {
+          return false;
+        }
+      } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String badField(JsonNode node, String key, String expected) {

@@ -164,4 +164,35 @@ class EventValidatorTest {
     e.put("timestamp", "2025-06-04T17:47:23.123456");
     assertThat(check(e).event().timestampMicros()).isEqualTo(1_749_059_243_123_456L);
   }
+
+  /** The hand-written fast path for the usual {@code …Z} form must agree with java.time on every input. */
+  @ParameterizedTest
+  @ValueSource(strings = {"2025-06-04T17:47:23.123456Z", "2025-06-04T17:47:23Z", "2025-06-04T17:47:23.1Z",
+      "2025-06-04T17:47:23.123456789Z", "1970-01-01T00:00:00Z", "1969-12-31T23:59:59.999999Z",
+      "2024-02-29T12:00:00.5Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z",
+      "2025-02-29T12:00:00Z", "2025-13-01T00:00:00Z", "2025-06-31T00:00:00Z", "2025-06-04T24:00:00Z",
+      "2025-06-04T17:60:00Z", "2025-06-04T17:47:60Z", "2025-06-04T17:47:23.Z", "2025-06-04T17:47:23.1234567891Z",
+      "2025-06-04t17:47:23Z", "2025-06-04T17:47:2xZ", "+2025-06-04T17:47:23Z", "2025-06-04T17:47:23+02:00",
+      "2025-06-04T17:47:23.123-05:30", "2025-06-04 17:47:23Z", "2025-6-04T17:47:23.123Z"})
+  void timestampFastPathAgreesWithJavaTime(String timestamp) {
+    Long expected;
+    try {
+      java.time.Instant instant = java.time.OffsetDateTime.parse(timestamp).toInstant();
+      expected = instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
+    } catch (java.time.format.DateTimeParseException e) {
+      expected = null;
+    }
+    assertThat(EventValidator.parseMicros(timestamp)).isEqualTo(expected);
+  }
+
+  @Test
+  void uuidCheckAcceptsBothCasesAndRejectsEverythingElse() {
+    assertThat(EventValidator.isUuid("0196f5c2-7a1b-7c3d-8e4f-0123456789ab")).isTrue();
+    assertThat(EventValidator.isUuid("0196F5C2-7A1B-7C3D-8E4F-0123456789AB")).isTrue();
+    assertThat(EventValidator.isUuid("0196f5c2-7a1b-7c3d-8e4f-0123456789a")).isFalse();
+    assertThat(EventValidator.isUuid("0196f5c2-7a1b-7c3d-8e4f-0123456789abc")).isFalse();
+    assertThat(EventValidator.isUuid("0196f5c2x7a1b-7c3d-8e4f-0123456789ab")).isFalse();
+    assertThat(EventValidator.isUuid("0196f5c2-7a1b-7c3d-8e4f-0123456789ag")).isFalse();
+    assertThat(EventValidator.isUuid("0196f5c27a1b-7c3d-8e4f--0123456789ab")).isFalse();
+  }
 }
