@@ -69,7 +69,10 @@ public final class Event {
                 : SizeEstimator.estimate(metadata, 0));
     }
 
-    /** The event's id: a canonical lowercase UUID, generated unless set on the builder. */
+    /**
+     * The event's id: a canonical lowercase random (version 4) UUID, unless set on the builder. It is generated when
+     * first asked for (by the caller or, at the latest, when the event is serialised) and never changes after that.
+     */
     public String eventId() {
         String id = eventId;
         if (id == null) {

@@ -85,19 +85,15 @@ public enum EventType {
 
     private final String wireValue;
     private final List<PayloadField> fields;
-    private final Map<String, PayloadField> fieldsByName;
 
     EventType(String wireValue, String... fieldSpecs) {
         this.wireValue = wireValue;
         List<PayloadField> parsed = new ArrayList<>(fieldSpecs.length);
-        Map<String, PayloadField> byName = new HashMap<>();
         for (String spec : fieldSpecs) {
             PayloadField field = PayloadField.parse(spec);
             parsed.add(field);
-            byName.put(field.name(), field);
         }
         this.fields = Collections.unmodifiableList(parsed);
-        this.fieldsByName = Collections.unmodifiableMap(byName);
     }
 
     /** Returns the value sent in {@code event_type}, for example {@code "llm.response"}. */
@@ -119,10 +115,6 @@ public enum EventType {
             }
         }
         return Collections.unmodifiableList(required);
-    }
-
-    @Nullable PayloadField payloadField(String name) {
-        return fieldsByName.get(name);
     }
 
     /** Whether events of this type report a failure ({@code error}, {@code validation_error}, {@code timeout_error}). */

@@ -40,7 +40,6 @@ final class HttpExporter implements EventExporter {
     private final OkHttpClient http;
     private final boolean ownsHttpClient;
     private final HttpUrl ingestUrl;
-    private final HttpUrl healthUrl;
     private final String authorization;
     private final String userAgent;
     private final Clock clock;
@@ -55,7 +54,6 @@ final class HttpExporter implements EventExporter {
             throw new IllegalArgumentException("baseUrl must be an http or https URL, but was '" + baseUrl + "'");
         }
         this.ingestUrl = base.newBuilder().addPathSegments("api/v1/ingest").build();
-        this.healthUrl = base.newBuilder().addPathSegment("health").build();
         OkHttpClient.Builder builder = userClient == null ? new OkHttpClient.Builder() : userClient.newBuilder();
         if (userClient == null) {
             builder.connectTimeout(Math.min(requestTimeout.toMillis(), 10_000), TimeUnit.MILLISECONDS)
@@ -81,10 +79,6 @@ final class HttpExporter implements EventExporter {
     @Override
     public String name() {
         return "http";
-    }
-
-    String endpoint() {
-        return ingestUrl.toString();
     }
 
     @Override
@@ -181,16 +175,6 @@ final class HttpExporter implements EventExporter {
     @Override
     public boolean isHealthy() {
         return lastAttemptOk;
-    }
-
-    /** {@code GET {baseUrl}/health}: true only on 200. */
-    boolean checkHealth() {
-        Request request = new Request.Builder().url(healthUrl).header("User-Agent", userAgent).get().build();
-        try (Response response = http.newCall(request).execute()) {
-            return response.code() == 200;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     @Override
