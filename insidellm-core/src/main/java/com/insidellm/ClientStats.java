@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  * @param eventsFailed events the backend did not accept after all retries, or rejected
  * @param eventsDropped events never sent, by any {@link DropReason}
  * @param queueSize events waiting in the queue now
+ * @param queueCapacity the most events the queue holds ({@code maxQueueSize}; 0 for the no-op client)
  * @param droppedByReason {@code eventsDropped} split by reason (every reason present, zero included)
  * @param batchesSent batches the backend acknowledged
  * @param batchesFailed batches given up on
@@ -18,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param lastError the last delivery error, or {@code null} (never contains the API key)
  * @param healthy whether the last delivery worked and the circuit breaker is closed
  */
-public record ClientStats(long eventsQueued, long eventsSent, long eventsFailed, long eventsDropped, int queueSize,
+public record ClientStats(long eventsQueued, long eventsSent, long eventsFailed, long eventsDropped, int queueSize, int queueCapacity,
         Map<DropReason, Long> droppedByReason, long batchesSent, long batchesFailed, long retries,
         @Nullable String lastError, boolean healthy) {
 

@@ -362,7 +362,7 @@ final class DefaultClient implements InsideLlmClient {
             byReason.put(reason, count);
             total += count;
         }
-        return new ClientStats(queued.sum(), sent.get(), failed.get(), total, queue.size(), byReason,
+        return new ClientStats(queued.sum(), sent.get(), failed.get(), total, queue.size(), config.maxQueueSize, byReason,
                 batchesSent.get(), batchesFailed.get(), retries.get(), lastError, isHealthy());
     }
 
@@ -388,10 +388,6 @@ final class DefaultClient implements InsideLlmClient {
     /** Runs whose state the client still holds, for tests. */
     int openRuns() {
         return runs.size();
-    }
-
-    int queueCapacity() {
-        return config.maxQueueSize;
     }
 
     // ---------------------------------------------------------------- the flusher thread

@@ -89,7 +89,7 @@ public final class InsideLlmMetrics implements MeterBinder {
                 .description("Delivery requests retried").baseUnit("requests").register(registry);
         Gauge.builder("insidellm.queue.size", client, c -> c.stats().queueSize())
                 .description("Events waiting in the queue").baseUnit("events").register(registry);
-        int capacity = client instanceof DefaultClient defaultClient ? defaultClient.queueCapacity() : 0;
+        int capacity = client.stats().queueCapacity();
         Gauge.builder("insidellm.queue.capacity", client, c -> capacity)
                 .description("The most events the queue holds").baseUnit("events").register(registry);
         registries.add(new Bound(registry));

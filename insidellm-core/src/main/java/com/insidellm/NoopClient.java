@@ -18,7 +18,7 @@ final class NoopClient implements InsideLlmClient {
         for (DropReason reason : DropReason.values()) {
             dropped.put(reason, 0L);
         }
-        EMPTY_STATS = new ClientStats(0, 0, 0, 0, 0, dropped, 0, 0, 0, null, true);
+        EMPTY_STATS = new ClientStats(0, 0, 0, 0, 0, 0, dropped, 0, 0, 0, null, true);
     }
 
     private NoopClient() {

@@ -306,6 +306,7 @@ class DeliveryTest {
         assertThat(accepted).isBetween(10, 11); // the queue, plus at most the one the flusher took
         assertThat(stats.dropped(DropReason.QUEUE_FULL)).isEqualTo(1000 - accepted);
         assertThat(stats.eventsQueued()).isEqualTo(accepted);
+        assertThat(stats.queueCapacity()).isEqualTo(10);
         release.countDown();
         assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
     }

@@ -15,11 +15,9 @@ import java.util.Map;
 final class HealthDetails {
 
     private final InsideLlmClient client;
-    private final int queueCapacity;
 
-    HealthDetails(InsideLlmClient client, int queueCapacity) {
+    HealthDetails(InsideLlmClient client) {
         this.client = client;
-        this.queueCapacity = queueCapacity;
     }
 
     boolean up() {
@@ -28,6 +26,7 @@ final class HealthDetails {
 
     Map<String, Object> details() {
         ClientStats stats = client.stats();
+        int queueCapacity = stats.queueCapacity();
         boolean enabled = client != InsideLlmClient.noop();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("enabled", enabled);

@@ -8,7 +8,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 
 /**
  * Registers the {@code insidellm} health indicator when Spring Boot's health support is present: the
@@ -20,15 +19,6 @@ import org.springframework.core.env.Environment;
 @ConditionalOnProperty(prefix = "management.health.insidellm", name = "enabled", matchIfMissing = true)
 public class InsideLlmHealthAutoConfiguration {
 
-    static HealthDetails details(InsideLlmClient client, InsideLlmProperties properties, Environment environment) {
-        Integer capacity = properties.getMaxQueueSize();
-        if (capacity == null) {
-            capacity = environment.getProperty("INSIDELLM_MAX_QUEUE_SIZE", Integer.class,
-                    InsideLlmClient.Builder.DEFAULT_MAX_QUEUE_SIZE);
-        }
-        return new HealthDetails(client, capacity);
-    }
-
     /** Spring Boot 3: {@code org.springframework.boot.actuate.health}. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.boot.actuate.health.AbstractHealthIndicator")
@@ -36,9 +26,8 @@ public class InsideLlmHealthAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(name = "insidellmHealthIndicator")
-        Boot3HealthIndicator insidellmHealthIndicator(InsideLlmClient client, InsideLlmProperties properties,
-                Environment environment) {
-            return new Boot3HealthIndicator(details(client, properties, environment));
+        Boot3HealthIndicator insidellmHealthIndicator(InsideLlmClient client) {
+            return new Boot3HealthIndicator(new HealthDetails(client));
         }
     }
 
@@ -49,9 +38,8 @@ public class InsideLlmHealthAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(name = "insidellmHealthIndicator")
-        Boot4HealthIndicator insidellmHealthIndicator(InsideLlmClient client, InsideLlmProperties properties,
-                Environment environment) {
-            return new Boot4HealthIndicator(details(client, properties, environment));
+        Boot4HealthIndicator insidellmHealthIndicator(InsideLlmClient client) {
+            return new Boot4HealthIndicator(new HealthDetails(client));
         }
     }
 }

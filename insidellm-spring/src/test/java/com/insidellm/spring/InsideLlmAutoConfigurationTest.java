@@ -166,6 +166,18 @@ class InsideLlmAutoConfigurationTest {
     }
 
     @Test
+    void healthIndicatorReportsTheCapacityACustomiserSet() {
+        runner.withUserConfiguration(ExporterConfig.class)
+                .withBean(InsideLlmClientCustomizer.class, () -> builder -> builder.maxQueueSize(123))
+                .run(context -> {
+                    Object health = invoke(context.getBean("insidellmHealthIndicator"), "health");
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> details = (Map<String, Object>) invoke(health, "getDetails");
+                    assertThat(details).containsEntry("queueCapacity", 123);
+                });
+    }
+
+    @Test
     void noHealthIndicatorWithoutActuator() {
         runner.withClassLoader(new FilteredClassLoader(HEALTH_BOOT3, HEALTH_BOOT4))
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("insidellmHealthIndicator"));
