@@ -34,6 +34,11 @@ final class Api {
     return send(b.build());
   }
 
+  /** {@code value} encoded for a query string. */
+  static String encode(String value) {
+    return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
   Response ingest(Object body, String... headers) {
     return post("/api/v1/ingest", bytes(body), headers);
   }

@@ -41,7 +41,7 @@ class DurabilityTest {
   }
 
   @Test
-  void aDatabaseWithTheEarlierUniqueEventIdIndexIsUpgradedInPlace() throws Exception {
+  void aDatabaseWithTheEarlierEventsTableIsUpgradedInPlace() throws Exception {
     Path db = dir.resolve("old.db");
     String run = Events.uuid();
     ArrayNode batch = twentyEvents(run);
@@ -49,7 +49,7 @@ class DurabilityTest {
       first.start();
       new Api(first.baseUrl()).ingest(batch);
     }
-    // Rebuild the events table as earlier builds declared it: event_id UNIQUE, a plain index on ts.
+    // Rebuild the events table as earlier builds declared it: event_id UNIQUE, a plain index on ts, search_text.
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
       String ddl;
       try (ResultSet rs = st.executeQuery("SELECT sql FROM sqlite_master WHERE name = 'events'")) {
@@ -64,6 +64,7 @@ class DurabilityTest {
       st.executeUpdate("ALTER TABLE events_old RENAME TO events");
       st.executeUpdate("CREATE INDEX events_ts ON events(ts)");
       st.executeUpdate("CREATE INDEX events_run ON events(run_id, ts)");
+      st.executeUpdate("ALTER TABLE events ADD COLUMN search_text TEXT NOT NULL DEFAULT ''");
       assertThat(autoIndexes(st)).isEqualTo(1);
     }
 
@@ -75,6 +76,10 @@ class DurabilityTest {
     }
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
       assertThat(autoIndexes(st)).isZero();
+      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pragma_table_info('events') WHERE name = 'search_text'")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isZero();
+      }
     }
   }
 

@@ -124,6 +124,13 @@ class QueryApiTest {
         .containsExactly("llm.request");
     assertThat(api.getJson("/api/v1/events?q=input_text").get("events")).isEmpty();
     assertThat(api.getJson("/api/v1/events?q=100%25").get("events")).isEmpty();
+    // Stored JSON escapes quotes; the match is on the string's own text.
+    assertThat(texts(api.getJson("/api/v1/events?q=" + Api.encode("\"sky\":\"light rain\"")).get("events"),
+        "/event/event_type")).containsExactly("llm.request");
+    assertThat(texts(api.getJson("/api/v1/events?q=" + Api.encode("18 °C")).get("events"), "/event/event_type"))
+        .containsExactlyInAnyOrder("llm.response", "agent.response");
+    // Within one string, not across neighbouring values.
+    assertThat(api.getJson("/api/v1/events?q=" + Api.encode("get_weather function")).get("events")).isEmpty();
   }
 
   @Test

@@ -53,9 +53,31 @@ public record EventFilter(
     eq(sql, args, "run_id", run);
     timeRange(sql, args, fromMicros, toMicros);
     if (text != null) {
-      sql.append(" AND search_text LIKE ? ESCAPE '\\'");
-      args.add("%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+      String pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+      if (writtenLiterally(text)) {
+        // Cheap pre-check on the stored JSON text, which holds such a term as is wherever a value contains it.
+        sql.append(" AND raw LIKE ? ESCAPE '\\'");
+        args.add(pattern);
+      }
+      // The match itself: a string anywhere in the payload, so key names, ids and metadata do not count.
+      sql.append(" AND EXISTS (SELECT 1 FROM json_tree(raw, '$.payload') WHERE type = 'text'"
+          + " AND value LIKE ? ESCAPE '\\')");
+      args.add(pattern);
     }
+  }
+
+  /**
+   * Whether {@code text} appears unchanged in the JSON the store keeps (Jackson's output, which escapes only quotes,
+   * backslashes and control characters) wherever a string value contains it.
+   */
+  static boolean writtenLiterally(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Appends the half-open time range {@code [from, to)} on the {@code ts} column. */

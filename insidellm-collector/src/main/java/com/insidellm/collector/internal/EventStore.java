@@ -53,7 +53,8 @@ public final class EventStore implements AutoCloseable {
    * The events table ({@code %s} is its name). Deduplication is by {@code (ts, event_id)}: a retry re-sends the same
    * event, timestamp included. Keying on the timestamp first makes the unique index grow at its right edge, as
    * timestamps mostly increase; a unique index on the random v4 ids alone touched a random page per insert and cost
-   * half the ingest throughput. The same index serves time-range queries.
+   * half the ingest throughput. The same index serves time-range queries. Text search reads the payload's strings
+   * out of {@code raw} when it runs; a stored copy of them doubled the bytes written per event.
    */
   private static final String EVENTS_TABLE = """
       CREATE TABLE IF NOT EXISTS %s (
@@ -72,10 +73,13 @@ public final class EventStore implements AutoCloseable {
         cost REAL,
         latency_ms REAL,
         is_error INTEGER NOT NULL,
-        search_text TEXT NOT NULL,
         raw TEXT NOT NULL,
         received_at INTEGER NOT NULL
       )""";
+
+  /** The columns of {@link #EVENTS_TABLE}, in order. */
+  private static final String EVENT_COLUMNS = "seq, event_id, run_id, parent_event_id, event_type, user_id, ts, model,"
+      + " provider, prompt_tokens, completion_tokens, total_tokens, cost, latency_ms, is_error, raw, received_at";
 
   private static final String SCHEMA = EVENTS_TABLE.formatted("events") + """
       ;
@@ -108,9 +112,8 @@ public final class EventStore implements AutoCloseable {
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       """;
 
-  private static final String INSERT_EVENT = "INSERT OR IGNORE INTO events(seq, event_id, run_id, parent_event_id,"
-      + " event_type, user_id, ts, model, provider, prompt_tokens, completion_tokens, total_tokens, cost, latency_ms,"
-      + " is_error, search_text, raw, received_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+  private static final String INSERT_EVENT = "INSERT OR IGNORE INTO events(" + EVENT_COLUMNS
+      + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
   private static final String UPSERT_RUN = "INSERT INTO runs(run_id, user_id, first_ts, last_ts, event_count,"
       + " llm_calls, tokens, cost, errors, ended) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(run_id) DO UPDATE SET"
@@ -172,7 +175,7 @@ public final class EventStore implements AutoCloseable {
       writeConnection = open(false);
       try (Statement st = writeConnection.createStatement()) {
         st.executeUpdate("PRAGMA journal_mode=WAL");
-        migrateUniqueEventId(st);
+        upgradeEventsTable(st);
         for (String ddl : SCHEMA.split(";")) {
           if (!ddl.isBlank()) {
             st.executeUpdate(ddl);
@@ -225,21 +228,25 @@ public final class EventStore implements AutoCloseable {
   }
 
   /**
-   * Databases written by earlier builds declared {@code event_id UNIQUE}, an index SQLite cannot drop: copies their
-   * events into a table without it, in one transaction. Runs once; a no-op for new and migrated databases.
+   * Databases written by earlier builds declared {@code event_id UNIQUE}, an index SQLite cannot drop, and kept a
+   * {@code search_text} copy of every payload's strings: copies their events into the current table, in one
+   * transaction. Runs once; a no-op for new and upgraded databases.
    */
-  private void migrateUniqueEventId(Statement st) throws SQLException {
-    try (ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master WHERE type = 'index'"
-        + " AND tbl_name = 'events' AND name LIKE 'sqlite_autoindex_events_%'")) {
-      if (!rs.next() || rs.getInt(1) == 0) {
-        return;
-      }
+  private void upgradeEventsTable(Statement st) throws SQLException {
+    boolean earlier = false;
+    try (ResultSet rs = st.executeQuery("SELECT 1 FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'"
+        + " AND name LIKE 'sqlite_autoindex_events_%' UNION ALL SELECT 1 FROM pragma_table_info('events')"
+        + " WHERE name = 'search_text'")) {
+      earlier = rs.next();
     }
-    LOG.info("upgrading {}: events are now deduplicated by (timestamp, event_id); copying the events table", path);
+    if (!earlier) {
+      return;
+    }
+    LOG.info("upgrading {} to the current events table (one copy of every event; this runs once)", path);
     st.executeUpdate("BEGIN IMMEDIATE");
     try {
       st.executeUpdate(EVENTS_TABLE.formatted("events_upgrade"));
-      st.executeUpdate("INSERT INTO events_upgrade SELECT * FROM events");
+      st.executeUpdate("INSERT INTO events_upgrade(" + EVENT_COLUMNS + ") SELECT " + EVENT_COLUMNS + " FROM events");
       st.executeUpdate("DROP TABLE events");
       st.executeUpdate("ALTER TABLE events_upgrade RENAME TO events");
       st.executeUpdate("COMMIT");
@@ -484,9 +491,8 @@ public final class EventStore implements AutoCloseable {
     setNullable(st, 13, e.cost());
     setNullable(st, 14, e.latencyMs());
     st.setInt(15, e.error() ? 1 : 0);
-    st.setString(16, e.searchText());
-    st.setString(17, e.rawJson());
-    st.setLong(18, receivedAt);
+    st.setString(16, e.rawJson());
+    st.setLong(17, receivedAt);
   }
 
   private static void setNullable(PreparedStatement st, int index, @Nullable String value) throws SQLException {

@@ -176,7 +176,7 @@ public final class EventValidator {
           "session_duration_ms");
     }
     return new StoredEvent(eventId, runId, parentId, type, userId, micros, model, provider, promptTokens,
-        completionTokens, totalTokens, cost, latency, isError(type, payload), searchText(payload), raw);
+        completionTokens, totalTokens, cost, latency, isError(type, payload), raw);
   }
 
   /** An event counts as an error when its type says so or its payload reports a failure. */
@@ -196,23 +196,6 @@ public final class EventValidator {
       return finish.equals("error");
     }
     return false;
-  }
-
-  /** All string values of the payload, so a text search finds content but not key names. */
-  private static String searchText(JsonNode payload) {
-    StringBuilder sb = new StringBuilder();
-    collectText(payload, sb);
-    return sb.toString();
-  }
-
-  private static void collectText(JsonNode node, StringBuilder sb) {
-    if (node.isTextual()) {
-      sb.append(node.asText()).append('\n');
-    } else if (node.isContainerNode()) {
-      for (JsonNode child : node) {
-        collectText(child, sb);
-      }
-    }
   }
 
   private static @Nullable String checkKind(JsonNode v, Kind kind) {

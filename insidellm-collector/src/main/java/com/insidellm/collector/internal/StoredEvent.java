@@ -7,7 +7,6 @@ import org.jspecify.annotations.Nullable;
  *
  * @param timestampMicros the event's timestamp in microseconds since the epoch
  * @param latencyMs response or execution time reported by the event, if any
- * @param searchText every string value of the payload, for content search
  */
 public record StoredEvent(
     String eventId,
@@ -24,5 +23,4 @@ public record StoredEvent(
     @Nullable Double cost,
     @Nullable Double latencyMs,
     boolean error,
-    String searchText,
     String rawJson) {}
