@@ -2,8 +2,8 @@ package com.insidellm;
 
 /**
  * Hears what a {@link DefaultClient}'s flusher does, for metrics. Free of Micrometer types, so that the client never
- * loads Micrometer classes unless {@link InsideLlmMetrics} is used. Called on the flusher thread; implementations
- * must be fast and must not throw (an exception is logged at DEBUG and ignored).
+ * loads Micrometer classes unless {@link InsideLlmMetrics} is used. Called on the flusher and sender threads, possibly
+ * at once; implementations must be thread-safe and fast, and must not throw (an exception is logged at DEBUG and ignored).
  */
 interface ClientObserver {
 

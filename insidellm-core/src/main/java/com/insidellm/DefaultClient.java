@@ -21,13 +21,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The real client: a lock-free bounded queue in front of one lazily started flusher thread that processes,
- * serialises, batches and delivers events. See {@link InsideLlmClient} for the guarantees.
+ * The real client: a lock-free bounded queue in front of two lazily started threads. The flusher takes events off
+ * the queue, processes, serialises and batches them; the sender delivers each batch. The flusher prepares the next
+ * batch while the sender waits for the answer to the last one and hands it over once the sender is free, so at most
+ * two batches are outside the queue, and batches are sent one after another, in order. See
+ * {@link InsideLlmClient} for the guarantees.
  */
 final class DefaultClient implements InsideLlmClient {
 
     private static final Logger log = LoggerFactory.getLogger(DefaultClient.class);
     private static final AtomicInteger FLUSHER_IDS = new AtomicInteger();
+    private static final AtomicInteger SENDER_IDS = new AtomicInteger();
     private static final long REPORT_INTERVAL_NANOS = Duration.ofSeconds(30).toNanos();
     /** Runs whose run.end never came are forgotten beyond this many, oldest first. */
     private static final int MAX_OPEN_RUNS = 100_000;
@@ -56,7 +60,14 @@ final class DefaultClient implements InsideLlmClient {
     private volatile @Nullable Thread flusher;
     private volatile boolean flushRequested;
     private volatile long completed;
-    private volatile long lastUndeliveredSeq = -1;
+    /** The highest queue sequence number of an event that was consumed but not delivered. */
+    private final AtomicLong lastUndeliveredSeq = new AtomicLong(-1);
+    /** Guards {@link #prepared}, {@link #sending} and {@link #senderStop}: the flusher-to-sender hand-over. */
+    private final Object handoff = new Object();
+    private @Nullable PreparedBatch prepared;
+    private boolean sending;
+    private boolean senderStop;
+    private volatile @Nullable Thread sender;
     private volatile long closeDeadlineNanos = Long.MAX_VALUE;
     private volatile @Nullable String lastError;
     private volatile boolean terminated;
@@ -134,7 +145,7 @@ final class DefaultClient implements InsideLlmClient {
             if (victim != null) {
                 queuedBytes.addAndGet(-victim.estimatedBytes());
                 dropped[DropReason.QUEUE_FULL.ordinal()].increment();
-                lastUndeliveredSeq = Math.max(lastUndeliveredSeq, victimSeq);
+                noteUndelivered(victimSeq);
             }
         }
         return queue.offer(event);
@@ -246,7 +257,7 @@ final class DefaultClient implements InsideLlmClient {
     @Override
     public boolean flush(Duration timeout) {
         Thread thread = flusher;
-        if (Thread.currentThread() == thread) {
+        if (Thread.currentThread() == thread || Thread.currentThread() == sender) {
             return false;
         }
         long target = queue.producedCount();
@@ -273,7 +284,7 @@ final class DefaultClient implements InsideLlmClient {
                 }
             }
         }
-        return completed >= target && lastUndeliveredSeq < start;
+        return completed >= target && lastUndeliveredSeq.get() < start;
     }
 
     @Override
@@ -328,7 +339,7 @@ final class DefaultClient implements InsideLlmClient {
 
     private void awaitTermination(Duration timeout) {
         Thread thread = flusher;
-        if (thread == null || Thread.currentThread() == thread) {
+        if (thread == null || Thread.currentThread() == thread || Thread.currentThread() == sender) {
             return;
         }
         try {
@@ -351,6 +362,16 @@ final class DefaultClient implements InsideLlmClient {
             }
             return thread;
         }
+    }
+
+    private Thread startSender() {
+        Thread thread = new Thread(this::runSender, "insidellm-sender-" + SENDER_IDS.incrementAndGet());
+        thread.setDaemon(true);
+        thread.setContextClassLoader(null);
+        thread.setUncaughtExceptionHandler((t, e) -> log.error("InsideLLM sender thread died", e));
+        sender = thread;
+        thread.start();
+        return thread;
     }
 
     @Override
@@ -451,8 +472,113 @@ final class DefaultClient implements InsideLlmClient {
                 }
             }
         } finally {
+            stopSender();
             finishTermination();
         }
+    }
+
+    // ---------------------------------------------------------------- the sender thread
+
+    /**
+     * A batch ready to send. {@code lastSeq} is the queue sequence number of the last event of the drain it came
+     * from; {@code watermark} is the sequence number up to which (exclusive) every event is settled once it is sent.
+     */
+    private record PreparedBatch(EventBatch batch, long lastSeq, long watermark) {}
+
+    /**
+     * Gives the sender this batch and waits until it has taken it, so that the flusher prepares the next batch while
+     * this one is being sent, and never holds more than that one. Called by the flusher.
+     */
+    private void handOff(EventBatch batch, long lastSeq, long watermark) throws InterruptedException {
+        if (sender == null) {
+            startSender();
+        }
+        for (Delivery delivery : deliveries) {
+            if (delivery.exporter() instanceof HttpExporter http) {
+                http.prepare(batch);
+            }
+        }
+        PreparedBatch next = new PreparedBatch(batch, lastSeq, watermark);
+        synchronized (handoff) {
+            prepared = next;
+            handoff.notifyAll();
+            while (prepared == next) {
+                handoff.wait();
+            }
+        }
+    }
+
+    private void runSender() {
+        while (true) {
+            PreparedBatch next;
+            synchronized (handoff) {
+                while (prepared == null && !senderStop) {
+                    try {
+                        handoff.wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+                next = prepared;
+                if (next == null) {
+                    return;
+                }
+                prepared = null;
+                sending = true;
+                handoff.notifyAll();
+            }
+            try {
+                if (closed.get() && System.nanoTime() - closeDeadlineNanos >= 0) {
+                    // close() ran out of time: counted as shutdown_timeout, like what is still queued.
+                    dropped[DropReason.SHUTDOWN_TIMEOUT.ordinal()].add(next.batch().size());
+                    noteUndelivered(next.lastSeq());
+                } else {
+                    deliver(next.batch(), next.lastSeq());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException | Error e) {
+                lastError = "internal error: " + e;
+                noteUndelivered(next.lastSeq());
+                log.error("InsideLLM: unexpected error while delivering events; continuing", e);
+            } finally {
+                synchronized (handoff) {
+                    sending = false;
+                    handoff.notifyAll();
+                }
+                advanceCompleted(next.watermark());
+                Thread thread = flusher;
+                if (thread != null) {
+                    // Events the flusher settled without sending (filtered, dropped) may now be marked completed too.
+                    LockSupport.unpark(thread);
+                }
+            }
+        }
+    }
+
+    /** Lets the sender deliver what it was given, then waits for it to end. Called by the flusher as it ends. */
+    private void stopSender() {
+        Thread thread = sender;
+        if (thread == null) {
+            return;
+        }
+        synchronized (handoff) {
+            senderStop = true;
+            handoff.notifyAll();
+        }
+        try {
+            // close() bounds this: past its deadline the sender counts what is left instead of sending it, and
+            // close() cancels a request still in flight.
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void noteUndelivered(long seq) {
+        lastUndeliveredSeq.accumulateAndGet(seq, Math::max);
     }
 
     private void finishTermination() {
@@ -471,7 +597,7 @@ final class DefaultClient implements InsideLlmClient {
             }
             if (leftover > 0) {
                 dropped[DropReason.SHUTDOWN_TIMEOUT.ordinal()].add(leftover);
-                lastUndeliveredSeq = Math.max(lastUndeliveredSeq, queue.consumedCount() - 1);
+                noteUndelivered(queue.consumedCount() - 1);
                 log.warn("InsideLLM: {} events were still queued when close() timed out and were not delivered",
                         leftover);
             }
@@ -511,9 +637,21 @@ final class DefaultClient implements InsideLlmClient {
         return Math.max(1_000_000, min);
     }
 
+    /** Marks everything consumed so far as settled, unless the sender still has a batch (it marks its own). */
     private void markCompleted() {
-        completed = queue.consumedCount();
+        synchronized (handoff) {
+            if (prepared != null || sending) {
+                return;
+            }
+        }
+        advanceCompleted(queue.consumedCount());
+    }
+
+    private void advanceCompleted(long watermark) {
         synchronized (progress) {
+            if (watermark > completed) {
+                completed = watermark;
+            }
             progress.notifyAll();
         }
     }
@@ -538,7 +676,8 @@ final class DefaultClient implements InsideLlmClient {
         List<Event> events = new ArrayList<>(drained.size());
         List<byte[]> json = new ArrayList<>(drained.size());
         long batchBytes = 0;
-        for (Event original : drained) {
+        for (int i = 0; i < drained.size(); i++) {
+            Event original = drained.get(i);
             if (original.type() == EventType.LLM_RESPONSE && !observers.isEmpty()) {
                 observeLlmResponse(original);
             }
@@ -548,7 +687,7 @@ final class DefaultClient implements InsideLlmClient {
             }
             byte[] bytes = serialize(processed);
             if (bytes == null) {
-                lastUndeliveredSeq = Math.max(lastUndeliveredSeq, lastSeq);
+                noteUndelivered(lastSeq);
                 continue;
             }
             if (bytes.length > config.maxEventBytes) {
@@ -559,7 +698,7 @@ final class DefaultClient implements InsideLlmClient {
                         drop(DropReason.EVENT_TOO_LARGE, processed, "its JSON is " + bytes.length + " bytes, over the "
                                 + config.maxEventBytes + "-byte limit even with its longest strings truncated");
                     }
-                    lastUndeliveredSeq = Math.max(lastUndeliveredSeq, lastSeq);
+                    noteUndelivered(lastSeq);
                     continue;
                 }
                 log.debug("Truncated {} from {} to {} bytes", processed, bytes.length, fitted.length);
@@ -567,7 +706,7 @@ final class DefaultClient implements InsideLlmClient {
                 bytes = fitted;
             }
             if (!events.isEmpty() && batchBytes + bytes.length > config.maxBatchBytes) {
-                deliver(new EventBatch(events, json), lastSeq);
+                handOff(new EventBatch(events, json), lastSeq, firstSeq + i);
                 events = new ArrayList<>();
                 json = new ArrayList<>();
                 batchBytes = 0;
@@ -577,7 +716,7 @@ final class DefaultClient implements InsideLlmClient {
             batchBytes += bytes.length;
         }
         if (!events.isEmpty()) {
-            deliver(new EventBatch(events, json), lastSeq);
+            handOff(new EventBatch(events, json), lastSeq, lastSeq + 1);
         }
         if (firstSeq > lastSeq) {
             return;
@@ -670,7 +809,7 @@ final class DefaultClient implements InsideLlmClient {
             batchesSent.incrementAndGet();
         } else {
             batchesFailed.incrementAndGet();
-            lastUndeliveredSeq = Math.max(lastUndeliveredSeq, lastSeq);
+            noteUndelivered(lastSeq);
             lastError = outcome.failure;
             failed.addAndGet(bad.size());
             if (!bad.isEmpty()) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Collections;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A batch of events handed to an {@link EventExporter}, with each event already processed (redaction, sampling,
@@ -14,6 +15,8 @@ public final class EventBatch {
     private final List<Event> events;
     private final List<byte[]> json;
     private final long jsonBytes;
+    /** The gzip-compressed JSON array, when the HTTP exporter compressed it ahead of sending. */
+    private volatile byte @Nullable [] gzippedJsonArray;
 
     EventBatch(List<Event> events, List<byte[]> json) {
         if (events.size() != json.size()) {
@@ -66,6 +69,14 @@ public final class EventBatch {
             out.write(bytes);
             out.write('\n');
         }
+    }
+
+    byte @Nullable [] gzippedJsonArray() {
+        return gzippedJsonArray;
+    }
+
+    void gzippedJsonArray(byte[] bytes) {
+        this.gzippedJsonArray = bytes;
     }
 
     EventBatch slice(int from, int to) {

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 /**
  * Where batches of events go: the InsideLLM API, local files, a log, or a destination of the application's own.
  *
- * <p>The client calls {@link #export} on its flusher thread, one batch at a time, and handles retries, backoff,
+ * <p>The client calls {@link #export} on its sender thread, one batch at a time, and handles retries, backoff,
  * batch splitting and the circuit breaker itself according to the {@link ExportResult}; an exporter only reports what
  * happened to one attempt. Implementations must not throw; an exception is treated as a retryable failure.
  */

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends batches to the InsideLLM ingestion API ({@code POST {baseUrl}/api/v1/ingest}) over OkHttp, and maps HTTP
- * outcomes to {@link ExportResult}s. Used only from the flusher thread.
+ * outcomes to {@link ExportResult}s. {@link #prepare} is called from the client's flusher thread, everything else
+ * from its sender thread.
  */
 final class HttpExporter implements EventExporter {
 
@@ -129,6 +130,24 @@ final class HttpExporter implements EventExporter {
         } finally {
             inFlight = null;
         }
+    }
+
+    /**
+     * Compresses {@code batch}'s request body now. The flusher calls this while the previous batch is still being
+     * sent, so that compressing (the largest part of the SDK's own work per batch) is off the sending path.
+     */
+    void prepare(EventBatch batch) {
+        if (!gzip || batch.gzippedJsonArray() != null) {
+            return;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) Math.min(batch.jsonBytes() / 3 + 64,
+                Integer.MAX_VALUE - 8));
+        try (OutputStream gz = new FastGzip(out)) {
+            batch.writeJsonArray(gz);
+        } catch (IOException cannotHappenInMemory) {
+            return;
+        }
+        batch.gzippedJsonArray(out.toByteArray());
     }
 
     /** Cancels the request in flight, if any (from the thread closing the client, when close() is out of time). */
@@ -259,12 +278,19 @@ final class HttpExporter implements EventExporter {
 
         @Override
         public long contentLength() {
-            return gzip ? -1 : batch.jsonBytes() + batch.size() + 1;
+            if (gzip) {
+                byte[] compressed = batch.gzippedJsonArray();
+                return compressed == null ? -1 : compressed.length;
+            }
+            return batch.jsonBytes() + batch.size() + 1;
         }
 
         @Override
         public void writeTo(BufferedSink sink) throws IOException {
-            if (gzip) {
+            byte[] compressed = gzip ? batch.gzippedJsonArray() : null;
+            if (compressed != null) {
+                sink.write(compressed);
+            } else if (gzip) {
                 // Closing the gzip stream releases its native Deflater; the shield keeps OkHttp's sink open.
                 OutputStream shield = new java.io.FilterOutputStream(sink.outputStream()) {
                     @Override

@@ -377,7 +377,7 @@ public interface InsideLlmClient extends AutoCloseable {
             return this;
         }
 
-        /** Hears delivered, failed and dropped events; called on the flusher thread. */
+        /** Hears delivered, failed and dropped events; called on the client's threads, never on the caller's. */
         public Builder deliveryListener(DeliveryListener listener) {
             this.deliveryListener = Objects.requireNonNull(listener, "listener");
             return this;

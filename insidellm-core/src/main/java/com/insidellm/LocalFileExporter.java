@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * last line incomplete; before appending to a file that does not end in a newline, the exporter ends the broken line
  * first, so every later line is whole. At most {@value #MAX_OPEN_FILES} files are open at once (least recently used
  * ones are closed), and files idle for {@link #IDLE_CLOSE_NANOS 30 seconds} are closed. A batch that failed part-way
- * and is retried does not write its first events twice. Used by the flusher thread only; guarded by a lock for
+ * and is retried does not write its first events twice. Used by the client's sender thread only; guarded by a lock for
  * {@link #close()}.
  */
 final class LocalFileExporter implements EventExporter {

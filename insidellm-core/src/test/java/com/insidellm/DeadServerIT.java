@@ -145,7 +145,8 @@ class DeadServerIT {
                 }
             }
             ClientStats stats = client.stats();
-            assertThat(accepted).isBetween(900L, 1_000L);
+            // The queue's 1,000, plus the next batch of 10 that the flusher prepared while the first one hangs.
+            assertThat(accepted).isBetween(900L, 1_010L);
             assertThat(stats.dropped(DropReason.QUEUE_FULL)).isEqualTo(200_000 - accepted);
 
             client.close(Duration.ofMillis(500));

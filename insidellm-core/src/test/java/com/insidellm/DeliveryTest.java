@@ -205,6 +205,27 @@ class DeliveryTest {
     }
 
     @Test
+    void aBatchIsCompressedOnceAheadOfSendingAndCarriesItsLength() {
+        AtomicInteger calls = new AtomicInteger();
+        server.respondWith(request -> new MockResponse().setResponseCode(calls.incrementAndGet() == 1 ? 503 : 202));
+        client = builder().batchSize(2).build();
+        client.logEvent(userInput("one"));
+        client.logEvent(userInput("two"));
+        assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+
+        // The retry sends the same compressed bytes: a fixed Content-Length, no chunked encoding.
+        assertThat(server.requests).hasSize(2).allSatisfy(r -> {
+            assertThat(r.header("Content-Encoding")).isEqualTo("gzip");
+            assertThat(r.header("Transfer-Encoding")).isNull();
+            assertThat(r.header("Content-Length")).isEqualTo(server.requests.get(0).header("Content-Length"));
+        });
+        assertThat(Integer.parseInt(server.requests.get(0).header("Content-Length"))).isPositive()
+                .isLessThan(server.requests.get(0).rawBody().length + 64);
+        assertThat(server.events).extracting(e -> e.get("payload").get("input_text").asText())
+                .containsExactly("one", "two");
+    }
+
+    @Test
     void anUnserialisablePayloadIsDroppedAndTheRestOfItsBatchArrives() {
         client = builder().batchSize(3).build();
         client.logEvent(userInput("before"));
@@ -303,7 +324,8 @@ class DeliveryTest {
             }
         }
         ClientStats stats = client.stats();
-        assertThat(accepted).isBetween(10, 11); // the queue, plus at most the one the flusher took
+        // The queue, plus at most the batch being sent and the next one, which the flusher prepared meanwhile.
+        assertThat(accepted).isBetween(10, 12);
         assertThat(stats.dropped(DropReason.QUEUE_FULL)).isEqualTo(1000 - accepted);
         assertThat(stats.eventsQueued()).isEqualTo(accepted);
         assertThat(stats.queueCapacity()).isEqualTo(10);
@@ -331,13 +353,16 @@ class DeliveryTest {
                 .dropPolicy(DropPolicy.DROP_OLDEST).environment(n -> null).systemProperties(n -> null).build();
         client.logEvent(userInput("first"));
         await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() == 1);
+        // The flusher takes the next event as the next batch while the first is being sent, then waits.
+        client.logEvent(userInput("next"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.stats().queueSize() == 0);
         for (int i = 0; i < 10; i++) {
             assertThat(client.logEvent(userInput("n" + i))).isTrue();
         }
         release.countDown();
         // The evicted events were settled (as drops) when they were evicted; flush waits for the rest.
         client.flush(Duration.ofSeconds(10));
-        assertThat(exported).containsExactly("first", "n7", "n8", "n9");
+        assertThat(exported).containsExactly("first", "next", "n7", "n8", "n9");
         assertThat(client.stats().dropped(DropReason.QUEUE_FULL)).isEqualTo(7);
     }
 

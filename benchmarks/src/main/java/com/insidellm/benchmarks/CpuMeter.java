@@ -5,14 +5,14 @@ import java.lang.management.ThreadMXBean;
 import org.jspecify.annotations.Nullable;
 
 /**
- * CPU time of one thread over an interval. On a machine shared with other work, a thread's CPU time says what the
+ * CPU time of one or more threads over an interval. On a machine shared with other work, a thread's CPU time says what the
  * work costs even when wall-clock time does not (it excludes time spent waiting for a core).
  */
 final class CpuMeter {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    private @Nullable Thread thread;
+    private Thread[] threads = new Thread[0];
     private long startNanos;
     private long total;
 
@@ -26,19 +26,23 @@ final class CpuMeter {
         return null;
     }
 
-    void start(@Nullable Thread measured) {
-        thread = measured;
-        startNanos = measured == null ? 0 : Math.max(0, THREADS.getThreadCpuTime(measured.getId()));
+    /** Starts measuring the given threads together; {@code null}s are skipped. */
+    void start(@Nullable Thread... measured) {
+        threads = java.util.Arrays.stream(measured).filter(java.util.Objects::nonNull).toArray(Thread[]::new);
+        startNanos = cpuNow();
     }
 
-    /** The CPU time used since {@link #start}, or 0 when there was no thread to measure. */
+    /** The CPU time the threads used since {@link #start}, or 0 when there was no thread to measure. */
     long stop() {
-        Thread measured = thread;
-        if (measured == null) {
-            return 0;
+        return threads.length == 0 ? 0 : Math.max(0, cpuNow() - startNanos);
+    }
+
+    private long cpuNow() {
+        long sum = 0;
+        for (Thread t : threads) {
+            sum += Math.max(0, THREADS.getThreadCpuTime(t.getId()));
         }
-        long now = THREADS.getThreadCpuTime(measured.getId());
-        return now < 0 ? 0 : now - startNanos;
+        return sum;
     }
 
     void add(long nanos) {

@@ -86,7 +86,8 @@ public class DeliveryThroughputBenchmark {
 
         @Setup(Level.Iteration)
         public void startIteration() {
-            flusherCpu.start(CpuMeter.threadNamed("insidellm-flusher"));
+            // The SDK's two delivery threads: the flusher prepares batches, the sender sends them.
+            flusherCpu.start(CpuMeter.threadNamed("insidellm-flusher"), CpuMeter.threadNamed("insidellm-sender"));
             sentAtStart = client.stats().eventsSent();
         }
 
