@@ -353,10 +353,7 @@ final class DefaultClient implements InsideLlmClient {
         synchronized (lock) {
             Thread thread = flusher;
             if (thread == null) {
-                thread = new Thread(this::runFlusher, "insidellm-flusher-" + FLUSHER_IDS.incrementAndGet());
-                thread.setDaemon(true);
-                thread.setContextClassLoader(null);
-                thread.setUncaughtExceptionHandler((t, e) -> log.error("InsideLLM flusher thread died", e));
+                thread = daemon(this::runFlusher, "insidellm-flusher-" + FLUSHER_IDS.incrementAndGet());
                 flusher = thread;
                 thread.start();
             }
@@ -364,13 +361,18 @@ final class DefaultClient implements InsideLlmClient {
         }
     }
 
-    private Thread startSender() {
-        Thread thread = new Thread(this::runSender, "insidellm-sender-" + SENDER_IDS.incrementAndGet());
-        thread.setDaemon(true);
-        thread.setContextClassLoader(null);
-        thread.setUncaughtExceptionHandler((t, e) -> log.error("InsideLLM sender thread died", e));
+    private void startSender() {
+        Thread thread = daemon(this::runSender, "insidellm-sender-" + SENDER_IDS.incrementAndGet());
         sender = thread;
         thread.start();
+    }
+
+    /** A daemon thread that holds no class loader of the application's (so a redeployed app can be collected). */
+    private static Thread daemon(Runnable task, String name) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        thread.setContextClassLoader(null);
+        thread.setUncaughtExceptionHandler((t, e) -> log.error("InsideLLM thread {} died", t.getName(), e));
         return thread;
     }
 
