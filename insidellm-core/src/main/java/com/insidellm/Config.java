@@ -79,7 +79,7 @@ final class Config {
         this.closeTimeout = b.closeTimeout;
         this.circuitOpenDuration = b.circuitOpenDuration;
         this.httpClient = b.httpClient;
-        this.gzip = b.gzip;
+        this.gzip = b.gzip != null ? b.gzip : !isLoopback(baseUrl);
         this.dropPolicy = b.dropPolicy;
         this.strict = b.strict != null ? b.strict : bool("strict", "INSIDELLM_RAISE_ON_ERROR", false);
         this.shutdownHook = b.shutdownHook;
@@ -140,6 +140,16 @@ final class Config {
             case "remote", "api" -> false;
             default -> throw invalid(source, "must be 'local' or 'remote'");
         };
+    }
+
+    /** Whether {@code url}'s host is a loopback address, judged from the text alone (no name lookup). */
+    static boolean isLoopback(String url) {
+        HttpUrl parsed = HttpUrl.parse(url);
+        if (parsed == null) {
+            return false;
+        }
+        String host = parsed.host();
+        return host.equals("localhost") || host.equals("::1") || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 
     private String url(String property, String env) {

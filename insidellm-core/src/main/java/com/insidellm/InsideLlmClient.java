@@ -189,7 +189,7 @@ public interface InsideLlmClient extends AutoCloseable {
         Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
         Duration circuitOpenDuration = Duration.ofSeconds(30);
         @Nullable OkHttpClient httpClient;
-        boolean gzip = true;
+        @Nullable Boolean gzip;
         DropPolicy dropPolicy = DropPolicy.DROP_NEWEST;
         @Nullable Boolean strict;
         @Nullable Boolean enabled;
@@ -313,7 +313,11 @@ public interface InsideLlmClient extends AutoCloseable {
             return this;
         }
 
-        /** Whether request bodies are gzip-compressed (with automatic fall-back on HTTP 415); default true. */
+        /**
+         * Whether request bodies are gzip-compressed (with automatic fall-back on HTTP 415). Default: on, except when
+         * the base URL is a loopback address ({@code localhost}, {@code 127.x.x.x}, {@code [::1]}, such as a local
+         * collector), where compressing costs CPU on both ends and saves nothing.
+         */
         public Builder gzip(boolean gzip) {
             this.gzip = gzip;
             return this;

@@ -50,6 +50,22 @@ class ConfigTest {
         assertThat(config.requestTimeout).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.maxBatchBytes).isEqualTo(512 * 1024);
         assertThat(config.strict).isFalse();
+        assertThat(config.gzip).isTrue();
+    }
+
+    @Test
+    void gzipIsOffByDefaultOnlyForALoopbackBaseUrl() {
+        for (String local : new String[] {"http://localhost:7800", "http://127.0.0.1:7800/", "http://127.1.2.3",
+                "http://[::1]:7800", "HTTP://LOCALHOST"}) {
+            assertThat(Config.resolve(builder(Map.of(), Map.of()).apiKey("k").baseUrl(local)).gzip).as(local).isFalse();
+        }
+        for (String remote : new String[] {"https://api.insidellm.com", "http://10.0.0.7:7800", "http://localhost.example",
+                "http://127.example.com"}) {
+            assertThat(Config.resolve(builder(Map.of(), Map.of()).apiKey("k").baseUrl(remote)).gzip).as(remote).isTrue();
+        }
+        assertThat(Config.resolve(builder(Map.of(), Map.of()).apiKey("k").baseUrl("http://localhost").gzip(true)).gzip)
+                .isTrue();
+        assertThat(Config.resolve(builder(Map.of(), Map.of()).apiKey("k").gzip(false)).gzip).isFalse();
     }
 
     @Test

@@ -192,7 +192,7 @@ class DeliveryTest {
     void gzipsBodiesAndFallsBackToIdentityOn415() {
         server.respondWith(request -> "gzip".equals(request.header("Content-Encoding"))
                 ? new MockResponse().setResponseCode(415) : new MockResponse().setResponseCode(202));
-        client = builder().batchSize(1).build();
+        client = builder().batchSize(1).gzip(true).build(); // on loopback (this server) gzip is off by default
         client.logEvent(userInput("one"));
         assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
         client.logEvent(userInput("two"));
@@ -208,7 +208,7 @@ class DeliveryTest {
     void aBatchIsCompressedOnceAheadOfSendingAndCarriesItsLength() {
         AtomicInteger calls = new AtomicInteger();
         server.respondWith(request -> new MockResponse().setResponseCode(calls.incrementAndGet() == 1 ? 503 : 202));
-        client = builder().batchSize(2).build();
+        client = builder().batchSize(2).gzip(true).build();
         client.logEvent(userInput("one"));
         client.logEvent(userInput("two"));
         assertThat(client.flush(Duration.ofSeconds(10))).isTrue();

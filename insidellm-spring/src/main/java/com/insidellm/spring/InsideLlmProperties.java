@@ -84,7 +84,7 @@ public class InsideLlmProperties {
     /** How long the circuit breaker stays open before probing a failing backend again. Default 30s. */
     private @Nullable Duration circuitOpenDuration;
 
-    /** Whether request bodies are gzip-compressed. Default true. */
+    /** Whether request bodies are gzip-compressed. Default true, except for a loopback base URL (a local collector). */
     private @Nullable Boolean gzip;
 
     /** What a full queue drops: DROP_NEWEST (the default) or DROP_OLDEST. */

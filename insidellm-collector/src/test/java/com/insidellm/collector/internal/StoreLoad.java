@@ -9,8 +9,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 
-/** Manual measurement, not a test: validation + store without HTTP. Args: events, batch size, [full|process], [v7|v4]: v7 sends time-ordered
- * event ids (what the SDK generates), v4 random ones. */
+/**
+ * Manual measurement, not a test: JSON parsing, validation and the SQLite store, without HTTP, on one thread, with
+ * random (v4) event ids as the SDKs send. Args: events, batch size, [short|1kb, default short: a one-line user.input
+ * or ~1 KB of varied text], [process|power durability, default process].
+ */
 public final class StoreLoad {
 
   private StoreLoad() {}
@@ -19,9 +22,10 @@ public final class StoreLoad {
     int total = Integer.parseInt(args[0]);
     int batchSize = Integer.parseInt(args[1]);
     ObjectMapper mapper = new ObjectMapper();
-    boolean ordered = args.length > 3 && args[3].equals("v7");
+    boolean large = args.length > 2 && args[2].equals("1kb");
+    java.util.SplittableRandom random = new java.util.SplittableRandom(42);
     Path db = Files.createTempDirectory("storeload").resolve("s.db");
-    try (EventStore store = new EventStore(db, null, args.length > 2 && args[2].equals("full"), Clock.systemUTC())) {
+    try (EventStore store = new EventStore(db, null, args.length > 3 && args[3].equals("power"), Clock.systemUTC())) {
       Ingestor ingestor = new Ingestor(store, mapper);
       String run = UUID.randomUUID().toString();
       byte[][] bodies = new byte[total / batchSize][];
@@ -29,9 +33,9 @@ public final class StoreLoad {
         ArrayNode batch = mapper.createArrayNode();
         for (int i = 0; i < batchSize; i++) {
           ObjectNode e = batch.addObject();
-          e.put("event_id", ordered ? timeOrderedId() : UUID.randomUUID().toString()).put("run_id", run).put("timestamp", Instant.now().toString())
+          e.put("event_id", UUID.randomUUID().toString()).put("run_id", run).put("timestamp", Instant.now().toString())
               .put("event_type", "user.input").put("user_id", "load");
-          e.putObject("payload").put("input_text", "a typical user message of moderate length " + i);
+          e.putObject("payload").put("input_text", large ? text(random) : "a typical user message of moderate length " + i);
         }
         bodies[b] = mapper.writeValueAsBytes(batch);
       }
@@ -46,18 +50,23 @@ public final class StoreLoad {
         ingestor.ingest(node);
       }
       double s = (System.nanoTime() - t0) / 1e9;
-      System.out.printf(ordered ? "time-ordered ids: " : "random ids: ");
+      System.out.printf(large ? "~1 KB events: " : "short events: ");
       long cpu = threads.getCurrentThreadCpuTime() - cpu0;
       System.out.printf("%d events, batch %d: %.2f s = %,.0f events/s (parse %.2f s), %.1f µs CPU per event%n",
           total, batchSize, s, total / s, parseNanos / 1e9, cpu / 1e3 / total);
     }
   }
 
-  /** A version-7 UUID: milliseconds first, so consecutive ids sort together. */
-  private static String timeOrderedId() {
-    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-    long msb = (System.currentTimeMillis() << 16) | 0x7000L | (random.nextLong() & 0x0fffL);
-    long lsb = (random.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
-    return new UUID(msb, lsb).toString();
+  private static final String[] WORDS = ("the model answered with a short plan then called the search tool twice"
+      + " before it summarised what it found about pricing latency tokens and the customer's refund request while"
+      + " the agent kept track of each step").split(" ");
+
+  /** About 1 KB of words in random order, so that no two events compress alike. */
+  private static String text(java.util.SplittableRandom random) {
+    StringBuilder sb = new StringBuilder(1100);
+    while (sb.length() < 1000) {
+      sb.append(WORDS[random.nextInt(WORDS.length)]).append(' ');
+    }
+    return sb.toString();
   }
 }
