@@ -4,7 +4,6 @@ import com.insidellm.ClientStats;
 import com.insidellm.Event;
 import com.insidellm.InsideLlmClient;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * cores) and the CPU time of the whole process (SDK and collector together) per event over the same window.
  *
  * <p>Args: [seconds, default 40] [short|1kb, default short: a one-line user.input, or an llm.response with ~1 KB of
- * varied text] [batch size, default: the SDK's] [process|power durability, default process].
+ * varied text] [batch size, default: the SDK's] [process|power durability, default process] [gzip: compress
+ * request bodies, which the SDK does not do by default for a loopback URL such as this collector's].
  */
 public final class SdkLoad {
 
@@ -37,45 +37,54 @@ public final class SdkLoad {
     Integer batchSize = args.length > 2 && !args[2].equals("default") ? Integer.valueOf(args[2]) : null;
     Durability durability = args.length > 3 && args[3].equals("power") ? Durability.POWER_LOSS
         : Durability.PROCESS_CRASH;
+    boolean gzip = args.length > 4 && args[4].equals("gzip");
     int warmup = Math.min(10, seconds / 3);
-    Path db = Files.createTempDirectory("sdkload").resolve("load.db");
-    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    try (InsideLlmCollector collector = InsideLlmCollector.builder().port(0).databasePath(db)
-        .durability(durability).build()) {
-      collector.start();
-      InsideLlmClient.Builder builder = InsideLlmClient.builder().apiKey("load-test-key")
-          .baseUrl(collector.baseUrl().toString()).maxQueueSize(QUEUE_TARGET * 2).shutdownHook(false);
-      if (batchSize != null) {
-        builder.batchSize(batchSize);
-      }
-      try (InsideLlmClient client = builder.build()) {
-        String run = client.startRun("load");
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread producer = new Thread(() -> produce(client, run, large, stop), "load-producer");
-        producer.start();
-        List<long[]> samples = new ArrayList<>(); // {nanos, eventsSent, processCpuNanos}
-        long t0 = System.nanoTime();
-        samples.add(new long[] {t0, client.stats().eventsSent(), os.getProcessCpuTime()});
-        for (int s = 1; s <= seconds; s++) {
-          Thread.sleep(Math.max(0, (t0 + s * 1_000_000_000L - System.nanoTime()) / 1_000_000));
-          long[] now = {System.nanoTime(), client.stats().eventsSent(), os.getProcessCpuTime()};
-          long[] before = samples.get(samples.size() - 1);
-          samples.add(now);
-          System.out.printf("%3d s: %,7.0f events/s%n", s, (now[1] - before[1]) / ((now[0] - before[0]) / 1e9));
+    Path directory = LoadDirectories.create("sdkload");
+    Path db = directory.resolve("load.db");
+    try {
+      var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+      try (InsideLlmCollector collector = InsideLlmCollector.builder().port(0).databasePath(db)
+          .durability(durability).build()) {
+        collector.start();
+        InsideLlmClient.Builder builder = InsideLlmClient.builder().apiKey("load-test-key")
+            .baseUrl(collector.baseUrl().toString()).maxQueueSize(QUEUE_TARGET * 2).shutdownHook(false);
+        if (gzip) {
+          builder.gzip(true);
         }
-        stop.set(true);
-        producer.join();
-        client.flush(Duration.ofMinutes(1));
-        ClientStats stats = client.stats();
-        long[] from = samples.get(warmup);
-        long[] to = samples.get(samples.size() - 1);
-        double rate = (to[1] - from[1]) / ((to[0] - from[0]) / 1e9);
-        double cpuMicros = (to[2] - from[2]) / 1e3 / (to[1] - from[1]);
-        System.out.printf("%s events, batch %s, %s: %,.0f events/s sustained (seconds %d-%d), %.1f µs process CPU"
-            + " per event; %,d sent in all, failed %d, dropped %d%n", large ? "~1 KB" : "short",
-            batchSize == null ? "default" : batchSize, durability, rate, warmup, seconds, cpuMicros,
-            stats.eventsSent(), stats.eventsFailed(), stats.eventsDropped());
+        if (batchSize != null) {
+          builder.batchSize(batchSize);
+        }
+        try (InsideLlmClient client = builder.build()) {
+          String run = client.startRun("load");
+          AtomicBoolean stop = new AtomicBoolean();
+          Thread producer = new Thread(() -> produce(client, run, large, stop), "load-producer");
+          producer.start();
+          List<long[]> samples = new ArrayList<>(); // {nanos, eventsSent, processCpuNanos}
+          long t0 = System.nanoTime();
+          samples.add(new long[] {t0, client.stats().eventsSent(), os.getProcessCpuTime()});
+          for (int s = 1; s <= seconds; s++) {
+            Thread.sleep(Math.max(0, (t0 + s * 1_000_000_000L - System.nanoTime()) / 1_000_000));
+            long[] now = {System.nanoTime(), client.stats().eventsSent(), os.getProcessCpuTime()};
+            long[] before = samples.get(samples.size() - 1);
+            samples.add(now);
+            System.out.printf("%3d s: %,7.0f events/s%n", s, (now[1] - before[1]) / ((now[0] - before[0]) / 1e9));
+          }
+          stop.set(true);
+          producer.join();
+          client.flush(Duration.ofMinutes(1));
+          ClientStats stats = client.stats();
+          long[] from = samples.get(warmup);
+          long[] to = samples.get(samples.size() - 1);
+          double rate = (to[1] - from[1]) / ((to[0] - from[0]) / 1e9);
+          double cpuMicros = (to[2] - from[2]) / 1e3 / (to[1] - from[1]);
+          System.out.printf("%s events, batch %s, %s%s: %,.0f events/s sustained (seconds %d-%d), %.1f µs process CPU"
+              + " per event; %,d sent in all, failed %d, dropped %d%n", large ? "~1 KB" : "short",
+              batchSize == null ? "default" : batchSize, durability, gzip ? ", gzip" : "", rate, warmup, seconds,
+              cpuMicros, stats.eventsSent(), stats.eventsFailed(), stats.eventsDropped());
+        }
       }
+    } finally {
+      LoadDirectories.delete(directory);
     }
   }
 

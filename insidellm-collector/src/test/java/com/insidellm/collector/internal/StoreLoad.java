@@ -3,7 +3,6 @@ package com.insidellm.collector.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -24,36 +23,42 @@ public final class StoreLoad {
     ObjectMapper mapper = new ObjectMapper();
     boolean large = args.length > 2 && args[2].equals("1kb");
     java.util.SplittableRandom random = new java.util.SplittableRandom(42);
-    Path db = Files.createTempDirectory("storeload").resolve("s.db");
-    try (EventStore store = new EventStore(db, null, args.length > 3 && args[3].equals("power"), Clock.systemUTC())) {
-      Ingestor ingestor = new Ingestor(store, mapper);
-      String run = UUID.randomUUID().toString();
-      byte[][] bodies = new byte[total / batchSize][];
-      for (int b = 0; b < bodies.length; b++) {
-        ArrayNode batch = mapper.createArrayNode();
-        for (int i = 0; i < batchSize; i++) {
-          ObjectNode e = batch.addObject();
-          e.put("event_id", UUID.randomUUID().toString()).put("run_id", run).put("timestamp", Instant.now().toString())
-              .put("event_type", "user.input").put("user_id", "load");
-          e.putObject("payload").put("input_text", large ? text(random) : "a typical user message of moderate length " + i);
+    Path directory = com.insidellm.collector.LoadDirectories.create("storeload");
+    Path db = directory.resolve("s.db");
+    try {
+      try (EventStore store = new EventStore(db, null, args.length > 3 && args[3].equals("power"), Clock.systemUTC())) {
+        Ingestor ingestor = new Ingestor(store, mapper);
+        String run = UUID.randomUUID().toString();
+        byte[][] bodies = new byte[total / batchSize][];
+        for (int b = 0; b < bodies.length; b++) {
+          ArrayNode batch = mapper.createArrayNode();
+          for (int i = 0; i < batchSize; i++) {
+            ObjectNode e = batch.addObject();
+            e.put("event_id", UUID.randomUUID().toString()).put("run_id", run)
+                .put("timestamp", Instant.now().toString()).put("event_type", "user.input").put("user_id", "load");
+            String input = large ? text(random) : "a typical user message of moderate length " + i;
+            e.putObject("payload").put("input_text", input);
+          }
+          bodies[b] = mapper.writeValueAsBytes(batch);
         }
-        bodies[b] = mapper.writeValueAsBytes(batch);
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        long parseNanos = 0;
+        for (byte[] body : bodies) {
+          long p0 = System.nanoTime();
+          var node = mapper.readTree(body);
+          parseNanos += System.nanoTime() - p0;
+          ingestor.ingest(node);
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(large ? "~1 KB events: " : "short events: ");
+        long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+        System.out.printf("%d events, batch %d: %.2f s = %,.0f events/s (parse %.2f s), %.1f µs CPU per event%n",
+            total, batchSize, s, total / s, parseNanos / 1e9, cpu / 1e3 / total);
       }
-      var threads = java.lang.management.ManagementFactory.getThreadMXBean();
-      long cpu0 = threads.getCurrentThreadCpuTime();
-      long t0 = System.nanoTime();
-      long parseNanos = 0;
-      for (byte[] body : bodies) {
-        long p0 = System.nanoTime();
-        var node = mapper.readTree(body);
-        parseNanos += System.nanoTime() - p0;
-        ingestor.ingest(node);
-      }
-      double s = (System.nanoTime() - t0) / 1e9;
-      System.out.printf(large ? "~1 KB events: " : "short events: ");
-      long cpu = threads.getCurrentThreadCpuTime() - cpu0;
-      System.out.printf("%d events, batch %d: %.2f s = %,.0f events/s (parse %.2f s), %.1f µs CPU per event%n",
-          total, batchSize, s, total / s, parseNanos / 1e9, cpu / 1e3 / total);
+    } finally {
+      com.insidellm.collector.LoadDirectories.delete(directory);
     }
   }
 
