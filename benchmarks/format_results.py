@@ -106,7 +106,7 @@ for t in (1, 2, 4):
 delivery = load("delivery")
 if delivery:
     print("\n## Delivery throughput (events per second, log 10,000 then flush until acknowledged)\n")
-    print("| benchmark | batch size | gzip | events/s (wall clock) | CPU ns per event (flusher / serialiser) "
+    print("| benchmark | batch size | gzip | events/s (wall clock) | CPU ns per event (SDK flusher + sender / serialiser) "
           "| request body bytes per event | bytes allocated by JVM per event |")
     print("|---|---:|---|---:|---:|---:|---:|")
     best = 0

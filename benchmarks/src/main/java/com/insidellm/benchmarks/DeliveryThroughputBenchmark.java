@@ -67,7 +67,7 @@ public class DeliveryThroughputBenchmark {
 
         DiscardingHttpServer server;
         InsideLlmClient client;
-        private final CpuMeter flusherCpu = new CpuMeter();
+        private final CpuMeter sdkCpu = new CpuMeter();
         private long sentAtStart;
         private long measuredEvents;
 
@@ -87,22 +87,22 @@ public class DeliveryThroughputBenchmark {
         @Setup(Level.Iteration)
         public void startIteration() {
             // The SDK's two delivery threads: the flusher prepares batches, the sender sends them.
-            flusherCpu.start(CpuMeter.threadNamed("insidellm-flusher"), CpuMeter.threadNamed("insidellm-sender"));
+            sdkCpu.start(CpuMeter.threadNamed("insidellm-flusher"), CpuMeter.threadNamed("insidellm-sender"));
             sentAtStart = client.stats().eventsSent();
         }
 
         @TearDown(Level.Iteration)
         public void endIteration(IterationParams iteration) {
-            long cpu = flusherCpu.stop();
+            long cpu = sdkCpu.stop();
             if (iteration.getType() == IterationType.MEASUREMENT) {
-                flusherCpu.add(cpu);
+                sdkCpu.add(cpu);
                 measuredEvents += client.stats().eventsSent() - sentAtStart;
             }
         }
 
         @TearDown(Level.Trial)
         public void stop(BenchmarkParams params) {
-            Reports.cpu(params, "flusher", flusherCpu.total() / (double) Math.max(1, measuredEvents));
+            Reports.cpu(params, "flusher+sender", sdkCpu.total() / (double) Math.max(1, measuredEvents));
             ClientStats stats = client.stats();
             System.out.printf(java.util.Locale.ROOT, "#wire gzip=%s batchSize=%d bodyBytesPerEvent=%.1f%n", gzip,
                     batchSize, server.bodyBytes() / (double) Math.max(1, stats.eventsSent()));
