@@ -32,6 +32,8 @@ final class DefaultClient implements InsideLlmClient {
     private static final Logger log = LoggerFactory.getLogger(DefaultClient.class);
     private static final AtomicInteger FLUSHER_IDS = new AtomicInteger();
     private static final AtomicInteger SENDER_IDS = new AtomicInteger();
+    /** How often the flusher, waiting to hand over a batch, checks that the sender is still alive. */
+    private static final long SENDER_CHECK_MILLIS = 1000;
     private static final long REPORT_INTERVAL_NANOS = Duration.ofSeconds(30).toNanos();
     /** Runs whose run.end never came are forgotten beyond this many, oldest first. */
     private static final int MAX_OPEN_RUNS = 100_000;
@@ -505,7 +507,13 @@ final class DefaultClient implements InsideLlmClient {
             prepared = next;
             handoff.notifyAll();
             while (prepared == next) {
-                handoff.wait();
+                handoff.wait(SENDER_CHECK_MILLIS);
+                Thread thread = sender;
+                if (prepared == next && (thread == null || !thread.isAlive())) {
+                    // Only an interrupt from outside ends the sender early; delivery must go on regardless.
+                    log.warn("InsideLLM sender thread ended unexpectedly; starting a new one");
+                    startSender();
+                }
             }
         }
     }
@@ -539,6 +547,11 @@ final class DefaultClient implements InsideLlmClient {
                     deliver(next.batch(), next.lastSeq());
                 }
             } catch (InterruptedException e) {
+                // Interrupted from outside while waiting out a backoff: this batch is given up, counted as failed;
+                // the flusher starts a new sender for the next one.
+                failed.addAndGet(next.batch().size());
+                lastError = "delivery interrupted";
+                noteUndelivered(next.lastSeq());
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException | Error e) {

@@ -334,6 +334,23 @@ class DeliveryTest {
     }
 
     @Test
+    void deliveryGoesOnWhenSomethingInterruptsTheSenderThread() throws Exception {
+        client = builder().batchSize(1).build();
+        client.logEvent(userInput("before"));
+        assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+        Thread sender = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("insidellm-sender-")).findFirst().orElseThrow();
+        sender.interrupt();
+        sender.join(5_000);
+        assertThat(sender.isAlive()).isFalse();
+
+        client.logEvent(userInput("after"));
+        assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+        assertThat(server.events).extracting(e -> e.get("payload").get("input_text").asText())
+                .containsExactly("before", "after");
+    }
+
+    @Test
     void dropOldestKeepsTheNewestEvents() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         List<String> exported = new CopyOnWriteArrayList<>();
