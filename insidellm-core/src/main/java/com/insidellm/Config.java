@@ -79,7 +79,7 @@ final class Config {
         this.closeTimeout = b.closeTimeout;
         this.circuitOpenDuration = b.circuitOpenDuration;
         this.httpClient = b.httpClient;
-        this.gzip = b.gzip != null ? b.gzip : !isLoopback(baseUrl);
+        this.gzip = b.gzip != null ? b.gzip : bool("gzip", "INSIDELLM_GZIP", !isLoopback(baseUrl));
         this.dropPolicy = b.dropPolicy;
         this.strict = b.strict != null ? b.strict : bool("strict", "INSIDELLM_RAISE_ON_ERROR", false);
         this.shutdownHook = b.shutdownHook;

@@ -54,6 +54,8 @@ final class DefaultClient implements InsideLlmClient {
     private final Object consumerLock = new Object();
     private final Object progress = new Object();
     private final Object wakeup = new Object();
+    /** Held around every DeliveryListener call: the flusher and the sender both report, one call at a time. */
+    private final Object listenerLock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final @Nullable Thread shutdownHook;
     private final long[] reportedToListener = new long[DropReason.values().length];
@@ -70,6 +72,7 @@ final class DefaultClient implements InsideLlmClient {
     private boolean sending;
     private boolean senderStop;
     private volatile @Nullable Thread sender;
+    private boolean interruptLogged;
     private volatile long closeDeadlineNanos = Long.MAX_VALUE;
     private volatile @Nullable String lastError;
     private volatile boolean terminated;
@@ -423,9 +426,12 @@ final class DefaultClient implements InsideLlmClient {
         List<Event> drained = new ArrayList<>(config.batchSize);
         try {
             while (true) {
+                if (Thread.interrupted()) {
+                    ignoreInterrupt();
+                }
                 boolean closing = closed.get();
                 long now = System.nanoTime();
-                if (closing && now - closeDeadlineNanos >= 0) {
+                if (closing && pastCloseDeadline()) {
                     // close() ran out of time: what is still queued is counted as shutdown_timeout on the way out,
                     // rather than each remaining batch getting one more attempt that could block.
                     return;
@@ -461,11 +467,10 @@ final class DefaultClient implements InsideLlmClient {
                 }
                 try {
                     drainAndDeliver(drained);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
                 } catch (RuntimeException | Error e) {
                     lastError = "internal error: " + e;
+                    // Some of the drained events may not have reached the sender: flush() must not report success.
+                    noteUndelivered(queue.consumedCount() - 1);
                     log.error("InsideLLM: unexpected error while delivering events; continuing", e);
                 } finally {
                     drained.clear();
@@ -491,9 +496,10 @@ final class DefaultClient implements InsideLlmClient {
 
     /**
      * Gives the sender this batch and waits until it has taken it, so that the flusher prepares the next batch while
-     * this one is being sent, and never holds more than that one. Called by the flusher.
+     * this one is being sent, and never holds more than that one. Called by the flusher; not interruptible (see
+     * {@link #ignoreInterrupt}).
      */
-    private void handOff(EventBatch batch, long lastSeq, long watermark) throws InterruptedException {
+    private void handOff(EventBatch batch, long lastSeq, long watermark) {
         if (sender == null) {
             startSender();
         }
@@ -503,18 +509,48 @@ final class DefaultClient implements InsideLlmClient {
             }
         }
         PreparedBatch next = new PreparedBatch(batch, lastSeq, watermark);
+        boolean interrupted = false;
         synchronized (handoff) {
+            while (prepared != null) {
+                interrupted |= awaitSender();
+            }
             prepared = next;
             handoff.notifyAll();
             while (prepared == next) {
-                handoff.wait(SENDER_CHECK_MILLIS);
-                Thread thread = sender;
-                if (prepared == next && (thread == null || !thread.isAlive())) {
-                    // Only an interrupt from outside ends the sender early; delivery must go on regardless.
-                    log.warn("InsideLLM sender thread ended unexpectedly; starting a new one");
-                    startSender();
-                }
+                interrupted |= awaitSender();
             }
+        }
+        if (interrupted) {
+            ignoreInterrupt();
+        }
+    }
+
+    /** Waits on {@link #handoff} (held) for a while, replacing the sender if it died; true if interrupted. */
+    private boolean awaitSender() {
+        boolean interrupted = false;
+        try {
+            handoff.wait(SENDER_CHECK_MILLIS);
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        Thread thread = sender;
+        if (prepared != null && (thread == null || !thread.isAlive())) {
+            // Only an interrupt from outside ends the sender early; delivery must go on regardless.
+            log.warn("InsideLLM sender thread ended unexpectedly; starting a new one");
+            startSender();
+        }
+        return interrupted;
+    }
+
+    /**
+     * The client's threads stop when the client is closed, never on an interrupt: an interrupt from outside (a
+     * framework interrupting every thread it sees) is logged once and otherwise ignored, so that no batch is
+     * abandoned half-way and the flusher does not spin on a pending interrupt.
+     */
+    private void ignoreInterrupt() {
+        if (!interruptLogged) {
+            interruptLogged = true;
+            log.warn("InsideLLM: the flusher thread was interrupted; ignored (close() the client to stop it)");
         }
     }
 
@@ -539,7 +575,7 @@ final class DefaultClient implements InsideLlmClient {
                 handoff.notifyAll();
             }
             try {
-                if (closed.get() && System.nanoTime() - closeDeadlineNanos >= 0) {
+                if (closed.get() && pastCloseDeadline()) {
                     // close() ran out of time: counted as shutdown_timeout, like what is still queued.
                     dropped[DropReason.SHUTDOWN_TIMEOUT.ordinal()].add(next.batch().size());
                     noteUndelivered(next.lastSeq());
@@ -583,13 +619,22 @@ final class DefaultClient implements InsideLlmClient {
             senderStop = true;
             handoff.notifyAll();
         }
-        try {
-            // close() bounds this: past its deadline the sender counts what is left instead of sending it, and
-            // close() cancels a request still in flight.
-            thread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        // close() bounds this: past its deadline the sender counts what is left instead of sending it, and close()
+        // cancels a request still in flight. Not interruptible: ending before the sender would close the exporters
+        // under it.
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                ignoreInterrupt();
+            }
         }
+    }
+
+    /** Whether close() has begun and its deadline has passed. */
+    private boolean pastCloseDeadline() {
+        long deadline = closeDeadlineNanos;
+        return deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0;
     }
 
     private void noteUndelivered(long seq) {
@@ -680,7 +725,7 @@ final class DefaultClient implements InsideLlmClient {
         return queue.poll();
     }
 
-    private void drainAndDeliver(List<Event> drained) throws InterruptedException {
+    private void drainAndDeliver(List<Event> drained) {
         long firstSeq = queue.consumedCount();
         Event event;
         while (drained.size() < config.batchSize && (event = poll()) != null) {
@@ -834,14 +879,18 @@ final class DefaultClient implements InsideLlmClient {
         }
         if (!ok.isEmpty()) {
             try {
-                config.deliveryListener.onDelivered(List.copyOf(ok));
+                synchronized (listenerLock) {
+                    config.deliveryListener.onDelivered(List.copyOf(ok));
+                }
             } catch (RuntimeException e) {
                 log.warn("InsideLLM delivery listener threw from onDelivered; ignored", e);
             }
         }
         if (!bad.isEmpty()) {
             try {
-                config.deliveryListener.onFailed(List.copyOf(bad), String.valueOf(outcome.failure));
+                synchronized (listenerLock) {
+                    config.deliveryListener.onFailed(List.copyOf(bad), String.valueOf(outcome.failure));
+                }
             } catch (RuntimeException e) {
                 log.warn("InsideLLM delivery listener threw from onFailed; ignored", e);
             }
@@ -894,7 +943,9 @@ final class DefaultClient implements InsideLlmClient {
             if (delta > 0) {
                 reportedToListener[reason.ordinal()] = count;
                 try {
-                    config.deliveryListener.onDropped(reason, delta);
+                    synchronized (listenerLock) {
+                        config.deliveryListener.onDropped(reason, delta);
+                    }
                 } catch (RuntimeException e) {
                     log.warn("InsideLLM delivery listener threw from onDropped; ignored", e);
                 }

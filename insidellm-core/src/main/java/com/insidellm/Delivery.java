@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Delivers batches to one exporter with retries (Resilience4j {@link Retry}: exponential backoff with jitter, a cap,
- * and the server's {@code Retry-After}), a {@link CircuitBreaker}, and 413 splitting. Used only by the flusher.
+ * and the server's {@code Retry-After}), a {@link CircuitBreaker}, and 413 splitting. Used by the client's sender
+ * thread (the flusher only asks whether it is paused).
  */
 final class Delivery {
 

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * Hears what happens to events after they were logged. Called on the client's own threads (the flusher for events
- * it drops, the sender for delivered and failed ones; possibly both at once), never on the thread that logged the
- * event; keep implementations fast and thread-safe. An exception thrown here is logged and otherwise ignored.
+ * it drops, the sender for delivered and failed ones), one call at a time, never on the thread that logged the
+ * event; keep implementations fast. An exception thrown here is logged and otherwise ignored.
  */
 public interface DeliveryListener {
 

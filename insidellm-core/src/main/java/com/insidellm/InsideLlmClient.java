@@ -316,7 +316,8 @@ public interface InsideLlmClient extends AutoCloseable {
         /**
          * Whether request bodies are gzip-compressed (with automatic fall-back on HTTP 415). Default: on, except when
          * the base URL is a loopback address ({@code localhost}, {@code 127.x.x.x}, {@code [::1]}, such as a local
-         * collector), where compressing costs CPU on both ends and saves nothing.
+         * collector), where compressing costs CPU on both ends and saves nothing. Also {@code insidellm.gzip} /
+         * {@code INSIDELLM_GZIP} (for a tunnel or port-forward that makes a remote backend look local).
          */
         public Builder gzip(boolean gzip) {
             this.gzip = gzip;

@@ -66,6 +66,9 @@ class ConfigTest {
         assertThat(Config.resolve(builder(Map.of(), Map.of()).apiKey("k").baseUrl("http://localhost").gzip(true)).gzip)
                 .isTrue();
         assertThat(Config.resolve(builder(Map.of(), Map.of()).apiKey("k").gzip(false)).gzip).isFalse();
+        assertThat(Config.resolve(builder(Map.of("INSIDELLM_GZIP", "true"), Map.of()).apiKey("k")
+                .baseUrl("http://localhost:7800")).gzip).isTrue();
+        assertThat(Config.resolve(builder(Map.of(), Map.of("insidellm.gzip", "false")).apiKey("k")).gzip).isFalse();
     }
 
     @Test

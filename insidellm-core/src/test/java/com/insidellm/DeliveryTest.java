@@ -48,6 +48,12 @@ class DeliveryTest {
         return server.clientBuilder().sleeper(sleeps::add).flushInterval(Duration.ofHours(1));
     }
 
+    /** The live client thread whose name starts with {@code prefix}. */
+    private static Thread clientThread(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix) && t.isAlive())
+                .findFirst().orElseThrow();
+    }
+
     private static Event userInput(String text) {
         return Event.userInput("11111111-1111-4111-8111-111111111111", "user-1", text);
     }
@@ -338,8 +344,7 @@ class DeliveryTest {
         client = builder().batchSize(1).build();
         client.logEvent(userInput("before"));
         assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
-        Thread sender = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("insidellm-sender-")).findFirst().orElseThrow();
+        Thread sender = clientThread("insidellm-sender-");
         sender.interrupt();
         sender.join(5_000);
         assertThat(sender.isAlive()).isFalse();
@@ -348,6 +353,22 @@ class DeliveryTest {
         assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
         assertThat(server.events).extracting(e -> e.get("payload").get("input_text").asText())
                 .containsExactly("before", "after");
+    }
+
+    @Test
+    void anInterruptOfTheFlusherThreadIsIgnored() throws Exception {
+        client = builder().batchSize(1).build();
+        client.logEvent(userInput("before"));
+        assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+        Thread flusher = clientThread("insidellm-flusher-");
+        flusher.interrupt();
+
+        for (int i = 0; i < 5; i++) {
+            client.logEvent(userInput("after " + i));
+        }
+        assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+        assertThat(flusher.isAlive()).isTrue();
+        assertThat(server.events).hasSize(6);
     }
 
     @Test

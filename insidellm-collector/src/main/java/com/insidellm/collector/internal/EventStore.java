@@ -247,18 +247,30 @@ public final class EventStore implements AutoCloseable {
     if (!earlier) {
       return;
     }
-    LOG.info("upgrading {} to the current events table (one copy of every event; this runs once)", path);
+    LOG.info("upgrading {} to the current events table: copying every event once, which needs free disk space about"
+        + " the size of the database; this runs once", path);
+    long start = System.nanoTime();
     st.executeUpdate("BEGIN IMMEDIATE");
+    int copied;
     try {
       st.executeUpdate(EVENTS_TABLE.formatted("events_upgrade"));
-      st.executeUpdate("INSERT INTO events_upgrade(" + EVENT_COLUMNS + ") SELECT " + EVENT_COLUMNS + " FROM events");
+      copied = st.executeUpdate("INSERT INTO events_upgrade(" + EVENT_COLUMNS + ") SELECT " + EVENT_COLUMNS
+          + " FROM events");
       st.executeUpdate("DROP TABLE events");
       st.executeUpdate("ALTER TABLE events_upgrade RENAME TO events");
       st.executeUpdate("COMMIT");
     } catch (SQLException e) {
-      st.executeUpdate("ROLLBACK");
+      try {
+        st.executeUpdate("ROLLBACK");
+      } catch (SQLException rollbackFailure) {
+        // SQLite may have rolled back already (a full disk does); the first failure is the one to report.
+        e.addSuppressed(rollbackFailure);
+      }
       throw e;
     }
+    // The copy went through the WAL; fold it into the database file now rather than on the first ingest.
+    st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+    LOG.info("upgraded {}: {} events in {} ms", path, copied, (System.nanoTime() - start) / 1_000_000);
   }
 
   private Connection open(boolean readOnly) throws SQLException {
