@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>Each line goes to the file in a single append of the JSON and its newline, so a crash can at worst leave the
  * last line incomplete; before appending to a file that does not end in a newline, the exporter ends the broken line
  * first, so every later line is whole. At most {@value #MAX_OPEN_FILES} files are open at once (least recently used
- * ones are closed), and files idle for {@link #IDLE_CLOSE_NANOS 30 seconds} are closed. A batch that failed part-way
+ * ones are closed), and files idle for {@link #IDLE_CLOSE_NANOS 30 seconds} are closed; a file is synced to the disk
+ * ({@code fsync}) when it is closed, and on {@link #close()}. A batch that failed part-way
  * and is retried does not write its first events twice. Used by the client's sender thread only; guarded by a lock for
  * {@link #close()}.
  */
@@ -165,7 +166,13 @@ final class LocalFileExporter implements EventExporter {
         }
     }
 
+    /** Syncs the file to the disk, then closes it: an idle, evicted or final file survives a power loss too. */
     private static void closeChannel(Path file, FileChannel channel) {
+        try {
+            channel.force(false);
+        } catch (IOException e) {
+            log.debug("InsideLLM: syncing {} failed: {}", file, e.toString());
+        }
         try {
             channel.close();
         } catch (IOException e) {
