@@ -63,7 +63,8 @@ public final class SdkLoad {
           long t0 = System.nanoTime();
           samples.add(new long[] {t0, client.stats().eventsSent(), os.getProcessCpuTime()});
           for (int s = 1; s <= seconds; s++) {
-            Thread.sleep(Math.max(0, (t0 + s * 1_000_000_000L - System.nanoTime()) / 1_000_000));
+            // The sampling interval: one reading of the client's counters per second.
+            java.util.concurrent.TimeUnit.NANOSECONDS.sleep(t0 + s * 1_000_000_000L - System.nanoTime());
             long[] now = {System.nanoTime(), client.stats().eventsSent(), os.getProcessCpuTime()};
             long[] before = samples.get(samples.size() - 1);
             samples.add(now);
