@@ -24,8 +24,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Recording never blocks and never throws into the caller (unless {@linkplain Builder#strict(boolean) strict mode}
  * is on): an event that cannot be accepted is dropped and counted in {@link #stats()}. Memory is bounded by the queue
- * limits, delivery is retried with backoff, and {@link #close()} (or, at JVM exit, a shutdown hook) delivers what is
- * queued. Implementations are thread-safe.
+ * limits (plus the batch being sent and the next one, prepared meanwhile), delivery is retried with backoff, and
+ * {@link #close()} (or, at JVM exit, a shutdown hook) delivers what is queued. Implementations are thread-safe.
  */
 public interface InsideLlmClient extends AutoCloseable {
 
