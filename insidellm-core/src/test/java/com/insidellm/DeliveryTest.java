@@ -372,6 +372,47 @@ class DeliveryTest {
     }
 
     @Test
+    void deliveryListenerCallsFromTheFlusherAndTheSenderNeverOverlap() throws Exception {
+        CountDownLatch insideDelivered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger inside = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean overlapped = new java.util.concurrent.atomic.AtomicBoolean();
+        client = builder().batchSize(1)
+                .addProcessor(e -> "drop me".equals(e.payload().get("input_text")) ? null : e)
+                .deliveryListener(new DeliveryListener() {
+                    @Override
+                    public void onDelivered(List<Event> events) {
+                        inside.incrementAndGet();
+                        insideDelivered.countDown();
+                        try {
+                            release.await(10, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        inside.decrementAndGet();
+                    }
+
+                    @Override
+                    public void onDropped(DropReason reason, long count) {
+                        overlapped.compareAndSet(false, inside.get() > 0);
+                    }
+                }).build();
+        client.logEvent(userInput("kept"));
+        assertThat(insideDelivered.await(10, TimeUnit.SECONDS)).isTrue();
+        // The sender is inside onDelivered; the flusher now filters an event and reports the drop.
+        client.logEvent(userInput("drop me"));
+        client.flush(Duration.ofMillis(1));
+        Thread flusher = clientThread("insidellm-flusher-");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> overlapped.get() || flusher.getState() == Thread.State.BLOCKED);
+        release.countDown();
+
+        assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+        assertThat(overlapped).isFalse();
+        assertThat(client.stats().dropped(DropReason.FILTERED)).isEqualTo(1);
+    }
+
+    @Test
     void dropOldestKeepsTheNewestEvents() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         List<String> exported = new CopyOnWriteArrayList<>();
