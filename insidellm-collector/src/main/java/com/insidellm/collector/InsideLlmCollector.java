@@ -1,7 +1,6 @@
 package com.insidellm.collector;
 
-import com.insidellm.collector.internal.CollectorServer;
-import com.insidellm.collector.internal.Importer;
+import com.insidellm.collector.ingest.Importer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -43,12 +42,12 @@ public final class InsideLlmCollector implements AutoCloseable {
   /** Default largest request body in bytes, after decompression: {@value} (10 MiB). */
   public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
 
-  private final CollectorServer.Config config;
+  private final Collector.Settings config;
   private final Object lock = new Object();
-  private @Nullable CollectorServer server;
+  private @Nullable Collector server;
   private boolean closed;
 
-  private InsideLlmCollector(CollectorServer.Config config) {
+  private InsideLlmCollector(Collector.Settings config) {
     this.config = config;
   }
 
@@ -76,7 +75,7 @@ public final class InsideLlmCollector implements AutoCloseable {
       }
       if (server == null) {
         try {
-          server = new CollectorServer(config);
+          server = new Collector(config);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
@@ -122,7 +121,7 @@ public final class InsideLlmCollector implements AutoCloseable {
     }
   }
 
-  private CollectorServer running() {
+  private Collector running() {
     synchronized (lock) {
       if (server == null) {
         throw new IllegalStateException("the collector is not running; call start() first");
@@ -134,7 +133,7 @@ public final class InsideLlmCollector implements AutoCloseable {
   /** Stops serving, commits what was acknowledged and closes the database. Idempotent; bounded in time. */
   @Override
   public void close() {
-    CollectorServer s;
+    Collector s;
     synchronized (lock) {
       closed = true;
       s = server;
@@ -261,7 +260,7 @@ public final class InsideLlmCollector implements AutoCloseable {
         throw new IllegalStateException("refusing to listen on " + bindAddress + " without protection: binding"
             + " beyond loopback requires at least one API key and a viewer token (--api-key, --viewer-token)");
       }
-      return new InsideLlmCollector(new CollectorServer.Config(bind, port, databasePath, retention,
+      return new InsideLlmCollector(new Collector.Settings(bind, port, databasePath, retention,
           Set.copyOf(apiKeys), viewerToken, maxBodyBytes, durability == Durability.POWER_LOSS));
     }
   }

@@ -1,7 +1,8 @@
-package com.insidellm.collector.internal;
+package com.insidellm.collector.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.insidellm.collector.store.StoredEvent;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -228,7 +229,7 @@ public final class EventValidator {
    * Parses an ISO-8601 timestamp to microseconds since the epoch. Accepts {@code Z}, an offset, or no zone (taken as
    * UTC, as older Python SDKs send {@code datetime.utcnow().isoformat()}).
    */
-  static @Nullable Long parseMicros(String s) {
+  public static @Nullable Long parseMicros(String s) {
     long fast = parseCanonicalMicros(s);
     if (fast != Long.MIN_VALUE) {
       return fast;

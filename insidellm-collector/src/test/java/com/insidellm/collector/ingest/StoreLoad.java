@@ -1,8 +1,9 @@
-package com.insidellm.collector.internal;
+package com.insidellm.collector.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.insidellm.collector.store.sqlite.SqliteStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,7 +27,7 @@ public final class StoreLoad {
     Path directory = com.insidellm.collector.LoadDirectories.create("storeload");
     Path db = directory.resolve("s.db");
     try {
-      try (EventStore store = new EventStore(db, null, args.length > 3 && args[3].equals("power"), Clock.systemUTC())) {
+      try (SqliteStore store = new SqliteStore(db, null, args.length > 3 && args[3].equals("power"), Clock.systemUTC())) {
         Ingestor ingestor = new Ingestor(store, mapper);
         String run = UUID.randomUUID().toString();
         byte[][] bodies = new byte[total / batchSize][];

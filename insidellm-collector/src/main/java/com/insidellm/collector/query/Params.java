@@ -1,5 +1,6 @@
-package com.insidellm.collector.internal;
+package com.insidellm.collector.query;
 
+import com.insidellm.collector.ingest.EventValidator;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

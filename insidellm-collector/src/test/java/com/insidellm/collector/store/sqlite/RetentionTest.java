@@ -1,11 +1,11 @@
-package com.insidellm.collector.internal;
+package com.insidellm.collector.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.insidellm.collector.ingest.EventValidator;
+import com.insidellm.collector.store.StoredEvent;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,13 +26,8 @@ class RetentionTest {
     return new EventValidator().validate(JSON.readTree(raw), raw).event();
   }
 
-  private static long count(EventStore store, String sql) throws Exception {
-    return store.read(c -> {
-      try (PreparedStatement st = c.prepareStatement(sql); ResultSet rs = st.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    });
+  private static long count(SqliteStore store, String sql) {
+    return store.count(sql);
   }
 
   @Test
@@ -43,10 +38,10 @@ class RetentionTest {
     String newRun = UUID.randomUUID().toString();
     Path db = dir.resolve("r.db");
     long lastSeq;
-    try (EventStore store = new EventStore(db, Duration.ofDays(7), false, clock)) {
+    try (SqliteStore store = new SqliteStore(db, Duration.ofDays(7), false, clock)) {
       // The newest sequence numbers go to old events, so the clean-up deletes the highest ones.
       store.write(List.of(event(newRun, now.minus(Duration.ofDays(1))), event(oldRun, now.minus(Duration.ofDays(10))),
-          event(oldRun, now.minus(Duration.ofDays(9))), event(newRun, now.minus(Duration.ofDays(8))))).get();
+          event(oldRun, now.minus(Duration.ofDays(9))), event(newRun, now.minus(Duration.ofDays(8)))));
       lastSeq = store.committedSeq();
 
       store.applyRetention();
@@ -55,8 +50,8 @@ class RetentionTest {
       assertThat(count(store, "SELECT count(*) FROM runs")).isEqualTo(1);
       assertThat(count(store, "SELECT count(*) FROM runs WHERE run_id = '" + newRun + "'")).isEqualTo(1);
     }
-    try (EventStore store = new EventStore(db, null, false, clock)) {
-      store.write(List.of(event(newRun, now))).get();
+    try (SqliteStore store = new SqliteStore(db, null, false, clock)) {
+      store.write(List.of(event(newRun, now)));
       assertThat(store.committedSeq()).isGreaterThan(lastSeq);
     }
   }

@@ -1,57 +1,34 @@
-package com.insidellm.collector.internal;
+package com.insidellm.collector.store.sqlite;
 
-import java.util.ArrayList;
+import com.insidellm.collector.store.EventFilter;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.List;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
-/**
- * Filters over events, shared by the events query and the live tail so both understand the same parameters.
- * Internal; immutable.
- */
-public record EventFilter(
-    List<String> types,
-    @Nullable Boolean errors,
-    @Nullable String model,
-    @Nullable String provider,
-    @Nullable String user,
-    @Nullable String run,
-    @Nullable Long fromMicros,
-    @Nullable Long toMicros,
-    @Nullable String text) {
+/** Turns filters into SQLite {@code WHERE} conditions with bound values. Internal; stateless. */
+final class SqlFilters {
 
-  /** Reads {@code type}, {@code status} (error|ok), {@code model}, {@code provider}, {@code user}, {@code run},
-   * {@code from}, {@code to} and {@code q}. */
-  public static EventFilter from(Params p) {
-    String status = p.get("status");
-    Boolean errors = null;
-    if (status != null) {
-      errors = switch (status.toLowerCase(Locale.ROOT)) {
-        case "error", "errors" -> true;
-        case "ok" -> false;
-        default -> throw new Params.BadRequestException("status must be error or ok, but was " + status);
-      };
-    }
-    String run = p.get("run");
-    return new EventFilter(p.list("type"), errors, p.get("model"), p.get("provider"), p.get("user"),
-        run == null ? null : run.toLowerCase(Locale.ROOT), p.time("from"), p.time("to"), p.get("q"));
-  }
+  private SqlFilters() {}
 
-  /** Appends {@code AND …} conditions to {@code sql} and their values to {@code args}. */
-  void appendWhere(StringBuilder sql, List<Object> args) {
+  /** Appends {@code AND …} conditions for {@code filter} to {@code sql} and their values to {@code args}. */
+  static void appendWhere(EventFilter filter, StringBuilder sql, List<Object> args) {
+    List<String> types = filter.types();
     if (!types.isEmpty()) {
       sql.append(" AND event_type IN (").append("?,".repeat(types.size() - 1)).append("?)");
       args.addAll(types);
     }
-    if (errors != null) {
+    if (filter.errors() != null) {
       sql.append(" AND is_error = ?");
-      args.add(errors ? 1 : 0);
+      args.add(filter.errors() ? 1 : 0);
     }
-    eq(sql, args, "model", model);
-    eq(sql, args, "provider", provider);
-    eq(sql, args, "user_id", user);
-    eq(sql, args, "run_id", run);
-    timeRange(sql, args, fromMicros, toMicros);
+    eq(sql, args, "model", filter.model());
+    eq(sql, args, "provider", filter.provider());
+    eq(sql, args, "user_id", filter.user());
+    eq(sql, args, "run_id", filter.run());
+    timeRange(sql, args, filter.fromMicros(), filter.toMicros());
+    String text = filter.text();
     if (text != null) {
       String pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
       if (writtenLiterally(text)) {
@@ -99,8 +76,11 @@ public record EventFilter(
     }
   }
 
-  /** A filter that matches everything. */
-  public static EventFilter all() {
-    return new EventFilter(new ArrayList<>(), null, null, null, null, null, null, null, null);
+  static PreparedStatement prepare(Connection c, String sql, List<Object> args) throws SQLException {
+    PreparedStatement st = c.prepareStatement(sql);
+    for (int i = 0; i < args.size(); i++) {
+      st.setObject(i + 1, args.get(i));
+    }
+    return st;
   }
 }

@@ -1,4 +1,4 @@
-package com.insidellm.collector.internal;
+package com.insidellm.collector.store;
 
 import org.jspecify.annotations.Nullable;
 

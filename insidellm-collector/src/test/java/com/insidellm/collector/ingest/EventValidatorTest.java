@@ -1,9 +1,10 @@
-package com.insidellm.collector.internal;
+package com.insidellm.collector.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.insidellm.collector.store.StoredEvent;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;

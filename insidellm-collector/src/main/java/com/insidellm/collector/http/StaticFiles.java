@@ -1,4 +1,4 @@
-package com.insidellm.collector.internal;
+package com.insidellm.collector.http;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package com.insidellm.collector.internal;
+package com.insidellm.collector.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Small helpers for writing HTTP answers with the collector's security headers. Internal. */
+/**
+ * Helpers for writing HTTP answers with the collector's security headers, for every endpoint (a gateway's or a
+ * receiver's too). Internal.
+ */
 public final class Http {
 
   /** Strict policy for the viewer: only our own scripts and styles, no framing, no plugins, no outside requests. */
@@ -21,7 +24,7 @@ public final class Http {
   private Http() {}
 
   /** Headers every answer carries. */
-  static void securityHeaders(HttpExchange ex) {
+  public static void securityHeaders(HttpExchange ex) {
     Headers h = ex.getResponseHeaders();
     h.set("Content-Security-Policy", CSP);
     h.set("X-Content-Type-Options", "nosniff");
@@ -31,14 +34,14 @@ public final class Http {
   }
 
   /** Sends {@code body} as JSON with {@code status} and closes the exchange. */
-  static void json(HttpExchange ex, int status, byte[] body) throws IOException {
+  public static void json(HttpExchange ex, int status, byte[] body) throws IOException {
     ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
     ex.getResponseHeaders().set("Cache-Control", "no-store");
     send(ex, status, body);
   }
 
   /** Sends {@code {"error": message}} with {@code status}. */
-  static void error(HttpExchange ex, int status, String message) throws IOException {
+  public static void error(HttpExchange ex, int status, String message) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
@@ -49,7 +52,7 @@ public final class Http {
   }
 
   /** Sends {@code body} with {@code status} and closes the exchange; a HEAD request gets no body. */
-  static void send(HttpExchange ex, int status, byte[] body) throws IOException {
+  public static void send(HttpExchange ex, int status, byte[] body) throws IOException {
     securityHeaders(ex);
     boolean head = ex.getRequestMethod().equals("HEAD");
     ex.sendResponseHeaders(status, head || body.length == 0 ? -1 : body.length);
@@ -62,7 +65,7 @@ public final class Http {
   }
 
   /** Plain text answer. */
-  static void text(HttpExchange ex, int status, String text) throws IOException {
+  public static void text(HttpExchange ex, int status, String text) throws IOException {
     ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
     send(ex, status, text.getBytes(StandardCharsets.UTF_8));
   }

@@ -1,17 +1,16 @@
-package com.insidellm.collector.internal;
+package com.insidellm.collector.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.insidellm.collector.store.StoreException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,7 +106,7 @@ public final class Importer {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("import interrupted", e);
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (StoreException e) {
       throw new IOException("storing events from " + file + " failed: " + e.getMessage(), e);
     }
     batch.removeAll();

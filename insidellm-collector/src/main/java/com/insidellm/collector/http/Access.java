@@ -1,6 +1,7 @@
-package com.insidellm.collector.internal;
+package com.insidellm.collector.http;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.insidellm.collector.query.Params;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
