@@ -29,52 +29,52 @@ import org.jspecify.annotations.Nullable;
  */
 final class Collector implements AutoCloseable {
 
-  /** Everything a collector needs to start. */
-  record Settings(InetAddress bind, int port, Path database, @Nullable Duration retention, Set<String> apiKeys,
-      @Nullable String viewerToken, long maxBodyBytes, boolean fsyncEachCommit) {}
+    /** Everything a collector needs to start. */
+    record Settings(InetAddress bind, int port, Path database, @Nullable Duration retention, Set<String> apiKeys,
+            @Nullable String viewerToken, long maxBodyBytes, boolean fsyncEachCommit) {}
 
-  private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-  private final Store store;
-  private final Ingestor ingestor;
-  private final CollectorServer server;
+    private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private final Store store;
+    private final Ingestor ingestor;
+    private final CollectorServer server;
 
-  /** Opens the store and binds the port; the collector answers once this returns. */
-  Collector(Settings settings) throws IOException {
-    try {
-      store = new SqliteStore(settings.database(), settings.retention(), settings.fsyncEachCommit(),
-          Clock.systemUTC());
-    } catch (StoreException e) {
-      throw new IllegalStateException(e.getMessage(), e);
+    /** Opens the store and binds the port; the collector answers once this returns. */
+    Collector(Settings settings) throws IOException {
+        try {
+            store = new SqliteStore(settings.database(), settings.retention(), settings.fsyncEachCommit(),
+                    Clock.systemUTC());
+        } catch (StoreException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        ingestor = new Ingestor(store, mapper);
+        Queries queries = new Queries(store, mapper.getFactory());
+        try {
+            server = new CollectorServer(new CollectorServer.Config(settings.bind(), settings.port(), settings.apiKeys(),
+                    settings.viewerToken(), settings.maxBodyBytes()));
+        } catch (IOException e) {
+            store.close();
+            throw e;
+        }
+        QueryEndpoints api = new QueryEndpoints(queries);
+        server.route("/api/v1/ingest", Guard.INGEST_KEY, new IngestEndpoint(ingestor, mapper, settings.maxBodyBytes()));
+        server.route("/api/v1/live", Guard.VIEWER_TOKEN, new LiveTailEndpoint(queries, server));
+        server.route("/api/v1/", Guard.VIEWER_TOKEN, api::api);
+        server.route("/health", Guard.OPEN, api::health);
+        server.route("/", Guard.OPEN, new ViewerEndpoint(server));
     }
-    ingestor = new Ingestor(store, mapper);
-    Queries queries = new Queries(store, mapper.getFactory());
-    try {
-      server = new CollectorServer(new CollectorServer.Config(settings.bind(), settings.port(), settings.apiKeys(),
-          settings.viewerToken(), settings.maxBodyBytes()));
-    } catch (IOException e) {
-      store.close();
-      throw e;
+
+    int port() {
+        return server.port();
     }
-    QueryEndpoints api = new QueryEndpoints(queries);
-    server.route("/api/v1/ingest", Guard.INGEST_KEY, new IngestEndpoint(ingestor, mapper, settings.maxBodyBytes()));
-    server.route("/api/v1/live", Guard.VIEWER_TOKEN, new LiveTailEndpoint(queries, server));
-    server.route("/api/v1/", Guard.VIEWER_TOKEN, api::api);
-    server.route("/health", Guard.OPEN, api::health);
-    server.route("/", Guard.OPEN, new ViewerEndpoint(server));
-  }
 
-  int port() {
-    return server.port();
-  }
+    Importer importer() {
+        return new Importer(ingestor, mapper);
+    }
 
-  Importer importer() {
-    return new Importer(ingestor, mapper);
-  }
-
-  /** Stops serving (ending live streams, letting requests in progress finish briefly), then closes the store. */
-  @Override
-  public void close() {
-    server.close();
-    store.close();
-  }
+    /** Stops serving (ending live streams, letting requests in progress finish briefly), then closes the store. */
+    @Override
+    public void close() {
+        server.close();
+        store.close();
+    }
 }

@@ -10,6 +10,6 @@ import com.sun.net.httpserver.HttpExchange;
  */
 @FunctionalInterface
 public interface Handler {
-  /** Handles the request. */
-  void handle(HttpExchange exchange) throws Exception;
+    /** Handles the request. */
+    void handle(HttpExchange exchange) throws Exception;
 }

@@ -14,56 +14,56 @@ import java.io.ByteArrayOutputStream;
  */
 public final class IngestEndpoint implements Handler {
 
-  private final Ingestor ingestor;
-  private final ObjectMapper mapper;
-  private final long maxBodyBytes;
+    private final Ingestor ingestor;
+    private final ObjectMapper mapper;
+    private final long maxBodyBytes;
 
-  /** Creates the endpoint; {@code mapper} must fail on trailing tokens. */
-  public IngestEndpoint(Ingestor ingestor, ObjectMapper mapper, long maxBodyBytes) {
-    this.ingestor = ingestor;
-    this.mapper = mapper;
-    this.maxBodyBytes = maxBodyBytes;
-  }
+    /** Creates the endpoint; {@code mapper} must fail on trailing tokens. */
+    public IngestEndpoint(Ingestor ingestor, ObjectMapper mapper, long maxBodyBytes) {
+        this.ingestor = ingestor;
+        this.mapper = mapper;
+        this.maxBodyBytes = maxBodyBytes;
+    }
 
-  @Override
-  public void handle(HttpExchange ex) throws Exception {
-    if (!ex.getRequestMethod().equals("POST")) {
-      ex.getResponseHeaders().set("Allow", "POST");
-      Http.error(ex, 405, "use POST to ingest events");
-      return;
+    @Override
+    public void handle(HttpExchange ex) throws Exception {
+        if (!ex.getRequestMethod().equals("POST")) {
+            ex.getResponseHeaders().set("Allow", "POST");
+            Http.error(ex, 405, "use POST to ingest events");
+            return;
+        }
+        byte[] body = Bodies.read(ex, maxBodyBytes);
+        if (body == null) {
+            return;
+        }
+        JsonNode root;
+        try {
+            root = mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            Http.error(ex, 400, "body is not JSON: " + e.getOriginalMessage());
+            return;
+        }
+        if (root == null || root.isMissingNode()) {
+            Http.error(ex, 400, "body is empty: send an event object or an array of events");
+            return;
+        }
+        Ingestor.Result result = ingestor.ingest(root);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("accepted", result.accepted());
+            g.writeNumberField("duplicates", result.duplicates());
+            g.writeArrayFieldStart("rejected");
+            for (Ingestor.Rejection r : result.rejected()) {
+                g.writeStartObject();
+                g.writeNumberField("index", r.index());
+                g.writeStringField("event_id", r.eventId());
+                g.writeStringField("reason", r.reason());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        Http.json(ex, 200, out.toByteArray());
     }
-    byte[] body = Bodies.read(ex, maxBodyBytes);
-    if (body == null) {
-      return;
-    }
-    JsonNode root;
-    try {
-      root = mapper.readTree(body);
-    } catch (JsonProcessingException e) {
-      Http.error(ex, 400, "body is not JSON: " + e.getOriginalMessage());
-      return;
-    }
-    if (root == null || root.isMissingNode()) {
-      Http.error(ex, 400, "body is empty: send an event object or an array of events");
-      return;
-    }
-    Ingestor.Result result = ingestor.ingest(root);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-    try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
-      g.writeStartObject();
-      g.writeNumberField("accepted", result.accepted());
-      g.writeNumberField("duplicates", result.duplicates());
-      g.writeArrayFieldStart("rejected");
-      for (Ingestor.Rejection r : result.rejected()) {
-        g.writeStartObject();
-        g.writeNumberField("index", r.index());
-        g.writeStringField("event_id", r.eventId());
-        g.writeStringField("reason", r.reason());
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-      g.writeEndObject();
-    }
-    Http.json(ex, 200, out.toByteArray());
-  }
 }

@@ -20,61 +20,61 @@ import org.slf4j.LoggerFactory;
  */
 public final class LiveTailEndpoint implements Handler {
 
-  private static final Logger LOG = LoggerFactory.getLogger(LiveTailEndpoint.class);
-  private static final long HEARTBEAT_MILLIS = 15_000;
+    private static final Logger LOG = LoggerFactory.getLogger(LiveTailEndpoint.class);
+    private static final long HEARTBEAT_MILLIS = 15_000;
 
-  private final Queries queries;
-  private final CollectorServer server;
+    private final Queries queries;
+    private final CollectorServer server;
 
-  /** Creates the endpoint; streams run on {@code server}'s stream pool and end when it closes. */
-  public LiveTailEndpoint(Queries queries, CollectorServer server) {
-    this.queries = queries;
-    this.server = server;
-  }
-
-  @Override
-  public void handle(HttpExchange ex) throws Exception {
-    LiveTail tail = queries.liveTail(Params.of(ex.getRequestURI()), ex.getRequestHeaders().getFirst("Last-Event-ID"));
-    try {
-      server.streams().execute(() -> stream(ex, tail));
-    } catch (RejectedExecutionException e) {
-      ex.getResponseHeaders().set("Retry-After", "5");
-      Http.error(ex, 503, "too many live clients (at most " + CollectorServer.MAX_STREAMS + ")");
+    /** Creates the endpoint; streams run on {@code server}'s stream pool and end when it closes. */
+    public LiveTailEndpoint(Queries queries, CollectorServer server) {
+        this.queries = queries;
+        this.server = server;
     }
-  }
 
-  /** Streams events until the client leaves or the collector stops. */
-  private void stream(HttpExchange ex, LiveTail tail) {
-    try (ex) {
-      Http.securityHeaders(ex);
-      ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-      ex.getResponseHeaders().set("Cache-Control", "no-store");
-      ex.sendResponseHeaders(200, 0);
-      OutputStream out = ex.getResponseBody();
-      out.write("retry: 2000\n: connected\n\n".getBytes(StandardCharsets.UTF_8));
-      out.flush();
-      while (!server.closed()) {
-        List<LiveTail.Item> page = tail.next();
-        for (LiveTail.Item item : page) {
-          out.write(("id: " + item.seq() + "\nevent: event\ndata: ").getBytes(StandardCharsets.UTF_8));
-          out.write(item.json().getBytes(StandardCharsets.UTF_8));
-          out.write("\n\n".getBytes(StandardCharsets.UTF_8));
+    @Override
+    public void handle(HttpExchange ex) throws Exception {
+        LiveTail tail = queries.liveTail(Params.of(ex.getRequestURI()), ex.getRequestHeaders().getFirst("Last-Event-ID"));
+        try {
+            server.streams().execute(() -> stream(ex, tail));
+        } catch (RejectedExecutionException e) {
+            ex.getResponseHeaders().set("Retry-After", "5");
+            Http.error(ex, 503, "too many live clients (at most " + CollectorServer.MAX_STREAMS + ")");
         }
-        out.flush();
-        if (LiveTail.full(page)) {
-          continue;
-        }
-        if (!tail.awaitMore(HEARTBEAT_MILLIS) && !server.closed()) {
-          out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
-          out.flush();
-        }
-      }
-    } catch (IOException e) {
-      LOG.debug("live client left: {}", e.toString());
-    } catch (StoreException e) {
-      LOG.warn("live tail query failed", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
-  }
+
+    /** Streams events until the client leaves or the collector stops. */
+    private void stream(HttpExchange ex, LiveTail tail) {
+        try (ex) {
+            Http.securityHeaders(ex);
+            ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+            ex.getResponseHeaders().set("Cache-Control", "no-store");
+            ex.sendResponseHeaders(200, 0);
+            OutputStream out = ex.getResponseBody();
+            out.write("retry: 2000\n: connected\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            while (!server.closed()) {
+                List<LiveTail.Item> page = tail.next();
+                for (LiveTail.Item item : page) {
+                    out.write(("id: " + item.seq() + "\nevent: event\ndata: ").getBytes(StandardCharsets.UTF_8));
+                    out.write(item.json().getBytes(StandardCharsets.UTF_8));
+                    out.write("\n\n".getBytes(StandardCharsets.UTF_8));
+                }
+                out.flush();
+                if (LiveTail.full(page)) {
+                    continue;
+                }
+                if (!tail.awaitMore(HEARTBEAT_MILLIS) && !server.closed()) {
+                    out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("live client left: {}", e.toString());
+        } catch (StoreException e) {
+            LOG.warn("live tail query failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -11,49 +11,49 @@ import java.util.Locale;
  */
 public final class QueryEndpoints {
 
-  private final Queries queries;
+    private final Queries queries;
 
-  /** Creates the endpoints over {@code queries}. */
-  public QueryEndpoints(Queries queries) {
-    this.queries = queries;
-  }
-
-  /** {@code /api/v1/…}. */
-  public void api(HttpExchange ex) throws Exception {
-    String method = ex.getRequestMethod();
-    if (!method.equals("GET") && !method.equals("HEAD")) {
-      ex.getResponseHeaders().set("Allow", "GET");
-      Http.error(ex, 405, "the query API is read-only; use GET");
-      return;
+    /** Creates the endpoints over {@code queries}. */
+    public QueryEndpoints(Queries queries) {
+        this.queries = queries;
     }
-    String path = ex.getRequestURI().getPath().substring("/api/v1/".length());
-    Params p = Params.of(ex.getRequestURI());
-    byte[] body;
-    switch (path) {
-      case "runs" -> body = queries.runs(p);
-      case "events" -> body = queries.events(p);
-      case "stats/models" -> body = queries.modelStats(p);
-      case "stats/timeseries" -> body = queries.timeseries(p);
-      case "facets" -> body = queries.facets();
-      default -> {
-        if (path.startsWith("runs/") && path.length() > 5 && path.indexOf('/', 5) < 0) {
-          body = queries.run(path.substring(5).toLowerCase(Locale.ROOT));
-          if (body == null) {
-            Http.error(ex, 404, "no run with id " + path.substring(5));
+
+    /** {@code /api/v1/…}. */
+    public void api(HttpExchange ex) throws Exception {
+        String method = ex.getRequestMethod();
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            ex.getResponseHeaders().set("Allow", "GET");
+            Http.error(ex, 405, "the query API is read-only; use GET");
             return;
-          }
-        } else {
-          Http.error(ex, 404, "no such endpoint: /api/v1/" + path);
-          return;
         }
-      }
+        String path = ex.getRequestURI().getPath().substring("/api/v1/".length());
+        Params p = Params.of(ex.getRequestURI());
+        byte[] body;
+        switch (path) {
+            case "runs" -> body = queries.runs(p);
+            case "events" -> body = queries.events(p);
+            case "stats/models" -> body = queries.modelStats(p);
+            case "stats/timeseries" -> body = queries.timeseries(p);
+            case "facets" -> body = queries.facets();
+            default -> {
+                if (path.startsWith("runs/") && path.length() > 5 && path.indexOf('/', 5) < 0) {
+                    body = queries.run(path.substring(5).toLowerCase(Locale.ROOT));
+                    if (body == null) {
+                        Http.error(ex, 404, "no run with id " + path.substring(5));
+                        return;
+                    }
+                } else {
+                    Http.error(ex, 404, "no such endpoint: /api/v1/" + path);
+                    return;
+                }
+            }
+        }
+        Http.json(ex, 200, body);
     }
-    Http.json(ex, 200, body);
-  }
 
-  /** {@code /health}: 200 while the store can serve, else 503. */
-  public void health(HttpExchange ex) throws Exception {
-    Queries.Health health = queries.health();
-    Http.json(ex, health.ok() ? 200 : 503, health.json());
-  }
+    /** {@code /health}: 200 while the store can serve, else 503. */
+    public void health(HttpExchange ex) throws Exception {
+        Queries.Health health = queries.health();
+        Http.json(ex, health.ok() ? 200 : 503, health.json());
+    }
 }

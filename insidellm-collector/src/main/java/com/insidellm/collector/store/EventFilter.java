@@ -9,23 +9,23 @@ import org.jspecify.annotations.Nullable;
  * case-insensitively for ASCII. Internal; immutable.
  */
 public record EventFilter(
-    List<String> types,
-    @Nullable Boolean errors,
-    @Nullable String model,
-    @Nullable String provider,
-    @Nullable String user,
-    @Nullable String run,
-    @Nullable Long fromMicros,
-    @Nullable Long toMicros,
-    @Nullable String text) {
+        List<String> types,
+        @Nullable Boolean errors,
+        @Nullable String model,
+        @Nullable String provider,
+        @Nullable String user,
+        @Nullable String run,
+        @Nullable Long fromMicros,
+        @Nullable Long toMicros,
+        @Nullable String text) {
 
-  /** Copies {@code types}. */
-  public EventFilter {
-    types = List.copyOf(types);
-  }
+    /** Copies {@code types}. */
+    public EventFilter {
+        types = List.copyOf(types);
+    }
 
-  /** A filter that matches everything. */
-  public static EventFilter all() {
-    return new EventFilter(List.of(), null, null, null, null, null, null, null, null);
-  }
+    /** A filter that matches everything. */
+    public static EventFilter all() {
+        return new EventFilter(List.of(), null, null, null, null, null, null, null, null);
+    }
 }

@@ -7,4 +7,4 @@ import org.jspecify.annotations.Nullable;
  * and overlaps {@code [fromMicros, toMicros)}. Null means no condition. Internal; immutable.
  */
 public record RunFilter(@Nullable String user, @Nullable String model, @Nullable Boolean hasErrors,
-    @Nullable Long fromMicros, @Nullable Long toMicros) {}
+        @Nullable Long fromMicros, @Nullable Long toMicros) {}

@@ -9,18 +9,18 @@ import org.jspecify.annotations.Nullable;
  * @param latencyMs response or execution time reported by the event, if any
  */
 public record StoredEvent(
-    String eventId,
-    String runId,
-    @Nullable String parentEventId,
-    String eventType,
-    String userId,
-    long timestampMicros,
-    @Nullable String model,
-    @Nullable String provider,
-    @Nullable Long promptTokens,
-    @Nullable Long completionTokens,
-    @Nullable Long totalTokens,
-    @Nullable Double cost,
-    @Nullable Double latencyMs,
-    boolean error,
-    String rawJson) {}
+        String eventId,
+        String runId,
+        @Nullable String parentEventId,
+        String eventType,
+        String userId,
+        long timestampMicros,
+        @Nullable String model,
+        @Nullable String provider,
+        @Nullable Long promptTokens,
+        @Nullable Long completionTokens,
+        @Nullable Long totalTokens,
+        @Nullable Double cost,
+        @Nullable Double latencyMs,
+        boolean error,
+        String rawJson) {}
