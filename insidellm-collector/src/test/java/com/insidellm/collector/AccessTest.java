@@ -87,7 +87,7 @@ class AccessTest {
             Api.Response page = new Api(c.baseUrl()).get("/");
 
             assertThat(page.status()).isEqualTo(200);
-            assertThat(page.body()).contains("<script src=\"/app.js\"");
+            assertThat(page.body()).contains("<script type=\"module\" src=\"/app.js\"");
             assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
                     .contains("script-src 'self'").contains("default-src 'none'").doesNotContain("unsafe-inline");
             assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");

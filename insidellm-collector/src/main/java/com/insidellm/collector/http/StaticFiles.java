@@ -3,6 +3,8 @@ package com.insidellm.collector.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -14,12 +16,21 @@ final class StaticFiles {
     record Resource(byte[] bytes, String contentType) {}
 
     private static final String BASE = "/com/insidellm/collector/viewer/";
-    private static final Map<String, String> FILES = Map.of(
-            "/", "index.html",
-            "/index.html", "index.html",
-            "/app.js", "app.js",
-            "/app.css", "app.css",
-            "/favicon.svg", "favicon.svg");
+    /** The viewer's ES modules, one per page plus shared helpers; served at {@code /<name>}. */
+    private static final List<String> MODULES = List.of("app.js", "dom.js", "format.js", "events.js", "api.js",
+            "widgets.js", "runs.js", "run.js", "conversation.js", "event-rows.js", "events-page.js", "live.js",
+            "analytics.js");
+    private static final Map<String, String> FILES = files();
+
+    private static Map<String, String> files() {
+        Map<String, String> files = new HashMap<>();
+        files.put("/", "index.html");
+        files.put("/index.html", "index.html");
+        files.put("/app.css", "app.css");
+        files.put("/favicon.svg", "favicon.svg");
+        MODULES.forEach(m -> files.put("/" + m, m));
+        return Map.copyOf(files);
+    }
 
     private final Map<String, Resource> cache = new ConcurrentHashMap<>();
 
