@@ -10,6 +10,7 @@ import com.insidellm.collector.http.QueryEndpoints;
 import com.insidellm.collector.http.ViewerEndpoint;
 import com.insidellm.collector.ingest.Importer;
 import com.insidellm.collector.ingest.Ingestor;
+import com.insidellm.collector.ingest.WireSchema;
 import com.insidellm.collector.query.Queries;
 import com.insidellm.collector.store.Store;
 import com.insidellm.collector.store.StoreException;
@@ -55,7 +56,7 @@ final class Collector implements AutoCloseable {
             store.close();
             throw e;
         }
-        QueryEndpoints api = new QueryEndpoints(queries);
+        QueryEndpoints api = new QueryEndpoints(queries, WireSchema.get().json());
         server.route("/api/v1/ingest", Guard.INGEST_KEY, new IngestEndpoint(ingestor, mapper, settings.maxBodyBytes()));
         server.route("/api/v1/live", Guard.VIEWER_TOKEN, new LiveTailEndpoint(queries, server));
         server.route("/api/v1/", Guard.VIEWER_TOKEN, api::api);

@@ -210,6 +210,15 @@ class QueryApiTest {
     }
 
     @Test
+    void servesTheWireSchemaTheValidatorChecksAgainst() {
+        JsonNode schema = api.getJson("/api/v1/schema");
+
+        assertThat(schema.get("event_types")).hasSize(24);
+        assertThat(schema.get("event_types").get(0).get("event_type").asText()).isEqualTo("user.input");
+        assertThat(schema.get("error_rules").isArray()).isTrue();
+    }
+
+    @Test
     void answersBadParametersWith400() {
         Api.Response r = api.get("/api/v1/events?limit=abc");
 

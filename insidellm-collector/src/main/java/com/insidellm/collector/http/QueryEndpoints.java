@@ -7,15 +7,17 @@ import java.util.Locale;
 
 /**
  * The read-only query API under {@code /api/v1/}: {@code runs}, {@code runs/{id}}, {@code events}, {@code
- * stats/models}, {@code stats/timeseries}, {@code facets}; and {@code /health}. Internal. Thread-safe.
+ * stats/models}, {@code stats/timeseries}, {@code facets}, {@code schema} (the wire schema); and {@code /health}. Internal. Thread-safe.
  */
 public final class QueryEndpoints {
 
     private final Queries queries;
+    private final byte[] schema;
 
-    /** Creates the endpoints over {@code queries}. */
-    public QueryEndpoints(Queries queries) {
+    /** Creates the endpoints over {@code queries}; {@code schema} is the wire schema served at {@code schema}. */
+    public QueryEndpoints(Queries queries, byte[] schema) {
         this.queries = queries;
+        this.schema = schema.clone();
     }
 
     /** {@code /api/v1/…}. */
@@ -35,6 +37,7 @@ public final class QueryEndpoints {
             case "stats/models" -> body = queries.modelStats(p);
             case "stats/timeseries" -> body = queries.timeseries(p);
             case "facets" -> body = queries.facets();
+            case "schema" -> body = schema;
             default -> {
                 if (path.startsWith("runs/") && path.length() > 5 && path.indexOf('/', 5) < 0) {
                     body = queries.run(path.substring(5).toLowerCase(Locale.ROOT));

@@ -10,10 +10,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,54 +19,15 @@ import org.jspecify.annotations.Nullable;
  */
 public final class EventValidator {
 
-    /** Kinds of value a required payload field must have; {@code ANY} only requires the key to be present. */
-    private enum Kind {
-        STRING, NUMBER, LIST, OBJECT, ANY, SCALAR
+    private final WireSchema schema;
+
+    /** A validator for the SDK's wire schema. */
+    public EventValidator() {
+        this(WireSchema.get());
     }
 
-    private record Field(String name, Kind kind) {}
-
-    /** The 24 event types with their required payload fields, from wire-protocol.md. */
-    static final Map<String, List<Field>> REQUIRED = Map.ofEntries(
-            Map.entry("user.input", List.of(f("input_text", Kind.STRING))),
-            Map.entry("user.feedback", List.of(f("feedback_type", Kind.STRING), f("feedback_value", Kind.SCALAR))),
-            Map.entry("agent.reasoning", List.of(f("reasoning_type", Kind.STRING), f("reasoning_steps", Kind.LIST))),
-            Map.entry("agent.planning", List.of(f("plan_type", Kind.STRING), f("planned_actions", Kind.LIST))),
-            Map.entry("agent.response", List.of(f("response_text", Kind.STRING))),
-            Map.entry("llm.request",
-                    List.of(f("model_name", Kind.STRING), f("provider", Kind.STRING), f("prompt", Kind.STRING))),
-            Map.entry("llm.response",
-                    List.of(f("model_name", Kind.STRING), f("provider", Kind.STRING), f("response_text", Kind.STRING))),
-            Map.entry("llm.streaming_chunk", List.of(f("model_name", Kind.STRING), f("provider", Kind.STRING),
-                    f("chunk_text", Kind.STRING), f("chunk_index", Kind.NUMBER))),
-            Map.entry("tool.call", List.of(f("tool_name", Kind.STRING), f("tool_type", Kind.STRING),
-                    f("parameters", Kind.OBJECT))),
-            Map.entry("tool.response", List.of(f("tool_name", Kind.STRING), f("tool_type", Kind.STRING),
-                    f("response_data", Kind.ANY))),
-            Map.entry("function_execution", List.of(f("function_name", Kind.STRING), f("function_args", Kind.ANY),
-                    f("return_value", Kind.ANY))),
-            Map.entry("api.request", List.of(f("api_name", Kind.STRING), f("endpoint", Kind.STRING),
-                    f("method", Kind.STRING))),
-            Map.entry("api.response", List.of(f("api_name", Kind.STRING), f("endpoint", Kind.STRING),
-                    f("status_code", Kind.NUMBER))),
-            Map.entry("error", List.of(f("error_type", Kind.STRING), f("error_message", Kind.STRING))),
-            Map.entry("validation_error", List.of(f("validation_target", Kind.STRING), f("validation_rules", Kind.ANY),
-                    f("failed_rules", Kind.ANY))),
-            Map.entry("timeout_error", List.of(f("timeout_type", Kind.STRING), f("timeout_duration_ms", Kind.NUMBER))),
-            Map.entry("run.start", List.of(f("session_id", Kind.STRING))),
-            Map.entry("run.end", List.of(f("session_id", Kind.STRING))),
-            Map.entry("performance_metric", List.of(f("metric_name", Kind.STRING), f("metric_value", Kind.NUMBER))),
-            Map.entry("chain.start", List.of(f("chain_name", Kind.STRING))),
-            Map.entry("chain.end", List.of(f("chain_name", Kind.STRING))),
-            Map.entry("retrieval.start", List.of(f("query", Kind.STRING))),
-            Map.entry("retrieval.end", List.of(f("query", Kind.STRING))),
-            Map.entry("custom.event", List.of(f("name", Kind.STRING))));
-
-    /** Event types that are failures by nature. */
-    private static final Set<String> ERROR_TYPES = Set.of("error", "validation_error", "timeout_error");
-
-    private static Field f(String name, Kind kind) {
-        return new Field(name, kind);
+    EventValidator(WireSchema schema) {
+        this.schema = schema;
     }
 
     /** The outcome for one event: exactly one of {@code event} and {@code reason} is set. */
@@ -107,8 +65,10 @@ public final class EventValidator {
             return Result.invalid(badField(node, "timestamp", "an ISO-8601 timestamp such as 2025-06-04T17:47:23.123456Z"));
         }
         String type = text(node, "event_type");
-        if (type == null || !REQUIRED.containsKey(type)) {
-            return Result.invalid(badField(node, "event_type", "one of the 24 event types of the wire protocol"));
+        WireSchema.Type spec = type == null ? null : schema.type(type);
+        if (spec == null) {
+            return Result.invalid(badField(node, "event_type", "one of the " + schema.eventTypes().size()
+                    + " event types of the wire protocol"));
         }
         String userId = text(node, "user_id");
         if (userId == null || userId.isBlank()) {
@@ -139,19 +99,19 @@ public final class EventValidator {
         if (payload == null || !payload.isObject()) {
             return Result.invalid(badField(node, "payload", "an object"));
         }
-        for (Field field : REQUIRED.get(type)) {
+        for (WireSchema.Required field : spec.required()) {
             JsonNode v = payload.get(field.name());
-            String problem = checkKind(v, field.kind());
+            String problem = field.problem(v);
             if (problem != null) {
                 return Result.invalid("payload." + field.name() + " is required for " + type + " and must be " + problem
                         + ", but was " + (v == null ? "missing" : describe(v)));
             }
         }
-        return Result.ok(extract(node, payload, raw, eventId.toLowerCase(Locale.ROOT), runId.toLowerCase(Locale.ROOT),
+        return Result.ok(extract(spec, payload, raw, eventId.toLowerCase(Locale.ROOT), runId.toLowerCase(Locale.ROOT),
                 parentId, type, userId, micros));
     }
 
-    private static StoredEvent extract(JsonNode node, JsonNode payload, String raw, String eventId, String runId,
+    private StoredEvent extract(WireSchema.Type spec, JsonNode payload, String raw, String eventId, String runId,
             @Nullable String parentId, String type, String userId, long micros) {
         String model = type.startsWith("llm.") ? text(payload, "model_name") : null;
         String provider = type.startsWith("llm.") ? text(payload, "provider") : null;
@@ -171,58 +131,12 @@ public final class EventValidator {
                 }
             }
             cost = doubleOrNull(payload.get("cost"));
-            latency = doubleOrNull(payload.get("response_time_ms"));
-        } else {
-            latency = firstNumber(payload, "execution_time_ms", "response_time_ms", "retrieval_time_ms",
-                    "session_duration_ms");
+        }
+        if (spec.latencyField() != null) {
+            latency = doubleOrNull(payload.get(spec.latencyField()));
         }
         return new StoredEvent(eventId, runId, parentId, type, userId, micros, model, provider, promptTokens,
-                completionTokens, totalTokens, cost, latency, isError(type, payload), raw);
-    }
-
-    /** An event counts as an error when its type says so or its payload reports a failure. */
-    static boolean isError(String type, JsonNode payload) {
-        if (ERROR_TYPES.contains(type)) {
-            return true;
-        }
-        JsonNode success = payload.get("success");
-        if (success != null && success.isBoolean() && !success.asBoolean()) {
-            return true;
-        }
-        if (type.equals("api.response")) {
-            return payload.path("status_code").asInt(0) >= 400;
-        }
-        if (type.equals("llm.response")) {
-            String finish = payload.path("finish_reason").asText("");
-            return finish.equals("error");
-        }
-        return false;
-    }
-
-    private static @Nullable String checkKind(JsonNode v, Kind kind) {
-        if (v == null) {
-            return kindName(kind);
-        }
-        boolean ok = switch (kind) {
-            case STRING -> v.isTextual();
-            case NUMBER -> v.isNumber();
-            case LIST -> v.isArray();
-            case OBJECT -> v.isObject();
-            case SCALAR -> v.isTextual() || v.isNumber() || v.isBoolean();
-            case ANY -> true;
-        };
-        return ok ? null : kindName(kind);
-    }
-
-    private static String kindName(Kind kind) {
-        return switch (kind) {
-            case STRING -> "a string";
-            case NUMBER -> "a number";
-            case LIST -> "a list";
-            case OBJECT -> "an object";
-            case SCALAR -> "a string, number or boolean";
-            case ANY -> "present (null allowed)";
-        };
+                completionTokens, totalTokens, cost, latency, schema.isError(spec, payload), raw);
     }
 
     /**
@@ -354,15 +268,5 @@ public final class EventValidator {
 
     private static @Nullable Double doubleOrNull(JsonNode v) {
         return v != null && v.isNumber() ? v.asDouble() : null;
-    }
-
-    private static @Nullable Double firstNumber(JsonNode payload, String... keys) {
-        for (String key : keys) {
-            Double d = doubleOrNull(payload.get(key));
-            if (d != null) {
-                return d;
-            }
-        }
-        return null;
     }
 }

@@ -2,15 +2,23 @@
 
 import { h } from './dom.js';
 import { asText } from './format.js';
+import { api } from './api.js';
 
-export const EVENT_TYPES = ['user.input', 'user.feedback', 'agent.reasoning', 'agent.planning', 'agent.response',
-  'llm.request', 'llm.response', 'llm.streaming_chunk', 'tool.call', 'tool.response', 'function_execution',
-  'api.request', 'api.response', 'error', 'validation_error', 'timeout_error', 'run.start', 'run.end',
-  'performance_metric', 'chain.start', 'chain.end', 'retrieval.start', 'retrieval.end', 'custom.event'];
+// The wire schema (event types, which field holds an event's latency, which events are errors) comes from the
+// collector, which reads the SDK's own description: the viewer keeps no copy of those rules.
+let schema = { event_types: [], error_rules: [] };
+try {
+  schema = await api('/api/v1/schema');
+} catch (e) {
+  console.warn('InsideLLM viewer: could not load the wire schema; event types and errors are not marked', e);
+}
+const TYPES = new Map(schema.event_types.map(t => [t.event_type, t]));
+
+export const EVENT_TYPES = schema.event_types.map(t => t.event_type);
 
 export function category(type) {
   if (!type) return '';
-  if (type === 'error' || type.endsWith('_error')) return 'error';
+  if (TYPES.has(type) && TYPES.get(type).error) return 'error';
   if (type.startsWith('user.')) return 'user';
   if (type.startsWith('llm.')) return 'llm';
   if (type.startsWith('tool.') || type === 'function_execution' || type.startsWith('api.')) return 'tool';
@@ -19,19 +27,26 @@ export function category(type) {
 }
 export function typeBadge(type) { return h('span', { class: 'type ' + category(type) }, type); }
 
+function matches(rule, ev, p) {
+  if (rule.event_type && rule.event_type !== ev.event_type) return false;
+  const v = p[rule.field];
+  if (v === undefined || v === null) return false;
+  if ('equals' in rule && v !== rule.equals) return false;
+  if ('at_least' in rule && !(typeof v === 'number' && v >= rule.at_least)) return false;
+  return true;
+}
+
 export function isError(ev) {
+  const t = TYPES.get(ev.event_type);
   const p = ev.payload || {};
-  return category(ev.event_type) === 'error' || p.success === false
-    || (ev.event_type === 'api.response' && p.status_code >= 400)
-    || (ev.event_type === 'llm.response' && p.finish_reason === 'error');
+  return Boolean(t && t.error) || schema.error_rules.some(rule => matches(rule, ev, p));
 }
 
 export function latency(ev) {
+  const t = TYPES.get(ev.event_type);
   const p = ev.payload || {};
-  for (const k of ['response_time_ms', 'execution_time_ms', 'retrieval_time_ms', 'reasoning_time_ms', 'planning_time_ms', 'session_duration_ms']) {
-    if (typeof p[k] === 'number') return p[k];
-  }
-  return null;
+  const field = t && t.latency_field;
+  return field && typeof p[field] === 'number' ? p[field] : null;
 }
 
 export function summarize(ev) {
