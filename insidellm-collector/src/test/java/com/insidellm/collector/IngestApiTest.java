@@ -2,6 +2,7 @@ package com.insidellm.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
@@ -45,6 +46,23 @@ class IngestApiTest {
         assertThat(r.json().get("duplicates").asInt()).isZero();
         assertThat(r.json().get("rejected")).isEmpty();
         assertThat(storedInRun()).isEqualTo(1);
+    }
+
+    @Test
+    void storesIdsAndTimestampsInThePythonSdksOtherFormsNormalised() {
+        String hexRun = run.replace("-", "").toUpperCase(java.util.Locale.ROOT);
+        String id = Events.uuid();
+        ObjectNode e = Events.userInput("urn:uuid:" + hexRun, "u1", Instant.now(), "from python");
+        e.put("event_id", "{" + id.toUpperCase(java.util.Locale.ROOT) + "}");
+        e.put("timestamp", "2025-06-04 19:47:23.123456+02:00");
+
+        Api.Response r = api.ingest(e);
+
+        assertThat(r.json().get("accepted").asInt()).isEqualTo(1);
+        JsonNode stored = api.getJson("/api/v1/events?run=" + run).get("events").get(0).get("event");
+        assertThat(stored.get("event_id").asText()).isEqualTo(id);
+        assertThat(stored.get("run_id").asText()).isEqualTo(run);
+        assertThat(stored.get("timestamp").asText()).isEqualTo("2025-06-04T17:47:23.123456Z");
     }
 
     @Test

@@ -2,15 +2,8 @@ package com.insidellm.collector.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.insidellm.collector.store.StoredEvent;
-import java.time.DateTimeException;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,24 +39,35 @@ public final class EventValidator {
         }
     }
 
-    /** Validates {@code node}; {@code raw} is its compact JSON text, stored unchanged. */
+    /**
+     * Validates {@code node}; {@code raw} is its compact JSON text, stored as is unless an id or the timestamp was
+     * written in another accepted form: then those are rewritten to the canonical form in the node and the stored JSON.
+     */
     public Result validate(JsonNode node, String raw) {
         if (!node.isObject()) {
             return Result.invalid("event must be a JSON object, but was " + describe(node));
         }
-        String eventId = text(node, "event_id");
-        if (eventId == null || !isUuid(eventId)) {
-            return Result.invalid(badField(node, "event_id", "a UUID string"));
+        ObjectNode object = (ObjectNode) node;
+        boolean rewritten = false;
+        String eventId = uuid(node, "event_id");
+        if (eventId == null) {
+            return Result.invalid(badField(node, "event_id", WireValues.UUID_FORMS));
         }
-        String runId = text(node, "run_id");
-        if (runId == null || !isUuid(runId)) {
-            return Result.invalid(badField(node, "run_id", "a UUID string"));
+        String runId = uuid(node, "run_id");
+        if (runId == null) {
+            return Result.invalid(badField(node, "run_id", WireValues.UUID_FORMS));
         }
-        String timestamp = text(node, "timestamp");
-        Long micros = timestamp == null ? null : parseMicros(timestamp);
+        JsonNode timestamp = node.get("timestamp");
+        Long micros = WireValues.micros(timestamp);
         if (micros == null) {
-            return Result.invalid(badField(node, "timestamp", "an ISO-8601 timestamp such as 2025-06-04T17:47:23.123456Z"));
+            return Result.invalid(badField(node, "timestamp", WireValues.TIMESTAMP_FORMS));
         }
+        if (!timestamp.isTextual() || !WireValues.isCanonicalTimestamp(timestamp.asText())) {
+            object.put("timestamp", WireValues.iso(micros));
+            rewritten = true;
+        }
+        rewritten |= normalise(object, "event_id", eventId);
+        rewritten |= normalise(object, "run_id", runId);
         String type = text(node, "event_type");
         WireSchema.Type spec = type == null ? null : schema.type(type);
         if (spec == null) {
@@ -72,15 +76,17 @@ public final class EventValidator {
         }
         String userId = text(node, "user_id");
         if (userId == null || userId.isBlank()) {
-            return Result.invalid(badField(node, "user_id", "a non-empty string"));
+            return Result.invalid(badField(node, "user_id", "a non-empty string naming the end user (send a fixed value"
+                    + " such as \"anonymous\" when there is none)"));
         }
         JsonNode parent = node.get("parent_event_id");
         String parentId = null;
         if (parent != null && !parent.isNull()) {
-            if (!parent.isTextual() || !isUuid(parent.asText())) {
-                return Result.invalid(badField(node, "parent_event_id", "a UUID string when present"));
+            parentId = parent.isTextual() ? WireValues.uuid(parent.asText()) : null;
+            if (parentId == null) {
+                return Result.invalid(badField(node, "parent_event_id", WireValues.UUID_FORMS + " when present"));
             }
-            parentId = parent.asText().toLowerCase(Locale.ROOT);
+            rewritten |= normalise(object, "parent_event_id", parentId);
         }
         JsonNode metadata = node.get("metadata");
         if (metadata != null && !metadata.isNull()) {
@@ -107,8 +113,8 @@ public final class EventValidator {
                         + ", but was " + (v == null ? "missing" : describe(v)));
             }
         }
-        return Result.ok(extract(spec, payload, raw, eventId.toLowerCase(Locale.ROOT), runId.toLowerCase(Locale.ROOT),
-                parentId, type, userId, micros));
+        return Result.ok(extract(spec, payload, rewritten ? node.toString() : raw, eventId, runId, parentId, type,
+                userId, micros));
     }
 
     private StoredEvent extract(WireSchema.Type spec, JsonNode payload, String raw, String eventId, String runId,
@@ -139,101 +145,17 @@ public final class EventValidator {
                 completionTokens, totalTokens, cost, latency, schema.isError(spec, payload), raw);
     }
 
-    /**
-     * Parses an ISO-8601 timestamp to microseconds since the epoch. Accepts {@code Z}, an offset, or no zone (taken as
-     * UTC, as older Python SDKs send {@code datetime.utcnow().isoformat()}).
-     */
-    public static @Nullable Long parseMicros(String s) {
-        long fast = parseCanonicalMicros(s);
-        if (fast != Long.MIN_VALUE) {
-            return fast;
-        }
-        Instant instant;
-        try {
-            instant = OffsetDateTime.parse(s).toInstant();
-        } catch (DateTimeParseException e) {
-            try {
-                instant = LocalDateTime.parse(s).toInstant(ZoneOffset.UTC);
-            } catch (DateTimeParseException e2) {
-                return null;
-            }
-        }
-        return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
+    private static @Nullable String uuid(JsonNode node, String key) {
+        JsonNode v = node.get(key);
+        return v != null && v.isTextual() ? WireValues.uuid(v.asText()) : null;
     }
 
-    /**
-     * The common case without {@code java.time} parsing: {@code yyyy-MM-ddTHH:mm:ss[.f…]Z} with 1–9 fraction digits, as
-     * every SDK sends. Returns {@code Long.MIN_VALUE} for anything else (including out-of-range fields), which the
-     * general parser then decides on.
-     */
-    private static long parseCanonicalMicros(String s) {
-        int n = s.length();
-        if (n < 20 || n > 30 || s.charAt(n - 1) != 'Z' || s.charAt(4) != '-' || s.charAt(7) != '-'
-                || s.charAt(10) != 'T' || s.charAt(13) != ':' || s.charAt(16) != ':') {
-            return Long.MIN_VALUE;
-        }
-        int year = digits(s, 0, 4);
-        int month = digits(s, 5, 2);
-        int day = digits(s, 8, 2);
-        int hour = digits(s, 11, 2);
-        int minute = digits(s, 14, 2);
-        int second = digits(s, 17, 2);
-        if ((year | month | day | hour | minute | second) < 0 || hour > 23 || minute > 59 || second > 59) {
-            return Long.MIN_VALUE;
-        }
-        long micros = 0;
-        if (n > 20) {
-            int fractionDigits = n - 21;
-            if (s.charAt(19) != '.' || fractionDigits < 1) {
-                return Long.MIN_VALUE;
-            }
-            int fraction = digits(s, 20, fractionDigits);
-            if (fraction < 0) {
-                return Long.MIN_VALUE;
-            }
-            long nanos = fraction;
-            for (int i = fractionDigits; i < 9; i++) {
-                nanos *= 10;
-            }
-            micros = nanos / 1_000;
-        }
-        long epochDay;
-        try {
-            epochDay = LocalDate.of(year, month, day).toEpochDay();
-        } catch (DateTimeException e) {
-            return Long.MIN_VALUE;
-        }
-        return ((epochDay * 86_400 + hour * 3_600L + minute * 60L + second) * 1_000_000L) + micros;
-    }
-
-    /** The decimal value of {@code count} ASCII digits at {@code from}, or -1 if one is not a digit. */
-    private static int digits(String s, int from, int count) {
-        int value = 0;
-        for (int i = from; i < from + count; i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            value = value * 10 + (c - '0');
-        }
-        return value;
-    }
-
-    /** Whether {@code s} is a UUID: 8-4-4-4-12 hexadecimal digits, either case. */
-    static boolean isUuid(String s) {
-        if (s.length() != 36) {
+    /** Puts the canonical form in place of the one sent; true when they differed. */
+    private static boolean normalise(ObjectNode node, String key, String canonical) {
+        if (node.get(key).asText().equals(canonical)) {
             return false;
         }
-        for (int i = 0; i < 36; i++) {
-            char c = s.charAt(i);
-            if (i == 8 || i == 13 || i == 18 || i == 23) {
-                if (c != '-') {
-                    return false;
-                }
-            } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
-                return false;
-            }
-        }
+        node.put(key, canonical);
         return true;
     }
 

@@ -62,11 +62,11 @@ public final class Ingestor {
         List<Rejection> rejected = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
             JsonNode node = events.get(i);
+            JsonNode id = node.get("event_id"); // as sent: validation may rewrite it to the canonical form
             EventValidator.Result r = validate(node);
             if (r.event() != null) {
                 valid.add(r.event());
             } else {
-                JsonNode id = node.get("event_id");
                 rejected.add(new Rejection(i, id != null && id.isTextual() ? id.asText() : null, String.valueOf(r.reason())));
             }
         }

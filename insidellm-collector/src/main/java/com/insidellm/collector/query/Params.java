@@ -1,6 +1,6 @@
 package com.insidellm.collector.query;
 
-import com.insidellm.collector.ingest.EventValidator;
+import com.insidellm.collector.ingest.WireValues;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -125,7 +125,7 @@ public final class Params {
         if (v.chars().allMatch(Character::isDigit)) {
             return Long.parseLong(v) * 1000;
         }
-        Long micros = EventValidator.parseMicros(v);
+        Long micros = WireValues.parseMicros(v);
         if (micros == null) {
             throw new BadRequestException(key + " must be an ISO-8601 time or epoch milliseconds, but was " + v);
         }

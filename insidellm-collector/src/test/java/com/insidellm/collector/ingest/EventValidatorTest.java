@@ -2,6 +2,7 @@ package com.insidellm.collector.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.insidellm.collector.store.StoredEvent;
@@ -142,8 +143,9 @@ class EventValidatorTest {
         listMetadata.putObject("metadata").put("ok", "yes").putArray("tags");
         ObjectNode wrongFieldType = event("tool.call", "{\"tool_name\":\"t\",\"tool_type\":\"f\",\"parameters\":[]}");
 
-        assertThat(check(badId).reason()).isEqualTo("event_id must be a UUID string, but was \"not-a-uuid\"");
-        assertThat(check(badTime).reason()).startsWith("timestamp must be an ISO-8601 timestamp");
+        assertThat(check(badId).reason()).startsWith("event_id must be a UUID such as")
+                .endsWith(", but was \"not-a-uuid\"");
+        assertThat(check(badTime).reason()).startsWith("timestamp must be an ISO-8601 time");
         assertThat(check(blankUser).reason()).startsWith("user_id must be a non-empty string");
         assertThat(check(badParent).reason()).startsWith("parent_event_id must be a UUID");
         assertThat(check(listMetadata).reason())
@@ -174,25 +176,119 @@ class EventValidatorTest {
             "2025-06-04T17:60:00Z", "2025-06-04T17:47:60Z", "2025-06-04T17:47:23.Z", "2025-06-04T17:47:23.1234567891Z",
             "2025-06-04t17:47:23Z", "2025-06-04T17:47:2xZ", "+2025-06-04T17:47:23Z", "2025-06-04T17:47:23+02:00",
             "2025-06-04T17:47:23.123-05:30", "2025-06-04 17:47:23Z", "2025-6-04T17:47:23.123Z"})
-    void timestampFastPathAgreesWithJavaTime(String timestamp) {
+    void timestampParserAgreesWithJavaTime(String timestamp) {
         Long expected;
         try {
-            java.time.Instant instant = java.time.OffsetDateTime.parse(timestamp).toInstant();
+            // Python's forms with a lower-case t or a space read as java.time reads the same time with T.
+            java.time.Instant instant = java.time.OffsetDateTime.parse(
+                    timestamp.replaceFirst("^(\\d{4}-\\d{2}-\\d{2})[ t]", "$1T")).toInstant();
             expected = instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
         } catch (java.time.format.DateTimeParseException e) {
             expected = null;
         }
-        assertThat(EventValidator.parseMicros(timestamp)).isEqualTo(expected);
+        assertThat(WireValues.parseMicros(timestamp)).isEqualTo(expected);
     }
 
     @Test
     void uuidCheckAcceptsBothCasesAndRejectsEverythingElse() {
-        assertThat(EventValidator.isUuid("0196f5c2-7a1b-7c3d-8e4f-0123456789ab")).isTrue();
-        assertThat(EventValidator.isUuid("0196F5C2-7A1B-7C3D-8E4F-0123456789AB")).isTrue();
-        assertThat(EventValidator.isUuid("0196f5c2-7a1b-7c3d-8e4f-0123456789a")).isFalse();
-        assertThat(EventValidator.isUuid("0196f5c2-7a1b-7c3d-8e4f-0123456789abc")).isFalse();
-        assertThat(EventValidator.isUuid("0196f5c2x7a1b-7c3d-8e4f-0123456789ab")).isFalse();
-        assertThat(EventValidator.isUuid("0196f5c2-7a1b-7c3d-8e4f-0123456789ag")).isFalse();
-        assertThat(EventValidator.isUuid("0196f5c27a1b-7c3d-8e4f--0123456789ab")).isFalse();
+        assertThat(WireValues.uuid("0196f5c2-7a1b-7c3d-8e4f-0123456789ab")).isEqualTo("0196f5c2-7a1b-7c3d-8e4f-0123456789ab");
+        assertThat(WireValues.uuid("0196F5C2-7A1B-7C3D-8E4F-0123456789AB")).isEqualTo("0196f5c2-7a1b-7c3d-8e4f-0123456789ab");
+        assertThat(WireValues.uuid("0196f5c2-7a1b-7c3d-8e4f-0123456789a")).isNull();
+        assertThat(WireValues.uuid("0196f5c2-7a1b-7c3d-8e4f-0123456789abc")).isNull();
+        assertThat(WireValues.uuid("0196f5c2x7a1b-7c3d-8e4f-0123456789ab")).isNull();
+        assertThat(WireValues.uuid("0196f5c2-7a1b-7c3d-8e4f-0123456789ag")).isNull();
+        assertThat(WireValues.uuid("0196f5c27a1b-7c3d-8e4f--0123456789ab")).isNull();
+        assertThat(WireValues.uuid("{0196f5c2-7a1b-7c3d-8e4f-0123456789ab")).isNull();
+        assertThat(WireValues.uuid("urn:uuid:")).isNull();
+        assertThat(WireValues.uuid("")).isNull();
+    }
+
+    static final String CANONICAL_ID = "0196f5c2-7a1b-7c3d-8e4f-0123456789ab";
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0196f5c2-7a1b-7c3d-8e4f-0123456789ab", "0196f5c27a1b7c3d8e4f0123456789ab",
+            "0196F5C27A1B7C3D8E4F0123456789AB", "0196F5C2-7A1B-7C3D-8E4F-0123456789AB",
+            "{0196f5c2-7a1b-7c3d-8e4f-0123456789ab}", "{0196f5c27a1b7c3d8e4f0123456789ab}",
+            "urn:uuid:0196f5c2-7a1b-7c3d-8e4f-0123456789ab", "URN:UUID:0196F5C2-7A1B-7C3D-8E4F-0123456789AB"})
+    void acceptsEveryIdFormThePythonModelAcceptsAndStoresItCanonical(String id) throws Exception {
+        ObjectNode e = event("user.input", MINIMAL.get("user.input"));
+        e.put("event_id", id).put("run_id", id).put("parent_event_id", id);
+
+        StoredEvent s = check(e).event();
+
+        assertThat(s).as(id).isNotNull();
+        assertThat(s.eventId()).isEqualTo(CANONICAL_ID);
+        assertThat(s.runId()).isEqualTo(CANONICAL_ID);
+        assertThat(s.parentEventId()).isEqualTo(CANONICAL_ID);
+        JsonNode stored = JSON.readTree(s.rawJson());
+        assertThat(stored.get("event_id").asText()).isEqualTo(CANONICAL_ID);
+        assertThat(stored.get("run_id").asText()).isEqualTo(CANONICAL_ID);
+        assertThat(stored.get("parent_event_id").asText()).isEqualTo(CANONICAL_ID);
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "2025-06-04T17:47:23.123456Z        | 2025-06-04T17:47:23.123456Z",
+        "2025-06-04 17:47:23.123456+00:00   | 2025-06-04T17:47:23.123456Z",
+        "2025-06-04T19:47:23.123456+02:00   | 2025-06-04T17:47:23.123456Z",
+        "2025-06-04T12:17:23.123-05:30      | 2025-06-04T17:47:23.123000Z",
+        "2025-06-04T17:47:23                | 2025-06-04T17:47:23.000000Z",
+        "2025-06-04T17:47:23.123456         | 2025-06-04T17:47:23.123456Z",
+        "2025-06-04 17:47:23                | 2025-06-04T17:47:23.000000Z",
+        "2025-06-04T17:47:23Z               | 2025-06-04T17:47:23.000000Z",
+        "2025-06-04T17:47:23.5z             | 2025-06-04T17:47:23.500000Z",
+        "2025-06-04T19:47:23+0200           | 2025-06-04T17:47:23.000000Z",
+        "2025-06-04T19:47:23+02             | 2025-06-04T17:47:23.000000Z",
+        "2025-06-04T17:47                   | 2025-06-04T17:47:00.000000Z",
+        "2025-06-04                         | 2025-06-04T00:00:00.000000Z",
+        "1749059243.123456                  | 2025-06-04T17:47:23.123456Z",
+        "1749059243123                      | 2025-06-04T17:47:23.123000Z"})
+    void acceptsEveryTimestampFormThePythonModelAcceptsAndStoresItCanonical(String sent, String stored)
+            throws Exception {
+        ObjectNode e = event("user.input", MINIMAL.get("user.input"));
+        e.put("timestamp", sent);
+
+        StoredEvent s = check(e).event();
+
+        assertThat(s).as(sent).isNotNull();
+        assertThat(JSON.readTree(s.rawJson()).get("timestamp").asText()).isEqualTo(stored);
+        assertThat(WireValues.iso(s.timestampMicros())).isEqualTo(stored);
+    }
+
+    @Test
+    void acceptsUnixSecondsSentAsAJsonNumber() throws Exception {
+        ObjectNode e = event("user.input", MINIMAL.get("user.input"));
+        e.put("timestamp", 1749059243.5);
+
+        StoredEvent s = check(e).event();
+
+        assertThat(JSON.readTree(s.rawJson()).get("timestamp").asText()).isEqualTo("2025-06-04T17:47:23.500000Z");
+    }
+
+    @Test
+    void keepsTheBodyAsSentWhenEverythingIsAlreadyCanonical() throws Exception {
+        ObjectNode e = event("user.input", MINIMAL.get("user.input"));
+        e.put("event_id", CANONICAL_ID).put("timestamp", "2025-06-04T17:47:23.123456Z");
+        String raw = JSON.writeValueAsString(e);
+
+        assertThat(validator.validate(e, raw).event().rawJson()).isSameAs(raw);
+    }
+
+    @Test
+    void explainsHowToFixWhatItStillRejects() throws Exception {
+        ObjectNode badId = event("user.input", MINIMAL.get("user.input"));
+        badId.put("event_id", "evt-42");
+        assertThat(check(badId).reason()).startsWith("event_id must be a UUID such as").contains("32 hex digits")
+                .contains("urn:uuid:").endsWith("but was \"evt-42\"");
+
+        ObjectNode emptyUser = event("user.input", MINIMAL.get("user.input"));
+        emptyUser.put("user_id", "");
+        assertThat(check(emptyUser).reason()).startsWith("user_id must be a non-empty string")
+                .contains("\"anonymous\"");
+
+        ObjectNode badTime = event("user.input", MINIMAL.get("user.input"));
+        badTime.put("timestamp", "yesterday");
+        assertThat(check(badTime).reason()).startsWith("timestamp must be an ISO-8601 time")
+                .contains("a space for T").endsWith("but was \"yesterday\"");
     }
 }
