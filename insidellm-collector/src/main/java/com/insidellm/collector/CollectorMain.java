@@ -15,188 +15,188 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class CollectorMain {
 
-  static final String USAGE = """
-      Usage: java -jar insidellm-collector.jar [options]
+    static final String USAGE = """
+            Usage: java -jar insidellm-collector.jar [options]
 
-        --port <n>             port to listen on (default 7800; 0 = any free port)    INSIDELLM_COLLECTOR_PORT
-        --bind <address>       address to listen on (default 127.0.0.1)               INSIDELLM_COLLECTOR_BIND
-        --db <file>            SQLite database (default ~/.insidellm/collector.db)    INSIDELLM_COLLECTOR_DB
-        --retention-days <n>   delete events older than n days (default: keep all)    INSIDELLM_COLLECTOR_RETENTION_DAYS
-        --api-key <key>        accepted ingest key; repeatable                         INSIDELLM_COLLECTOR_API_KEYS (comma-separated)
-        --viewer-token <t>     token required by the viewer and query API             INSIDELLM_COLLECTOR_VIEWER_TOKEN
-        --max-body-bytes <n>   largest request body (default 10485760)                INSIDELLM_COLLECTOR_MAX_BODY_BYTES
-        --durability <d>       process (default): acknowledged events survive kill -9  INSIDELLM_COLLECTOR_DURABILITY
-                               power: also power loss (fsync per commit; slower)
-        --import <path>        import SDK local-mode *.jsonl files (file or directory) INSIDELLM_COLLECTOR_IMPORT
-                               before serving; repeatable
-        --help                 show this text
+              --port <n>             port to listen on (default 7800; 0 = any free port)    INSIDELLM_COLLECTOR_PORT
+              --bind <address>       address to listen on (default 127.0.0.1)               INSIDELLM_COLLECTOR_BIND
+              --db <file>            SQLite database (default ~/.insidellm/collector.db)    INSIDELLM_COLLECTOR_DB
+              --retention-days <n>   delete events older than n days (default: keep all)    INSIDELLM_COLLECTOR_RETENTION_DAYS
+              --api-key <key>        accepted ingest key; repeatable                         INSIDELLM_COLLECTOR_API_KEYS (comma-separated)
+              --viewer-token <t>     token required by the viewer and query API             INSIDELLM_COLLECTOR_VIEWER_TOKEN
+              --max-body-bytes <n>   largest request body (default 10485760)                INSIDELLM_COLLECTOR_MAX_BODY_BYTES
+              --durability <d>       process (default): acknowledged events survive kill -9  INSIDELLM_COLLECTOR_DURABILITY
+                                     power: also power loss (fsync per commit; slower)
+              --import <path>        import SDK local-mode *.jsonl files (file or directory) INSIDELLM_COLLECTOR_IMPORT
+                                     before serving; repeatable
+              --help                 show this text
 
-      Binding to anything but loopback requires --api-key and --viewer-token.
-      """;
+            Binding to anything but loopback requires --api-key and --viewer-token.
+            """;
 
-  private CollectorMain() {}
+    private CollectorMain() {}
 
-  /** What the command line asked for. */
-  record Options(InsideLlmCollector.Builder builder, List<Path> imports, boolean help) {}
+    /** What the command line asked for. */
+    record Options(InsideLlmCollector.Builder builder, List<Path> imports, boolean help) {}
 
-  /** Starts the collector and serves until the process is stopped. */
-  public static void main(String[] args) {
-    long startNanos = System.nanoTime();
-    Options options;
-    try {
-      options = parse(args, System.getenv());
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      System.err.println("insidellm-collector: " + e.getMessage());
-      System.err.println("Run with --help for the options.");
-      System.exit(2);
-      return;
-    }
-    if (options.help()) {
-      System.out.print(USAGE);
-      return;
-    }
-    InsideLlmCollector collector;
-    try {
-      collector = options.builder().build();
-      collector.start();
-    } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
-      System.err.println("insidellm-collector: " + e.getMessage());
-      System.exit(1);
-      return;
-    }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      collector.close();
-      stopped.countDown();
-    }, "insidellm-collector-shutdown"));
-    PrintStream out = System.out;
-    out.printf("InsideLLM collector listening on %s (database %s), started in %d ms%n", collector.baseUrl(),
-        collector.databasePath(), (System.nanoTime() - startNanos) / 1_000_000);
-    for (Path path : options.imports()) {
-      try {
-        InsideLlmCollector.ImportResult r = collector.importEvents(path);
-        out.printf("Imported %s: %d files, %d new events, %d already present, %d rejected%n", path, r.files(),
-            r.accepted(), r.duplicates(), r.rejected());
-      } catch (UncheckedIOException e) {
-        System.err.println("insidellm-collector: import failed: " + e.getCause().getMessage());
-      }
-    }
-    out.printf("Open %s/ in a browser. Stop with Ctrl+C.%n", collector.baseUrl());
-    try {
-      stopped.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Reads the environment first, then the command line, into a builder. */
-  static Options parse(String[] args, Map<String, String> env) {
-    InsideLlmCollector.Builder b = InsideLlmCollector.builder();
-    List<Path> imports = new ArrayList<>();
-    String v;
-    if ((v = env.get("INSIDELLM_COLLECTOR_PORT")) != null) {
-      b.port(parseInt("INSIDELLM_COLLECTOR_PORT", v));
-    }
-    if ((v = env.get("INSIDELLM_COLLECTOR_BIND")) != null) {
-      b.bindAddress(v);
-    }
-    if ((v = env.get("INSIDELLM_COLLECTOR_DB")) != null) {
-      b.databasePath(Path.of(v));
-    }
-    if ((v = env.get("INSIDELLM_COLLECTOR_RETENTION_DAYS")) != null) {
-      b.retention(days("INSIDELLM_COLLECTOR_RETENTION_DAYS", v));
-    }
-    if ((v = env.get("INSIDELLM_COLLECTOR_API_KEYS")) != null) {
-      for (String key : v.split(",")) {
-        if (!key.isBlank()) {
-          b.apiKey(key.trim());
+    /** Starts the collector and serves until the process is stopped. */
+    public static void main(String[] args) {
+        long startNanos = System.nanoTime();
+        Options options;
+        try {
+            options = parse(args, System.getenv());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("insidellm-collector: " + e.getMessage());
+            System.err.println("Run with --help for the options.");
+            System.exit(2);
+            return;
         }
-      }
-    }
-    if ((v = env.get("INSIDELLM_COLLECTOR_VIEWER_TOKEN")) != null && !v.isBlank()) {
-      b.viewerToken(v.trim());
-    }
-    if ((v = env.get("INSIDELLM_COLLECTOR_MAX_BODY_BYTES")) != null) {
-      b.maxBodyBytes(parseLong("INSIDELLM_COLLECTOR_MAX_BODY_BYTES", v));
-    }
-    if ((v = env.get("INSIDELLM_COLLECTOR_DURABILITY")) != null) {
-      b.durability(durability("INSIDELLM_COLLECTOR_DURABILITY", v));
-    }
-    if ((v = env.get("INSIDELLM_COLLECTOR_IMPORT")) != null && !v.isBlank()) {
-      imports.add(Path.of(v));
-    }
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      String name = arg;
-      String value = null;
-      int eq = arg.indexOf('=');
-      if (arg.startsWith("--") && eq > 0) {
-        name = arg.substring(0, eq);
-        value = arg.substring(eq + 1);
-      }
-      if (name.equals("--help") || name.equals("-h")) {
-        return new Options(b, imports, true);
-      }
-      if (value == null) {
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException(name.startsWith("--") && isKnown(name)
-              ? name + " needs a value" : "unknown option " + name);
+        if (options.help()) {
+            System.out.print(USAGE);
+            return;
         }
-        if (!isKnown(name)) {
-          throw new IllegalArgumentException("unknown option " + name);
+        InsideLlmCollector collector;
+        try {
+            collector = options.builder().build();
+            collector.start();
+        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+            System.err.println("insidellm-collector: " + e.getMessage());
+            System.exit(1);
+            return;
         }
-        value = args[++i];
-      }
-      switch (name) {
-        case "--port" -> b.port(parseInt(name, value));
-        case "--bind" -> b.bindAddress(value);
-        case "--db" -> b.databasePath(Path.of(value));
-        case "--retention-days" -> b.retention(days(name, value));
-        case "--api-key" -> b.apiKey(value);
-        case "--viewer-token" -> b.viewerToken(value);
-        case "--max-body-bytes" -> b.maxBodyBytes(parseLong(name, value));
-        case "--durability" -> b.durability(durability(name, value));
-        case "--import" -> imports.add(Path.of(value));
-        default -> throw new IllegalArgumentException("unknown option " + name);
-      }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            collector.close();
+            stopped.countDown();
+        }, "insidellm-collector-shutdown"));
+        PrintStream out = System.out;
+        out.printf("InsideLLM collector listening on %s (database %s), started in %d ms%n", collector.baseUrl(),
+                collector.databasePath(), (System.nanoTime() - startNanos) / 1_000_000);
+        for (Path path : options.imports()) {
+            try {
+                InsideLlmCollector.ImportResult r = collector.importEvents(path);
+                out.printf("Imported %s: %d files, %d new events, %d already present, %d rejected%n", path, r.files(),
+                        r.accepted(), r.duplicates(), r.rejected());
+            } catch (UncheckedIOException e) {
+                System.err.println("insidellm-collector: import failed: " + e.getCause().getMessage());
+            }
+        }
+        out.printf("Open %s/ in a browser. Stop with Ctrl+C.%n", collector.baseUrl());
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
-    return new Options(b, imports, false);
-  }
 
-  private static boolean isKnown(String name) {
-    return List.of("--port", "--bind", "--db", "--retention-days", "--api-key", "--viewer-token", "--max-body-bytes",
-        "--durability", "--import").contains(name);
-  }
-
-  private static Durability durability(String name, String value) {
-    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
-      case "process" -> Durability.PROCESS_CRASH;
-      case "power" -> Durability.POWER_LOSS;
-      default -> throw new IllegalArgumentException(name + " must be process or power, but was " + value);
-    };
-  }
-
-  private static Duration days(String name, String value) {
-    long days = parseLong(name, value);
-    if (days < 1) {
-      throw new IllegalArgumentException(name + " must be at least 1, but was " + value);
+    /** Reads the environment first, then the command line, into a builder. */
+    static Options parse(String[] args, Map<String, String> env) {
+        InsideLlmCollector.Builder b = InsideLlmCollector.builder();
+        List<Path> imports = new ArrayList<>();
+        String v;
+        if ((v = env.get("INSIDELLM_COLLECTOR_PORT")) != null) {
+            b.port(parseInt("INSIDELLM_COLLECTOR_PORT", v));
+        }
+        if ((v = env.get("INSIDELLM_COLLECTOR_BIND")) != null) {
+            b.bindAddress(v);
+        }
+        if ((v = env.get("INSIDELLM_COLLECTOR_DB")) != null) {
+            b.databasePath(Path.of(v));
+        }
+        if ((v = env.get("INSIDELLM_COLLECTOR_RETENTION_DAYS")) != null) {
+            b.retention(days("INSIDELLM_COLLECTOR_RETENTION_DAYS", v));
+        }
+        if ((v = env.get("INSIDELLM_COLLECTOR_API_KEYS")) != null) {
+            for (String key : v.split(",")) {
+                if (!key.isBlank()) {
+                    b.apiKey(key.trim());
+                }
+            }
+        }
+        if ((v = env.get("INSIDELLM_COLLECTOR_VIEWER_TOKEN")) != null && !v.isBlank()) {
+            b.viewerToken(v.trim());
+        }
+        if ((v = env.get("INSIDELLM_COLLECTOR_MAX_BODY_BYTES")) != null) {
+            b.maxBodyBytes(parseLong("INSIDELLM_COLLECTOR_MAX_BODY_BYTES", v));
+        }
+        if ((v = env.get("INSIDELLM_COLLECTOR_DURABILITY")) != null) {
+            b.durability(durability("INSIDELLM_COLLECTOR_DURABILITY", v));
+        }
+        if ((v = env.get("INSIDELLM_COLLECTOR_IMPORT")) != null && !v.isBlank()) {
+            imports.add(Path.of(v));
+        }
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String name = arg;
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                name = arg.substring(0, eq);
+                value = arg.substring(eq + 1);
+            }
+            if (name.equals("--help") || name.equals("-h")) {
+                return new Options(b, imports, true);
+            }
+            if (value == null) {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(name.startsWith("--") && isKnown(name)
+                            ? name + " needs a value" : "unknown option " + name);
+                }
+                if (!isKnown(name)) {
+                    throw new IllegalArgumentException("unknown option " + name);
+                }
+                value = args[++i];
+            }
+            switch (name) {
+                case "--port" -> b.port(parseInt(name, value));
+                case "--bind" -> b.bindAddress(value);
+                case "--db" -> b.databasePath(Path.of(value));
+                case "--retention-days" -> b.retention(days(name, value));
+                case "--api-key" -> b.apiKey(value);
+                case "--viewer-token" -> b.viewerToken(value);
+                case "--max-body-bytes" -> b.maxBodyBytes(parseLong(name, value));
+                case "--durability" -> b.durability(durability(name, value));
+                case "--import" -> imports.add(Path.of(value));
+                default -> throw new IllegalArgumentException("unknown option " + name);
+            }
+        }
+        return new Options(b, imports, false);
     }
-    return Duration.ofDays(days);
-  }
 
-  private static int parseInt(String name, String value) {
-    try {
-      return Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a number, but was " + value);
+    private static boolean isKnown(String name) {
+        return List.of("--port", "--bind", "--db", "--retention-days", "--api-key", "--viewer-token", "--max-body-bytes",
+                "--durability", "--import").contains(name);
     }
-  }
 
-  private static long parseLong(String name, String value) {
-    try {
-      return Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a number, but was " + value);
+    private static Durability durability(String name, String value) {
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "process" -> Durability.PROCESS_CRASH;
+            case "power" -> Durability.POWER_LOSS;
+            default -> throw new IllegalArgumentException(name + " must be process or power, but was " + value);
+        };
     }
-  }
+
+    private static Duration days(String name, String value) {
+        long days = parseLong(name, value);
+        if (days < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1, but was " + value);
+        }
+        return Duration.ofDays(days);
+    }
+
+    private static int parseInt(String name, String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number, but was " + value);
+        }
+    }
+
+    private static long parseLong(String name, String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number, but was " + value);
+        }
+    }
 }

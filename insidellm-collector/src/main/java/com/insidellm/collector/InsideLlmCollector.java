@@ -1,7 +1,6 @@
 package com.insidellm.collector;
 
-import com.insidellm.collector.internal.CollectorServer;
-import com.insidellm.collector.internal.Importer;
+import com.insidellm.collector.ingest.Importer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -36,233 +35,233 @@ import org.jspecify.annotations.Nullable;
  */
 public final class InsideLlmCollector implements AutoCloseable {
 
-  /** Default port: {@value}. */
-  public static final int DEFAULT_PORT = 7800;
-  /** Default bind address: {@value}, so nothing is reachable from the network unless asked for. */
-  public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
-  /** Default largest request body in bytes, after decompression: {@value} (10 MiB). */
-  public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
+    /** Default port: {@value}. */
+    public static final int DEFAULT_PORT = 7800;
+    /** Default bind address: {@value}, so nothing is reachable from the network unless asked for. */
+    public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+    /** Default largest request body in bytes, after decompression: {@value} (10 MiB). */
+    public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
 
-  private final CollectorServer.Config config;
-  private final Object lock = new Object();
-  private @Nullable CollectorServer server;
-  private boolean closed;
+    private final Collector.Settings config;
+    private final Object lock = new Object();
+    private @Nullable Collector server;
+    private boolean closed;
 
-  private InsideLlmCollector(CollectorServer.Config config) {
-    this.config = config;
-  }
-
-  /** A builder with the defaults: loopback, port {@value #DEFAULT_PORT}, {@link #defaultDatabasePath()}. */
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /** {@code ~/.insidellm/collector.db}. */
-  public static Path defaultDatabasePath() {
-    return Path.of(System.getProperty("user.home"), ".insidellm", "collector.db");
-  }
-
-  /**
-   * Opens the database (creating the schema on first use) and starts serving. Returns the bound port, which is the
-   * actual port when the builder asked for port 0. Calling it again returns the same port.
-   *
-   * @throws UncheckedIOException if the port cannot be bound or the database cannot be opened
-   * @throws IllegalStateException if the collector was closed
-   */
-  public int start() {
-    synchronized (lock) {
-      if (closed) {
-        throw new IllegalStateException("the collector is closed");
-      }
-      if (server == null) {
-        try {
-          server = new CollectorServer(config);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-      return server.port();
+    private InsideLlmCollector(Collector.Settings config) {
+        this.config = config;
     }
-  }
 
-  /** The bound port. @throws IllegalStateException if not started */
-  public int port() {
-    return running().port();
-  }
-
-  /** The address clients and browsers use, such as {@code http://127.0.0.1:7800}. */
-  public URI baseUrl() {
-    String host = config.bind().isAnyLocalAddress() ? "127.0.0.1" : config.bind().getHostAddress();
-    if (host.indexOf(':') >= 0) {
-      host = "[" + host + "]";
+    /** A builder with the defaults: loopback, port {@value #DEFAULT_PORT}, {@link #defaultDatabasePath()}. */
+    public static Builder builder() {
+        return new Builder();
     }
-    return URI.create("http://" + host + ":" + port());
-  }
 
-  /** The database file in use. */
-  public Path databasePath() {
-    return config.database();
-  }
-
-  /**
-   * Imports the SDK's local-mode JSON-lines files: a {@code .jsonl} file, or every {@code *.jsonl} below a directory
-   * (such as {@code .insidellm/events/}). Events already stored are counted as duplicates, not stored twice; lines
-   * that are not valid events are counted as rejected and logged. Returns once everything imported is committed.
-   *
-   * @throws UncheckedIOException if the path cannot be read
-   */
-  public ImportResult importEvents(Path fileOrDirectory) {
-    Objects.requireNonNull(fileOrDirectory, "fileOrDirectory");
-    Importer importer = running().importer();
-    try {
-      Importer.Totals t = importer.importPath(fileOrDirectory);
-      return new ImportResult(t.files(), t.accepted(), t.duplicates(), t.rejected());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private CollectorServer running() {
-    synchronized (lock) {
-      if (server == null) {
-        throw new IllegalStateException("the collector is not running; call start() first");
-      }
-      return server;
-    }
-  }
-
-  /** Stops serving, commits what was acknowledged and closes the database. Idempotent; bounded in time. */
-  @Override
-  public void close() {
-    CollectorServer s;
-    synchronized (lock) {
-      closed = true;
-      s = server;
-      server = null;
-    }
-    if (s != null) {
-      s.close();
-    }
-  }
-
-  /** Totals of {@link #importEvents(Path)}. */
-  public record ImportResult(int files, long accepted, long duplicates, long rejected) {}
-
-  /** Builds an {@link InsideLlmCollector}. Not thread-safe; each setter validates at once. */
-  public static final class Builder {
-
-    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._~+/=-]{8,}");
-
-    private int port = DEFAULT_PORT;
-    private String bindAddress = DEFAULT_BIND_ADDRESS;
-    private Path databasePath = defaultDatabasePath();
-    private @Nullable Duration retention;
-    private final Set<String> apiKeys = new LinkedHashSet<>();
-    private @Nullable String viewerToken;
-    private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
-    private Durability durability = Durability.PROCESS_CRASH;
-
-    private Builder() {}
-
-    /** The TCP port; 0 picks a free one ({@link #start()} returns it). Default {@value #DEFAULT_PORT}. */
-    public Builder port(int port) {
-      if (port < 0 || port > 65_535) {
-        throw new IllegalArgumentException("port must be between 0 and 65535, but was " + port);
-      }
-      this.port = port;
-      return this;
+    /** {@code ~/.insidellm/collector.db}. */
+    public static Path defaultDatabasePath() {
+        return Path.of(System.getProperty("user.home"), ".insidellm", "collector.db");
     }
 
     /**
-     * The address to listen on. Default {@value #DEFAULT_BIND_ADDRESS}. Anything but loopback requires at least one
-     * API key and a viewer token.
-     */
-    public Builder bindAddress(String bindAddress) {
-      Objects.requireNonNull(bindAddress, "bindAddress");
-      if (bindAddress.isBlank()) {
-        throw new IllegalArgumentException("bindAddress must not be blank");
-      }
-      this.bindAddress = bindAddress.trim();
-      return this;
-    }
-
-    /** The SQLite database file; created with its directories if missing. */
-    public Builder databasePath(Path databasePath) {
-      this.databasePath = Objects.requireNonNull(databasePath, "databasePath");
-      return this;
-    }
-
-    /** Deletes events older than this (checked hourly); null keeps everything, the default. */
-    public Builder retention(@Nullable Duration retention) {
-      if (retention != null && (retention.isNegative() || retention.isZero())) {
-        throw new IllegalArgumentException("retention must be positive, but was " + retention);
-      }
-      this.retention = retention;
-      return this;
-    }
-
-    /** Adds an accepted ingest key (sent by SDKs as {@code Authorization: Bearer <key>}); at least 8 characters. */
-    public Builder apiKey(String apiKey) {
-      this.apiKeys.add(checkToken("apiKey", apiKey));
-      return this;
-    }
-
-    /** Adds accepted ingest keys. */
-    public Builder apiKeys(Collection<String> apiKeys) {
-      List<String> copy = new ArrayList<>(Objects.requireNonNull(apiKeys, "apiKeys"));
-      copy.forEach(this::apiKey);
-      return this;
-    }
-
-    /** Requires this token for the viewer and the query API; null for none (loopback only). */
-    public Builder viewerToken(@Nullable String viewerToken) {
-      this.viewerToken = viewerToken == null ? null : checkToken("viewerToken", viewerToken);
-      return this;
-    }
-
-    /** Largest accepted request body in bytes, after decompression; larger bodies get 413. */
-    public Builder maxBodyBytes(long maxBodyBytes) {
-      if (maxBodyBytes < 1024) {
-        throw new IllegalArgumentException("maxBodyBytes must be at least 1024, but was " + maxBodyBytes);
-      }
-      this.maxBodyBytes = maxBodyBytes;
-      return this;
-    }
-
-    /** What an acknowledged event survives; default {@link Durability#PROCESS_CRASH}. */
-    public Builder durability(Durability durability) {
-      this.durability = Objects.requireNonNull(durability, "durability");
-      return this;
-    }
-
-    private static String checkToken(String name, String value) {
-      Objects.requireNonNull(value, name);
-      if (!TOKEN.matcher(value).matches()) {
-        throw new IllegalArgumentException(name + " must be at least 8 characters of A-Z a-z 0-9 . _ ~ + / = -,"
-            + " but was " + value.length() + " characters long or contained other characters");
-      }
-      return value;
-    }
-
-    /**
-     * Builds the collector without starting it.
+     * Opens the database (creating the schema on first use) and starts serving. Returns the bound port, which is the
+     * actual port when the builder asked for port 0. Calling it again returns the same port.
      *
-     * @throws IllegalArgumentException if the bind address is unknown
-     * @throws IllegalStateException if it would listen beyond loopback without API keys and a viewer token
+     * @throws UncheckedIOException if the port cannot be bound or the database cannot be opened
+     * @throws IllegalStateException if the collector was closed
      */
-    public InsideLlmCollector build() {
-      InetAddress bind;
-      try {
-        bind = InetAddress.getByName(bindAddress);
-      } catch (UnknownHostException e) {
-        throw new IllegalArgumentException("bindAddress is not a known address: " + bindAddress, e);
-      }
-      if (!bind.isLoopbackAddress() && (apiKeys.isEmpty() || viewerToken == null)) {
-        throw new IllegalStateException("refusing to listen on " + bindAddress + " without protection: binding"
-            + " beyond loopback requires at least one API key and a viewer token (--api-key, --viewer-token)");
-      }
-      return new InsideLlmCollector(new CollectorServer.Config(bind, port, databasePath, retention,
-          Set.copyOf(apiKeys), viewerToken, maxBodyBytes, durability == Durability.POWER_LOSS));
+    public int start() {
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("the collector is closed");
+            }
+            if (server == null) {
+                try {
+                    server = new Collector(config);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return server.port();
+        }
     }
-  }
+
+    /** The bound port. @throws IllegalStateException if not started */
+    public int port() {
+        return running().port();
+    }
+
+    /** The address clients and browsers use, such as {@code http://127.0.0.1:7800}. */
+    public URI baseUrl() {
+        String host = config.bind().isAnyLocalAddress() ? "127.0.0.1" : config.bind().getHostAddress();
+        if (host.indexOf(':') >= 0) {
+            host = "[" + host + "]";
+        }
+        return URI.create("http://" + host + ":" + port());
+    }
+
+    /** The database file in use. */
+    public Path databasePath() {
+        return config.database();
+    }
+
+    /**
+     * Imports the SDK's local-mode JSON-lines files: a {@code .jsonl} file, or every {@code *.jsonl} below a directory
+     * (such as {@code .insidellm/events/}). Events already stored are counted as duplicates, not stored twice; lines
+     * that are not valid events are counted as rejected and logged. Returns once everything imported is committed.
+     *
+     * @throws UncheckedIOException if the path cannot be read
+     */
+    public ImportResult importEvents(Path fileOrDirectory) {
+        Objects.requireNonNull(fileOrDirectory, "fileOrDirectory");
+        Importer importer = running().importer();
+        try {
+            Importer.Totals t = importer.importPath(fileOrDirectory);
+            return new ImportResult(t.files(), t.accepted(), t.duplicates(), t.rejected());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Collector running() {
+        synchronized (lock) {
+            if (server == null) {
+                throw new IllegalStateException("the collector is not running; call start() first");
+            }
+            return server;
+        }
+    }
+
+    /** Stops serving, commits what was acknowledged and closes the database. Idempotent; bounded in time. */
+    @Override
+    public void close() {
+        Collector s;
+        synchronized (lock) {
+            closed = true;
+            s = server;
+            server = null;
+        }
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    /** Totals of {@link #importEvents(Path)}. */
+    public record ImportResult(int files, long accepted, long duplicates, long rejected) {}
+
+    /** Builds an {@link InsideLlmCollector}. Not thread-safe; each setter validates at once. */
+    public static final class Builder {
+
+        private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._~+/=-]{8,}");
+
+        private int port = DEFAULT_PORT;
+        private String bindAddress = DEFAULT_BIND_ADDRESS;
+        private Path databasePath = defaultDatabasePath();
+        private @Nullable Duration retention;
+        private final Set<String> apiKeys = new LinkedHashSet<>();
+        private @Nullable String viewerToken;
+        private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private Durability durability = Durability.PROCESS_CRASH;
+
+        private Builder() {}
+
+        /** The TCP port; 0 picks a free one ({@link #start()} returns it). Default {@value #DEFAULT_PORT}. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port must be between 0 and 65535, but was " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * The address to listen on. Default {@value #DEFAULT_BIND_ADDRESS}. Anything but loopback requires at least one
+         * API key and a viewer token.
+         */
+        public Builder bindAddress(String bindAddress) {
+            Objects.requireNonNull(bindAddress, "bindAddress");
+            if (bindAddress.isBlank()) {
+                throw new IllegalArgumentException("bindAddress must not be blank");
+            }
+            this.bindAddress = bindAddress.trim();
+            return this;
+        }
+
+        /** The SQLite database file; created with its directories if missing. */
+        public Builder databasePath(Path databasePath) {
+            this.databasePath = Objects.requireNonNull(databasePath, "databasePath");
+            return this;
+        }
+
+        /** Deletes events older than this (checked hourly); null keeps everything, the default. */
+        public Builder retention(@Nullable Duration retention) {
+            if (retention != null && (retention.isNegative() || retention.isZero())) {
+                throw new IllegalArgumentException("retention must be positive, but was " + retention);
+            }
+            this.retention = retention;
+            return this;
+        }
+
+        /** Adds an accepted ingest key (sent by SDKs as {@code Authorization: Bearer <key>}); at least 8 characters. */
+        public Builder apiKey(String apiKey) {
+            this.apiKeys.add(checkToken("apiKey", apiKey));
+            return this;
+        }
+
+        /** Adds accepted ingest keys. */
+        public Builder apiKeys(Collection<String> apiKeys) {
+            List<String> copy = new ArrayList<>(Objects.requireNonNull(apiKeys, "apiKeys"));
+            copy.forEach(this::apiKey);
+            return this;
+        }
+
+        /** Requires this token for the viewer and the query API; null for none (loopback only). */
+        public Builder viewerToken(@Nullable String viewerToken) {
+            this.viewerToken = viewerToken == null ? null : checkToken("viewerToken", viewerToken);
+            return this;
+        }
+
+        /** Largest accepted request body in bytes, after decompression; larger bodies get 413. */
+        public Builder maxBodyBytes(long maxBodyBytes) {
+            if (maxBodyBytes < 1024) {
+                throw new IllegalArgumentException("maxBodyBytes must be at least 1024, but was " + maxBodyBytes);
+            }
+            this.maxBodyBytes = maxBodyBytes;
+            return this;
+        }
+
+        /** What an acknowledged event survives; default {@link Durability#PROCESS_CRASH}. */
+        public Builder durability(Durability durability) {
+            this.durability = Objects.requireNonNull(durability, "durability");
+            return this;
+        }
+
+        private static String checkToken(String name, String value) {
+            Objects.requireNonNull(value, name);
+            if (!TOKEN.matcher(value).matches()) {
+                throw new IllegalArgumentException(name + " must be at least 8 characters of A-Z a-z 0-9 . _ ~ + / = -,"
+                        + " but was " + value.length() + " characters long or contained other characters");
+            }
+            return value;
+        }
+
+        /**
+         * Builds the collector without starting it.
+         *
+         * @throws IllegalArgumentException if the bind address is unknown
+         * @throws IllegalStateException if it would listen beyond loopback without API keys and a viewer token
+         */
+        public InsideLlmCollector build() {
+            InetAddress bind;
+            try {
+                bind = InetAddress.getByName(bindAddress);
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("bindAddress is not a known address: " + bindAddress, e);
+            }
+            if (!bind.isLoopbackAddress() && (apiKeys.isEmpty() || viewerToken == null)) {
+                throw new IllegalStateException("refusing to listen on " + bindAddress + " without protection: binding"
+                        + " beyond loopback requires at least one API key and a viewer token (--api-key, --viewer-token)");
+            }
+            return new InsideLlmCollector(new Collector.Settings(bind, port, databasePath, retention,
+                    Set.copyOf(apiKeys), viewerToken, maxBodyBytes, durability == Durability.POWER_LOSS));
+        }
+    }
 }

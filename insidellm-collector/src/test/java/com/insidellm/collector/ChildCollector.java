@@ -19,81 +19,81 @@ import java.util.regex.Pattern;
 /** The executable jar started as a separate JVM, so a test can kill it the hard way. */
 final class ChildCollector implements AutoCloseable {
 
-  private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+) .*started in (\\d+) ms");
+    private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+) .*started in (\\d+) ms");
 
-  final Process process;
-  final URI baseUrl;
-  final long reportedStartupMillis;
+    final Process process;
+    final URI baseUrl;
+    final long reportedStartupMillis;
 
-  private ChildCollector(Process process, URI baseUrl, long startupMillis) {
-    this.process = process;
-    this.baseUrl = baseUrl;
-    this.reportedStartupMillis = startupMillis;
-  }
+    private ChildCollector(Process process, URI baseUrl, long startupMillis) {
+        this.process = process;
+        this.baseUrl = baseUrl;
+        this.reportedStartupMillis = startupMillis;
+    }
 
-  static Path jar() {
-    Path jar = Path.of(System.getProperty("insidellm.collector.jar", "target/insidellm-collector.jar"));
-    assertThat(jar).as("the executable jar built by mvn package").exists();
-    return jar;
-  }
+    static Path jar() {
+        Path jar = Path.of(System.getProperty("insidellm.collector.jar", "target/insidellm-collector.jar"));
+        assertThat(jar).as("the executable jar built by mvn package").exists();
+        return jar;
+    }
 
-  /** Starts {@code java -jar insidellm-collector.jar --port 0 --db <db>} and waits for its "listening" line. */
-  static ChildCollector start(Path db, String... extraArgs) {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar().toString(), "--port", "0", "--db", db.toString()));
-    command.addAll(List.of(extraArgs));
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-      CompletableFuture<Matcher> listening = CompletableFuture.supplyAsync(() -> {
+    /** Starts {@code java -jar insidellm-collector.jar --port 0 --db <db>} and waits for its "listening" line. */
+    static ChildCollector start(Path db, String... extraArgs) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar().toString(), "--port", "0", "--db", db.toString()));
+        command.addAll(List.of(extraArgs));
         try {
-          String line;
-          while ((line = out.readLine()) != null) {
-            Matcher m = LISTENING.matcher(line);
-            if (m.find()) {
-              return m;
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            CompletableFuture<Matcher> listening = CompletableFuture.supplyAsync(() -> {
+                try {
+                    String line;
+                    while ((line = out.readLine()) != null) {
+                        Matcher m = LISTENING.matcher(line);
+                        if (m.find()) {
+                            return m;
+                        }
+                    }
+                    throw new IllegalStateException("collector exited before listening");
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            Matcher m = listening.get(30, TimeUnit.SECONDS);
+            // Keep draining the output so the child never blocks on a full pipe.
+            Thread drain = new Thread(() -> {
+                try {
+                    while (out.readLine() != null) {
+                        // discard
+                    }
+                } catch (IOException ignored) {
+                    // the child is gone
+                }
+            }, "child-collector-output");
+            drain.setDaemon(true);
+            drain.start();
+            return new ChildCollector(p, URI.create(m.group(1)), Long.parseLong(m.group(2)));
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start the collector jar: " + e, e);
+        }
+    }
+
+    /** kill -9: no shutdown hook, no final commit. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                kill();
             }
-          }
-          throw new IllegalStateException("collector exited before listening");
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
         }
-      });
-      Matcher m = listening.get(30, TimeUnit.SECONDS);
-      // Keep draining the output so the child never blocks on a full pipe.
-      Thread drain = new Thread(() -> {
-        try {
-          while (out.readLine() != null) {
-            // discard
-          }
-        } catch (IOException ignored) {
-          // the child is gone
-        }
-      }, "child-collector-output");
-      drain.setDaemon(true);
-      drain.start();
-      return new ChildCollector(p, URI.create(m.group(1)), Long.parseLong(m.group(2)));
-    } catch (Exception e) {
-      throw new IllegalStateException("could not start the collector jar: " + e, e);
     }
-  }
-
-  /** kill -9: no shutdown hook, no final commit. */
-  void kill() throws InterruptedException {
-    process.destroyForcibly();
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-  }
-
-  @Override
-  public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(15, TimeUnit.SECONDS)) {
-        kill();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
-  }
 }

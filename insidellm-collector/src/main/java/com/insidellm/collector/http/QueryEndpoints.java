@@ -1,0 +1,62 @@
+package com.insidellm.collector.http;
+
+import com.insidellm.collector.query.Params;
+import com.insidellm.collector.query.Queries;
+import com.sun.net.httpserver.HttpExchange;
+import java.util.Locale;
+
+/**
+ * The read-only query API under {@code /api/v1/}: {@code runs}, {@code runs/{id}}, {@code events}, {@code
+ * stats/models}, {@code stats/timeseries}, {@code facets}, {@code schema} (the wire schema); and {@code /health}. Internal. Thread-safe.
+ */
+public final class QueryEndpoints {
+
+    private final Queries queries;
+    private final byte[] schema;
+
+    /** Creates the endpoints over {@code queries}; {@code schema} is the wire schema served at {@code schema}. */
+    public QueryEndpoints(Queries queries, byte[] schema) {
+        this.queries = queries;
+        this.schema = schema.clone();
+    }
+
+    /** {@code /api/v1/…}. */
+    public void api(HttpExchange ex) throws Exception {
+        String method = ex.getRequestMethod();
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            ex.getResponseHeaders().set("Allow", "GET");
+            Http.error(ex, 405, "the query API is read-only; use GET");
+            return;
+        }
+        String path = ex.getRequestURI().getPath().substring("/api/v1/".length());
+        Params p = Params.of(ex.getRequestURI());
+        byte[] body;
+        switch (path) {
+            case "runs" -> body = queries.runs(p);
+            case "events" -> body = queries.events(p);
+            case "stats/models" -> body = queries.modelStats(p);
+            case "stats/timeseries" -> body = queries.timeseries(p);
+            case "facets" -> body = queries.facets();
+            case "schema" -> body = schema;
+            default -> {
+                if (path.startsWith("runs/") && path.length() > 5 && path.indexOf('/', 5) < 0) {
+                    body = queries.run(path.substring(5).toLowerCase(Locale.ROOT));
+                    if (body == null) {
+                        Http.error(ex, 404, "no run with id " + path.substring(5));
+                        return;
+                    }
+                } else {
+                    Http.error(ex, 404, "no such endpoint: /api/v1/" + path);
+                    return;
+                }
+            }
+        }
+        Http.json(ex, 200, body);
+    }
+
+    /** {@code /health}: 200 while the store can serve, else 503. */
+    public void health(HttpExchange ex) throws Exception {
+        Queries.Health health = queries.health();
+        Http.json(ex, health.ok() ? 200 : 503, health.json());
+    }
+}

@@ -1,0 +1,156 @@
+package com.insidellm.collector.store;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where the collector keeps events: everything ingest, the query API, the live tail and the server's lifecycle need
+ * from storage, and nothing about how it is stored. SQL lives in the implementations ({@code store.sqlite} today; a
+ * PostgreSQL one belongs in {@code store.postgres}). Internal.
+ *
+ * <p>Times are microseconds since the epoch (UTC), ranges half-open {@code [from, to)}; a null bound is open.
+ * Sequence numbers order events by arrival, are assigned at commit, never reused (not even after retention), and are
+ * what the live tail resumes from. Implementations are thread-safe. Storage failures surface as {@link
+ * StoreException}; {@link #close()} is idempotent.
+ */
+public interface Store extends AutoCloseable {
+
+    // ---------------------------------------------------------------- ingest
+
+    /**
+     * Stores {@code events} and returns once they are committed (an acknowledged event survives what the configured
+     * durability promises). Idempotent: an event whose id (at the same timestamp) is already stored is reported as a
+     * duplicate, not stored twice.
+     *
+     * @throws StoreBusyException if writes are queued beyond what the store buffers; the caller should retry later
+     * @throws StoreException if the write failed or the store is closed; nothing of this call was stored
+     * @throws InterruptedException if interrupted while waiting for the commit (the events may still be committed)
+     */
+    WriteOutcome write(List<StoredEvent> events) throws InterruptedException;
+
+    // ---------------------------------------------------------------- live-tail sequence
+
+    /** The highest sequence number that is committed and visible to readers. */
+    long committedSeq();
+
+    /**
+     * Waits until events newer than {@code seq} are committed, the timeout passes or the store closes; returns the
+     * committed sequence.
+     */
+    long awaitNewerThan(long seq, long timeoutMillis) throws InterruptedException;
+
+    // ---------------------------------------------------------------- reads
+
+    /** Runs matching {@code filter}, newest first, one page, with the total count. */
+    RunPage runs(RunFilter filter, int limit, int offset);
+
+    /** One run's summary, or null when no such run is stored. */
+    @Nullable RunSummary run(String runId);
+
+    /** Hands each event of the run to {@code sink} in time order (then by sequence). */
+    void forEachRunEvent(String runId, RowSink sink) throws IOException;
+
+    /**
+     * Matching events, at most {@code limit}: ascending by sequence after {@code after} when it is given (the live
+     * tail), otherwise descending from {@code before} (exclusive) or from the newest.
+     */
+    List<EventRow> events(EventFilter filter, @Nullable Long after, @Nullable Long before, int limit);
+
+    /** Distinct users, models and event types, for filter lists. */
+    Facets facets();
+
+    /** Totals over a time range. */
+    UsageTotals totals(@Nullable Long fromMicros, @Nullable Long toMicros);
+
+    /** Per model figures of {@code llm.response} events over a time range, busiest model first. */
+    List<ModelUsage> modelUsage(@Nullable Long fromMicros, @Nullable Long toMicros);
+
+    /** The earliest and latest event timestamps within a range, or null when it holds no event. */
+    @Nullable TimeRange timeRange(@Nullable Long fromMicros, @Nullable Long toMicros);
+
+    /**
+     * Events of {@code [fromMicros, toMicros)} aggregated into {@code bucketCount} buckets of {@code bucketMicros}
+     * starting at {@code startMicros}.
+     */
+    Series series(long startMicros, long bucketMicros, int bucketCount, long fromMicros, long toMicros);
+
+    // ---------------------------------------------------------------- operations
+
+    /** Deletes what is older than the configured retention, if any. Implementations also run it on a schedule. */
+    void applyRetention();
+
+    /** Whether the store can serve, for {@code /health}. */
+    Health health();
+
+    /** Stops accepting writes, commits what is already queued, and releases connections. Idempotent. */
+    @Override
+    void close();
+
+    // ---------------------------------------------------------------- value types
+
+    /** What happened to one write: how many events are new, and the indexes (into the list) of the duplicates. */
+    record WriteOutcome(int accepted, List<Integer> duplicates) {}
+
+    /** An event as stored (its original JSON) with its sequence number. */
+    record EventRow(long seq, String raw) {}
+
+    /** Receives events one by one, so a large run need not be held in memory twice. */
+    @FunctionalInterface
+    interface RowSink {
+        /** Takes one event. */
+        void accept(long seq, String raw) throws IOException;
+    }
+
+    /** One page of runs and how many match in all. */
+    record RunPage(long total, List<RunSummary> runs) {}
+
+    /** A run's aggregates; times in microseconds; {@code models} sorted. */
+    record RunSummary(String runId, String userId, long firstMicros, long lastMicros, long eventCount, long llmCalls,
+            long tokens, double cost, long errors, boolean ended, List<String> models) {}
+
+    /** Distinct values for the viewer's filter lists. */
+    record Facets(List<String> users, List<String> models, List<String> eventTypes) {}
+
+    /** Totals over a time range. */
+    record UsageTotals(long events, long errors, long runs, long llmCalls, long tokens, double cost) {}
+
+    /** Nearest-rank latency percentiles in milliseconds; null when nothing reported a latency. */
+    record Latency(@Nullable Double p50, @Nullable Double p95) {
+        /** Percentiles of the values (a value that was actually observed). */
+        public static Latency of(@Nullable List<Double> values) {
+            if (values == null || values.isEmpty()) {
+                return new Latency(null, null);
+            }
+            double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            return new Latency(percentile(sorted, 50), percentile(sorted, 95));
+        }
+
+        /** Nearest-rank percentile of sorted values. */
+        static double percentile(double[] sorted, int p) {
+            int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+            return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+        }
+    }
+
+    /** One model's {@code llm.response} figures. */
+    record ModelUsage(@Nullable String model, @Nullable String provider, long calls, long promptTokens,
+            long completionTokens, long tokens, double cost, long errors, Latency latency) {}
+
+    /** Earliest and latest timestamps, in microseconds. */
+    record TimeRange(long minMicros, long maxMicros) {}
+
+    /** Calls, tokens and cost of one model in one bucket. */
+    record ModelTotals(long calls, long tokens, double cost) {}
+
+    /** One time bucket. */
+    record SeriesBucket(long startMicros, long events, long errors, Latency latency, Map<String, ModelTotals> perModel) {}
+
+    /** A time series: the models that appear and the buckets in time order. */
+    record Series(SortedSet<String> models, List<SeriesBucket> buckets) {}
+
+    /** The store's state for {@code /health}: {@code kind} such as {@code sqlite}, {@code detail} for operators. */
+    record Health(boolean ok, String kind, String detail) {}
+}

@@ -1,0 +1,143 @@
+package com.insidellm.collector.store.sqlite;
+
+import static com.insidellm.collector.store.sqlite.SqlFilters.prepare;
+
+import com.insidellm.collector.store.Store.Latency;
+import com.insidellm.collector.store.Store.ModelTotals;
+import com.insidellm.collector.store.Store.ModelUsage;
+import com.insidellm.collector.store.Store.Series;
+import com.insidellm.collector.store.Store.SeriesBucket;
+import com.insidellm.collector.store.Store.TimeRange;
+import com.insidellm.collector.store.Store.UsageTotals;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+
+/** Totals, per-model figures and time series, aggregated with SQL. Internal. Thread-safe. */
+final class SqliteAggregates {
+
+    private final ReadPool pool;
+
+    SqliteAggregates(ReadPool pool) {
+        this.pool = pool;
+    }
+
+    UsageTotals totals(@Nullable Long from, @Nullable Long to) {
+        StringBuilder range = new StringBuilder();
+        List<Object> args = new ArrayList<>();
+        SqlFilters.timeRange(range, args, from, to);
+        return pool.read(c -> {
+            try (PreparedStatement st = prepare(c, "SELECT count(*), sum(is_error), count(DISTINCT run_id),"
+                    + " sum(event_type = 'llm.response'), coalesce(sum(total_tokens), 0), coalesce(sum(cost), 0)"
+                    + " FROM events WHERE 1=1" + range, args); ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return new UsageTotals(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                        rs.getDouble(6));
+            }
+        });
+    }
+
+    List<ModelUsage> modelUsage(@Nullable Long from, @Nullable Long to) {
+        StringBuilder range = new StringBuilder();
+        List<Object> args = new ArrayList<>();
+        SqlFilters.timeRange(range, args, from, to);
+        return pool.read(c -> {
+            Map<String, List<Double>> latencies = new TreeMap<>();
+            try (PreparedStatement st = prepare(c, "SELECT model, latency_ms FROM events WHERE event_type = 'llm.response'"
+                    + " AND latency_ms IS NOT NULL" + range, args); ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    latencies.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getDouble(2));
+                }
+            }
+            List<ModelUsage> out = new ArrayList<>();
+            try (PreparedStatement st = prepare(c, "SELECT model, max(provider), count(*),"
+                    + " coalesce(sum(prompt_tokens), 0), coalesce(sum(completion_tokens), 0), coalesce(sum(total_tokens), 0),"
+                    + " coalesce(sum(cost), 0), sum(is_error) FROM events WHERE event_type = 'llm.response'" + range
+                    + " GROUP BY model ORDER BY count(*) DESC, model", args); ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    String model = rs.getString(1);
+                    out.add(new ModelUsage(model, rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                            rs.getLong(6), rs.getDouble(7), rs.getLong(8), Latency.of(latencies.get(model))));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Nullable TimeRange timeRange(@Nullable Long from, @Nullable Long to) {
+        StringBuilder range = new StringBuilder();
+        List<Object> args = new ArrayList<>();
+        SqlFilters.timeRange(range, args, from, to);
+        return pool.read(c -> {
+            try (PreparedStatement st = prepare(c, "SELECT min(ts), max(ts) FROM events WHERE 1=1" + range, args);
+                    ResultSet rs = st.executeQuery()) {
+                rs.next();
+                if (rs.getObject(1) == null) {
+                    return null;
+                }
+                return new TimeRange(rs.getLong(1), rs.getLong(2));
+            }
+        });
+    }
+
+    /** Mutable sums of one bucket while rows are read. */
+    private static final class Bucket {
+        final long start;
+        long events;
+        long errors;
+        final Map<String, double[]> perModel = new TreeMap<>();
+        final List<Double> latencies = new ArrayList<>();
+
+        Bucket(long start) {
+            this.start = start;
+        }
+    }
+
+    Series series(long start, long bucket, int count, long from, long to) {
+        Bucket[] buckets = new Bucket[Math.max(count, 0)];
+        for (int i = 0; i < buckets.length; i++) {
+            buckets[i] = new Bucket(start + i * bucket);
+        }
+        TreeSet<String> models = new TreeSet<>();
+        pool.read(c -> {
+            try (PreparedStatement st = prepare(c, "SELECT (ts - ?) / ? AS b, event_type, model, is_error, total_tokens,"
+                    + " cost, latency_ms FROM events WHERE ts >= ? AND ts < ?", List.of(start, bucket, from, to));
+                    ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    int b = rs.getInt(1);
+                    if (b < 0 || b >= buckets.length) {
+                        continue;
+                    }
+                    Bucket bk = buckets[b];
+                    bk.events++;
+                    bk.errors += rs.getInt(4);
+                    if ("llm.response".equals(rs.getString(2))) {
+                        String model = String.valueOf(rs.getString(3));
+                        models.add(model);
+                        double[] m = bk.perModel.computeIfAbsent(model, k -> new double[3]);
+                        m[0]++;
+                        m[1] += rs.getLong(5);
+                        m[2] += rs.getDouble(6);
+                        double latency = rs.getDouble(7);
+                        if (!rs.wasNull()) {
+                            bk.latencies.add(latency);
+                        }
+                    }
+                }
+            }
+            return null;
+        });
+        List<SeriesBucket> out = new ArrayList<>(buckets.length);
+        for (Bucket bk : buckets) {
+            Map<String, ModelTotals> perModel = new TreeMap<>();
+            bk.perModel.forEach((m, v) -> perModel.put(m, new ModelTotals((long) v[0], (long) v[1], v[2])));
+            out.add(new SeriesBucket(bk.start, bk.events, bk.errors, Latency.of(bk.latencies), perModel));
+        }
+        return new Series(models, out);
+    }
+}
