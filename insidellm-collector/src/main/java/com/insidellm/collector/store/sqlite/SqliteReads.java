@@ -7,6 +7,7 @@ import com.insidellm.collector.store.RunFilter;
 import com.insidellm.collector.store.Store.EventRow;
 import com.insidellm.collector.store.Store.Facets;
 import com.insidellm.collector.store.Store.RowSink;
+import com.insidellm.collector.store.Store.RunCursor;
 import com.insidellm.collector.store.Store.RunPage;
 import com.insidellm.collector.store.Store.RunSummary;
 import java.io.IOException;
@@ -108,6 +109,33 @@ final class SqliteReads {
                     throw new UncheckedIOException(e);
                 }
                 return null;
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    @Nullable RunCursor runEvents(String runId, @Nullable RunCursor after, int limit, RowSink sink) throws IOException {
+        List<Object> args = new ArrayList<>(List.of(runId));
+        if (after != null) {
+            args.add(after.timestampMicros());
+            args.add(after.seq());
+        }
+        args.add(limit);
+        String from = after == null ? "" : " AND (ts, seq) > (?, ?)";
+        try {
+            return pool.read(c -> {
+                RunCursor last = null;
+                try (PreparedStatement st = prepare(c, "SELECT seq, raw, ts FROM events WHERE run_id = ?" + from
+                        + " ORDER BY ts, seq LIMIT ?", args); ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        sink.accept(rs.getLong(1), rs.getString(2));
+                        last = new RunCursor(rs.getLong(3), rs.getLong(1));
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return last;
             });
         } catch (UncheckedIOException e) {
             throw e.getCause();
