@@ -50,28 +50,33 @@ export function messageView(m, isNew) {
 }
 
 export function conversation(events) {
-  const requests = events.filter(e => e.event_type === 'llm.request');
-  const responses = events.filter(e => e.event_type === 'llm.response');
+  const view = conversationView();
+  view.add(events);
+  view.end();
+  return view.el;
+}
+
+// The conversation built page by page. A call is drawn once the next request is known (an unlinked response is
+// matched by time up to it) or at the end; what is drawn is let go, so memory stays bounded by one page.
+export function conversationView() {
   const wrap = h('div', { id: 'conversation' });
-  if (!requests.length && !responses.length) {
-    wrap.appendChild(h('div', { class: 'panel empty' }, 'This run has no LLM calls.'));
-    return wrap;
-  }
-  const used = new Set();
+  let requests = [];
+  let responses = [];
+  let i = 0;
+  let prev = null;
   function responseFor(req, nextReq) {
-    let r = responses.find(x => x.parent_event_id === req.event_id && !used.has(x.event_id));
+    let r = responses.find(x => x.parent_event_id === req.event_id);
     if (!r) {
       const from = micros(req.timestamp);
       const to = nextReq ? micros(nextReq.timestamp) : Infinity;
-      r = responses.find(x => !used.has(x.event_id) && !x.parent_event_id && micros(x.timestamp) >= from && micros(x.timestamp) <= to);
+      r = responses.find(x => !x.parent_event_id && micros(x.timestamp) >= from && micros(x.timestamp) <= to);
     }
-    if (r) used.add(r.event_id);
+    if (r) responses = responses.filter(x => x !== r);
     return r;
   }
-  let prev = null;
-  requests.forEach((req, i) => {
+  function draw(req, nextReq) {
     const p = req.payload || {};
-    const resp = responseFor(req, requests[i + 1]);
+    const resp = responseFor(req, nextReq);
     const rp = resp ? resp.payload || {} : null;
     const all = normalizeMessages(p);
     const system = all.filter(m => m.role === 'system').map(m => asText(m.content)).join('\n\n') || p.system_message || '';
@@ -122,6 +127,20 @@ export function conversation(events) {
       h('div', { class: 'call-head' }, h('span', { class: 'title' }, 'Call ' + (i + 1)), h('span', { class: 'muted' }, clock(req.timestamp)),
         h('span', { class: 'facts' }, facts)),
       body));
-  });
-  return wrap;
+    i++;
+  }
+  return {
+    el: wrap,
+    add(events) {
+      for (const e of events) {
+        if (e.event_type === 'llm.request') requests.push(e);
+        else if (e.event_type === 'llm.response') responses.push(e);
+      }
+      while (requests.length > 1) draw(requests.shift(), requests[0]);
+    },
+    end() {
+      while (requests.length) draw(requests.shift(), requests[0]);
+      if (!i && !wrap.firstChild) wrap.appendChild(h('div', { class: 'panel empty' }, 'This run has no LLM calls.'));
+    },
+  };
 }

@@ -33,6 +33,11 @@ final class Partitions {
         return LocalDate.ofEpochDay(day).format(NAME);
     }
 
+    /** Whether this instance knows a partition for each of {@code days}. */
+    boolean knowsAll(Collection<Long> days) {
+        return known.containsAll(days);
+    }
+
     /** Creates the partitions of {@code days} that this instance has not seen yet. */
     void ensure(Connection c, Collection<Long> days) throws SQLException {
         List<Long> missing = new ArrayList<>();

@@ -4,22 +4,19 @@ import com.insidellm.collector.store.Store.WriteOutcome;
 import com.insidellm.collector.store.StoreBusyException;
 import com.insidellm.collector.store.StoreException;
 import com.insidellm.collector.store.StoredEvent;
-import java.sql.Array;
+import java.io.IOException;
+import java.io.StringReader;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -27,15 +24,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
+import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * This instance's writer: one thread that takes every queued ingest request, writes them in one transaction and
- * completes them only after the commit (group commit). Each transaction first locks the single {@code insidellm_live}
- * row, so across all instances sequence numbers are assigned and committed in one order; a whole batch goes to the
- * database in one multi-row {@code INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING}, which both stores the new
- * events and reports, by their sequence numbers, which ones were not duplicates. Internal. Thread-safe.
+ * completes them only after the commit (group commit). A transaction is three round trips and a commit: {@code COPY}
+ * (PostgreSQL's bulk load) into a session-local staging table, then one statement that locks the single {@code
+ * insidellm_live} row, stores the staged events that are not duplicates with the next sequence numbers, folds them
+ * into their runs and advances the sequence. The row lock orders all instances' commits, so sequence numbers are
+ * committed in the order they are assigned, and is held only for that statement and the commit. Internal.
+ * Thread-safe.
  */
 final class PgWriter implements AutoCloseable {
 
@@ -48,19 +48,54 @@ final class PgWriter implements AutoCloseable {
     /** SQLSTATE for "no partition of relation found for row": another instance's retention dropped one we knew. */
     private static final String NO_PARTITION = "23514";
 
-    private static final String INSERT_EVENTS = "INSERT INTO events (seq, event_id, run_id, parent_event_id, event_type,"
-            + " user_id, ts, model, provider, prompt_tokens, completion_tokens, total_tokens, cost, latency_ms, is_error,"
-            + " raw, search, received_at) SELECT u.*, ? FROM unnest(?::int8[], ?::text[], ?::text[], ?::text[],"
-            + " ?::text[], ?::text[], ?::int8[], ?::text[], ?::text[], ?::int8[], ?::int8[], ?::int8[], ?::float8[],"
-            + " ?::float8[], ?::bool[], ?::text[], ?::text[]) AS u ON CONFLICT DO NOTHING RETURNING seq";
+    /** This session's staging table; COPY fills it, the commit empties it. */
+    private static final String STAGING_TABLE = "CREATE TEMP TABLE IF NOT EXISTS incoming_events (ord integer,"
+            + " event_id text, run_id text, parent_event_id text, event_type text, user_id text, ts bigint, model text,"
+            + " provider text, prompt_tokens bigint, completion_tokens bigint, total_tokens bigint,"
+            + " cost double precision, latency_ms double precision, is_error boolean, raw text, search text,"
+            + " received_at bigint) ON COMMIT DELETE ROWS";
 
-    private static final String UPSERT_RUNS = "INSERT INTO runs (run_id, user_id, first_ts, last_ts, event_count,"
-            + " llm_calls, tokens, cost, errors, ended) SELECT * FROM unnest(?::text[], ?::text[], ?::int8[], ?::int8[],"
-            + " ?::int8[], ?::int8[], ?::int8[], ?::float8[], ?::int8[], ?::bool[]) ON CONFLICT (run_id) DO UPDATE SET"
-            + " first_ts = least(runs.first_ts, excluded.first_ts), last_ts = greatest(runs.last_ts, excluded.last_ts),"
-            + " event_count = runs.event_count + excluded.event_count, llm_calls = runs.llm_calls + excluded.llm_calls,"
-            + " tokens = runs.tokens + excluded.tokens, cost = runs.cost + excluded.cost,"
-            + " errors = runs.errors + excluded.errors, ended = runs.ended OR excluded.ended";
+    private static final String COPY_STAGING = "COPY incoming_events FROM STDIN";
+
+    /**
+     * Everything else in one statement, so the global lock is held for one round trip and the commit: lock the
+     * sequence row, store the staged events that are new (numbered after the last sequence, in batch order), fold
+     * them into their runs, models and event types, advance the sequence, and return each stored event's number with
+     * the number before the batch (so the writer knows which positions were duplicates).
+     */
+    private static final String STORE_STAGED = """
+            WITH live AS (
+              SELECT last_seq FROM insidellm_live WHERE id = 1 FOR UPDATE
+            ), stored AS (
+              INSERT INTO events (seq, event_id, run_id, parent_event_id, event_type, user_id, ts, model, provider,
+                prompt_tokens, completion_tokens, total_tokens, cost, latency_ms, is_error, raw, search, received_at)
+              SELECT live.last_seq + i.ord, i.event_id, i.run_id, i.parent_event_id, i.event_type, i.user_id, i.ts,
+                i.model, i.provider, i.prompt_tokens, i.completion_tokens, i.total_tokens, i.cost, i.latency_ms,
+                i.is_error, i.raw, i.search, i.received_at
+              FROM incoming_events i CROSS JOIN live ORDER BY i.ord
+              ON CONFLICT DO NOTHING
+              RETURNING seq, run_id, user_id, ts, event_type, model, total_tokens, cost, is_error
+            ), run_sums AS (
+              INSERT INTO runs AS r (run_id, user_id, first_ts, last_ts, event_count, llm_calls, tokens, cost, errors,
+                ended)
+              SELECT run_id, (array_agg(user_id ORDER BY seq))[1], min(ts), max(ts), count(*),
+                count(*) FILTER (WHERE event_type = 'llm.response'), coalesce(sum(total_tokens), 0),
+                coalesce(sum(cost), 0), count(*) FILTER (WHERE is_error), bool_or(event_type = 'run.end')
+              FROM stored GROUP BY run_id
+              ON CONFLICT (run_id) DO UPDATE SET first_ts = least(r.first_ts, excluded.first_ts),
+                last_ts = greatest(r.last_ts, excluded.last_ts), event_count = r.event_count + excluded.event_count,
+                llm_calls = r.llm_calls + excluded.llm_calls, tokens = r.tokens + excluded.tokens,
+                cost = r.cost + excluded.cost, errors = r.errors + excluded.errors, ended = r.ended OR excluded.ended
+            ), models AS (
+              INSERT INTO run_models (run_id, model) SELECT DISTINCT run_id, model FROM stored WHERE model IS NOT NULL
+              ON CONFLICT DO NOTHING
+            ), types AS (
+              INSERT INTO event_types (event_type) SELECT DISTINCT event_type FROM stored ON CONFLICT DO NOTHING
+            ), advanced AS (
+              UPDATE insidellm_live SET last_seq = (SELECT max(seq) FROM stored)
+              WHERE id = 1 AND EXISTS (SELECT 1 FROM stored)
+            )
+            SELECT stored.seq, live.last_seq FROM stored CROSS JOIN live""";
 
     private record Request(List<StoredEvent> events, CompletableFuture<WriteOutcome> result) {}
 
@@ -71,7 +106,8 @@ final class PgWriter implements AutoCloseable {
     private final Clock clock;
     private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
     private final AtomicInteger pendingEvents = new AtomicInteger();
-    private final Set<String> knownTypes = ConcurrentHashMap.newKeySet();
+    /** Connections (this writer's, from the pool) that already have their staging table. */
+    private final Set<PGConnection> withStaging = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
     private final Thread thread;
     private volatile boolean closing;
 
@@ -163,7 +199,6 @@ final class PgWriter implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             LOG.error("writing {} ingest requests ({} events) failed; they are answered with an error", batch.size(),
                     all.size(), e);
-            knownTypes.clear(); // types remembered in the rolled-back transaction were not stored
             StoreException failure = new StoreException("writing events failed: " + e.getMessage(), e);
             batch.forEach(r -> r.result().completeExceptionally(failure));
             return;
@@ -211,164 +246,91 @@ final class PgWriter implements AutoCloseable {
     }
 
     private Written insert(Connection c, List<StoredEvent> events) throws SQLException {
-        long base;
-        try (PreparedStatement lock = c.prepareStatement("SELECT last_seq FROM insidellm_live WHERE id = 1 FOR UPDATE");
-                ResultSet rs = lock.executeQuery()) {
-            rs.next();
-            base = rs.getLong(1);
-        }
         Set<Long> days = new TreeSet<>();
-        int n = events.size();
-        Long[] seq = new Long[n];
-        String[] eventId = new String[n];
-        String[] runId = new String[n];
-        String[] parent = new String[n];
-        String[] type = new String[n];
-        String[] user = new String[n];
-        Long[] ts = new Long[n];
-        String[] model = new String[n];
-        String[] provider = new String[n];
-        Long[] prompt = new Long[n];
-        Long[] completion = new Long[n];
-        Long[] total = new Long[n];
-        Double[] cost = new Double[n];
-        Double[] latency = new Double[n];
-        Boolean[] error = new Boolean[n];
-        String[] raw = new String[n];
-        String[] search = new String[n];
-        for (int i = 0; i < n; i++) {
-            StoredEvent e = events.get(i);
-            seq[i] = base + 1 + i;
-            eventId[i] = text(e.eventId());
-            runId[i] = text(e.runId());
-            parent[i] = text(e.parentEventId());
-            type[i] = text(e.eventType());
-            user[i] = text(e.userId());
-            ts[i] = e.timestampMicros();
-            model[i] = text(e.model());
-            provider[i] = text(e.provider());
-            prompt[i] = e.promptTokens();
-            completion[i] = e.completionTokens();
-            total[i] = e.totalTokens();
-            cost[i] = e.cost();
-            latency[i] = e.latencyMs();
-            error[i] = e.error();
-            raw[i] = e.rawJson();
-            search[i] = SearchText.of(e.rawJson());
+        for (StoredEvent e : events) {
             days.add(Partitions.day(e.timestampMicros()));
         }
-        partitions.ensure(c, days);
-        boolean[] stored = new boolean[n];
+        if (!partitions.knowsAll(days)) {
+            // Rare (a new day): create the partitions under the global lock, so instances never race to create one.
+            try (Statement st = c.createStatement()) {
+                st.execute("SELECT last_seq FROM insidellm_live WHERE id = 1 FOR UPDATE");
+            }
+            partitions.ensure(c, days);
+        }
+        PGConnection pg = c.unwrap(PGConnection.class);
+        if (!withStaging.contains(pg)) {
+            try (Statement st = c.createStatement()) {
+                st.execute(STAGING_TABLE);
+            }
+            withStaging.add(pg);
+        }
+        try {
+            pg.getCopyAPI().copyIn(COPY_STAGING, new StringReader(copyRows(events, clock.millis())));
+        } catch (IOException e) {
+            throw new SQLException("COPY failed: " + e.getMessage(), e);
+        }
+        boolean[] stored = new boolean[events.size()];
         long lastSeq = 0;
-        try (PreparedStatement st = c.prepareStatement(INSERT_EVENTS)) {
-            st.setLong(1, clock.millis());
-            Object[][] columns = {seq, eventId, runId, parent, type, user, ts, model, provider, prompt, completion, total,
-                cost, latency, error, raw, search};
-            String[] types = {"int8", "text", "text", "text", "text", "text", "int8", "text", "text", "int8", "int8",
-                "int8", "float8", "float8", "bool", "text", "text"};
-            for (int i = 0; i < columns.length; i++) {
-                st.setArray(i + 2, c.createArrayOf(types[i], columns[i]));
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(STORE_STAGED)) {
+            while (rs.next()) {
+                long seq = rs.getLong(1);
+                stored[(int) (seq - rs.getLong(2) - 1)] = true;
+                lastSeq = Math.max(lastSeq, seq);
             }
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    long s = rs.getLong(1);
-                    stored[(int) (s - base - 1)] = true;
-                    lastSeq = Math.max(lastSeq, s);
-                }
-            }
-        }
-        if (lastSeq == 0) {
-            return new Written(stored, 0);
-        }
-        upsertRuns(c, events, stored);
-        try (PreparedStatement st = c.prepareStatement("UPDATE insidellm_live SET last_seq = ? WHERE id = 1")) {
-            st.setLong(1, lastSeq);
-            st.executeUpdate();
         }
         return new Written(stored, lastSeq);
     }
 
-    /** Per-run sums of the stored events of one transaction. */
-    private static final class RunSums {
-        final String user;
-        long first = Long.MAX_VALUE;
-        long last = Long.MIN_VALUE;
-        long count;
-        long calls;
-        long tokens;
-        double cost;
-        long errors;
-        boolean ended;
-
-        RunSums(String user) {
-            this.user = user;
+    /**
+     * The batch in COPY's text format, one line per event: its position in the batch (1-based, which becomes the
+     * offset of its sequence number), then the columns.
+     */
+    private static String copyRows(List<StoredEvent> events, long receivedAt) {
+        StringBuilder rows = new StringBuilder(events.size() * 1400);
+        for (int i = 0; i < events.size(); i++) {
+            StoredEvent e = events.get(i);
+            rows.append(i + 1).append('\t');
+            field(rows, e.eventId()).append('\t');
+            field(rows, e.runId()).append('\t');
+            field(rows, e.parentEventId()).append('\t');
+            field(rows, e.eventType()).append('\t');
+            field(rows, e.userId()).append('\t');
+            rows.append(e.timestampMicros()).append('\t');
+            field(rows, e.model()).append('\t');
+            field(rows, e.provider()).append('\t');
+            field(rows, e.promptTokens()).append('\t');
+            field(rows, e.completionTokens()).append('\t');
+            field(rows, e.totalTokens()).append('\t');
+            field(rows, e.cost()).append('\t');
+            field(rows, e.latencyMs()).append('\t');
+            rows.append(e.error() ? 't' : 'f').append('\t');
+            field(rows, e.rawJson()).append('\t');
+            field(rows, SearchText.of(e.rawJson())).append('\t');
+            rows.append(receivedAt).append('\n');
         }
+        return rows.toString();
     }
 
-    private void upsertRuns(Connection c, List<StoredEvent> events, boolean[] stored) throws SQLException {
-        Map<String, RunSums> runs = new LinkedHashMap<>();
-        Set<List<String>> models = new HashSet<>();
-        Set<String> newTypes = new TreeSet<>();
-        for (int i = 0; i < events.size(); i++) {
-            if (!stored[i]) {
-                continue;
-            }
-            StoredEvent e = events.get(i);
-            RunSums s = runs.computeIfAbsent(text(e.runId()), id -> new RunSums(text(e.userId())));
-            s.first = Math.min(s.first, e.timestampMicros());
-            s.last = Math.max(s.last, e.timestampMicros());
-            s.count++;
-            s.calls += e.eventType().equals("llm.response") ? 1 : 0;
-            s.tokens += e.totalTokens() != null ? e.totalTokens() : 0;
-            s.cost += e.cost() != null ? e.cost() : 0;
-            s.errors += e.error() ? 1 : 0;
-            s.ended |= e.eventType().equals("run.end");
-            if (e.model() != null) {
-                models.add(List.of(text(e.runId()), text(e.model())));
-            }
-            if (!knownTypes.contains(e.eventType())) {
-                newTypes.add(text(e.eventType()));
+    /** Appends a value in COPY's text format: {@code \N} for null, backslash, tab and line breaks escaped. */
+    private static StringBuilder field(StringBuilder out, @Nullable Object value) {
+        if (value == null) {
+            return out.append("\\N");
+        }
+        if (!(value instanceof String s)) {
+            return out.append(value);
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            switch (ch) {
+                case '\\' -> out.append("\\\\");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\0' -> out.append('\ufffd'); // PostgreSQL text cannot hold NUL
+                default -> out.append(ch);
             }
         }
-        int n = runs.size();
-        Object[][] cols = {new String[n], new String[n], new Long[n], new Long[n], new Long[n], new Long[n], new Long[n],
-            new Double[n], new Long[n], new Boolean[n]};
-        int i = 0;
-        for (Map.Entry<String, RunSums> e : runs.entrySet()) {
-            RunSums s = e.getValue();
-            Object[] row = {e.getKey(), s.user, s.first, s.last, s.count, s.calls, s.tokens, s.cost, s.errors, s.ended};
-            for (int col = 0; col < row.length; col++) {
-                cols[col][i] = row[col];
-            }
-            i++;
-        }
-        String[] types = {"text", "text", "int8", "int8", "int8", "int8", "int8", "float8", "int8", "bool"};
-        try (PreparedStatement st = c.prepareStatement(UPSERT_RUNS)) {
-            for (int col = 0; col < cols.length; col++) {
-                st.setArray(col + 1, c.createArrayOf(types[col], cols[col]));
-            }
-            st.executeUpdate();
-        }
-        if (!models.isEmpty()) {
-            String[] run = models.stream().map(m -> m.get(0)).toArray(String[]::new);
-            String[] model = models.stream().map(m -> m.get(1)).toArray(String[]::new);
-            try (PreparedStatement st = c.prepareStatement("INSERT INTO run_models (run_id, model) SELECT * FROM"
-                    + " unnest(?::text[], ?::text[]) ON CONFLICT DO NOTHING")) {
-                st.setArray(1, c.createArrayOf("text", run));
-                st.setArray(2, c.createArrayOf("text", model));
-                st.executeUpdate();
-            }
-        }
-        if (!newTypes.isEmpty()) {
-            try (PreparedStatement st = c.prepareStatement("INSERT INTO event_types (event_type) SELECT * FROM"
-                    + " unnest(?::text[]) ON CONFLICT DO NOTHING")) {
-                Array array = c.createArrayOf("text", newTypes.toArray(String[]::new));
-                st.setArray(1, array);
-                st.executeUpdate();
-            }
-            // Remembered before the commit: writeBatch forgets them all if the transaction fails.
-            knownTypes.addAll(newTypes);
-        }
+        return out;
     }
 
     /** PostgreSQL text cannot hold NUL; such a character (legal in JSON) is stored as U+FFFD. */
