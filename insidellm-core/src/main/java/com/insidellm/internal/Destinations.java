@@ -4,10 +4,13 @@ import com.insidellm.DropReason;
 import com.insidellm.Event;
 import com.insidellm.EventBatch;
 import com.insidellm.EventExporter;
+import com.insidellm.ExportResult;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +28,10 @@ final class Destinations {
     private final Progress progress;
     private final Lifecycle lifecycle;
     private final Observers observers;
+    private final Consumer<EventBatch> prepare;
 
-    Destinations(List<EventExporter> exporters, Settings settings, Accounting accounting, Progress progress,
-            Lifecycle lifecycle, Observers observers) {
+    Destinations(List<EventExporter> exporters, Consumer<EventBatch> prepare, Settings settings,
+            Accounting accounting, Progress progress, Lifecycle lifecycle, Observers observers) {
         List<ExporterDelivery> list = new ArrayList<>(exporters.size());
         for (EventExporter exporter : exporters) {
             list.add(new ExporterDelivery(exporter, settings, System::nanoTime));
@@ -37,15 +41,15 @@ final class Destinations {
         this.progress = progress;
         this.lifecycle = lifecycle;
         this.observers = observers;
+        this.prepare = prepare;
     }
 
-    /** Lets exporters work ahead on a batch about to be handed to the sender. Called by the flusher. */
+    /**
+     * Works ahead on a batch about to be handed to the sender (the HTTP exporter compresses it), so that this runs
+     * on the flusher while the sender waits for the previous answer. Called by the flusher.
+     */
     void prepare(EventBatch batch) {
-        for (ExporterDelivery delivery : deliveries) {
-            if (delivery.exporter() instanceof ExporterControl control) {
-                control.prepare(batch);
-            }
-        }
+        prepare.accept(batch);
     }
 
     /**
@@ -129,23 +133,32 @@ final class Destinations {
         return states;
     }
 
-    /** Cancels requests still in flight (close() is out of time). */
-    void cancelInFlight() {
+    /** Flushes every exporter; true if all succeeded. Called on a flushing caller's thread. */
+    boolean flush() {
+        boolean ok = true;
         for (ExporterDelivery delivery : deliveries) {
-            if (delivery.exporter() instanceof ExporterControl control) {
-                control.cancelInFlight();
+            ExportResult result = delivery.flush();
+            if (!result.isSuccess()) {
+                log.debug("InsideLLM: flushing {} failed: {}", delivery.exporter().name(), result.message());
+                ok = false;
+            }
+        }
+        return ok;
+    }
+
+    /** Shuts down, with a zero deadline, the exporters still exporting: close() is out of time. */
+    void abandonExports() {
+        for (ExporterDelivery delivery : deliveries) {
+            if (delivery.isExporting()) {
+                delivery.shutdown(Duration.ZERO);
             }
         }
     }
 
-    /** Closes every exporter; one that throws is logged and the others are still closed. */
-    void close() {
+    /** Shuts every exporter down (each once); one that throws is logged and the others are still shut down. */
+    void shutdown(Duration deadline) {
         for (ExporterDelivery delivery : deliveries) {
-            try {
-                delivery.exporter().close();
-            } catch (RuntimeException e) {
-                log.warn("InsideLLM: closing exporter {} failed", delivery.exporter().name(), e);
-            }
+            delivery.shutdown(deadline);
         }
     }
 

@@ -212,7 +212,7 @@ final class Flusher {
         accounting.reportDrops(System.nanoTime());
     }
 
-    /** Counts what is still queued, closes the exporters and releases waiting flushes. Runs once. */
+    /** Counts what is still queued, shuts the exporters down and releases waiting flushes. Runs once. */
     void finishTermination() {
         synchronized (lock) {
             if (progress.isTerminated()) {
@@ -227,7 +227,7 @@ final class Flusher {
                         leftover);
             }
             accounting.reportDrops(System.nanoTime() + REPORT_INTERVAL_NANOS * 2);
-            destinations.close();
+            destinations.shutdown(lifecycle.remainingCloseTime());
             progress.terminate(queue.consumedCount());
         }
     }
