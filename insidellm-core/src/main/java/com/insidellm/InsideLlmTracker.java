@@ -1,8 +1,6 @@
 package com.insidellm;
 
 import com.insidellm.internal.Ids;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -59,7 +57,7 @@ public final class InsideLlmTracker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(InsideLlmTracker.class);
     /** Stack traces longer than this are cut; the size cap would truncate them anyway. */
-    static final int MAX_STACK_TRACE_CHARS = 16_384;
+    static final int MAX_STACK_TRACE_CHARS = CallRecorder.MAX_STACK_TRACE_CHARS;
     /** The {@code tool_type} used when none is given, as in the Python SDK. */
     public static final String DEFAULT_TOOL_TYPE = "function";
 
@@ -638,12 +636,7 @@ public final class InsideLlmTracker implements AutoCloseable {
     }
 
     static String stackTrace(Throwable error) {
-        StringWriter out = new StringWriter();
-        error.printStackTrace(new PrintWriter(out));
-        String trace = out.toString();
-        return trace.length() <= MAX_STACK_TRACE_CHARS ? trace
-                : trace.substring(0, MAX_STACK_TRACE_CHARS) + "... [" + (trace.length() - MAX_STACK_TRACE_CHARS)
-                        + " more characters]";
+        return CallRecorder.stackTrace(error);
     }
 
     private static List<String> reasoningSteps(@Nullable Object result) {

@@ -1,5 +1,6 @@
 package com.insidellm.langchain4j;
 
+import com.insidellm.ConversationThreads;
 import com.insidellm.InsideLlmClient;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.observability.api.AiServiceListenerRegistrar;
@@ -65,7 +66,8 @@ public final class InsideLlmLangChain4j implements AutoCloseable {
     private InsideLlmLangChain4j(Builder builder) {
         Supplier<String> userId = builder.userIdSupplier != null ? builder.userIdSupplier : () -> builder.userId;
         this.recorder = new Recorder(builder.client, userId, builder.userId, builder.streamingChunks,
-                builder.maxStreamingChunks, new ConversationThreads(builder.threadingCacheSize, builder.threadingFile));
+                builder.maxStreamingChunks, ConversationThreads.builder()
+                        .capacity(builder.threadingCacheSize).file(builder.threadingFile).build());
         this.chatModelListener = new InsideLlmChatModelListener(recorder);
         this.aiServiceListeners = AiServiceListeners.create(recorder);
     }

@@ -2,6 +2,7 @@ package com.insidellm.langchain4j;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.insidellm.ConversationThreads;
 import com.insidellm.Event;
 import com.insidellm.EventType;
 import com.insidellm.InsideLlmClient;
@@ -184,8 +185,11 @@ final class Recorder implements AutoCloseable {
             String runId = call.placement.runId;
             if (runId != null && message != null) {
                 // Remembered even when the run was decided otherwise, so a later call without it still threads.
-                threads.remember(call.prefixes != null ? call.prefixes.last
-                        : ConversationThreads.fingerprint(call.messages), message, runId);
+                if (call.prefixes != null) {
+                    threads.remember(call.prefixes, ThreadMessages.answer(message), runId);
+                } else {
+                    threads.remember(ThreadMessages.of(call.messages), ThreadMessages.answer(message), runId);
+                }
             }
         } catch (RuntimeException | LinkageError e) {
             log.debug("Could not record a LangChain4j model response", e);
@@ -266,7 +270,7 @@ final class Recorder implements AutoCloseable {
             String runId = invocation.runId;
             ConversationThreads.Prefixes prefixes = null;
             if (runId == null) {
-                prefixes = ConversationThreads.Prefixes.of(messages);
+                prefixes = ConversationThreads.Prefixes.of(ThreadMessages.of(messages));
                 runId = resolveRun(invocation, prefixes);
             }
             return new Placement(invocation, runId, invocation.userId, invocation.chainStartId, prefixes);
@@ -275,7 +279,7 @@ final class Recorder implements AutoCloseable {
             return new Placement(null, scope.runId(), scope.userId(), scope.parentEventId());
         }
         String user = currentUserId();
-        ConversationThreads.Prefixes prefixes = ConversationThreads.Prefixes.of(messages);
+        ConversationThreads.Prefixes prefixes = ConversationThreads.Prefixes.of(ThreadMessages.of(messages));
         String runId = threads.find(prefixes);
         if (runId == null) {
             runId = newRun(user, Instant.now(), "conversation");
