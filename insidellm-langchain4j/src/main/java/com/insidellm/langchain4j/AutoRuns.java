@@ -131,19 +131,26 @@ final class AutoRuns implements AutoCloseable {
         int ended = 0;
         for (Active run : active.values()) {
             if (run.endIfIdle(now, idleMillis)) {
-                end(run, "idle");
+                end(run, "idle", true);
                 ended++;
             }
         }
         return ended;
     }
 
-    private void end(Active run, String reason) {
+    /**
+     * Logs the run's end. An idle run ended with its last event, so that is its end and duration (as a web-analytics
+     * session's); a run closed with the integration ends now.
+     */
+    private void end(Active run, String reason, boolean atLastUse) {
         ended.add(run.runId);
         active.remove(run.runId, run);
-        long durationMs = Math.max(0, Duration.between(run.startedAt, clock.instant()).toMillis());
-        recorder.log(run.runId, run.userId, null, Event.builder(EventType.RUN_END)
-                .payload(new Payload.RunEnd(run.runId, durationMs, null, reason)));
+        Instant at = atLastUse ? Instant.ofEpochMilli(run.lastUsedMillis()) : clock.instant();
+        if (at.isBefore(run.startedAt)) {
+            at = run.startedAt;
+        }
+        recorder.log(run.runId, run.userId, null, Event.builder(EventType.RUN_END).timestamp(at)
+                .payload(new Payload.RunEnd(run.runId, Duration.between(run.startedAt, at).toMillis(), null, reason)));
     }
 
     private void startSweeper() {
@@ -186,7 +193,7 @@ final class AutoRuns implements AutoCloseable {
         List<Active> open = new ArrayList<>(active.values());
         for (Active run : open) {
             if (run.endNow()) {
-                end(run, "client_closed");
+                end(run, "client_closed", false);
             }
         }
     }
@@ -213,6 +220,10 @@ final class AutoRuns implements AutoCloseable {
             }
             lastUsedMillis = Math.max(lastUsedMillis, now);
             return true;
+        }
+
+        synchronized long lastUsedMillis() {
+            return lastUsedMillis;
         }
 
         synchronized boolean endIfIdle(long now, long idleMillis) {
