@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *   <li>An exception passing through nested calls is recorded as an error once, by the innermost call
  *       ({@link Call#fail}); outer calls still record their own failed completion events.</li>
  *   <li>Text that content capture leaves out reads {@value #NOT_CAPTURED}.</li>
- *   <li>Recording never throws: an event that cannot be built (a bad argument) is dropped and logged at DEBUG.</li>
+ *   <li>Recording never throws, unless the client is {@linkplain InsideLlmClient.Builder#strict(boolean) strict}:
+ *       an event that cannot be built (a bad argument) is dropped and counted as {@code invalid_event}.</li>
  * </ul>
  *
  * <p>Thread-safe. A {@link Call} may be ended on another thread than the one that opened it (an asynchronous
@@ -133,11 +134,23 @@ public final class CallRecorder {
         try {
             built = event.runId(runId).userId(userId).parentEventId(parentEventId).build();
         } catch (RuntimeException e) {
-            log.debug("InsideLLM could not record an event: {}", e.toString());
+            rejected(e);
             return id;
         }
         client.logEvent(built);
         return id;
+    }
+
+    /**
+     * Counts an event that could not be built (a bad argument) as dropped {@code invalid_event}; rethrows the cause
+     * of an {@link IllegalArgumentException} when the client is strict.
+     */
+    void rejected(RuntimeException cause) {
+        if (client instanceof DefaultClient defaultClient) {
+            defaultClient.rejectInvalid(cause);
+        } else {
+            log.debug("InsideLLM could not record an event: {}", cause.toString());
+        }
     }
 
     /**
