@@ -16,6 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * of a request is looked up with one hash per message, longest first. Only prefixes that end with an assistant
  * message are remembered, so two conversations that merely share a system prompt or a first question stay apart.
  *
+ * <p>An integration that records calls whose run is already decided can queue their conversations with
+ * {@link #rememberLater} and {@link #drain()} them on a background thread: the caller then pays nothing for
+ * threading, and a look-up still sees every conversation queued before it.
+ *
  * <p>Memory is bounded by an LRU of {@code capacity} fingerprints. With a file, remembered fingerprints are appended
  * as {@code fingerprint<TAB>runId} lines and read back at start, so conversations continue across restarts; the file
  * is compacted at start when it has grown past twice the capacity. The file holds hashes and run ids, never message
@@ -54,6 +62,11 @@ public final class ConversationThreads implements AutoCloseable {
     private static final MessageDigest SHA_256 = newSha256();
 
     private final Object lock = new Object();
+    private final Object drainLock = new Object();
+    private final Queue<Queued> queued = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queuedCount = new AtomicInteger();
+    /** The fewest request messages among queued conversations (a large value when none). */
+    private final AtomicInteger shortestQueued = new AtomicInteger(Integer.MAX_VALUE - 2);
     private final int capacity;
     private final LinkedHashMap<String, String> runsByFingerprint;
     private final LinkedHashMap<String, Boolean> seenRuns;
@@ -92,6 +105,10 @@ public final class ConversationThreads implements AutoCloseable {
 
     /** Like {@link #find(List)}, with the request's fingerprints already computed. */
     public @Nullable String find(Prefixes prefixes) {
+        // A queued conversation of n messages plus its answer can only be a prefix of a request of n + 2 or more.
+        if (prefixes.keys.length >= shortestQueued.get() + 2) {
+            drain();
+        }
         synchronized (lock) {
             // Never the whole request: an identical first request starts a new conversation.
             for (int length = prefixes.keys.length - 1; length >= 1; length--) {
@@ -122,6 +139,66 @@ public final class ConversationThreads implements AutoCloseable {
         remember(sha256(), request.last, answer, runId);
     }
 
+    /**
+     * Like {@link #remember(List, Message, String)}, but only queued: the messages are converted and fingerprinted
+     * when the next {@link #find} needs them, or earlier by {@link #drain()} (an integration's background thread), so
+     * that a call whose run was decided otherwise pays nothing for threading. The suppliers are called once, on the
+     * draining thread; a supplier that throws loses that one conversation.
+     */
+    public void rememberLater(Supplier<List<Message>> request, Supplier<Message> answer, String runId) {
+        queue(new Queued(Objects.requireNonNull(request, "request"), null, answer, runId), 0);
+    }
+
+    /** Like {@link #rememberLater(Supplier, Supplier, String)}, with the request's fingerprints already computed. */
+    public void rememberLater(Prefixes request, Supplier<Message> answer, String runId) {
+        queue(new Queued(null, Objects.requireNonNull(request, "request"), answer, runId), request.keys.length);
+    }
+
+    private void queue(Queued entry, int requestLength) {
+        Objects.requireNonNull(entry.answer, "answer");
+        Objects.requireNonNull(entry.runId, "runId");
+        queued.add(entry);
+        shortestQueued.accumulateAndGet(requestLength, Math::min);
+        if (queuedCount.incrementAndGet() > capacity) {
+            // Nobody drains (no background thread, no look-ups): the caller does, so the queue stays bounded.
+            drain();
+        }
+    }
+
+    /** Whether {@link #rememberLater} queued conversations that are not fingerprinted yet. */
+    public boolean hasQueued() {
+        return queuedCount.get() > 0;
+    }
+
+    /** Fingerprints and remembers every conversation queued by {@link #rememberLater}. */
+    public void drain() {
+        if (queuedCount.get() == 0) {
+            return;
+        }
+        // One drainer at a time, and find() waits for it: a look-up sees every conversation queued before it.
+        synchronized (drainLock) {
+            // Reset before polling: an entry queued meanwhile lowers it again after it is in the queue.
+            shortestQueued.set(Integer.MAX_VALUE - 2);
+            Queued next;
+            while ((next = queued.poll()) != null) {
+                queuedCount.decrementAndGet();
+                try {
+                    if (next.prefixes != null) {
+                        remember(next.prefixes, next.answer.get(), next.runId);
+                    } else {
+                        remember(Objects.requireNonNull(next.request).get(), next.answer.get(), next.runId);
+                    }
+                } catch (RuntimeException e) {
+                    log.debug("Could not fingerprint a conversation for threading", e);
+                }
+            }
+        }
+    }
+
+    private record Queued(@Nullable Supplier<List<Message>> request, @Nullable Prefixes prefixes,
+            Supplier<Message> answer, String runId) {
+    }
+
     private void remember(MessageDigest digest, byte[] request, Message answer, String runId) {
         Objects.requireNonNull(runId, "runId");
         String fingerprint = encode(chain(digest, request, Objects.requireNonNull(answer, "answer")));
@@ -143,16 +220,18 @@ public final class ConversationThreads implements AutoCloseable {
         }
     }
 
-    /** The number of remembered fingerprints. */
+    /** The number of remembered fingerprints (queued conversations included). */
     public int size() {
+        drain();
         synchronized (lock) {
             return runsByFingerprint.size();
         }
     }
 
-    /** Closes the file, if any. Idempotent; remembering afterwards reopens it. */
+    /** Remembers what is queued, then closes the file, if any. Idempotent; remembering afterwards reopens it. */
     @Override
     public void close() {
+        drain();
         synchronized (lock) {
             if (writer != null) {
                 try {

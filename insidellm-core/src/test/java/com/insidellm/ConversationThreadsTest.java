@@ -140,4 +140,62 @@ class ConversationThreadsTest {
         assertThat(byList.find(next)).isEqualTo("run-3");
         assertThat(byPrefixes.find(next)).isEqualTo("run-3");
     }
+
+    @Test
+    void conversationsQueuedForLaterAreSeenByTheNextLookUpAndConvertedOnce() {
+        ConversationThreads threads = threads(100);
+        int[] conversions = new int[1];
+        threads.rememberLater(() -> {
+            conversions[0]++;
+            return List.of(SYSTEM, HELLO);
+        }, () -> HI, "run-later");
+
+        assertThat(threads.hasQueued()).isTrue();
+        assertThat(conversions[0]).isZero();
+        assertThat(threads.find(List.of(SYSTEM, HELLO, HI, Message.user("Next")))).isEqualTo("run-later");
+        assertThat(threads.hasQueued()).isFalse();
+        threads.drain();
+        assertThat(conversions[0]).isOne();
+
+        threads.rememberLater(ConversationThreads.Prefixes.of(List.of(Message.user("q"))),
+                () -> Message.assistant("a", List.of()), "run-prefixes");
+        threads.drain();
+        assertThat(threads.hasQueued()).isFalse();
+        assertThat(threads.find(List.of(Message.user("q"), Message.assistant("a", List.of()), HELLO)))
+                .isEqualTo("run-prefixes");
+    }
+
+    @Test
+    void theQueueIsBoundedByTheCapacityWhenNobodyDrainsIt() {
+        ConversationThreads threads = threads(2);
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            threads.rememberLater(() -> List.of(Message.user("q" + n)), () -> Message.assistant("a", List.of()),
+                    "run-" + n);
+        }
+        // The third exceeded the capacity: the caller drained everything queued.
+        assertThat(threads.hasQueued()).isFalse();
+    }
+
+    @Test
+    void closingRemembersWhatIsQueued(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("threads.tsv");
+        try (ConversationThreads threads = ConversationThreads.builder().file(file).build()) {
+            threads.rememberLater(() -> List.of(HELLO), () -> HI, "run-closed");
+        }
+        assertThat(Files.readAllLines(file)).singleElement().asString().endsWith("\trun-closed");
+    }
+
+    @Test
+    void aLookUpThatNoQueuedConversationCanPrecedeLeavesTheQueueToTheBackground() {
+        ConversationThreads threads = threads(100);
+        threads.rememberLater(ConversationThreads.Prefixes.of(List.of(SYSTEM, HELLO)), () -> HI, "run-q");
+
+        // A new conversation of two messages cannot continue a queued one of two plus an answer.
+        assertThat(threads.find(List.of(SYSTEM, HELLO))).isNull();
+        assertThat(threads.hasQueued()).isTrue();
+        // Its next turn can, and finds it.
+        assertThat(threads.find(List.of(SYSTEM, HELLO, HI, Message.user("More")))).isEqualTo("run-q");
+        assertThat(threads.hasQueued()).isFalse();
+    }
 }

@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * run whose {@code run.start} names the previous one ({@code initial_context.previous_run_id}); later turns of it
  * find the new run.
  *
- * <p>Idle runs are ended by one daemon thread ({@code insidellm-langchain4j-runs}), started with the first run, that
- * looks every {@code min(timeout / 4, 1 minute)}. Runs the application started (a tracker, an annotated method) are
+ * <p>Idle runs are ended by the module's one daemon thread ({@code insidellm-langchain4j}), started lazily, that
+ * looks every {@code min(timeout / 4, 1 minute)}; at most {@value #MAX_OPEN} runs are watched, the least recently
+ * used end first; the same thread does the work {@link #later} takes off callers. Runs the application started (a tracker, an annotated method) are
  * never ended here. Thread-safe.
  */
 final class AutoRuns implements AutoCloseable {
@@ -37,6 +38,11 @@ final class AutoRuns implements AutoCloseable {
     static final String RUN_TYPE = "langchain4j";
     private static final Logger log = LoggerFactory.getLogger(AutoRuns.class);
     private static final int MAX_ENDED = 10_000;
+    /**
+     * The most runs watched at once; beyond it the least recently used tenth end early, as if idle (an application
+     * starting many one-call conversations would otherwise hold every run for the whole timeout).
+     */
+    static final int MAX_OPEN = 10_000;
 
     private final CallRecorder recorder;
     private final Clock clock;
@@ -59,7 +65,7 @@ final class AutoRuns implements AutoCloseable {
                 }
             }));
     private final Object lock = new Object();
-    private @Nullable ScheduledExecutorService sweeper;
+    private volatile @Nullable ScheduledExecutorService sweeper;
     private boolean closed;
 
     AutoRuns(CallRecorder recorder, Duration idleTimeout, Clock clock) {
@@ -70,13 +76,12 @@ final class AutoRuns implements AutoCloseable {
 
     /** Starts run {@code runId} (logs its {@code run.start}) and watches it for idleness. */
     void start(String runId, String userId, Instant at, String kind, @Nullable String previousRunId) {
-        Map<String, Object> context = new LinkedHashMap<>();
-        context.put("source", RUN_TYPE);
-        context.put("kind", kind);
-        if (previousRunId != null) {
-            context.put("previous_run_id", previousRunId);
-        }
+        Map<String, Object> context = previousRunId == null ? Map.of("source", RUN_TYPE, "kind", kind)
+                : Map.of("source", RUN_TYPE, "kind", kind, "previous_run_id", previousRunId);
         active.put(runId, new Active(runId, userId, at, clock.millis()));
+        if (active.size() > MAX_OPEN) {
+            endLeastRecentlyUsed();
+        }
         recorder.log(runId, userId, null, Event.builder(EventType.RUN_START).timestamp(at)
                 .payload(new Payload.RunStart(runId, RUN_TYPE, context)));
         startSweeper();
@@ -142,6 +147,22 @@ final class AutoRuns implements AutoCloseable {
      * Logs the run's end. An idle run ended with its last event, so that is its end and duration (as a web-analytics
      * session's); a run closed with the integration ends now.
      */
+    private void endLeastRecentlyUsed() {
+        synchronized (lock) {
+            int excess = active.size() - MAX_OPEN * 9 / 10;
+            if (excess <= 0) {
+                return;
+            }
+            List<Active> runs = new ArrayList<>(active.values());
+            runs.sort(java.util.Comparator.comparingLong(Active::lastUsedMillis));
+            for (Active run : runs.subList(0, Math.min(excess, runs.size()))) {
+                if (run.endNow()) {
+                    end(run, "idle", true);
+                }
+            }
+        }
+    }
+
     private void end(Active run, String reason, boolean atLastUse) {
         ended.add(run.runId);
         active.remove(run.runId, run);
@@ -153,13 +174,40 @@ final class AutoRuns implements AutoCloseable {
                 .payload(new Payload.RunEnd(run.runId, Duration.between(run.startedAt, at).toMillis(), null, reason)));
     }
 
-    private void startSweeper() {
+    /**
+     * Runs {@code task} on this module's background thread after {@code delayMillis} (work taken off the callers'
+     * threads, such as fingerprinting conversations); runs it at once on the caller when the module is closed.
+     */
+    void later(Runnable task, long delayMillis) {
+        ScheduledExecutorService executor = startSweeper();
+        if (executor == null) {
+            task.run();
+            return;
+        }
+        try {
+            executor.schedule(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    log.debug("InsideLLM: LangChain4j background task failed", e);
+                }
+            }, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            task.run();
+        }
+    }
+
+    private @Nullable ScheduledExecutorService startSweeper() {
+        ScheduledExecutorService running = sweeper;
+        if (running != null) {
+            return running;
+        }
         synchronized (lock) {
             if (sweeper != null || closed) {
-                return;
+                return sweeper;
             }
             ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
-                Thread thread = new Thread(task, "insidellm-langchain4j-runs");
+                Thread thread = new Thread(task, "insidellm-langchain4j");
                 thread.setDaemon(true);
                 thread.setContextClassLoader(null);
                 thread.setUncaughtExceptionHandler((t, e) -> log.warn("InsideLLM: idle-run check failed", e));
@@ -175,6 +223,7 @@ final class AutoRuns implements AutoCloseable {
                 }
             }, period, period, TimeUnit.MILLISECONDS);
             sweeper = executor;
+            return executor;
         }
     }
 

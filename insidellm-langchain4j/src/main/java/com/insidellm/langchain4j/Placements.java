@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -33,6 +34,8 @@ final class Placements implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Placements.class);
     private static final int MAX_OPEN_INVOCATIONS = 10_000;
     private static final String DEFAULT_MEMORY_ID = "default";
+    /** Queued conversations are fingerprinted in batches: one wake-up of the background thread per this many ms. */
+    private static final long DRAIN_DELAY_MILLIS = 20;
 
     final CallRecorder recorder;
     private final Supplier<String> userId;
@@ -41,6 +44,7 @@ final class Placements implements AutoCloseable {
     private final AutoRuns runs;
     private final Clock clock;
     private final Map<UUID, Invocation> invocations = new ConcurrentHashMap<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
     Placements(CallRecorder recorder, Supplier<String> userId, String defaultUserId, ConversationThreads threads,
             AutoRuns runs, Clock clock) {
@@ -136,7 +140,11 @@ final class Placements implements AutoCloseable {
         return new Placement(null, newRun(user, "standalone"), user, null);
     }
 
-    /** Remembers the conversation a model call continued, with its answer, for automatic threading. */
+    /**
+     * Remembers the conversation a model call continued, with its answer, for automatic threading: queued, and
+     * fingerprinted on the module's background thread (or by the next look-up, whichever comes first), so the
+     * caller's thread does not pay for hashing the answer.
+     */
     void answered(Placement placement, List<ChatMessage> messages, AiMessage answer) {
         String runId = placement.run();
         if (runId == null) {
@@ -144,9 +152,15 @@ final class Placements implements AutoCloseable {
         }
         // Remembered even when the run was decided otherwise, so a later call without it still threads.
         if (placement.prefixes() != null) {
-            threads.remember(placement.prefixes(), ThreadMessages.answer(answer), runId);
+            threads.rememberLater(placement.prefixes(), () -> ThreadMessages.answer(answer), runId);
         } else {
-            threads.remember(ThreadMessages.of(messages), ThreadMessages.answer(answer), runId);
+            threads.rememberLater(() -> ThreadMessages.of(messages), () -> ThreadMessages.answer(answer), runId);
+        }
+        if (drainScheduled.compareAndSet(false, true)) {
+            runs.later(() -> {
+                drainScheduled.set(false);
+                threads.drain();
+            }, DRAIN_DELAY_MILLIS);
         }
     }
 
@@ -163,7 +177,6 @@ final class Placements implements AutoCloseable {
         synchronized (invocation.lock) {
             if (invocation.runId == null) {
                 String created = CallRecorder.newId();
-                threads.markRunSeen(created);
                 runs.start(created, invocation.userId, invocation.startedAt, "conversation", null);
                 return decide(invocation, created);
             }
@@ -188,8 +201,8 @@ final class Placements implements AutoCloseable {
     }
 
     private String newRun(String user, String kind) {
+        // A random id is new by construction: only memory-id runs (derived ids) need markRunSeen.
         String runId = CallRecorder.newId();
-        threads.markRunSeen(runId);
         runs.start(runId, user, clock.instant(), kind, null);
         return runId;
     }

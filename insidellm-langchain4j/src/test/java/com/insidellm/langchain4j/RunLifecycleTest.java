@@ -245,4 +245,23 @@ class RunLifecycleTest {
             assertThat(InsideLlmContext.current()).isNull();
         }
     }
+
+    @Test
+    void atMostTheOpenRunLimitIsWatchedAndTheLeastRecentlyUsedEndFirst() {
+        AutoRuns runs = new AutoRuns(com.insidellm.CallRecorder.of(client), Duration.ofMinutes(30), clock);
+        try {
+            for (int i = 0; i <= AutoRuns.MAX_OPEN; i++) {
+                clock.advance(Duration.ofMillis(1));
+                runs.start(com.insidellm.CallRecorder.newId(), "u", clock.instant(), "conversation", null);
+            }
+            List<Event> ends = runEnds();
+            List<Event> starts = ofType(exporter.events(client), EventType.RUN_START);
+            assertThat(ends).hasSize(AutoRuns.MAX_OPEN + 1 - AutoRuns.MAX_OPEN * 9 / 10);
+            assertThat(ends).extracting(Event::runId)
+                    .containsExactlyElementsOf(starts.subList(0, ends.size()).stream().map(Event::runId).toList());
+            assertThat(ends).allSatisfy(e -> assertThat(e.payload()).containsEntry("exit_reason", "idle"));
+        } finally {
+            runs.close();
+        }
+    }
 }
