@@ -106,9 +106,9 @@ public final class Queries {
         g.writeStartObject();
         g.writeStringField("run_id", r.runId());
         g.writeStringField("user_id", r.userId());
-        g.writeStringField("start", iso(r.firstMicros()));
-        g.writeStringField("end", iso(r.lastMicros()));
-        g.writeNumberField("duration_ms", (r.lastMicros() - r.firstMicros()) / 1000.0);
+        g.writeStringField("start", iso(r.startMicros()));
+        g.writeStringField("end", iso(r.endMicros()));
+        g.writeNumberField("duration_ms", r.durationMicros() / 1000.0);
         g.writeNumberField("event_count", r.eventCount());
         g.writeNumberField("llm_calls", r.llmCalls());
         g.writeNumberField("tokens", r.tokens());
