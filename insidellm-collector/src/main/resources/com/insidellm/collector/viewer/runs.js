@@ -72,6 +72,8 @@ export async function runsPage(params) {
       : 'No runs match these filters.'));
     return;
   }
+  // Feedback is a column only when a run on the page has some, so the table keeps to the page's width.
+  const withFeedback = page.runs.some(r => r.feedback && r.feedback.count);
   const rows = page.runs.map(r => h('tr', {
     class: 'clickable' + (r.errors > 0 ? ' has-error' : ''), data: { runId: r.run_id },
     on: { click: () => { location.hash = '#/run/' + encodeURIComponent(r.run_id); } }
@@ -87,13 +89,13 @@ export async function runsPage(params) {
     h('td', { class: 'num' }, num(r.tokens)),
     h('td', { class: 'num' }, cost(r.cost)),
     h('td', { class: 'num' }, r.errors > 0 ? h('span', { class: 'pill err' }, num(r.errors)) : h('span', { class: 'muted' }, '0')),
-    h('td', { class: 'feedback-cell' }, feedbackText(r.feedback)),
+    withFeedback ? h('td', { class: 'feedback-cell' }, feedbackText(r.feedback)) : null,
     h('td', { class: 'models-cell' }, r.models.map(m => h('span', { class: 'pill' }, m)))));
   panel.appendChild(h('div', { class: 'table-scroll' }, h('table', { id: 'runs-table' },
     h('thead', null, h('tr', null, h('th', null, 'Started'), h('th', null, 'Run'), h('th', null, 'User'),
       h('th', null, 'Status'), h('th', { class: 'num' }, 'Duration'), h('th', { class: 'num' }, 'Calls'),
       h('th', { class: 'num' }, 'Tokens'), h('th', { class: 'num' }, 'Cost'), h('th', { class: 'num' }, 'Errors'),
-      h('th', null, 'Feedback'), h('th', null, 'Models'))),
+      withFeedback ? h('th', null, 'Feedback') : null, h('th', null, 'Models'))),
     h('tbody', null, rows))));
   const go = o => { location.hash = '#/runs' + query(Object.assign({}, filters, { offset: o || '' })); };
   panel.appendChild(h('div', { class: 'pager' },
