@@ -58,18 +58,22 @@ class LargeRunBrowserIT {
             try {
                 WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
                 driver.get(collector.baseUrl + "/#/run/" + RUN);
-                wait.until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#timeline li"), 100));
+                // A page of 10,000 events: per turn of four, the input, the call (request and response) and the tool.
+                wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#timeline[data-complete]")));
+                assertThat(driver.findElements(By.cssSelector("#timeline .wf-row"))).hasSize(7_500);
                 assertThat(driver.findElement(By.cssSelector(".cards")).getText()).contains("640,000");
-                assertThat(driver.findElement(By.id("load-more")).getText()).contains("of 640,000 events");
-                int first = driver.findElements(By.cssSelector("#timeline li")).size();
+                assertThat(driver.findElement(By.id("load-more")).getText())
+                        .contains("Showing 10,000 of 640,000 events");
                 driver.findElement(By.cssSelector("#load-more button")).click();
-                wait.until(d -> d.findElements(By.cssSelector("#timeline li")).size() >= first + 2000);
+                wait.until(d -> d.findElements(By.cssSelector("#timeline[data-complete] .wf-row")).size() == 15_000);
+                assertThat(driver.findElement(By.id("load-more")).getText())
+                        .contains("Showing 20,000 of 640,000 events");
                 screenshot(driver, "large-run-timeline");
 
                 driver.get(collector.baseUrl + "/#/run/" + RUN + "/conversation");
-                wait.until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#conversation .call"), 10));
+                wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#conversation .call"), 2_500));
                 assertThat(driver.findElement(By.cssSelector("#conversation .call .bubble-row.response")).getText())
-                        .contains("answer 0");
+                        .contains("answer 0 ");
                 screenshot(driver, "large-run-conversation");
             } finally {
                 driver.quit();

@@ -217,6 +217,26 @@ public final class PostgresStore implements Store {
     }
 
     @Override
+    public List<TimedEventRow> eventsByTime(EventFilter filter, @Nullable TimeCursor before, int limit) {
+        return reads.eventsByTime(filter, before, limit);
+    }
+
+    @Override
+    public List<ToolUsage> toolUsage(@Nullable Long fromMicros, @Nullable Long toMicros) {
+        return aggregates.toolUsage(fromMicros, toMicros);
+    }
+
+    @Override
+    public List<UserUsage> userUsage(@Nullable Long fromMicros, @Nullable Long toMicros) {
+        return aggregates.userUsage(fromMicros, toMicros);
+    }
+
+    @Override
+    public List<FeedbackUsage> feedbackUsage(@Nullable Long fromMicros, @Nullable Long toMicros) {
+        return aggregates.feedbackUsage(fromMicros, toMicros);
+    }
+
+    @Override
     public Facets facets() {
         return reads.facets();
     }
@@ -257,9 +277,13 @@ public final class PostgresStore implements Store {
             try (Statement st = c.createStatement();
                     PreparedStatement models = c.prepareStatement("DELETE FROM run_models WHERE run_id IN"
                             + " (SELECT run_id FROM runs WHERE last_ts < ?)");
-                    PreparedStatement runs = c.prepareStatement("DELETE FROM runs WHERE last_ts < ?")) {
+                    PreparedStatement runs = c.prepareStatement("DELETE FROM runs WHERE last_ts < ?");
+                PreparedStatement tags = c.prepareStatement("DELETE FROM event_tags WHERE ts < ?")) {
                 st.execute("SELECT last_seq FROM insidellm_live WHERE id = 1 FOR UPDATE");
                 int dropped = partitions.dropBefore(c, cutoff);
+                // Tags of the events just dropped: whole days, as the partitions went.
+                tags.setLong(1, Math.floorDiv(cutoff, Partitions.DAY_MICROS) * Partitions.DAY_MICROS);
+                tags.executeUpdate();
                 models.setLong(1, cutoff);
                 models.executeUpdate();
                 runs.setLong(1, cutoff);
