@@ -1,6 +1,6 @@
 package com.insidellm.collector.store.postgres;
 
-import static com.insidellm.collector.store.postgres.PgSql.prepare;
+import static com.insidellm.collector.store.sql.SqlRows.prepare;
 
 import com.insidellm.collector.store.Store.Feedback;
 import com.insidellm.collector.store.Store.FeedbackUsage;
@@ -43,7 +43,7 @@ final class PgAggregates {
     UsageTotals totals(@Nullable Long from, @Nullable Long to) {
         StringBuilder range = new StringBuilder();
         List<Object> args = new ArrayList<>();
-        PgSql.timeRange(range, args, from, to);
+        com.insidellm.collector.store.sql.SqlRows.timeRange(range, args, from, to);
         return sql.read(c -> {
             try (PreparedStatement st = prepare(c, "SELECT count(*), coalesce(sum(" + PgSql.COUNTED_ERROR.formatted("e")
                     + "), 0), count(DISTINCT run_id), count(*) FILTER (WHERE " + LLM + "),"
@@ -59,7 +59,7 @@ final class PgAggregates {
     List<ModelUsage> modelUsage(@Nullable Long from, @Nullable Long to) {
         StringBuilder range = new StringBuilder();
         List<Object> args = new ArrayList<>();
-        PgSql.timeRange(range, args, from, to);
+        com.insidellm.collector.store.sql.SqlRows.timeRange(range, args, from, to);
         return sql.read(c -> {
             List<ModelUsage> out = new ArrayList<>();
             try (PreparedStatement st = prepare(c, "SELECT model, max(provider), count(*),"
@@ -91,7 +91,7 @@ final class PgAggregates {
     List<ToolUsage> toolUsage(@Nullable Long from, @Nullable Long to) {
         StringBuilder range = new StringBuilder();
         List<Object> args = new ArrayList<>();
-        PgSql.timeRange(range, args, from, to);
+        com.insidellm.collector.store.sql.SqlRows.timeRange(range, args, from, to);
         return sql.read(c -> {
             List<ToolUsage> out = new ArrayList<>();
             try (PreparedStatement st = prepare(c, "SELECT name, max(CASE WHEN event_type = 'function_execution'"
@@ -112,7 +112,7 @@ final class PgAggregates {
     List<UserUsage> userUsage(@Nullable Long from, @Nullable Long to) {
         StringBuilder range = new StringBuilder();
         List<Object> args = new ArrayList<>();
-        PgSql.timeRange(range, args, from, to);
+        com.insidellm.collector.store.sql.SqlRows.timeRange(range, args, from, to);
         return sql.read(c -> {
             List<UserUsage> out = new ArrayList<>();
             try (PreparedStatement st = prepare(c, "SELECT user_id, count(DISTINCT run_id), count(*),"
@@ -136,7 +136,7 @@ final class PgAggregates {
     List<FeedbackUsage> feedbackUsage(@Nullable Long from, @Nullable Long to) {
         StringBuilder range = new StringBuilder();
         List<Object> args = new ArrayList<>();
-        PgSql.timeRange(range, args, from, to);
+        com.insidellm.collector.store.sql.SqlRows.timeRange(range, args, from, to);
         return sql.read(c -> {
             List<FeedbackUsage> out = new ArrayList<>();
             try (PreparedStatement st = prepare(c, "SELECT coalesce(name, '') AS type, count(*), count(score),"
@@ -154,7 +154,7 @@ final class PgAggregates {
     @Nullable TimeRange timeRange(@Nullable Long from, @Nullable Long to) {
         StringBuilder range = new StringBuilder();
         List<Object> args = new ArrayList<>();
-        PgSql.timeRange(range, args, from, to);
+        com.insidellm.collector.store.sql.SqlRows.timeRange(range, args, from, to);
         return sql.read(c -> {
             try (PreparedStatement st = prepare(c, "SELECT min(ts), max(ts) FROM events WHERE true" + range, args);
                     ResultSet rs = st.executeQuery()) {

@@ -1,11 +1,10 @@
 package com.insidellm.collector.store.postgres;
 
-import static com.insidellm.collector.store.postgres.PgSql.prepare;
+import static com.insidellm.collector.store.sql.SqlRows.prepare;
 
 import com.insidellm.collector.store.EventFilter;
 import com.insidellm.collector.store.RunFilter;
 import com.insidellm.collector.store.Store.EventRow;
-import com.insidellm.collector.store.Store.Feedback;
 import com.insidellm.collector.store.Store.TimeCursor;
 import com.insidellm.collector.store.Store.TimedEventRow;
 import com.insidellm.collector.store.Store.Facets;
@@ -13,17 +12,14 @@ import com.insidellm.collector.store.Store.RowSink;
 import com.insidellm.collector.store.Store.RunCursor;
 import com.insidellm.collector.store.Store.RunPage;
 import com.insidellm.collector.store.Store.RunSummary;
+import com.insidellm.collector.store.sql.SqlRows;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,109 +45,21 @@ final class PgReads {
     }
 
     RunPage runs(RunFilter filter, int limit, int offset) {
-        StringBuilder where = new StringBuilder(" WHERE true");
-        List<Object> args = new ArrayList<>();
-        if (filter.user() != null) {
-            where.append(" AND r.user_id = ?");
-            args.add(filter.user());
-        }
-        if (filter.model() != null) {
-            where.append(" AND EXISTS (SELECT 1 FROM run_models m WHERE m.run_id = r.run_id AND m.model = ?)");
-            args.add(filter.model());
-        }
-        if (filter.hasErrors() != null) {
-            where.append(filter.hasErrors() ? " AND r.errors > 0" : " AND r.errors = 0");
-        }
-        if (filter.fromMicros() != null) {
-            where.append(" AND r.last_ts >= ?");
-            args.add(filter.fromMicros());
-        }
-        if (filter.toMicros() != null) {
-            where.append(" AND r.first_ts < ?");
-            args.add(filter.toMicros());
-        }
-        if (filter.callType() != null || filter.trace() != null || filter.tag() != null
-                || !filter.metadata().isEmpty()) {
-            where.append(" AND r.run_id IN (SELECT run_id FROM events WHERE true");
-            appendDetails(filter.callType(), filter.trace(), filter.tag(), filter.metadata(), where, args);
-            where.append(")");
-        }
-        return sql.read(c -> {
-            long total;
-            try (PreparedStatement st = prepare(c, "SELECT count(*) FROM runs r" + where, args);
-                    ResultSet rs = st.executeQuery()) {
-                rs.next();
-                total = rs.getLong(1);
-            }
-            List<Object> pageArgs = new ArrayList<>(args);
-            pageArgs.add(limit);
-            pageArgs.add(offset);
-            List<RunSummary> runs = new ArrayList<>();
-            try (PreparedStatement st = prepare(c, RUN_COLUMNS + " FROM runs r" + where
-                    + " ORDER BY " + RUN_START + " DESC, r.run_id COLLATE \"C\" LIMIT ? OFFSET ?", pageArgs);
-                    ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    runs.add(summary(rs));
-                }
-            }
-            return new RunPage(total, runs);
-        });
-    }
-
-    private static RunSummary summary(ResultSet rs) throws SQLException {
-        String models = rs.getString("models");
-        List<String> sorted = models == null ? List.of()
-                : List.copyOf(new TreeSet<>(Arrays.asList(models.split("\u001f"))));
-        long first = rs.getLong("first_ts");
-        long last = rs.getLong("last_ts");
-        long start = rs.getLong("start_ts");
-        if (rs.wasNull()) {
-            start = first;
-        }
-        long end = rs.getLong("end_ts");
-        if (rs.wasNull()) {
-            end = last;
-        }
-        return new RunSummary(rs.getString("run_id"), rs.getString("user_id"), rs.getString("name"),
-                rs.getString("first_input"), rs.getString("trace_id"), first, last, start, end,
-                rs.getLong("event_count"), rs.getLong("llm_calls"), rs.getLong("tokens"), rs.getDouble("cost"),
-                rs.getLong("failures"), rs.getBoolean("ended"), sorted, Feedback.of(rs.getLong("feedback_count"),
-                        rs.getLong("feedback_scored"), rs.getDouble("feedback_sum")));
+        return sql.read(c -> SqlRows.runPage(c, filter, RUN_COLUMNS, RUN_START + " DESC, r.run_id COLLATE \"C\"", PgReads::appendDetails, limit, offset));
     }
 
     @Nullable RunSummary run(String runId) {
         return sql.read(c -> {
             try (PreparedStatement st = prepare(c, RUN_COLUMNS + " FROM runs r WHERE r.run_id = ?", List.of(runId));
                     ResultSet rs = st.executeQuery()) {
-                return rs.next() ? summary(rs) : null;
+                return rs.next() ? SqlRows.runSummary(rs) : null;
             }
         });
     }
 
     @Nullable RunCursor runEvents(String runId, @Nullable RunCursor after, int limit, RowSink sink) throws IOException {
-        List<Object> args = new ArrayList<>();
-        args.add(runId);
-        String from = "";
-        if (after != null) {
-            from = " AND (ts, seq) > (?, ?)";
-            args.add(after.timestampMicros());
-            args.add(after.seq());
-        }
-        args.add(limit);
-        String query = "SELECT seq, raw, ts FROM events WHERE run_id = ?" + from + " ORDER BY ts, seq LIMIT ?";
         try {
-            return sql.read(c -> {
-                RunCursor last = null;
-                try (PreparedStatement st = prepare(c, query, args); ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        sink.accept(rs.getLong(1), rs.getString(2));
-                        last = new RunCursor(rs.getLong(3), rs.getLong(1));
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                return last;
-            });
+            return sql.read(c -> SqlRows.runEvents(c, runId, after, limit, sink));
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
@@ -161,47 +69,16 @@ final class PgReads {
         StringBuilder query = new StringBuilder("SELECT seq, raw FROM events WHERE true");
         List<Object> args = new ArrayList<>();
         appendWhere(filter, query, args);
-        if (after != null) {
-            query.append(" AND seq > ?");
-            args.add(after);
-        }
-        if (before != null) {
-            query.append(" AND seq < ?");
-            args.add(before);
-        }
-        query.append(after != null ? " ORDER BY seq ASC" : " ORDER BY seq DESC").append(" LIMIT ?");
-        args.add(limit);
-        return sql.read(c -> {
-            List<EventRow> rows = new ArrayList<>();
-            try (PreparedStatement st = prepare(c, query.toString(), args); ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new EventRow(rs.getLong(1), rs.getString(2)));
-                }
-            }
-            return rows;
-        });
+        SqlRows.bySeq(query, args, after, before, limit);
+        return sql.read(c -> SqlRows.rows(c, query.toString(), args));
     }
 
     List<TimedEventRow> eventsByTime(EventFilter filter, @Nullable TimeCursor before, int limit) {
         StringBuilder query = new StringBuilder("SELECT seq, ts, raw FROM events WHERE true");
         List<Object> args = new ArrayList<>();
         appendWhere(filter, query, args);
-        if (before != null) {
-            query.append(" AND (ts, seq) < (?, ?)");
-            args.add(before.timestampMicros());
-            args.add(before.seq());
-        }
-        query.append(" ORDER BY ts DESC, seq DESC LIMIT ?");
-        args.add(limit);
-        return sql.read(c -> {
-            List<TimedEventRow> rows = new ArrayList<>();
-            try (PreparedStatement st = prepare(c, query.toString(), args); ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new TimedEventRow(rs.getLong(1), rs.getLong(2), rs.getString(3)));
-                }
-            }
-            return rows;
-        });
+        SqlRows.byTime(query, args, before, limit);
+        return sql.read(c -> SqlRows.timedRows(c, query.toString(), args));
     }
 
     /** Appends {@code AND …} conditions for {@code filter}; text search uses the trigram index on {@code search}. */
@@ -215,11 +92,11 @@ final class PgReads {
             sql.append(" AND is_error = ?");
             args.add(filter.errors());
         }
-        eq(sql, args, "model", filter.model());
-        eq(sql, args, "provider", filter.provider());
-        eq(sql, args, "user_id", filter.user());
-        eq(sql, args, "run_id", filter.run());
-        PgSql.timeRange(sql, args, filter.fromMicros(), filter.toMicros());
+        SqlRows.eq(sql, args, "model", filter.model());
+        SqlRows.eq(sql, args, "provider", filter.provider());
+        SqlRows.eq(sql, args, "user_id", filter.user());
+        SqlRows.eq(sql, args, "run_id", filter.run());
+        SqlRows.timeRange(sql, args, filter.fromMicros(), filter.toMicros());
         String text = filter.text();
         if (text != null) {
             sql.append(" AND search ILIKE ?");
@@ -242,7 +119,7 @@ final class PgReads {
             sql.append(" AND call_type = ?");
             args.add(lower(callType));
         }
-        eq(sql, args, "trace_id", trace);
+        SqlRows.eq(sql, args, "trace_id", trace);
         if (tag != null) {
             sql.append(" AND seq IN (SELECT seq FROM event_tags WHERE tag = ?)");
             args.add(tag);
@@ -268,30 +145,13 @@ final class PgReads {
         return s.toLowerCase(java.util.Locale.ROOT);
     }
 
-    private static void eq(StringBuilder sql, List<Object> args, String column, @Nullable String value) {
-        if (value != null) {
-            sql.append(" AND ").append(column).append(" = ?");
-            args.add(value);
-        }
-    }
-
     Facets facets() {
         return sql.read(c -> new Facets(
-                strings(c, "SELECT DISTINCT user_id COLLATE \"C\" AS u FROM runs ORDER BY u LIMIT 500"),
-                strings(c, "SELECT DISTINCT model COLLATE \"C\" AS m FROM run_models ORDER BY m LIMIT 500"),
+                SqlRows.strings(c, "SELECT DISTINCT user_id COLLATE \"C\" AS u FROM runs ORDER BY u LIMIT 500"),
+                SqlRows.strings(c, "SELECT DISTINCT model COLLATE \"C\" AS m FROM run_models ORDER BY m LIMIT 500"),
                 // Every type ever stored, also after retention dropped its events: a list for a filter, not a count.
-                strings(c, "SELECT event_type FROM event_types ORDER BY event_type COLLATE \"C\""),
-                strings(c, "SELECT call_type FROM call_types ORDER BY call_type COLLATE \"C\" LIMIT 500"),
-                strings(c, "SELECT DISTINCT tag COLLATE \"C\" AS t FROM event_tags ORDER BY t LIMIT 500")));
-    }
-
-    private static List<String> strings(Connection c, String query) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (PreparedStatement st = c.prepareStatement(query); ResultSet rs = st.executeQuery()) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
+                SqlRows.strings(c, "SELECT event_type FROM event_types ORDER BY event_type COLLATE \"C\""),
+                SqlRows.strings(c, "SELECT call_type FROM call_types ORDER BY call_type COLLATE \"C\" LIMIT 500"),
+                SqlRows.strings(c, "SELECT DISTINCT tag COLLATE \"C\" AS t FROM event_tags ORDER BY t LIMIT 500")));
     }
 }

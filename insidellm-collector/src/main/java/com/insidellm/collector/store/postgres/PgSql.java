@@ -2,13 +2,10 @@ package com.insidellm.collector.store.postgres;
 
 import com.insidellm.collector.store.StoreException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.List;
 import javax.sql.DataSource;
-import org.jspecify.annotations.Nullable;
 
-/** Reads on pooled connections, and building {@code WHERE} clauses with bound values. Internal. Thread-safe. */
+/** Reads on pooled connections, and how errors are counted. Internal. Thread-safe. */
 final class PgSql {
 
     /** Work done with a borrowed connection. */
@@ -44,26 +41,6 @@ final class PgSql {
             return work.apply(c);
         } catch (SQLException e) {
             throw new StoreException("query failed: " + e.getMessage(), e);
-        }
-    }
-
-    static PreparedStatement prepare(Connection c, String sql, List<?> args) throws SQLException {
-        PreparedStatement st = c.prepareStatement(sql);
-        for (int i = 0; i < args.size(); i++) {
-            st.setObject(i + 1, args.get(i));
-        }
-        return st;
-    }
-
-    /** Appends the half-open time range {@code [from, to)} on the {@code ts} column. */
-    static void timeRange(StringBuilder sql, List<Object> args, @Nullable Long from, @Nullable Long to) {
-        if (from != null) {
-            sql.append(" AND ts >= ?");
-            args.add(from);
-        }
-        if (to != null) {
-            sql.append(" AND ts < ?");
-            args.add(to);
         }
     }
 }
