@@ -26,7 +26,8 @@ final class Migrations {
     static final long MIGRATION_LOCK = 0x1_75_1de_11L;
 
     /** Every migration, oldest first; a version is never changed once released, only followed by a new one. */
-    static final List<String> SCRIPTS = List.of("V1__events_runs_live.sql", "V2__details_names_feedback_tags.sql");
+    static final List<String> SCRIPTS = List.of("V1__events_runs_live.sql", "V2__details_names_feedback_tags.sql",
+            "V3__lz4_for_event_text.sql");
 
     private Migrations() {}
 

@@ -70,8 +70,8 @@ final class PgWriter implements AutoCloseable {
      * batch (so the writer knows which positions were duplicates). Events of a run may arrive in any order and in
      * several transactions, so each run column merges with what is stored.
      */
-    private static final String STORE_STAGED = """
-            WITH live AS (
+    private static final String STORE = """
+            WITH incoming AS (%s), live AS (
               SELECT last_seq FROM insidellm_live WHERE id = 1 FOR UPDATE
             ), stored AS (
               INSERT INTO events (seq, event_id, run_id, parent_event_id, event_type, user_id, ts, model, provider,
@@ -80,14 +80,14 @@ final class PgWriter implements AutoCloseable {
               SELECT live.last_seq + i.ord, i.event_id, i.run_id, i.parent_event_id, i.event_type, i.user_id, i.ts,
                 i.model, i.provider, i.prompt_tokens, i.completion_tokens, i.total_tokens, i.cost, i.latency_ms,
                 i.is_error, i.raw, i.search, i.received_at, i.call_type, i.trace_id, i.name, i.score, i.ttft_ms
-              FROM incoming_events i CROSS JOIN live ORDER BY i.ord
+              FROM incoming i CROSS JOIN live ORDER BY i.ord
               ON CONFLICT DO NOTHING
               RETURNING seq
             ), fresh AS (
               SELECT i.*, s.seq, CASE WHEN i.run_name IS NOT NULL THEN 2
                 WHEN i.event_type = 'chain.start' AND i.parent_event_id IS NULL AND i.name IS NOT NULL THEN 1
                 ELSE 0 END AS name_rank
-              FROM stored s CROSS JOIN live JOIN incoming_events i ON i.ord = s.seq - live.last_seq
+              FROM stored s CROSS JOIN live JOIN incoming i ON i.ord = s.seq - live.last_seq
             ), run_sums AS (
               INSERT INTO runs AS r (run_id, user_id, first_ts, last_ts, event_count, llm_calls, tokens, cost, errors,
                 ended, name, name_rank, first_input, first_input_ts, trace_id, start_ts, end_ts, feedback_count,
@@ -137,6 +137,29 @@ final class PgWriter implements AutoCloseable {
               WHERE id = 1 AND EXISTS (SELECT 1 FROM stored)
             )
             SELECT stored.seq, live.last_seq FROM stored CROSS JOIN live""";
+
+    /** {@link #STORE} over the staging table that COPY filled. */
+    private static final String STORE_STAGED = STORE.formatted("SELECT * FROM incoming_events");
+
+    /** The staging table's columns and their array types, for {@link #STORE_INLINE}. */
+    private static final String[][] COLUMNS = {{"ord", "int4"}, {"event_id", "text"}, {"run_id", "text"},
+        {"parent_event_id", "text"}, {"event_type", "text"}, {"user_id", "text"}, {"ts", "int8"}, {"model", "text"},
+        {"provider", "text"}, {"prompt_tokens", "int8"}, {"completion_tokens", "int8"}, {"total_tokens", "int8"},
+        {"cost", "float8"}, {"latency_ms", "float8"}, {"is_error", "bool"}, {"raw", "text"}, {"search", "text"},
+        {"received_at", "int8"}, {"call_type", "text"}, {"trace_id", "text"}, {"name", "text"}, {"score", "float8"},
+        {"ttft_ms", "float8"}, {"run_name", "text"}, {"input_text", "text"}, {"tags", "text"}};
+
+    /**
+     * {@link #STORE} with the batch in its parameters (one array per column): the whole write is one statement, run
+     * in auto-commit, so a small batch costs one round trip and the global lock is held for that statement only.
+     */
+    private static final String STORE_INLINE = STORE.formatted("SELECT * FROM unnest("
+            + java.util.Arrays.stream(COLUMNS).map(c -> "?::" + c[1] + "[]").collect(java.util.stream.Collectors.joining(", "))
+            + ") AS u(" + java.util.Arrays.stream(COLUMNS).map(c -> c[0]).collect(java.util.stream.Collectors.joining(", "))
+            + ")");
+
+    /** Batches up to this size go in one statement ({@link #STORE_INLINE}); larger ones by COPY, where it is faster. */
+    static final int INLINE_MAX_EVENTS = 1000;
 
     private record Request(List<StoredEvent> events, CompletableFuture<WriteOutcome> result) {}
 
@@ -270,6 +293,10 @@ final class PgWriter implements AutoCloseable {
 
     private Written transaction(List<StoredEvent> events) throws SQLException {
         try (Connection c = pool.getConnection()) {
+            if (events.size() <= INLINE_MAX_EVENTS && partitions.knowsAll(days(events))) {
+                c.setAutoCommit(true);
+                return inline(c, events);
+            }
             c.setAutoCommit(false);
             try {
                 Written w = insert(c, events);
@@ -286,11 +313,64 @@ final class PgWriter implements AutoCloseable {
         }
     }
 
-    private Written insert(Connection c, List<StoredEvent> events) throws SQLException {
+    private static Set<Long> days(List<StoredEvent> events) {
         Set<Long> days = new TreeSet<>();
         for (StoredEvent e : events) {
             days.add(Partitions.day(e.timestampMicros()));
         }
+        return days;
+    }
+
+    /** Stores a small batch with one statement in auto-commit: it commits when it returns. */
+    private Written inline(Connection c, List<StoredEvent> events) throws SQLException {
+        int n = events.size();
+        Object[][] columns = new Object[COLUMNS.length][];
+        columns[0] = new Integer[n];
+        for (int k = 1; k < COLUMNS.length; k++) {
+            columns[k] = switch (COLUMNS[k][1]) {
+                case "int8" -> new Long[n];
+                case "float8" -> new Double[n];
+                case "bool" -> new Boolean[n];
+                default -> new String[n];
+            };
+        }
+        long receivedAt = clock.millis();
+        for (int i = 0; i < n; i++) {
+            StoredEvent e = events.get(i);
+            StoredEvent.Details d = e.details();
+            Object[] row = {i + 1, text(e.eventId()), text(e.runId()), text(e.parentEventId()), text(e.eventType()),
+                text(e.userId()), e.timestampMicros(), text(e.model()), text(e.provider()), e.promptTokens(),
+                e.completionTokens(), e.totalTokens(), e.cost(), e.latencyMs(), e.error(), text(e.rawJson()),
+                SearchText.of(e.rawJson()), receivedAt, text(d.callType()), text(d.traceId()), text(d.name()),
+                d.score(), d.timeToFirstTokenMs(), text(d.runName()), text(d.inputText()),
+                d.tags().isEmpty() ? null : text(String.join("\u001f", d.tags()))};
+            for (int k = 0; k < row.length; k++) {
+                columns[k][i] = row[k];
+            }
+        }
+        try (java.sql.PreparedStatement st = c.prepareStatement(STORE_INLINE)) {
+            for (int k = 0; k < COLUMNS.length; k++) {
+                st.setArray(k + 1, c.createArrayOf(COLUMNS[k][1], columns[k]));
+            }
+            try (ResultSet rs = st.executeQuery()) {
+                return written(rs, n);
+            }
+        }
+    }
+
+    private static Written written(ResultSet rs, int n) throws SQLException {
+        boolean[] stored = new boolean[n];
+        long lastSeq = 0;
+        while (rs.next()) {
+            long seq = rs.getLong(1);
+            stored[(int) (seq - rs.getLong(2) - 1)] = true;
+            lastSeq = Math.max(lastSeq, seq);
+        }
+        return new Written(stored, lastSeq);
+    }
+
+    private Written insert(Connection c, List<StoredEvent> events) throws SQLException {
+        Set<Long> days = days(events);
         if (!partitions.knowsAll(days)) {
             // Rare (a new day): create the partitions under the global lock, so instances never race to create one.
             try (Statement st = c.createStatement()) {
@@ -310,16 +390,9 @@ final class PgWriter implements AutoCloseable {
         } catch (IOException e) {
             throw new SQLException("COPY failed: " + e.getMessage(), e);
         }
-        boolean[] stored = new boolean[events.size()];
-        long lastSeq = 0;
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(STORE_STAGED)) {
-            while (rs.next()) {
-                long seq = rs.getLong(1);
-                stored[(int) (seq - rs.getLong(2) - 1)] = true;
-                lastSeq = Math.max(lastSeq, seq);
-            }
+            return written(rs, events.size());
         }
-        return new Written(stored, lastSeq);
     }
 
     /**
