@@ -3,6 +3,7 @@
 import { h, s, append } from './dom.js';
 import { num, cost, dur, clock, micros, asText } from './format.js';
 import { isError } from './events.js';
+import { viaGateway } from './event-rows.js';
 
 export function normalizeMessages(p) {
   if (Array.isArray(p.messages) && p.messages.length) {
@@ -80,6 +81,8 @@ export function conversation(events) {
     const before = prev ? prev.withResponse : [];
     while (common < before.length && common < msgs.length && sameMessage(before[common], msgs[common])) common++;
     const facts = [h('span', { class: 'pill' }, p.provider + ' / ' + p.model_name)];
+    const via = viaGateway(req);
+    if (via) facts.push(via);
     if (p.call_type) facts.push(h('span', { class: 'pill' }, p.call_type));
     if (rp) {
       if (rp.response_time_ms !== undefined && rp.response_time_ms !== null) facts.push(h('span', { class: 'pill' }, dur(rp.response_time_ms)));

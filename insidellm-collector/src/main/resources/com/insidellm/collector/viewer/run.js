@@ -6,6 +6,7 @@ import { typeBadge, isError, latency, summarize } from './events.js';
 import { api } from './api.js';
 import { errorBox, card } from './widgets.js';
 import { conversation } from './conversation.js';
+import { viaGateway } from './event-rows.js';
 
 export async function runPage(runId, tab) {
   const root = h('div', { id: 'run-page' });
@@ -48,7 +49,7 @@ export function timeline(events, run) {
     const details = h('pre', { class: 'json', hidden: true }, JSON.stringify(e, null, 2));
     const row = h('div', { class: 'node-row', title: 'Show the raw event' },
       h('span', { class: 'offset' }, offset((micros(e.timestamp) - start) / 1000)),
-      typeBadge(e.event_type),
+      typeBadge(e.event_type), viaGateway(e),
       h('span', { class: 'summary' }, truncate(summarize(e), 220)),
       h('span', { class: 'dur' + (ms > 5000 ? ' slow' : '') }, ms !== null ? dur(ms) : ''));
     row.addEventListener('click', () => { details.hidden = !details.hidden; });
