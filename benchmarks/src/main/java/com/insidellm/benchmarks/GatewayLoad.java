@@ -13,9 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -182,8 +180,14 @@ public final class GatewayLoad {
                 .readTimeout(timeout).callTimeout(timeout).retryOnConnectionFailure(false).build();
     }
 
-    /** {@code clients} threads calling {@code url} back to back for {@code seconds}. */
-    static Result run(String url, String model, int clients, int seconds) throws InterruptedException {
+    /** One timed call: its latency in nanoseconds, or -1 when it failed. */
+    @FunctionalInterface
+    interface Call {
+        long nanos(OkHttpClient http, int n) throws IOException;
+    }
+
+    /** {@code clients} threads making calls back to back for {@code seconds}. */
+    static Result measure(int clients, int seconds, Call call) throws InterruptedException {
         OkHttpClient http = client(clients, Duration.ofSeconds(30));
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         AtomicLong errors = new AtomicLong();
@@ -194,24 +198,19 @@ public final class GatewayLoad {
         for (int t = 0; t < clients; t++) {
             int index = t;
             threads[t] = new Thread(() -> {
-                long[] lat = new long[1 << 16];
+                long[] lat = new long[1 << 14];
                 int n = 0;
                 while (System.nanoTime() < end) {
-                    byte[] body = String.format(REQUEST, model, counter.incrementAndGet(), "")
-                            .getBytes(StandardCharsets.UTF_8);
-                    long start = System.nanoTime();
-                    try (Response r = http.newCall(new Request.Builder().url(url)
-                            .post(RequestBody.create(body, JSON)).build()).execute()) {
-                        r.body().bytes();
-                        if (r.code() != 200) {
-                            errors.incrementAndGet();
-                            continue;
-                        }
+                    long took;
+                    try {
+                        took = call.nanos(http, counter.incrementAndGet());
                     } catch (IOException e) {
+                        took = -1;
+                    }
+                    if (took < 0) {
                         errors.incrementAndGet();
                         continue;
                     }
-                    long took = System.nanoTime() - start;
                     if (n == lat.length) {
                         lat = Arrays.copyOf(lat, n * 2);
                     }
@@ -231,6 +230,19 @@ public final class GatewayLoad {
         return result(perThread, counts, elapsed, errors.get());
     }
 
+    /** Single answers: the latency is the whole call. */
+    static Result run(String url, String model, int clients, int seconds) throws InterruptedException {
+        return measure(clients, seconds, (http, n) -> {
+            byte[] body = String.format(REQUEST, model, n, "").getBytes(StandardCharsets.UTF_8);
+            long start = System.nanoTime();
+            try (Response r = http.newCall(new Request.Builder().url(url).post(RequestBody.create(body, JSON)).build())
+                    .execute()) {
+                r.body().bytes();
+                return r.code() == 200 ? System.nanoTime() - start : -1;
+            }
+        });
+    }
+
     private static Result result(long[][] perThread, int[] counts, double elapsed, long errors) {
         int total = Arrays.stream(counts).sum();
         double[] all = new double[total];
@@ -247,55 +259,23 @@ public final class GatewayLoad {
     /** Streaming calls back to back; the latency recorded is the time to the first content chunk. */
     static Result stream(String url, String model, int clients, int seconds, int chunks, int gapMillis)
             throws InterruptedException {
-        OkHttpClient http = client(clients, Duration.ofSeconds(30));
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        AtomicLong errors = new AtomicLong();
-        Thread[] threads = new Thread[clients];
-        long[][] perThread = new long[clients][];
-        int[] counts = new int[clients];
-        for (int t = 0; t < clients; t++) {
-            int index = t;
-            threads[t] = new Thread(() -> {
-                long[] lat = new long[1 << 14];
-                int n = 0;
-                while (System.nanoTime() < end) {
-                    byte[] body = String.format(REQUEST, model, n, ",\"stream\":true,\"chunks\":" + chunks + ",\"gap\":"
-                            + gapMillis).getBytes(StandardCharsets.UTF_8);
-                    long start = System.nanoTime();
-                    long first = 0;
-                    try (Response r = http.newCall(new Request.Builder().url(url)
-                            .post(RequestBody.create(body, JSON)).build()).execute()) {
-                        BufferedSource source = r.body().source();
-                        String line;
-                        while ((line = source.readUtf8Line()) != null) {
-                            if (first == 0 && line.contains("\"content\":\"")) {
-                                first = System.nanoTime() - start;
-                            }
-                        }
-                    } catch (IOException e) {
-                        errors.incrementAndGet();
-                        continue;
+        return measure(clients, seconds, (http, n) -> {
+            byte[] body = String.format(REQUEST, model, n, ",\"stream\":true,\"chunks\":" + chunks + ",\"gap\":"
+                    + gapMillis).getBytes(StandardCharsets.UTF_8);
+            long start = System.nanoTime();
+            long first = -1;
+            try (Response r = http.newCall(new Request.Builder().url(url).post(RequestBody.create(body, JSON)).build())
+                    .execute()) {
+                BufferedSource source = r.body().source();
+                String line;
+                while ((line = source.readUtf8Line()) != null) {
+                    if (first < 0 && line.contains("\"content\":\"")) {
+                        first = System.nanoTime() - start;
                     }
-                    if (first == 0) {
-                        errors.incrementAndGet();
-                        continue;
-                    }
-                    if (n == lat.length) {
-                        lat = Arrays.copyOf(lat, n * 2);
-                    }
-                    lat[n++] = first;
                 }
-                perThread[index] = lat;
-                counts[index] = n;
-            }, "stream-" + t);
-            threads[t].start();
-        }
-        long started = System.nanoTime();
-        for (Thread t : threads) {
-            t.join();
-        }
-        http.connectionPool().evictAll();
-        return result(perThread, counts, (System.nanoTime() - started) / 1e9, errors.get());
+            }
+            return first;
+        });
     }
 
     /** {@code streams} streaming calls at once, each {@code chunks} chunks {@code gapMillis} apart. */
