@@ -56,6 +56,7 @@ final class ChatEndpoint implements Handler {
     private final Supplier<GatewayState> state;
     private final OkHttpClient http;
     private final OkHttpClient whole;
+    private final java.util.Set<Call> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ObjectMapper mapper;
     private final ExecutorService workers;
     private final CallRecorder recorder;
@@ -173,6 +174,7 @@ final class ChatEndpoint implements Handler {
         // Streams: a timeout per read (a stalled stream ends, a long one does not). Single answers: one timeout for
         // the whole call, which spares okio's shared timeout queue (a global lock) two visits per read and write.
         Call upstreamCall = (stream ? http : whole).newCall(upstream);
+        inFlight.add(upstreamCall);
         try (Response response = upstreamCall.execute()) {
             ResponseBody responseBody = response.body();
             String contentType = response.header("Content-Type", "application/json");
@@ -211,7 +213,14 @@ final class ChatEndpoint implements Handler {
             ex.close();
         } catch (IOException e) {
             upstreamFailed(ex, call, current, suppressed, e);
+        } finally {
+            inFlight.remove(upstreamCall);
         }
+    }
+
+    /** Cancels every upstream call in flight (the collector is stopping); their clients get 502 or a cut stream. */
+    void cancelAll() {
+        inFlight.forEach(Call::cancel);
     }
 
     private void upstreamFailed(HttpExchange ex, ProxiedCall call, GatewayState current, boolean suppressed,

@@ -163,7 +163,7 @@ public final class Gateway implements AutoCloseable {
         workers.shutdown();
         try {
             if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
-                http.dispatcher().cancelAll();
+                chat.cancelAll();
                 workers.shutdownNow();
             }
         } catch (InterruptedException e) {
