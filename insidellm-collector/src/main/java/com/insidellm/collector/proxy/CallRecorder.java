@@ -179,7 +179,7 @@ final class CallRecorder implements AutoCloseable {
         if (placement.started()) {
             out.add(runStart(runId, user, call.startMicros, placement.previousRunId()));
         }
-        String requestId = UUID.randomUUID().toString();
+        String requestId = newId();
         ObjectNode req = event(requestId, runId, "llm.request", user, call.startMicros, null, call);
         ObjectNode p = req.putObject("payload");
         p.put("model_name", call.route.providerModel());
@@ -206,7 +206,7 @@ final class CallRecorder implements AutoCloseable {
 
         long elapsedMs = (call.endNanos - call.startNanos) / 1_000_000;
         if (call.failed()) {
-            ObjectNode err = event(UUID.randomUUID().toString(), runId, "error", user, call.endMicros, requestId, call);
+            ObjectNode err = event(newId(), runId, "error", user, call.endMicros, requestId, call);
             ObjectNode e = err.putObject("payload");
             e.put("error_type", call.errorType);
             e.put("error_message", call.errorMessage);
@@ -226,7 +226,7 @@ final class CallRecorder implements AutoCloseable {
             return;
         }
         Answer answer = call.stream ? Answer.of(call.chunks, mapper) : Answer.of(call.response, mapper);
-        ObjectNode res = event(UUID.randomUUID().toString(), runId, "llm.response", user, call.endMicros, requestId,
+        ObjectNode res = event(newId(), runId, "llm.response", user, call.endMicros, requestId,
                 call);
         ObjectNode r = res.putObject("payload");
         r.put("model_name", call.route.providerModel());
@@ -235,7 +235,14 @@ final class CallRecorder implements AutoCloseable {
         r.put("finish_reason", answer.finishReason());
         TokenUsage usage = usage(answer.usage());
         if (usage != null) {
-            r.set("usage", mapper.valueToTree(usage.toMap()));
+            ObjectNode u = r.putObject("usage");
+            usage.toMap().forEach((k, v) -> {
+                if (v == null) {
+                    u.putNull(k);
+                } else {
+                    u.put(k, ((Number) v).longValue());
+                }
+            });
             Double cost = prices.cost(answer.model() != null ? answer.model() : call.route.providerModel(), usage);
             if (cost == null) {
                 cost = prices.cost(call.route.providerModel(), usage);
@@ -284,7 +291,7 @@ final class CallRecorder implements AutoCloseable {
     }
 
     private ObjectNode runStart(String runId, String user, long micros, @Nullable String previousRunId) {
-        ObjectNode e = event(UUID.randomUUID().toString(), runId, "run.start", user, micros, null, null);
+        ObjectNode e = event(newId(), runId, "run.start", user, micros, null, null);
         ObjectNode p = e.putObject("payload");
         p.put("session_id", runId);
         p.put("session_type", "gateway");
@@ -299,7 +306,7 @@ final class CallRecorder implements AutoCloseable {
 
     private ObjectNode runEnd(ConversationStore.OpenRun run) {
         long at = Math.max(run.lastMicros(), run.startedMicros()) + 1;
-        ObjectNode e = event(UUID.randomUUID().toString(), run.runId(), "run.end", run.userId(), at, null, null);
+        ObjectNode e = event(newId(), run.runId(), "run.end", run.userId(), at, null, null);
         ObjectNode p = e.putObject("payload");
         p.put("session_id", run.runId());
         p.put("session_duration_ms", (run.lastMicros() - run.startedMicros()) / 1000);
@@ -341,6 +348,17 @@ final class CallRecorder implements AutoCloseable {
             }
         }
         return NODES.nullNode();
+    }
+
+    /**
+     * A random (version 4) UUID from {@link java.util.concurrent.ThreadLocalRandom}: event and run ids need to be
+     * unique, not unguessable, and {@link UUID#randomUUID()} reads the OS's secure generator under a lock.
+     */
+    static String newId() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        long msb = (r.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (r.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+        return new UUID(msb, lsb).toString();
     }
 
     static String timestamp(long micros) {

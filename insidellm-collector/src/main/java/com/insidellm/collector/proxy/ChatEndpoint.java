@@ -415,13 +415,13 @@ final class ChatEndpoint implements Handler {
                 b.header("x-api-key", route.apiKey());
             }
         } else {
-            ObjectNode copy = request.deepCopy();
-            copy.put("model", route.providerModel());
+            // Changed in place (the record takes the model from the route and leaves stream_options out).
+            request.put("model", route.providerModel());
             if (stream) {
                 // Asked for on the client's behalf so the record has the token counts; hidden again if not asked.
-                copy.withObjectProperty("stream_options").put("include_usage", true);
+                request.withObjectProperty("stream_options").put("include_usage", true);
             }
-            body = mapper.writeValueAsBytes(copy);
+            body = mapper.writeValueAsBytes(request);
             b.url(base + "/chat/completions");
             if (route.apiKey() != null) {
                 b.header("Authorization", "Bearer " + route.apiKey());

@@ -89,7 +89,7 @@ final class GatewayRuns {
                 return new Placement(found, false, null);
             }
         }
-        String runId = UUID.randomUUID().toString();
+        String runId = CallRecorder.newId();
         touch(new ConversationStore.OpenRun(runId, user, atMicros, atMicros));
         return new Placement(runId, true, found);
     }
