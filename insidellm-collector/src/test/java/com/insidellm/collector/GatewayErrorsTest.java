@@ -55,7 +55,8 @@ class GatewayErrorsTest {
         try (GatewayHarness g = new GatewayHarness(dir, CONFIG, Map.of(),
                 b -> b.proxyTimeout(Duration.ofMillis(700)))) {
             g.upstream.enqueue(new MockResponse().setResponseCode(429).setHeader("Content-Type", "application/json")
-                    .setBody("{\"error\": {\"message\": \"Rate limit reached\", \"type\": \"requests\"}}"));
+                    .setHeader("Retry-After", "7").setHeader("x-ratelimit-remaining-requests", "0")
+                    .setHeader("Set-Cookie", "upstream=1").setBody("{\"error\": {\"message\": \"Rate limit reached\", \"type\": \"requests\"}}"));
             g.upstream.enqueue(new MockResponse().setHeadersDelay(5, TimeUnit.SECONDS).setBody("{}"));
 
             Api.Response limited = g.api.post("/v1/chat/completions", bytes(HELLO));
@@ -64,6 +65,9 @@ class GatewayErrorsTest {
 
             assertThat(limited.status()).isEqualTo(429);
             assertThat(limited.json().path("error").path("message").asText()).isEqualTo("Rate limit reached");
+            assertThat(limited.headers().firstValue("Retry-After")).hasValue("7");
+            assertThat(limited.headers().firstValue("x-ratelimit-remaining-requests")).hasValue("0");
+            assertThat(limited.headers().firstValue("Set-Cookie")).isEmpty();
             assertThat(slow.status()).isEqualTo(504);
             assertThat(slow.json().path("error").path("message").asText()).contains("did not answer in time");
             assertThat(refused.status()).isEqualTo(502);

@@ -183,6 +183,7 @@ final class ChatEndpoint implements Handler {
                 String text = current.scrub(new String(bytes, StandardCharsets.UTF_8));
                 call.fail(response.code(), "upstream_error", "the upstream answered " + response.code(), text);
                 finish(call, suppressed);
+                passOnHeaders(response, ex);
                 ex.getResponseHeaders().set("Content-Type", contentType);
                 Http.send(ex, response.code(), text.getBytes(StandardCharsets.UTF_8));
                 return;
@@ -190,6 +191,7 @@ final class ChatEndpoint implements Handler {
             if (responseBody == null) {
                 throw new IOException("the upstream answered without a body");
             }
+            passOnHeaders(response, ex);
             if (stream && contentType.startsWith("text/event-stream")) {
                 streamAnswer(ex, call, route, responseBody.source(), upstreamCall, clientWantsUsage, suppressed,
                         contentType);
@@ -429,6 +431,21 @@ final class ChatEndpoint implements Handler {
         }
         b.header("Accept", stream ? "text/event-stream" : "application/json");
         return b.post(RequestBody.create(body, JSON)).build();
+    }
+
+    /**
+     * Passes on the upstream headers clients act on: when to retry, rate limits, the request id support asks for.
+     * Nothing else (no cookies, no upstream auth challenges).
+     */
+    private static void passOnHeaders(Response response, HttpExchange ex) {
+        for (String name : response.headers().names()) {
+            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            if (lower.equals("retry-after") || lower.equals("retry-after-ms") || lower.equals("x-request-id")
+                    || lower.equals("request-id") || lower.startsWith("x-ratelimit-")
+                    || lower.startsWith("anthropic-ratelimit-") || lower.equals("openai-processing-ms")) {
+                ex.getResponseHeaders().put(name, response.headers(name));
+            }
+        }
     }
 
     private static byte[] limited(ResponseBody body) throws IOException {
