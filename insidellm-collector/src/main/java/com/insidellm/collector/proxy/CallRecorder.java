@@ -173,8 +173,9 @@ final class CallRecorder implements AutoCloseable {
         ObjectNode request = call.request;
         String user = call.userId != null ? call.userId : DEFAULT_USER;
         JsonNode messages = request.path("messages");
-        List<String> prefixes = call.runId == null ? runs.prefixes(messages) : List.of();
-        GatewayRuns.Placement placement = runs.place(call.runId, prefixes, user, call.startMicros);
+        ConversationKeys.Request fingerprints = call.runId == null ? runs.request(messages) : null;
+        GatewayRuns.Placement placement = runs.place(call.runId, fingerprints != null ? fingerprints.prefixes()
+                : List.of(), user, call.startMicros);
         String runId = placement.runId();
         if (placement.started()) {
             out.add(runStart(runId, user, call.startMicros, placement.previousRunId()));
@@ -268,7 +269,10 @@ final class CallRecorder implements AutoCloseable {
             r.put("response_model", answer.model());
         }
         out.add(res);
-        runs.remember(runs.withAnswer(messages, answer.message()), runId, call.endMicros);
+        if (fingerprints != null) {
+            // Only runs the gateway threads: a header's run belongs to the application, which ends it.
+            runs.remember(fingerprints.withAnswer(answer.message()), runId, call.endMicros);
+        }
     }
 
     private ObjectNode event(String eventId, String runId, String type, String user, long micros,

@@ -1,16 +1,50 @@
 package com.insidellm.collector.proxy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.insidellm.ConversationThreads;
+import java.util.List;
+import java.util.Map;
+
 /**
- * The conversation fingerprints the gateway threads calls with. They must be the SDK's own (the LangChain4j module's
- * algorithm, shared through core), so a conversation recorded by either threads the same way. Internal.
+ * The conversation fingerprints the gateway threads calls with: core's {@link ConversationThreads} algorithm (the
+ * one the LangChain4j module and the SDK wrappers use) on messages read from the OpenAI chat format, so a
+ * conversation threads the same whichever way it was recorded. The gateway keeps the index itself, in the collector's
+ * database ({@link GatewayRuns}). Internal; stateless.
  */
-final class Fingerprints {
+final class Fingerprints implements ConversationKeys {
 
-    private Fingerprints() {}
+    private final ObjectMapper mapper;
 
-    /** The fingerprint functions in use. */
-    static ConversationKeys keys() {
-        // Until the core exposes the shared algorithm on a neutral message type, calls thread only by run header.
-        return ConversationKeys.NONE;
+    Fingerprints(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    @Override
+    public Request request(JsonNode messages) {
+        ConversationThreads.Prefixes prefixes = ConversationThreads.Prefixes.of(
+                ConversationThreads.Message.fromChat(maps(messages)));
+        return new Request() {
+            @Override
+            public List<String> prefixes() {
+                return prefixes.keys();
+            }
+
+            @Override
+            public String withAnswer(JsonNode answer) {
+                List<ConversationThreads.Message> message = ConversationThreads.Message.fromChat(
+                        List.of(mapper.convertValue(answer, MAP)));
+                return ConversationThreads.fingerprint(prefixes, message.get(0));
+            }
+        };
+    }
+
+    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
+            new com.fasterxml.jackson.core.type.TypeReference<>() {};
+    private static final com.fasterxml.jackson.core.type.TypeReference<List<Map<String, Object>>> MAPS =
+            new com.fasterxml.jackson.core.type.TypeReference<>() {};
+
+    private List<Map<String, Object>> maps(JsonNode messages) {
+        return messages.isArray() ? mapper.convertValue(messages, MAPS) : List.of();
     }
 }

@@ -67,8 +67,8 @@ final class GatewayRuns {
     }
 
     /** The request's fingerprints, computed once per call. */
-    List<String> prefixes(com.fasterxml.jackson.databind.JsonNode messages) {
-        return keys.prefixes(messages);
+    ConversationKeys.Request request(com.fasterxml.jackson.databind.JsonNode messages) {
+        return keys.request(messages);
     }
 
     /** Places a call made at {@code atMicros} by {@code user}. */
@@ -104,10 +104,6 @@ final class GatewayRuns {
         }
     }
 
-    /** The fingerprint of the request followed by its answer. */
-    String withAnswer(com.fasterxml.jackson.databind.JsonNode messages, com.fasterxml.jackson.databind.JsonNode answer) {
-        return keys.withAnswer(messages, answer);
-    }
 
     /** Ends the runs quiet since before {@code nowMicros} minus the idle time, and returns them. */
     List<ConversationStore.OpenRun> endIdle(long nowMicros) {

@@ -8,7 +8,6 @@ import com.insidellm.collector.store.sqlite.SqliteStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,33 +15,18 @@ import org.junit.jupiter.api.io.TempDir;
 /** Run placement and the idle end, on the SQLite store's conversation tables, with times given explicitly. */
 class GatewayRunsTest {
 
-    /** Fingerprints that are the messages' texts joined: enough to drive the run logic under test here. */
-    static final ConversationKeys TEXT_KEYS = new ConversationKeys() {
-        @Override
-        public List<String> prefixes(JsonNode messages) {
-            List<String> keys = new ArrayList<>();
-            StringBuilder sb = new StringBuilder();
-            for (JsonNode m : messages) {
-                keys.add(sb.append(m.path("content").asText()).append('|').toString());
-            }
-            return keys;
-        }
-
-        @Override
-        public String withAnswer(JsonNode messages, JsonNode answer) {
-            List<String> keys = prefixes(messages);
-            return (keys.isEmpty() ? "" : keys.get(keys.size() - 1)) + answer.path("content").asText() + "|";
-        }
-    };
+    /** The real fingerprints: core's algorithm on OpenAI-format messages. */
+    static final ConversationKeys KEYS = new Fingerprints(new com.fasterxml.jackson.databind.ObjectMapper());
 
     @TempDir
     Path dir;
 
+    /** User and assistant messages, alternating, starting with the user. */
     private static JsonNode messages(String... contents) {
         com.fasterxml.jackson.databind.node.ArrayNode a = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
                 .arrayNode();
-        for (String c : contents) {
-            a.addObject().put("role", "user").put("content", c);
+        for (int i = 0; i < contents.length; i++) {
+            a.addObject().put("role", i % 2 == 0 ? "user" : "assistant").put("content", contents[i]);
         }
         return a;
     }
@@ -52,17 +36,21 @@ class GatewayRunsTest {
                 .put("content", content);
     }
 
+    private static List<String> prefixes(GatewayRuns runs, JsonNode messages) {
+        return runs.request(messages).prefixes();
+    }
+
     @Test
     void theNextTurnJoinsTheRunAndAfterTheIdleTimeANewRunNamesThePreviousOne() {
         try (SqliteStore store = new SqliteStore(dir.resolve("t.db"), null, false, Clock.systemUTC())) {
-            GatewayRuns runs = new GatewayRuns(store.conversations(), TEXT_KEYS, Duration.ofMinutes(30));
+            GatewayRuns runs = new GatewayRuns(store.conversations(), KEYS, Duration.ofMinutes(30));
             JsonNode turn1 = messages("hi");
-            GatewayRuns.Placement first = runs.place(null, runs.prefixes(turn1), "alice", 1_000_000);
-            runs.remember(runs.withAnswer(turn1, answer("hello")), first.runId(), 2_000_000);
+            GatewayRuns.Placement first = runs.place(null, prefixes(runs, turn1), "alice", 1_000_000);
+            runs.remember(runs.request(turn1).withAnswer(answer("hello")), first.runId(), 2_000_000);
             JsonNode turn2 = messages("hi", "hello", "how are you?");
-            GatewayRuns.Placement second = runs.place(null, runs.prefixes(turn2), "alice", 3_000_000);
+            GatewayRuns.Placement second = runs.place(null, prefixes(runs, turn2), "alice", 3_000_000);
             JsonNode other = messages("hi");
-            GatewayRuns.Placement identical = runs.place(null, runs.prefixes(other), "bob", 3_500_000);
+            GatewayRuns.Placement identical = runs.place(null, prefixes(runs, other), "bob", 3_500_000);
 
             assertThat(first.started()).isTrue();
             assertThat(second.runId()).isEqualTo(first.runId());
@@ -75,7 +63,7 @@ class GatewayRunsTest {
                     .containsExactly(first.runId());
             assertThat(runs.endIdle(3_500_000 + idle)).extracting(ConversationStore.OpenRun::runId)
                     .containsExactly(identical.runId());
-            GatewayRuns.Placement later = runs.place(null, runs.prefixes(turn2), "alice", 3_000_000 + 2 * idle);
+            GatewayRuns.Placement later = runs.place(null, prefixes(runs, turn2), "alice", 3_000_000 + 2 * idle);
             assertThat(later.started()).isTrue();
             assertThat(later.previousRunId()).isEqualTo(first.runId());
         }
@@ -87,14 +75,14 @@ class GatewayRunsTest {
         String runId;
         JsonNode turn1 = messages("plan a trip");
         try (SqliteStore store = new SqliteStore(db, null, false, Clock.systemUTC())) {
-            GatewayRuns runs = new GatewayRuns(store.conversations(), TEXT_KEYS, Duration.ofMinutes(30));
-            runId = runs.place(null, runs.prefixes(turn1), "alice", 1_000_000).runId();
-            runs.remember(runs.withAnswer(turn1, answer("where to?")), runId, 2_000_000);
+            GatewayRuns runs = new GatewayRuns(store.conversations(), KEYS, Duration.ofMinutes(30));
+            runId = runs.place(null, prefixes(runs, turn1), "alice", 1_000_000).runId();
+            runs.remember(runs.request(turn1).withAnswer(answer("where to?")), runId, 2_000_000);
             runs.save();
         }
         try (SqliteStore store = new SqliteStore(db, null, false, Clock.systemUTC())) {
-            GatewayRuns runs = new GatewayRuns(store.conversations(), TEXT_KEYS, Duration.ofMinutes(30));
-            GatewayRuns.Placement next = runs.place(null, runs.prefixes(messages("plan a trip", "where to?", "Rome")),
+            GatewayRuns runs = new GatewayRuns(store.conversations(), KEYS, Duration.ofMinutes(30));
+            GatewayRuns.Placement next = runs.place(null, prefixes(runs, messages("plan a trip", "where to?", "Rome")),
                     "alice", 3_000_000);
 
             assertThat(runs.openRuns()).isEqualTo(1);
@@ -105,7 +93,7 @@ class GatewayRunsTest {
 
     @Test
     void aRunHeaderDecidesAndAnyStringMapsToTheSameUuid() {
-        GatewayRuns runs = new GatewayRuns(ConversationStore.NONE, TEXT_KEYS, Duration.ofMinutes(30));
+        GatewayRuns runs = new GatewayRuns(ConversationStore.NONE, KEYS, Duration.ofMinutes(30));
         String uuid = "3F2504E0-4F89-41D3-9A0C-0305E82C3301";
 
         assertThat(runs.place(uuid, List.of(), "u", 1).runId()).isEqualTo(uuid.toLowerCase());
