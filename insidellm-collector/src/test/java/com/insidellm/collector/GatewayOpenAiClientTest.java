@@ -154,6 +154,35 @@ class GatewayOpenAiClientTest {
     }
 
     @Test
+    void langChain4jsStreamingModelGetsTheToolCallsAndUsageThroughTheGateway() throws Exception {
+        gateway.enqueueSse(TOOL_STREAM);
+        dev.langchain4j.model.openai.OpenAiStreamingChatModel model = dev.langchain4j.model.openai
+                .OpenAiStreamingChatModel.builder().baseUrl(gateway.gatewayBase()).apiKey("unused").modelName("mini")
+                .build();
+        java.util.concurrent.CompletableFuture<dev.langchain4j.model.chat.response.ChatResponse> done =
+                new java.util.concurrent.CompletableFuture<>();
+        model.chat("Weather and time in Paris?", new dev.langchain4j.model.chat.response.StreamingChatResponseHandler() {
+            @Override
+            public void onCompleteResponse(dev.langchain4j.model.chat.response.ChatResponse response) {
+                done.complete(response);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                done.completeExceptionally(error);
+            }
+        });
+        var response = done.get(20, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(response.aiMessage().toolExecutionRequests()).extracting(r -> r.name())
+                .containsExactly("get_weather", "get_time");
+        assertThat(response.aiMessage().toolExecutionRequests().get(0).arguments()).isEqualTo("{\"city\":\"Paris\"}");
+        assertThat(response.tokenUsage().totalTokenCount()).isEqualTo(50);
+        JsonNode res = gateway.awaitEvents("llm.response", 1).get(0).path("payload");
+        assertThat(res.path("response_message").path("tool_calls")).hasSize(2);
+    }
+
+    @Test
     void aClientThatAsksForUsageGetsTheUsageChunk() {
         gateway.enqueueSse(TOOL_STREAM);
 
