@@ -28,6 +28,8 @@ final class GatewayRuns {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayRuns.class);
     /** Fingerprints held in memory (and loaded at start). */
     static final int CAPACITY = 100_000;
+    /** Most runs kept open; beyond it the least recently active end early. */
+    static final int MAX_OPEN_RUNS = 100_000;
 
     /** Where a call goes: its run, and when the run is new, the run it continues (if any). */
     record Placement(String runId, boolean started, @Nullable String previousRunId) {}
@@ -39,7 +41,8 @@ final class GatewayRuns {
     private final ConversationKeys keys;
     private final long idleMicros;
     private final LinkedHashMap<String, String> runByFingerprint;
-    private final Map<String, ConversationStore.OpenRun> open = new HashMap<>();
+    /** Open runs, least recently active first (access order), so the idle check stops at the first active one. */
+    private final LinkedHashMap<String, ConversationStore.OpenRun> open = new LinkedHashMap<>(1024, 0.75f, true);
     private final List<ConversationStore.Thread> unsavedThreads = new ArrayList<>();
     private final Map<String, ConversationStore.OpenRun> unsavedRuns = new HashMap<>();
     private final List<String> unsavedEnded = new ArrayList<>();
@@ -59,7 +62,8 @@ final class GatewayRuns {
             for (int i = recent.size() - 1; i >= 0; i--) {
                 runByFingerprint.put(recent.get(i).fingerprint(), recent.get(i).runId());
             }
-            store.openRuns().forEach(r -> open.put(r.runId(), r));
+            store.openRuns().stream().sorted(java.util.Comparator.comparingLong(ConversationStore.OpenRun::lastMicros))
+                    .forEach(r -> open.put(r.runId(), r));
         } catch (StoreException e) {
             LOG.warn("could not read the gateway's conversation threading; conversations start afresh: {}",
                     e.getMessage());
@@ -105,16 +109,22 @@ final class GatewayRuns {
     }
 
 
-    /** Ends the runs quiet since before {@code nowMicros} minus the idle time, and returns them. */
+    /**
+     * Ends the runs quiet since before {@code nowMicros} minus the idle time, and the least recently active ones
+     * beyond {@value #MAX_OPEN_RUNS} open runs (one-shot calls each open a run), and returns them.
+     */
     List<ConversationStore.OpenRun> endIdle(long nowMicros) {
         List<ConversationStore.OpenRun> ended = new ArrayList<>();
-        for (ConversationStore.OpenRun run : List.copyOf(open.values())) {
-            if (nowMicros - run.lastMicros() >= idleMicros) {
-                open.remove(run.runId());
-                unsavedRuns.remove(run.runId());
-                unsavedEnded.add(run.runId());
-                ended.add(run);
+        java.util.Iterator<ConversationStore.OpenRun> it = open.values().iterator();
+        while (it.hasNext()) {
+            ConversationStore.OpenRun run = it.next();
+            if (nowMicros - run.lastMicros() < idleMicros && open.size() <= MAX_OPEN_RUNS) {
+                break;
             }
+            it.remove();
+            unsavedRuns.remove(run.runId());
+            unsavedEnded.add(run.runId());
+            ended.add(run);
         }
         return ended;
     }

@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * The gateway's conversation threading in two small tables of the event database: {@code conversation_threads}
- * (fingerprint → run) and {@code conversation_runs} (runs opened and not yet ended). Writes run in the single
+ * (fingerprint → run, the newest {@value #KEEP_THREADS} kept) and {@code conversation_runs} (runs opened and not
+ * yet ended). Writes run in the single
  * writer's place ({@link GroupCommitWriter#exclusive}), so they never contend with ingest for the write lock; reads use
  * the read pool. Internal. Thread-safe.
  */
@@ -32,8 +33,15 @@ final class SqliteConversations implements ConversationStore {
               last_active INTEGER NOT NULL
             ) WITHOUT ROWID""";
 
+    /** Fingerprints kept: the newest ones, twice what the gateway loads at start. */
+    static final int KEEP_THREADS = 200_000;
+    /** Fingerprints saved between two trims. */
+    private static final int TRIM_EVERY = 50_000;
+
     private final GroupCommitWriter writer;
     private final ReadPool reads;
+    /** Written by the one thread that saves (the gateway's recorder), under the writer's lock. */
+    private int savedSinceTrim;
 
     SqliteConversations(GroupCommitWriter writer, ReadPool reads) {
         this.writer = writer;
@@ -121,6 +129,16 @@ final class SqliteConversations implements ConversationStore {
                         e.addBatch();
                     }
                     e.executeBatch();
+                    savedSinceTrim += threads.size();
+                    if (savedSinceTrim >= TRIM_EVERY) {
+                        // Every call adds a fingerprint: keep the newest, which are the ones ever looked up.
+                        try (PreparedStatement trim = c.prepareStatement("DELETE FROM conversation_threads WHERE seen <"
+                                + " (SELECT seen FROM conversation_threads ORDER BY seen DESC LIMIT 1 OFFSET ?)")) {
+                            trim.setInt(1, KEEP_THREADS);
+                            trim.executeUpdate();
+                        }
+                        savedSinceTrim = 0;
+                    }
                     c.commit();
                 } catch (SQLException failure) {
                     try {
