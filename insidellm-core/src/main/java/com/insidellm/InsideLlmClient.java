@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 
 /**
  * The InsideLLM client: accepts events from any thread and delivers them in batches in the background.
@@ -121,6 +122,16 @@ public interface InsideLlmClient extends AutoCloseable {
         return result;
     }
 
+    /**
+     * Reports an event that an integration could not build from its caller's arguments (a tracker given a null model
+     * name, a mapper that threw): counted as dropped with {@link DropReason#INVALID_EVENT}, and, in
+     * {@linkplain Builder#strict(boolean) strict mode}, an {@link IllegalArgumentException} is rethrown. Never throws
+     * otherwise. The default (the no-op client) only logs it at DEBUG.
+     */
+    default void reportInvalidEvent(RuntimeException cause) {
+        LoggerFactory.getLogger(InsideLlmClient.class).debug("InsideLLM could not build an event: {}", cause.toString());
+    }
+
     /** Returns a snapshot of the delivery figures. */
     ClientStats stats();
 
@@ -144,6 +155,24 @@ public interface InsideLlmClient extends AutoCloseable {
 
     /** Like {@link #close()}, waiting at most {@code timeout} for delivery. */
     void close(Duration timeout);
+
+    /**
+     * Where a client sends its events, as {@link Builder#destination()} decides it. Integrations (the Spring
+     * auto-configuration) ask it instead of reading {@code INSIDELLM_MODE} and {@code INSIDELLM_API_KEY} themselves.
+     */
+    enum Destination {
+        /** Switched off ({@code enabled(false)}, {@code INSIDELLM_ENABLED=false}): {@code build()} returns the no-op
+         * client. */
+        DISABLED,
+        /** The InsideLLM API (an API key is set), and any exporters added. */
+        API,
+        /** Local files ({@code localMode()}, {@code INSIDELLM_MODE=local}), and any exporters added. */
+        LOCAL_FILES,
+        /** Only the exporters added to the builder: no API key and local mode off. */
+        EXPORTERS,
+        /** Nowhere: no API key, local mode off and no exporter; {@code build()} throws, saying how to fix it. */
+        UNCONFIGURED
+    }
 
     /**
      * Configures an {@link InsideLlmClient}. Every setting validates its value at once and
@@ -361,9 +390,13 @@ public interface InsideLlmClient extends AutoCloseable {
             return this;
         }
 
-        /** Hears delivered, failed and dropped events; called on the client's threads, never on the caller's. */
+        /**
+         * Adds a listener hearing delivered, failed and dropped events, export timings and every {@code llm.response}
+         * (for metrics: {@code deliveryListener(metrics)} with an {@link InsideLlmMetrics}). May be called more than
+         * once; listeners are called in the order added, on the client's threads, never on the caller's.
+         */
         public Builder deliveryListener(DeliveryListener listener) {
-            draft.deliveryListener = Objects.requireNonNull(listener, "listener");
+            draft.listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 
@@ -440,8 +473,17 @@ public interface InsideLlmClient extends AutoCloseable {
          */
         public InsideLlmClient build() {
             Settings settings = settings();
-            if (!settings.enabled) {
-                return NoopClient.INSTANCE;
+            switch (settings.destination()) {
+                case DISABLED -> {
+                    return NoopClient.INSTANCE;
+                }
+                case UNCONFIGURED -> throw new IllegalArgumentException("No InsideLLM API key: set one with "
+                        + "InsideLlmClient.builder().apiKey(...), the system property insidellm.api-key or the "
+                        + "environment variable INSIDELLM_API_KEY; or record to local files without a key with "
+                        + "localMode() or INSIDELLM_MODE=local");
+                default -> {
+                    // a destination: build below
+                }
             }
             List<EventExporter> exporters = new ArrayList<>();
             Consumer<EventBatch> prepareAhead = batch -> { };
@@ -454,7 +496,29 @@ public interface InsideLlmClient extends AutoCloseable {
                 prepareAhead = http::prepare;
             }
             exporters.addAll(settings.exporters);
-            return new BatchingClient(settings, exporters, prepareAhead);
+            BatchingClient client = new BatchingClient(settings, exporters, prepareAhead);
+            for (DeliveryListener listener : settings.listeners) {
+                try {
+                    listener.onClientBuilt(client);
+                } catch (RuntimeException e) {
+                    LoggerFactory.getLogger(InsideLlmClient.class)
+                            .warn("InsideLLM delivery listener threw from onClientBuilt; ignored", e);
+                }
+            }
+            return client;
+        }
+
+        /**
+         * Where a client built now would send its events, by the rule {@link #build()} applies: each setting from
+         * this builder, else the {@code insidellm.*} system property, else the {@code INSIDELLM_*} environment
+         * variable ({@code INSIDELLM_ENABLED}, {@code INSIDELLM_MODE}, {@code INSIDELLM_API_KEY}), else the default.
+         * Integrations that should stay silent rather than fail when nothing is configured ask this before building,
+         * and use the {@linkplain InsideLlmClient#noop() no-op client} for {@link Destination#UNCONFIGURED}.
+         *
+         * @throws IllegalArgumentException when a setting from a system property or environment variable is invalid
+         */
+        public Destination destination() {
+            return settings().destination();
         }
 
         /** The settings this builder resolves to now, for tests. */

@@ -1,6 +1,5 @@
 package com.insidellm;
 
-import com.insidellm.internal.BatchingClient;
 import com.insidellm.internal.Ids;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -618,11 +617,7 @@ public final class InsideLlmTracker implements AutoCloseable {
             }
             built = builder.build();
         } catch (RuntimeException e) {
-            if (client instanceof BatchingClient batching) {
-                batching.rejectInvalid(e);
-            } else {
-                log.debug("InsideLLM tracker could not build an event: {}", e.toString());
-            }
+            client.reportInvalidEvent(e);
             return id;
         }
         client.logEvent(built);
