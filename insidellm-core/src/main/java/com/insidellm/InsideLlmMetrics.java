@@ -180,19 +180,36 @@ public final class InsideLlmMetrics implements MeterBinder, DeliveryListener {
         if (registries.isEmpty()) {
             return;
         }
-        Map<String, @Nullable Object> payload = event.payload();
-        String model = String.valueOf(payload.get("model_name"));
-        Tags tags = Tags.of("gen_ai.operation.name", OPERATION,
-                "gen_ai.provider.name", String.valueOf(payload.get("provider")),
-                "gen_ai.request.model", model(model));
+        String provider;
+        String model;
         Number input = null;
         Number output = null;
-        if (payload.get("usage") instanceof Map<?, ?> usage) {
-            input = usage.get("prompt_tokens") instanceof Number n ? n : null;
-            output = usage.get("completion_tokens") instanceof Number n ? n : null;
+        Double cost;
+        Number millis;
+        if (event.typedPayload() instanceof Payload.LlmResponse typed) {
+            // The record as logged: no payload map is built for metrics.
+            provider = typed.provider();
+            model = typed.modelName();
+            TokenUsage usage = typed.usage();
+            if (usage != null) {
+                input = usage.promptTokens();
+                output = usage.completionTokens();
+            }
+            cost = typed.cost();
+            millis = typed.responseTimeMs();
+        } else {
+            Map<String, @Nullable Object> payload = event.payload();
+            provider = String.valueOf(payload.get("provider"));
+            model = String.valueOf(payload.get("model_name"));
+            if (payload.get("usage") instanceof Map<?, ?> usage) {
+                input = usage.get("prompt_tokens") instanceof Number n ? n : null;
+                output = usage.get("completion_tokens") instanceof Number n ? n : null;
+            }
+            cost = payload.get("cost") instanceof Number n ? Double.valueOf(n.doubleValue()) : null;
+            millis = payload.get("response_time_ms") instanceof Number n ? n : null;
         }
-        Double cost = payload.get("cost") instanceof Number n ? Double.valueOf(n.doubleValue()) : null;
-        Number millis = payload.get("response_time_ms") instanceof Number n ? n : null;
+        Tags tags = Tags.of("gen_ai.operation.name", OPERATION, "gen_ai.provider.name", provider,
+                "gen_ai.request.model", model(model));
         for (Bound bound : registries) {
             bound.llmCall(tags, input, output, millis, cost);
         }

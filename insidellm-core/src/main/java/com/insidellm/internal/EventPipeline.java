@@ -26,6 +26,9 @@ final class EventPipeline {
     record Serialized(Event event, byte[] json) {
     }
 
+    /** How far the size estimate may overshoot (its fixed allowances for ids and keys): cut first only beyond. */
+    private static final int ESTIMATE_ERROR = 1024;
+
     private final @Nullable CostProcessor cost;
     private final List<EventProcessor> processors;
     private final int maxEventBytes;
@@ -96,17 +99,29 @@ final class EventPipeline {
 
     /**
      * Serialises a processed event within the byte limit, truncating its longest strings when it is over;
-     * {@code null} when it cannot be serialised or does not fit (counted; the caller notes it undelivered).
+     * {@code null} when it cannot be serialised or does not fit (counted; the caller notes it undelivered). An event
+     * whose size estimate is already over the limit is cut before it is serialised, so it is serialised once; only
+     * when the estimate was low (non-ASCII text, application objects) is it cut by its real size and serialised
+     * again.
      */
     @Nullable Serialized serialize(Event processed) {
-        byte[] bytes = toJson(processed);
+        Event event = processed;
+        int estimate = processed.estimatedBytes();
+        if (estimate > maxEventBytes + ESTIMATE_ERROR) {
+            Event smaller = EventTruncator.truncate(processed, estimate, maxEventBytes);
+            if (smaller != null) {
+                log.debug("Truncated {} from about {} bytes before serialising it", processed, estimate);
+                event = smaller;
+            }
+        }
+        byte[] bytes = toJson(event);
         if (bytes == null) {
             return null;
         }
         if (bytes.length <= maxEventBytes) {
-            return new Serialized(processed, bytes);
+            return new Serialized(event, bytes);
         }
-        Event smaller = EventTruncator.truncate(processed, bytes.length, maxEventBytes);
+        Event smaller = EventTruncator.truncate(event, bytes.length, maxEventBytes);
         byte[] fitted = smaller == null ? null : toJson(smaller);
         if (fitted == null || fitted.length > maxEventBytes) {
             if (smaller == null || fitted != null) { // a failed serialisation was counted already
