@@ -1,6 +1,5 @@
 package com.insidellm;
 
-import com.insidellm.internal.BatchingClient;
 import com.insidellm.internal.Checks;
 import com.insidellm.internal.Settings;
 import com.insidellm.internal.SettingsDraft;
@@ -8,11 +7,8 @@ import com.insidellm.internal.Sleeper;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
@@ -472,40 +468,7 @@ public interface InsideLlmClient extends AutoCloseable {
          *     (the message names it), or when no API key is set and local mode is off
          */
         public InsideLlmClient build() {
-            Settings settings = settings();
-            switch (settings.destination()) {
-                case DISABLED -> {
-                    return NoopClient.INSTANCE;
-                }
-                case UNCONFIGURED -> throw new IllegalArgumentException("No InsideLLM API key: set one with "
-                        + "InsideLlmClient.builder().apiKey(...), the system property insidellm.api-key or the "
-                        + "environment variable INSIDELLM_API_KEY; or record to local files without a key with "
-                        + "localMode() or INSIDELLM_MODE=local");
-                default -> {
-                    // a destination: build below
-                }
-            }
-            List<EventExporter> exporters = new ArrayList<>();
-            Consumer<EventBatch> prepareAhead = batch -> { };
-            if (settings.localMode) {
-                exporters.add(LocalFileExporter.create(settings.localDirectory));
-            } else if (settings.apiKey != null) {
-                HttpExporter http = new HttpExporter(settings.httpClient, settings.baseUrl, settings.apiKey,
-                        settings.requestTimeout, settings.gzip, settings.clock);
-                exporters.add(http);
-                prepareAhead = http::prepare;
-            }
-            exporters.addAll(settings.exporters);
-            BatchingClient client = new BatchingClient(settings, exporters, prepareAhead);
-            for (DeliveryListener listener : settings.listeners) {
-                try {
-                    listener.onClientBuilt(client);
-                } catch (RuntimeException e) {
-                    LoggerFactory.getLogger(InsideLlmClient.class)
-                            .warn("InsideLLM delivery listener threw from onClientBuilt; ignored", e);
-                }
-            }
-            return client;
+            return ClientFactory.create(settings());
         }
 
         /**
