@@ -139,8 +139,9 @@ public final class BatchingClient implements InsideLlmClient {
                 return false;
             }
         }
-        // Exported is not yet durable for every exporter (open files): ask them, as OpenTelemetry's forceFlush does.
-        return destinations.flush();
+        // Exported is not yet durable for every exporter (open files): ask them, as OpenTelemetry's forceFlush does;
+        // once the client has terminated they were shut down, which made everything durable.
+        return progress.isTerminated() || destinations.flush();
     }
 
     @Override
