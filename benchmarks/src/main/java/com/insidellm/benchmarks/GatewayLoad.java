@@ -91,6 +91,19 @@ public final class GatewayLoad {
                             d.rate(), g.rate(), cpuPerCall, d.errors() + g.errors());
                 }
                 out.println();
+                out.println("| paced at (req/s) | direct p50 ms | gateway p50 ms | added p50 ms | direct p99 ms"
+                        + " | gateway p99 ms | added p99 ms | achieved gateway req/s | errors |");
+                out.println("|---|---|---|---|---|---|---|---|---|");
+                for (int rate : new int[] {500, 1000}) {
+                    paced(direct, "gpt-4o-mini", rate, 1);
+                    paced(gateway, "mini", rate, 1);
+                    Result d = paced(direct, "gpt-4o-mini", rate, seconds);
+                    Result g = paced(gateway, "mini", rate, seconds);
+                    out.printf("| %d | %.3f | %.3f | **%.3f** | %.3f | %.3f | **%.3f** | %.0f | %d |%n", rate, d.p50(),
+                            g.p50(), g.p50() - d.p50(), d.p99(), g.p99(), g.p99() - d.p99(),
+                            g.millis().length / (double) seconds, d.errors() + g.errors());
+                }
+                out.println();
                 out.println("| streaming clients | direct TTFT p50 ms | gateway TTFT p50 ms | added p50 ms"
                         + " | direct TTFT p99 ms | gateway TTFT p99 ms | added p99 ms |");
                 out.println("|---|---|---|---|---|---|---|");
@@ -180,7 +193,10 @@ public final class GatewayLoad {
                 .readTimeout(timeout).callTimeout(timeout).retryOnConnectionFailure(false).build();
     }
 
-    /** One timed call: its latency in nanoseconds, or -1 when it failed. */
+    /** What a {@link Call} returns when it made no call (a paced load past its schedule). */
+    static final long SKIP = Long.MIN_VALUE;
+
+    /** One timed call: its latency in nanoseconds, -1 when it failed, or {@link #SKIP}. */
     @FunctionalInterface
     interface Call {
         long nanos(OkHttpClient http, int n) throws IOException;
@@ -207,6 +223,9 @@ public final class GatewayLoad {
                     } catch (IOException e) {
                         took = -1;
                     }
+                    if (took == SKIP) {
+                        continue;
+                    }
                     if (took < 0) {
                         errors.incrementAndGet();
                         continue;
@@ -228,6 +247,36 @@ public final class GatewayLoad {
         double elapsed = (System.nanoTime() - started) / 1e9;
         http.connectionPool().evictAll();
         return result(perThread, counts, elapsed, errors.get());
+    }
+
+    /**
+     * An open-loop load: calls start on a fixed schedule of {@code rate} per second (spread over 32 threads), and the
+     * latency counts from the scheduled start, so a call delayed by an earlier slow one is charged with the delay
+     * (no coordinated omission). What a service sees from many independent users, like LiteLLM's ~1,000 req/s figure.
+     */
+    static Result paced(String url, String model, int rate, int seconds) throws InterruptedException {
+        int threads = 32;
+        long origin = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+        AtomicInteger slot = new AtomicInteger();
+        long total = (long) rate * seconds;
+        return measure(threads, seconds + 1, (http, n) -> {
+            int k = slot.getAndIncrement();
+            if (k >= total) {
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                return SKIP;
+            }
+            long scheduled = origin + k * 1_000_000_000L / rate;
+            long wait = scheduled - System.nanoTime();
+            if (wait > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            byte[] body = String.format(REQUEST, model, n, "").getBytes(StandardCharsets.UTF_8);
+            try (Response r = http.newCall(new Request.Builder().url(url).post(RequestBody.create(body, JSON)).build())
+                    .execute()) {
+                r.body().bytes();
+                return r.code() == 200 ? System.nanoTime() - scheduled : -1;
+            }
+        });
     }
 
     /** Single answers: the latency is the whole call. */
