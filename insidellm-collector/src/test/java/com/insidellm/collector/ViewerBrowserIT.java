@@ -338,6 +338,13 @@ class ViewerBrowserIT {
                 + " all rows after %.0f ms%n", BIG_EVENTS, expectedRows, ((Number) firstScreen).doubleValue(),
                 ((Number) all).doubleValue());
         assertThat(driver.findElements(By.cssSelector("#timeline .wf-row"))).hasSize(expectedRows);
+
+        js.executeScript("window.__t0 = performance.now(); location.hash = '#/run/" + BIG_RUN + "/conversation';");
+        Object conversation = fine.until(d -> ((JavascriptExecutor) d).executeScript(
+                "return document.querySelectorAll('#conversation .call').length >= " + rounds
+                        + " ? performance.now() - window.__t0 : null"));
+        System.out.printf("ViewerBrowserIT: its %,d model calls as conversations after %.0f ms%n", rounds,
+                ((Number) conversation).doubleValue());
     }
 
     @Test
