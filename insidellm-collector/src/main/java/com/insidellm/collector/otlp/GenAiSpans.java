@@ -512,8 +512,12 @@ final class GenAiSpans {
                 ObjectNode p = event.with("payload");
                 String name = str(a.get("insidellm.metric.name"));
                 p.put("metric_name", name == null ? "metric" : name);
-                p.set("metric_value", json(a.get("insidellm.metric.value") == null ? 0
-                        : a.get("insidellm.metric.value")));
+                // Span attributes hold metrics as doubles; a whole number is written as one, as SDKs send it.
+                Object metric = a.get("insidellm.metric.value");
+                if (metric instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) {
+                    metric = d.longValue();
+                }
+                p.set("metric_value", json(metric == null ? 0 : metric));
                 p.put("metric_unit", str(a.get("insidellm.metric.unit")))
                         .put("metric_type", str(a.get("insidellm.metric.type")));
             }
