@@ -47,6 +47,9 @@ public final class OpenTelemetryExporter implements EventExporter {
     /** The environment variable the conventions name for opting in to content capture: {@value}. */
     public static final String CAPTURE_CONTENT_ENV = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT";
 
+    /** How long {@link #flush()} and {@link #close()} wait for the SDK. */
+    static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(10);
+
     private static final Logger LOG = LoggerFactory.getLogger(OpenTelemetryExporter.class);
     /** Whether the OpenTelemetry SDK is on the classpath; the API alone never loads {@link StandaloneSdk}. */
     private static final boolean SDK_PRESENT = present("io.opentelemetry.sdk.OpenTelemetrySdk");
@@ -118,37 +121,47 @@ public final class OpenTelemetryExporter implements EventExporter {
      * Hands the spans ended so far to the OpenTelemetry SDK's exporter and waits for it: the standalone SDK, or the
      * application's when it is an {@code OpenTelemetrySdk}. Spans of runs still open are not ended by this.
      */
-    public void flush() {
+    @Override
+    public ExportResult flush() {
+        boolean done = true;
         if (standalone != null) {
-            standalone.flush(Duration.ofSeconds(10));
+            done = standalone.flush(FLUSH_TIMEOUT);
         } else if (openTelemetry != null && SDK_PRESENT) {
-            StandaloneSdk.flushIfSdk(openTelemetry, Duration.ofSeconds(10));
+            done = StandaloneSdk.flushIfSdk(openTelemetry, FLUSH_TIMEOUT);
         }
+        return done ? ExportResult.success()
+                : ExportResult.retryable("the OpenTelemetry SDK did not flush within " + FLUSH_TIMEOUT, null);
     }
 
     /**
      * Ends every span still open (runs without their {@code run.end}, requests without their response) at the last
-     * time seen, and, in standalone mode, delivers and stops the SDK within {@code deadline}.
+     * time seen, and delivers them within {@code deadline}: in standalone mode by shutting the SDK down, else by
+     * flushing the application's SDK (which stays the application's to shut down). Idempotent.
      */
-    public void shutdown(Duration deadline) {
+    @Override
+    public ExportResult shutdown(Duration deadline) {
         Objects.requireNonNull(deadline, "deadline");
         if (closed) {
-            return;
+            return ExportResult.success();
         }
         closed = true;
         synchronized (lock) {
             tree.endAll();
         }
+        boolean done = true;
         if (standalone != null) {
-            standalone.shutdown(deadline);
+            done = standalone.shutdown(deadline);
         } else if (openTelemetry != null && SDK_PRESENT) {
-            StandaloneSdk.flushIfSdk(openTelemetry, deadline);
+            done = StandaloneSdk.flushIfSdk(openTelemetry, deadline);
         }
+        return done ? ExportResult.success()
+                : ExportResult.retryable("spans not delivered within " + deadline, null);
     }
 
+    /** {@link #shutdown(Duration) Shuts down} within 10 seconds. */
     @Override
     public void close() {
-        shutdown(Duration.ofSeconds(10));
+        shutdown(FLUSH_TIMEOUT);
     }
 
     @Override

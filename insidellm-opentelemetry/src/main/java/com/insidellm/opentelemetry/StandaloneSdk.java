@@ -44,18 +44,22 @@ final class StandaloneSdk {
         return tracer;
     }
 
-    void flush(Duration timeout) {
-        provider.forceFlush().join(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    /** Whether everything ended so far was exported within {@code timeout}. */
+    boolean flush(Duration timeout) {
+        return provider.forceFlush().join(timeout.toMillis(), TimeUnit.MILLISECONDS).isSuccess();
     }
 
-    void shutdown(Duration deadline) {
-        provider.shutdown().join(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    /** Whether the SDK delivered what it held and stopped within {@code deadline}. */
+    boolean shutdown(Duration deadline) {
+        return provider.shutdown().join(deadline.toMillis(), TimeUnit.MILLISECONDS).isSuccess();
     }
 
-    /** Flushes the application's SDK when it is one (the API has no flush). */
-    static void flushIfSdk(OpenTelemetry openTelemetry, Duration timeout) {
+    /** Flushes the application's SDK when it is one (the API has no flush); true when there was nothing to do. */
+    static boolean flushIfSdk(OpenTelemetry openTelemetry, Duration timeout) {
         if (openTelemetry instanceof OpenTelemetrySdk sdk) {
-            sdk.getSdkTracerProvider().forceFlush().join(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return sdk.getSdkTracerProvider().forceFlush().join(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .isSuccess();
         }
+        return true;
     }
 }

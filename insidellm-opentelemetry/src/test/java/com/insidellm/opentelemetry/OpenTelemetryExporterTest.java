@@ -283,6 +283,31 @@ class OpenTelemetryExporterTest {
     }
 
     @Test
+    void closingTheClientEndsWhatIsStillOpenAtTheLastTimeSeen() {
+        String runId = UUID.randomUUID().toString();
+        String request = UUID.randomUUID().toString();
+        Instant t = Instant.parse("2026-03-01T13:00:00Z");
+        OpenTelemetryExporter exporter = OpenTelemetryExporter.builder().openTelemetry(sdk).build();
+        try (InsideLlmClient client = InsideLlmClient.builder().addExporter(exporter).shutdownHook(false).build()) {
+            client.logEvent(Event.builder(EventType.RUN_START).runId(runId).userId("u").timestamp(t)
+                    .payload(new Payload.RunStart(runId, null, null)).build());
+            client.logEvent(Event.builder(EventType.LLM_REQUEST).runId(runId).userId("u").timestamp(t.plusMillis(5))
+                    .eventId(request).payload(new Payload.LlmRequest("gpt-4o", "openai", "hi")).build());
+            assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+            // Flushed, but the run and the request are still open: nothing ended yet.
+            assertThat(spans.getFinishedSpanItems()).isEmpty();
+        }
+        List<SpanData> out = spans.getFinishedSpanItems();
+        assertThat(out).extracting(SpanData::getName).containsExactlyInAnyOrder("invoke_agent", "chat gpt-4o");
+        SpanData chat = named(out, "chat gpt-4o");
+        assertThat(chat.getAttributes().get(GenAiMapping.ERROR_TYPE)).isEqualTo("incomplete");
+        assertThat(chat.getEndEpochNanos()).isEqualTo(chat.getStartEpochNanos());
+        assertThat(named(out, "invoke_agent").getEndEpochNanos())
+                .isEqualTo(TimeUnit.MICROSECONDS.toNanos(micros(t.plusMillis(5))));
+        assertThat(exporter.shutdown(Duration.ZERO).isSuccess()).isTrue(); // idempotent
+    }
+
+    @Test
     void buildingWithoutADestinationFailsFast() {
         assertThatThrownBy(() -> OpenTelemetryExporter.builder().build()).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("otlpEndpoint");
