@@ -326,6 +326,36 @@ class OtlpReceiverTest {
         assertThat(api.get("/api/v1/runs/" + runId(plain)).status()).isEqualTo(404);
     }
 
+    /** One span as OTLP/JSON, with the GenAI attributes given as key/value pairs. */
+    private static String jsonSpan(String traceId, String spanId, String parentId, String name, long startMs,
+            long endMs, String... attributes) {
+        StringBuilder attrs = new StringBuilder();
+        for (int i = 0; i < attributes.length; i += 2) {
+            attrs.append(attrs.length() == 0 ? "" : ",").append("{\"key\":\"").append(attributes[i])
+                    .append("\",\"value\":{\"stringValue\":\"").append(attributes[i + 1]).append("\"}}");
+        }
+        return "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"" + traceId + "\",\"spanId\":\""
+                + spanId + "\",\"parentSpanId\":\"" + parentId + "\",\"name\":\"" + name
+                + "\",\"startTimeUnixNano\":\"" + nanos(startMs) + "\",\"endTimeUnixNano\":\"" + nanos(endMs)
+                + "\",\"attributes\":[" + attrs + "]}]}]}]}";
+    }
+
+    @Test
+    void aParentSentBeforeItsGenAiChildIsKeptWhenTheChildArrives() {
+        String trace = "0af7651916cd43dd8448eb211c80319c";
+        // Concurrent exports can deliver the parent first: it is not GenAI, so it is set aside, not stored...
+        assertThat(api.post("/v1/traces", jsonSpan(trace, "b7ad6b7169203331", "", "handle ticket", 0, 900)
+                .getBytes(StandardCharsets.UTF_8), "Authorization", "Bearer " + KEY).status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/runs/0af76519-16cd-43dd-8448-eb211c80319c").status()).isEqualTo(404);
+        // ...until its GenAI child names it.
+        assertThat(api.post("/v1/traces", jsonSpan(trace, "00f067aa0ba902b7", "b7ad6b7169203331", "chat gpt-4o", 10,
+                500, "gen_ai.operation.name", "chat", "gen_ai.request.model", "gpt-4o")
+                .getBytes(StandardCharsets.UTF_8), "Authorization", "Bearer " + KEY).status()).isEqualTo(200);
+        JsonNode run = api.getJson("/api/v1/runs/0af76519-16cd-43dd-8448-eb211c80319c");
+        assertThat(types(run)).containsExactly("run.start", "llm.request", "llm.response", "run.end");
+        assertThat(event(run, "run.start").at("/payload/session_type").asText()).isEqualTo("handle ticket");
+    }
+
     @Test
     void aRequestSentTwiceIsStoredOnce() {
         String body = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":"
