@@ -35,6 +35,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * What {@link OpenTelemetryExporter} costs per event on the thread that runs exporters (the client's sender thread,
@@ -66,6 +67,9 @@ public class OpenTelemetryExporterBenchmark {
     private OpenTelemetrySdk sdk;
     private OpenTelemetryExporter exporter;
     private EventBatch batch;
+    private final CpuMeter cpu = new CpuMeter();
+    private long runs;
+    private long exportedRuns;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -79,16 +83,31 @@ public class OpenTelemetryExporterBenchmark {
         }
     }
 
+    @Setup(Level.Iteration)
+    public void startCpu() {
+        cpu.start(Thread.currentThread());
+        runs = 0;
+    }
+
+    /** CPU time is the figure to trust on a shared machine: wall-clock time includes waiting for a core. */
+    @TearDown(Level.Iteration)
+    public void stopCpu(BenchmarkParams params) {
+        cpu.add(cpu.stop());
+        exportedRuns += runs;
+    }
+
     @TearDown(Level.Trial)
-    public void tearDown() {
+    public void tearDown(BenchmarkParams params) {
         exporter.close();
         sdk.close();
+        Reports.cpu(params, "exporter", exportedRuns == 0 ? 0 : (double) cpu.total() / (exportedRuns * EVENTS));
     }
 
     /** One run replayed: the same ids each time, so the exporter's maps stay the same size. */
     @Benchmark
     @OperationsPerInvocation(EVENTS)
     public ExportResult exportOneRun() {
+        runs++;
         return exporter.export(batch);
     }
 
