@@ -208,7 +208,7 @@ final class GenAiSpans {
         if (root) {
             // The trace's root is the run; a root that is itself a model or tool call is also that call.
             ObjectNode runStart = event(s, start, "run.start", s.startNanos(), null);
-            runStart.with("payload").put("session_id", runId(s.traceId()))
+            payload(runStart).put("session_id", runId(s.traceId()))
                     .put("session_type", firstStr(s, "gen_ai.agent.name", "gen_ai.workflow.name") != null
                             ? firstStr(s, "gen_ai.agent.name", "gen_ai.workflow.name") : s.name());
             out.add(runStart);
@@ -220,7 +220,7 @@ final class GenAiSpans {
             }
             ObjectNode runEnd = event(s, id(s.traceId(), s.spanId(), "end"), "run.end", s.endNanos(), null);
             String exit = firstStr(s, "insidellm.run.exit_reason");
-            runEnd.with("payload").put("session_id", runId(s.traceId())).put("session_duration_ms", millis(s))
+            payload(runEnd).put("session_id", runId(s.traceId())).put("session_duration_ms", millis(s))
                     .put("exit_reason", exit != null ? exit : s.failed() ? "error" : "completed");
             out.add(runEnd);
             return;
@@ -237,7 +237,7 @@ final class GenAiSpans {
             case LLM -> {
                 ObjectNode request = event(s, startId, "llm.request", s.startNanos(), parent);
                 ObjectNode response = event(s, endId, "llm.response", s.endNanos(), startId);
-                llm(s, request.with("payload"), response.with("payload"));
+                llm(s, payload(request), payload(response));
                 out.add(request);
                 pointEvents(s, startId, endId, out);
                 if (s.failed() && !hasException) {
@@ -255,12 +255,12 @@ final class GenAiSpans {
                 }
                 String type = firstStr(s, "gen_ai.tool.type");
                 String callId = firstStr(s, "gen_ai.tool.call.id", "tool_call.id");
-                call.with("payload").put("tool_name", name).put("tool_type", type == null ? "function" : type)
+                payload(call).put("tool_name", name).put("tool_type", type == null ? "function" : type)
                         .set("parameters", object(firstAttr(s, "gen_ai.tool.call.arguments",
                                 "spring.ai.tool.call.arguments", "tool.parameters", "input.value")));
-                call.with("payload").put("call_id", callId);
+                payload(call).put("call_id", callId);
                 ObjectNode response = event(s, endId, "tool.response", s.endNanos(), startId);
-                ObjectNode p = response.with("payload");
+                ObjectNode p = payload(response);
                 p.put("tool_name", name).put("tool_type", type == null ? "function" : type).put("call_id", callId);
                 p.set("response_data", json(firstAttr(s, "gen_ai.tool.call.result", "spring.ai.tool.call.result",
                         "output.value")));
@@ -274,13 +274,13 @@ final class GenAiSpans {
             case RETRIEVAL -> {
                 String query = firstStr(s, "gen_ai.retrieval.query.text", "input.value");
                 ObjectNode startEvent = event(s, startId, "retrieval.start", s.startNanos(), parent);
-                startEvent.with("payload").put("query", query == null ? "" : query)
+                payload(startEvent).put("query", query == null ? "" : query)
                         .put("retriever_name", firstStr(s, "gen_ai.data_source.id") != null
                                 ? firstStr(s, "gen_ai.data_source.id") : s.name());
                 ObjectNode end = event(s, endId, "retrieval.end", s.endNanos(), startId);
-                end.with("payload").put("query", query == null ? "" : query)
+                payload(end).put("query", query == null ? "" : query)
                         .set("documents", json(firstAttr(s, "gen_ai.retrieval.documents")));
-                end.with("payload").put("retrieval_time_ms", millis(s));
+                payload(end).put("retrieval_time_ms", millis(s));
                 out.add(startEvent);
                 pointEvents(s, startId, endId, out);
                 out.add(end);
@@ -292,9 +292,9 @@ final class GenAiSpans {
                 }
                 ObjectNode chain = event(s, startId, "chain.start", s.startNanos(), parent);
                 String type = firstStr(s, "gen_ai.operation.name", "openinference.span.kind", "spring.ai.kind");
-                chain.with("payload").put("chain_name", name).put("chain_type", type == null ? "span" : type);
+                payload(chain).put("chain_name", name).put("chain_type", type == null ? "span" : type);
                 ObjectNode end = event(s, endId, "chain.end", s.endNanos(), startId);
-                end.with("payload").put("chain_name", name).put("execution_time_ms", millis(s))
+                payload(end).put("chain_name", name).put("execution_time_ms", millis(s))
                         .put("success", !s.failed())
                         .put("error_message", s.failed() ? s.statusMessage() : null);
                 out.add(chain);
@@ -480,7 +480,7 @@ final class GenAiSpans {
                 if (text == null) {
                     text = str(a.get("content"));
                 }
-                event.with("payload").put("input_text", text == null ? "" : text).put("input_type", "text")
+                payload(event).put("input_text", text == null ? "" : text).put("input_type", "text")
                         .put("channel", str(a.get("insidellm.channel")));
             }
             case "gen_ai.evaluation.result" -> {
@@ -488,7 +488,7 @@ final class GenAiSpans {
                 event = pointBase(s, id, "user.feedback", e, null);
                 Object value = a.get("gen_ai.evaluation.score.value");
                 Object label = a.get("gen_ai.evaluation.score.label");
-                ObjectNode p = event.with("payload");
+                ObjectNode p = payload(event);
                 String name = str(a.get("gen_ai.evaluation.name"));
                 p.put("feedback_type", name == null ? "evaluation" : name);
                 if ("true".equals(label) || "false".equals(label)) {
@@ -503,13 +503,13 @@ final class GenAiSpans {
                 event = pointBase(s, id, "error", e, parent);
                 String type = str(a.get("exception.type"));
                 String message = str(a.get("exception.message"));
-                event.with("payload").put("error_type", type == null ? "exception" : type)
+                payload(event).put("error_type", type == null ? "exception" : type)
                         .put("error_message", message == null ? "" : message)
                         .put("stack_trace", str(a.get("exception.stacktrace")));
             }
             case "insidellm.metric" -> {
                 event = pointBase(s, id, "performance_metric", e, parent);
-                ObjectNode p = event.with("payload");
+                ObjectNode p = payload(event);
                 String name = str(a.get("insidellm.metric.name"));
                 p.put("metric_name", name == null ? "metric" : name);
                 // Span attributes hold metrics as doubles; a whole number is written as one, as SDKs send it.
@@ -524,7 +524,7 @@ final class GenAiSpans {
             case "insidellm.agent.response" -> {
                 event = pointBase(s, id, "agent.response", e, parent);
                 String text = textOfMessages(parse(a.get("gen_ai.output.messages")));
-                event.with("payload").put("response_text", text == null ? "" : text).put("response_type", "text");
+                payload(event).put("response_text", text == null ? "" : text).put("response_type", "text");
             }
             case "insidellm.agent.reasoning" -> event = typedSteps(pointBase(s, id, "agent.reasoning", e, parent), a,
                     "reasoning_type", "insidellm.reasoning.type", "reasoning_steps");
@@ -534,7 +534,7 @@ final class GenAiSpans {
                 event = pointBase(s, id, "custom.event", e, parent);
                 String name = str(a.get("insidellm.custom.name"));
                 Object data = parse(a.get("insidellm.content"));
-                event.with("payload").put("name", name == null ? "custom" : name)
+                payload(event).put("name", name == null ? "custom" : name)
                         .set("data", data instanceof Map<?, ?> ? json(data) : null);
             }
             default -> {
@@ -549,7 +549,7 @@ final class GenAiSpans {
             String listField) {
         String type = str(a.get(typeAttribute));
         Object list = parse(a.get("insidellm.content"));
-        event.with("payload").put(typeField, type == null ? "unknown" : type)
+        payload(event).put(typeField, type == null ? "unknown" : type)
                 .set(listField, list instanceof List<?> ? json(list) : mapper.createArrayNode());
         return event;
     }
@@ -561,7 +561,7 @@ final class GenAiSpans {
     private ObjectNode failure(OtlpSpan s, String parent) {
         ObjectNode error = event(s, id(s.traceId(), s.spanId(), "failure"), "error", s.endNanos(), parent);
         String type = firstStr(s, "error.type");
-        error.with("payload").put("error_type", type == null ? "error" : type)
+        payload(error).put("error_type", type == null ? "error" : type)
                 .put("error_message", s.statusMessage() == null ? "failed" : s.statusMessage());
         return error;
     }
@@ -584,6 +584,11 @@ final class GenAiSpans {
         }
         e.putObject("payload");
         return e;
+    }
+
+    /** The payload object every event made by {@link #event} has. */
+    private static ObjectNode payload(ObjectNode event) {
+        return (ObjectNode) event.get("payload");
     }
 
     private static String userId(OtlpSpan s) {
