@@ -48,7 +48,7 @@ final class SpanTree {
     private static final class Run {
         final String runId;
         final Span root;
-        final @Nullable String startEventId;
+        @Nullable String startEventId;
         /** Event ids of this run's open spans, so ending the run does not scan every open span. */
         final java.util.Set<String> openIds = new java.util.LinkedHashSet<>();
         Instant lastSeen;
@@ -103,7 +103,7 @@ final class SpanTree {
             // Events of this run arrived first (a lazily opened root): describe the run on it.
             mapping.runStart(run.root, event);
             run.root.updateName(GenAiMapping.runSpanName(event));
-            remember(event.eventId(), run.root.getSpanContext());
+            run.startEventId = event.eventId();
             return;
         }
         Span root = tracer.spanBuilder(GenAiMapping.runSpanName(event)).setNoParent()
