@@ -308,6 +308,83 @@ class OpenTelemetryExporterTest {
     }
 
     @Test
+    void retrievalsApiCallsFunctionsAndTheRemainingSingleEventsMapToo() {
+        String runId = UUID.randomUUID().toString();
+        String retrieval = UUID.randomUUID().toString();
+        String api = UUID.randomUUID().toString();
+        Instant t = Instant.parse("2026-03-01T14:00:00Z");
+        List<Event> events = List.of(
+                at(runId, t, EventType.RETRIEVAL_START).eventId(retrieval)
+                        .payload(new Payload.RetrievalStart("refund policy", "policies", null)).build(),
+                at(runId, t.plusMillis(40), EventType.RETRIEVAL_END).parentEventId(retrieval)
+                        .payload(new Payload.RetrievalEnd("refund policy", List.of(Map.of("content", "30 days",
+                                "score", 0.9)), 40L)).build(),
+                at(runId, t.plusMillis(50), EventType.API_REQUEST).eventId(api)
+                        .payload(new Payload.ApiRequest("crm", "https://crm.example/api/orders/17", "GET", null, null,
+                                null)).build(),
+                at(runId, t.plusMillis(80), EventType.API_RESPONSE).parentEventId(api)
+                        .payload(new Payload.ApiResponse("crm", "https://crm.example/api/orders/17", 503, null, null,
+                                30L)).build(),
+                at(runId, t.plusMillis(200), EventType.FUNCTION_EXECUTION)
+                        .payload(new Payload.FunctionExecution("format_answer", Map.of("n", 1), "ok", 25L, true,
+                                null)).build(),
+                // A response whose request was never seen: a span of its own, measured backwards.
+                at(runId, t.plusMillis(300), EventType.LLM_RESPONSE)
+                        .payload(new Payload.LlmResponse("gpt-4o-mini", "azure", "hi", "stop", null, 60L, null))
+                        .build(),
+                at(runId, t.plusMillis(310), EventType.AGENT_REASONING)
+                        .payload(new Payload.AgentReasoning("chain_of_thought", List.of("look up", "answer"), 0.8,
+                                null)).build(),
+                at(runId, t.plusMillis(311), EventType.AGENT_PLANNING)
+                        .payload(new Payload.AgentPlanning("sequential", List.of(Map.of("step", 1)))).build(),
+                at(runId, t.plusMillis(312), EventType.CUSTOM_EVENT)
+                        .payload(new Payload.Custom("cache_hit", Map.of("key", "k"))).build(),
+                at(runId, t.plusMillis(313), EventType.VALIDATION_ERROR)
+                        .payload(new Payload.ValidationError("answer", List.of("no_pii"), List.of("no_pii"), null))
+                        .build(),
+                at(runId, t.plusMillis(314), EventType.TIMEOUT_ERROR)
+                        .payload(new Payload.TimeoutError("tool", 5000L, null, null)).build(),
+                at(runId, t.plusMillis(400), EventType.RUN_END)
+                        .payload(new Payload.RunEnd(runId, 400L, null, "completed")).build());
+        List<SpanData> out = export(OpenTelemetryExporter.builder().openTelemetry(sdk).build(), events);
+
+        SpanData retrievalSpan = named(out, "retrieval policies");
+        assertThat(retrievalSpan.getAttributes().get(GenAiMapping.OPERATION_NAME)).isEqualTo("retrieval");
+        assertThat(retrievalSpan.getAttributes().get(GenAiMapping.DATA_SOURCE_ID)).isEqualTo("policies");
+        assertThat(retrievalSpan.getAttributes().get(GenAiMapping.RETRIEVAL_QUERY_TEXT)).isNull(); // content
+        assertThat(retrievalSpan.getEndEpochNanos() - retrievalSpan.getStartEpochNanos())
+                .isEqualTo(TimeUnit.MILLISECONDS.toNanos(40));
+        SpanData apiSpan = named(out, "GET");
+        assertThat(apiSpan.getKind()).isEqualTo(SpanKind.CLIENT);
+        assertThat(apiSpan.getAttributes().get(GenAiMapping.URL_FULL)).isEqualTo("https://crm.example/api/orders/17");
+        assertThat(apiSpan.getAttributes().get(GenAiMapping.HTTP_STATUS)).isEqualTo(503L);
+        assertThat(apiSpan.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+        SpanData function = named(out, "execute_tool format_answer");
+        assertThat(function.getAttributes().get(GenAiMapping.TOOL_TYPE)).isEqualTo("function");
+        assertThat(function.getEndEpochNanos() - function.getStartEpochNanos())
+                .isEqualTo(TimeUnit.MILLISECONDS.toNanos(25));
+        SpanData lone = named(out, "chat gpt-4o-mini");
+        assertThat(lone.getAttributes().get(GenAiMapping.PROVIDER_NAME)).isEqualTo("azure.ai.openai");
+        assertThat(lone.getEndEpochNanos() - lone.getStartEpochNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(60));
+        SpanData root = named(out, "invoke_agent");
+        assertThat(root.getEvents()).extracting(EventData::getName).containsExactly("insidellm.agent.reasoning",
+                "insidellm.agent.planning", "insidellm.custom", "exception", "exception");
+        assertThat(root.getEvents().get(0).getAttributes().get(GenAiMapping.REASONING_TYPE))
+                .isEqualTo("chain_of_thought");
+        assertThat(root.getEvents().get(0).getAttributes().get(GenAiMapping.CONTENT)).isNull(); // the steps: content
+        assertThat(root.getEvents().get(2).getAttributes().get(GenAiMapping.CUSTOM_NAME)).isEqualTo("cache_hit");
+        assertThat(root.getEvents().get(3).getAttributes().get(GenAiMapping.EXCEPTION_TYPE))
+                .isEqualTo("validation_error");
+        assertThat(root.getEvents().get(4).getAttributes().get(GenAiMapping.EXCEPTION_MESSAGE))
+                .isEqualTo("timed out after 5000 ms");
+        assertThat(out).allSatisfy(s -> assertThat(s.getTraceId()).isEqualTo(root.getTraceId()));
+    }
+
+    private static Event.Builder at(String runId, Instant t, EventType type) {
+        return Event.builder(type).runId(runId).userId("u").timestamp(t);
+    }
+
+    @Test
     void buildingWithoutADestinationFailsFast() {
         assertThatThrownBy(() -> OpenTelemetryExporter.builder().build()).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("otlpEndpoint");
