@@ -249,6 +249,12 @@ public final class OpenTelemetryExporter implements EventExporter {
                 throw new IllegalStateException("give the exporter the application's OpenTelemetry (openTelemetry(...))"
                         + " or an OTLP endpoint (otlpEndpoint(...))");
             }
+            if (otlpEndpoint != null && (!SDK_PRESENT
+                    || !present("io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter"))) {
+                throw new IllegalStateException("otlpEndpoint(...) needs opentelemetry-sdk and "
+                        + "opentelemetry-exporter-otlp (with opentelemetry-exporter-sender-jdk) on the classpath; or "
+                        + "give the exporter the application's OpenTelemetry with openTelemetry(...)");
+            }
             return new OpenTelemetryExporter(this);
         }
     }
