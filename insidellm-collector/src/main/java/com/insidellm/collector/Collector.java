@@ -11,6 +11,7 @@ import com.insidellm.collector.http.ViewerEndpoint;
 import com.insidellm.collector.ingest.Importer;
 import com.insidellm.collector.ingest.Ingestor;
 import com.insidellm.collector.ingest.WireSchema;
+import com.insidellm.collector.otlp.OtlpTracesEndpoint;
 import com.insidellm.collector.proxy.ExportEndpoint;
 import com.insidellm.collector.proxy.Gateway;
 import com.insidellm.collector.query.Queries;
@@ -65,6 +66,8 @@ final class Collector implements AutoCloseable {
         gateway.register(server);
         server.route("/api/v1/export", Guard.VIEWER_TOKEN, new ExportEndpoint(store, mapper));
         server.route("/api/v1/ingest", Guard.INGEST_KEY, new IngestEndpoint(ingestor, mapper, settings.maxBodyBytes()));
+        // OTLP/HTTP traces from OpenTelemetry-instrumented applications: GenAI spans become events, same keys as ingest.
+        server.route("/v1/traces", Guard.INGEST_KEY, new OtlpTracesEndpoint(ingestor, mapper, settings.maxBodyBytes()));
         server.route("/api/v1/live", Guard.VIEWER_TOKEN, new LiveTailEndpoint(queries, server));
         server.route("/api/v1/", Guard.VIEWER_TOKEN, api::api);
         server.route("/health", Guard.OPEN, ex -> gateway.health(ex, queries.health()));
