@@ -1,5 +1,6 @@
 package com.insidellm;
 
+import com.insidellm.internal.BatchingClient;
 import com.insidellm.internal.Ids;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -146,8 +147,8 @@ public final class CallRecorder {
      * of an {@link IllegalArgumentException} when the client is strict.
      */
     void rejected(RuntimeException cause) {
-        if (client instanceof DefaultClient defaultClient) {
-            defaultClient.rejectInvalid(cause);
+        if (client instanceof BatchingClient batching) {
+            batching.rejectInvalid(cause);
         } else {
             log.debug("InsideLLM could not record an event: {}", cause.toString());
         }
