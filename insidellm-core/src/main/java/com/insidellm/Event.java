@@ -263,6 +263,23 @@ public final class Event {
             return this;
         }
 
+        /** Sets a run id already known to be a canonical UUID (checked once by {@link CallRecorder}). */
+        Builder trustedRunId(String runId) {
+            this.runId = runId;
+            return this;
+        }
+
+        /** Sets a parent id this SDK generated, or none. */
+        Builder trustedParentEventId(@Nullable String parentEventId) {
+            this.parentEventId = parentEventId;
+            return this;
+        }
+
+        /** The run id set so far (canonical), or {@code null}. */
+        @Nullable String runIdOrNull() {
+            return runId;
+        }
+
         /** Sets the run id (a UUID). Required. */
         public Builder runId(String runId) {
             this.runId = uuid("run_id", runId);
