@@ -140,30 +140,13 @@ final class TrackerCalls {
     <T, E extends Exception> T toolCall(String toolName, String toolType, Map<String, ?> parameters,
             TrackedCall<T, E> call) throws E {
         Objects.requireNonNull(call, "call");
-        if (!recording) {
-            return call.call();
-        }
-        CallRecorder.Call recording = open();
-        start(recording, () -> Event.builder(EventType.TOOL_CALL)
-                .payload(new Payload.ToolCall(toolName, toolType, parameters)));
-        T result;
-        try (InsideLlmContext.Scope ignored = recording.makeCurrent()) {
-            result = call.call();
-        } catch (Throwable t) {
-            long elapsedMs = recording.elapsedMs();
-            whileFailing(t, () -> {
-                emit(() -> Event.builder(EventType.TOOL_RESPONSE).payload(new Payload.ToolResponse(toolName,
-                        toolType, null, null, elapsedMs, false, CallRecorder.errorMessage(t, true))),
-                        recording.eventId(), null, null);
-                fail(recording, "tool_error", t, Map.of("operation", "tool_call",
-                        "tool_name", String.valueOf(toolName)));
-            });
-            throw t;
-        }
-        long elapsedMs = recording.elapsedMs();
-        emit(() -> Event.builder(EventType.TOOL_RESPONSE).payload(new Payload.ToolResponse(toolName, toolType, null,
-                wireValue(result), elapsedMs, true, null)), recording.eventId(), null, null);
-        return result;
+        return run(() -> Event.builder(EventType.TOOL_CALL).payload(new Payload.ToolCall(toolName, toolType,
+                parameters)), call, (recording, result, failure, elapsedMs) -> emit(() -> Event.builder(
+                        EventType.TOOL_RESPONSE).payload(new Payload.ToolResponse(toolName, toolType, null,
+                        failure == null ? wireValue(result) : null, elapsedMs, failure == null,
+                        failure == null ? null : CallRecorder.errorMessage(failure, true))),
+                        recording.eventId(), null, null),
+                "tool_error", Map.of("operation", "tool_call", "tool_name", String.valueOf(toolName)));
     }
 
     /** Builds the one event recorded after a call, from its result or failure. */
@@ -179,23 +162,42 @@ final class TrackerCalls {
      */
     <T, E extends Exception> T recordAfter(TrackedCall<T, E> call, Completion completion, String errorType,
             Map<String, ?> where) throws E {
+        return run(null, call, (recording, result, failure, elapsedMs) -> start(recording,
+                () -> completion.event(result, failure, elapsedMs)), errorType, where);
+    }
+
+    /** What a wrapper records when its call returned or threw. */
+    @FunctionalInterface
+    private interface Outcome {
+        void record(CallRecorder.Call recording, @Nullable Object result, @Nullable Throwable failure,
+                long elapsedMs);
+    }
+
+    /**
+     * Runs {@code call} as a call of this run: its opening event (if any) first, the call's id as the current parent
+     * while it runs, then its outcome and, on failure, the {@code error} event under it.
+     */
+    private <T, E extends Exception> T run(@Nullable Supplier<Event.Builder> opening, TrackedCall<T, E> call,
+            Outcome outcome, String errorType, Map<String, ?> where) throws E {
         if (!recording) {
             return call.call();
         }
         CallRecorder.Call recording = open();
+        if (opening != null) {
+            start(recording, opening);
+        }
         T result;
         try (InsideLlmContext.Scope ignored = recording.makeCurrent()) {
             result = call.call();
         } catch (Throwable t) {
             long elapsedMs = recording.elapsedMs();
             whileFailing(t, () -> {
-                start(recording, () -> completion.event(null, t, elapsedMs));
+                outcome.record(recording, null, t, elapsedMs);
                 fail(recording, errorType, t, where);
             });
             throw t;
         }
-        long elapsedMs = recording.elapsedMs();
-        start(recording, () -> completion.event(result, null, elapsedMs));
+        outcome.record(recording, result, null, recording.elapsedMs());
         return result;
     }
 
