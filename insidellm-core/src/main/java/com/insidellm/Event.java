@@ -128,6 +128,14 @@ public final class Event {
     }
 
     /**
+     * The typed payload the event was built with, or {@code null} when it was built from a map or changed key by
+     * key ({@link Builder#payloadEntry}). Lets code that reads a few fields (metrics, cost) skip building the map.
+     */
+    public @Nullable Payload typedPayload() {
+        return typedPayload;
+    }
+
+    /**
      * A rough size of the event's JSON in bytes, estimated once when the event is built without serialising it; the
      * client bounds its queue's memory with it.
      */
@@ -148,7 +156,12 @@ public final class Event {
         if (metadata != null) {
             b.metadata = new LinkedHashMap<>(metadata);
         }
-        b.payload = new LinkedHashMap<>(payload());
+        if (typedPayload != null) {
+            // Kept as the record: a processor that swaps the typed payload never builds this event's map.
+            b.typed = typedPayload;
+        } else {
+            b.payload = new LinkedHashMap<>(payload());
+        }
         return b;
     }
 
