@@ -43,7 +43,7 @@ export function buildRows(events) {
       const ms = latency(e);
       // An event reporting its own duration (function_execution, a lone tool.response) is written when it ends.
       const start = ms !== null && !startType ? t - ms * 1000 : t;
-      row = { start, end: t, first: e, last: null, events: [e], depth: 0, parentRow: null, point: ms === null };
+      row = { start, end: t, first: e, last: null, events: [e], depth: 0, parentRow: null, point: !ms };
       rows.push(row);
       if (e.event_type === 'run.start' && !runStartRow) runStartRow = row;
     }
@@ -139,7 +139,9 @@ export function timeline(events, run) {
     const durationMs = (row.end - row.start) / 1000;
     const reported = row.last ? latency(row.last) : null;
     if (!row.point) {
-      durEl.textContent = dur(durationMs) + (reported !== null && Math.abs(reported - durationMs) > 1 ? ' (reported ' + dur(reported) + ')' : '');
+      durEl.textContent = durationMs === 0 ? '0 ms' : dur(durationMs);
+      // The event's own measure (response_time_ms, execution_time_ms) next to the timestamps' difference.
+      if (reported !== null) durEl.title = 'reported by the event: ' + dur(reported);
       if (durationMs > 5000) durEl.classList.add('slow');
     }
     return el;
