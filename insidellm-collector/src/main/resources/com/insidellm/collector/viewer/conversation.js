@@ -3,6 +3,7 @@
 import { h, append } from './dom.js';
 import { num, cost, dur, clock, micros, asText } from './format.js';
 import { isError } from './events.js';
+import { viaGateway } from './event-rows.js';
 
 export function normalizeMessages(p) {
   if (Array.isArray(p.messages) && p.messages.length) {
@@ -121,8 +122,10 @@ export function groupConversations(list) {
 }
 
 function facts(c) {
-  const { p, rp, resp } = c;
+  const { req, p, rp, resp } = c;
   const out = [h('span', { class: 'pill' }, p.provider + ' / ' + p.model_name)];
+  const via = viaGateway(req);
+  if (via) out.push(via);
   if (p.call_type) out.push(h('span', { class: 'pill' }, p.call_type));
   if (rp) {
     if (rp.response_time_ms !== undefined && rp.response_time_ms !== null) out.push(h('span', { class: 'pill', title: 'response time' }, dur(rp.response_time_ms)));

@@ -6,6 +6,7 @@
 import { h } from './dom.js';
 import { dur, micros, truncate } from './format.js';
 import { typeBadge, isError, latency, summarize } from './events.js';
+import { viaGateway } from './event-rows.js';
 
 // End event type -> start event type. The end names its start as parent (the SDK's rule); run.end pairs by type.
 const ENDS = { 'llm.response': 'llm.request', 'tool.response': 'tool.call', 'chain.end': 'chain.start',
@@ -129,6 +130,8 @@ export function timeline(events, run) {
     offsetEl.textContent = signedOffset((row.start - origin) / 1000);
     label.appendChild(typeBadge(row.first.event_type));
     if (row.last && row.last.event_type !== row.first.event_type) label.appendChild(typeBadge(row.last.event_type));
+    const via = viaGateway(row.first);
+    if (via) label.appendChild(via);
     label.appendChild(h('span', { class: 'summary' }, truncate(rowSummary(row), 200)));
     if (row.depth) label.style.paddingLeft = (row.depth * 16) + 'px';
     const left = Math.min(100, Math.max(0, (row.start - lo) / span * 100));
