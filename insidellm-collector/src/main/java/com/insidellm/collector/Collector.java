@@ -56,7 +56,7 @@ final class Collector implements AutoCloseable {
             store.close();
             throw e;
         }
-        QueryEndpoints api = new QueryEndpoints(queries, WireSchema.get().json());
+        QueryEndpoints api = new QueryEndpoints(queries, WireSchema.get().json(), ingestor.rejections());
         server.route("/api/v1/ingest", Guard.INGEST_KEY, new IngestEndpoint(ingestor, mapper, settings.maxBodyBytes()));
         server.route("/api/v1/live", Guard.VIEWER_TOKEN, new LiveTailEndpoint(queries, server));
         server.route("/api/v1/", Guard.VIEWER_TOKEN, api::api);
