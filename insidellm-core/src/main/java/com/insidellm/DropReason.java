@@ -20,7 +20,11 @@ public enum DropReason {
     /** A processor threw while handling the event; it was dropped rather than sent unprocessed. */
     PROCESSOR_ERROR("processor_error"),
     /** {@code close()} ran out of time before the event could be delivered. */
-    SHUTDOWN_TIMEOUT("shutdown_timeout");
+    SHUTDOWN_TIMEOUT("shutdown_timeout"),
+    /** The disk outbox was at its size bound; its oldest batches were deleted unsent to make room. */
+    OUTBOX_FULL("outbox_full"),
+    /** A batch waited in the disk outbox longer than its age bound and was deleted unsent. */
+    OUTBOX_EXPIRED("outbox_expired");
 
     private final String tag;
 
