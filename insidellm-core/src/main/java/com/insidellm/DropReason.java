@@ -15,6 +15,11 @@ public enum DropReason {
     SERIALIZATION_ERROR("serialization_error"),
     /** The event was over the size limit even after truncation, or the server rejected it alone as too large. */
     EVENT_TOO_LARGE("event_too_large"),
+    /**
+     * The backend refused the event itself as invalid (alone in a request answered 400 or 422, or listed in a 2xx
+     * answer's {@code rejected}); it is never retried. The backend's reason is in {@code lastError()}.
+     */
+    REJECTED("rejected"),
     /** A processor (sampling, or one of the application's) removed the event. */
     FILTERED("filtered"),
     /** A processor threw while handling the event; it was dropped rather than sent unprocessed. */

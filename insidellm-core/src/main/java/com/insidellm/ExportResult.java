@@ -1,6 +1,7 @@
 package com.insidellm;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -10,13 +11,34 @@ import org.jspecify.annotations.Nullable;
  * @param status what happened
  * @param message a short description for logs and {@link ClientStats#lastError()}, or {@code null} on success
  * @param retryAfter how long the destination asked the client to wait before retrying, or {@code null}
+ * @param rejected on {@link Status#SUCCESS}, the events of the batch the destination accepted the request for but
+ *     refused one by one (our collector answers so); empty otherwise
  */
-public record ExportResult(Status status, @Nullable String message, @Nullable Duration retryAfter) {
+public record ExportResult(Status status, @Nullable String message, @Nullable Duration retryAfter,
+        List<Rejection> rejected) {
 
     private static final ExportResult SUCCESS = new ExportResult(Status.SUCCESS, null, null);
 
     public ExportResult {
         Objects.requireNonNull(status, "status");
+        rejected = List.copyOf(rejected);
+    }
+
+    /** A result that refuses no event individually. */
+    public ExportResult(Status status, @Nullable String message, @Nullable Duration retryAfter) {
+        this(status, message, retryAfter, List.of());
+    }
+
+    /**
+     * One event of a batch that the destination refused on its own.
+     *
+     * @param index the event's position in the batch handed to {@link EventExporter#export}
+     * @param reason why, as the destination said it (shortened by the client before it is logged or reported)
+     */
+    public record Rejection(int index, String reason) {
+        public Rejection {
+            Objects.requireNonNull(reason, "reason");
+        }
     }
 
     /** What happened to an export attempt. */
@@ -41,6 +63,14 @@ public record ExportResult(Status status, @Nullable String message, @Nullable Du
     /** A transient failure; {@code retryAfter} is the destination's requested wait, or {@code null}. */
     public static ExportResult retryable(String message, @Nullable Duration retryAfter) {
         return new ExportResult(Status.RETRYABLE, message, retryAfter);
+    }
+
+    /**
+     * The batch was delivered except the {@code rejected} events, which the destination refused one by one; the
+     * client counts those as dropped ({@link DropReason#REJECTED}), not sent.
+     */
+    public static ExportResult partiallyRejected(List<Rejection> rejected) {
+        return rejected.isEmpty() ? SUCCESS : new ExportResult(Status.SUCCESS, null, null, rejected);
     }
 
     /** The batch was too large for the destination. */
