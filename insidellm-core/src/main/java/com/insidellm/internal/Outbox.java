@@ -123,20 +123,20 @@ public final class Outbox {
 
     /**
      * Spools one batch (each element one event's wire JSON, without newlines), first making room by dropping the
-     * oldest files if the outbox would pass its size bound. Returns false, writing nothing, when the batch alone is
-     * over the bound (its events are reported as {@link DropReason#OUTBOX_FULL}) or the write failed (the caller
-     * keeps the batch; the error is logged at DEBUG and returned in the exception).
+     * oldest files if the outbox would pass its size bound. Returns the new file, or {@code null}, writing nothing,
+     * when the batch is empty or alone over the bound (its events are then reported as
+     * {@link DropReason#OUTBOX_FULL}).
      *
-     * @throws IOException if the file could not be written; nothing is left behind
+     * @throws IOException if the file could not be written; nothing is left behind and the caller keeps the batch
      */
-    public boolean write(List<byte[]> events) throws IOException {
+    public @Nullable Path write(List<byte[]> events) throws IOException {
         if (events.isEmpty()) {
-            return true;
+            return null;
         }
         byte[] content = encode(events);
         if (content.length > maxBytes) {
             listener.dropped(DropReason.OUTBOX_FULL, events.size());
-            return false;
+            return null;
         }
         long now = clock.millis();
         String name = String.format("%013d-%08d-%s-%d%s", now, sequence.incrementAndGet() % 100_000_000,
@@ -161,7 +161,7 @@ public final class Outbox {
             forceDirectory();
             knownBytes += content.length;
         }
-        return true;
+        return directory.resolve(name);
     }
 
     /**

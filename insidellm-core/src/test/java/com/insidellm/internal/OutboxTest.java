@@ -180,7 +180,7 @@ class OutboxTest {
     void aBatchLargerThanTheWholeBoundIsDroppedAsFull() throws IOException {
         Outbox outbox = outbox(10, Outbox.DEFAULT_MAX_AGE);
 
-        assertThat(outbox.write(batch("a", 3))).isFalse();
+        assertThat(outbox.write(batch("a", 3))).isNull();
 
         assertThat(dropped).containsExactly(Map.entry(DropReason.OUTBOX_FULL, 3));
         assertThat(outbox.isEmpty()).isTrue();
