@@ -1,5 +1,6 @@
 package com.insidellm;
 
+import com.insidellm.internal.ExporterControl;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.InputStream;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * outcomes to {@link ExportResult}s. {@link #prepare} is called from the client's flusher thread, everything else
  * from its sender thread.
  */
-final class HttpExporter implements EventExporter {
+final class HttpExporter implements EventExporter, ExporterControl {
 
     private static final Logger log = LoggerFactory.getLogger(HttpExporter.class);
     private static final MediaType JSON = MediaType.get("application/json");
@@ -136,7 +137,8 @@ final class HttpExporter implements EventExporter {
      * Compresses {@code batch}'s request body now. The flusher calls this while the previous batch is still being
      * sent, so that compressing (the largest part of the SDK's own work per batch) is off the sending path.
      */
-    void prepare(EventBatch batch) {
+    @Override
+    public void prepare(EventBatch batch) {
         if (!gzip || batch.gzippedJsonArray() != null) {
             return;
         }
@@ -151,7 +153,8 @@ final class HttpExporter implements EventExporter {
     }
 
     /** Cancels the request in flight, if any (from the thread closing the client, when close() is out of time). */
-    void cancelInFlight() {
+    @Override
+    public void cancelInFlight() {
         Call call = inFlight;
         if (call != null) {
             call.cancel();
