@@ -46,6 +46,8 @@ final class HttpExporter implements EventExporter, ExporterControl {
     private final String userAgent;
     private final Clock clock;
     private volatile boolean gzip;
+    /** The HTTP status of the last answer, 0 if there was none; read and written by the sender thread only. */
+    private int lastStatus;
     private volatile boolean lastAttemptOk = true;
     private volatile @Nullable Call inFlight;
 
@@ -85,12 +87,15 @@ final class HttpExporter implements EventExporter, ExporterControl {
 
     @Override
     public ExportResult export(EventBatch batch) {
-        ExportResult result = send(batch, gzip);
-        if (result.status() == ExportResult.Status.REJECTED && result.message() != null
-                && result.message().startsWith("HTTP 415") && gzip) {
-            log.info("{} does not accept gzip request bodies (HTTP 415); sending uncompressed from now on",
-                    ingestUrl);
+        boolean compress = gzip;
+        ExportResult result = send(batch, compress);
+        if (compress && (lastStatus == 400 || lastStatus == 415)) {
+            // A backend that reads the body as plain JSON answers a compressed one with 400 ("invalid JSON"), one
+            // that knows Content-Encoding but not gzip with 415: either way, plain JSON is what it takes.
             gzip = false;
+            log.warn("InsideLLM: {} refused a gzip-compressed request (HTTP {}); sending uncompressed from now on."
+                    + " Turn compression off for this backend: gzip(false) / insidellm.gzip / INSIDELLM_GZIP",
+                    ingestUrl, lastStatus);
             result = send(batch, false);
         }
         lastAttemptOk = result.isSuccess();
@@ -108,8 +113,10 @@ final class HttpExporter implements EventExporter, ExporterControl {
         }
         Call call = http.newCall(request.build());
         inFlight = call;
+        lastStatus = 0;
         try (Response response = call.execute()) {
             int code = response.code();
+            lastStatus = code;
             if (code >= 200 && code < 300) {
                 return ExportResult.success();
             }

@@ -291,10 +291,10 @@ public interface InsideLlmClient extends AutoCloseable {
         }
 
         /**
-         * Whether request bodies are gzip-compressed (with automatic fall-back on HTTP 415). Default: on, except when
-         * the base URL is a loopback address ({@code localhost}, {@code 127.x.x.x}, {@code [::1]}, such as a local
-         * collector), where compressing costs CPU on both ends and saves nothing. Also {@code insidellm.gzip} /
-         * {@code INSIDELLM_GZIP} (for a tunnel or port-forward that makes a remote backend look local).
+         * Whether request bodies are gzip-compressed. Default: off, as in the Python SDK (a backend built from its
+         * documentation reads the body as plain JSON). Also {@code insidellm.gzip} / {@code INSIDELLM_GZIP}. When on
+         * and the backend answers a compressed request with 400 or 415, the client sends that batch again
+         * uncompressed, stays uncompressed from then on, and says so in one WARN.
          */
         public Builder gzip(boolean gzip) {
             draft.gzip = gzip;

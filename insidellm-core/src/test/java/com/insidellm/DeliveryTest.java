@@ -198,7 +198,7 @@ class DeliveryTest {
     void gzipsBodiesAndFallsBackToIdentityOn415() {
         server.respondWith(request -> "gzip".equals(request.header("Content-Encoding"))
                 ? new MockResponse().setResponseCode(415) : new MockResponse().setResponseCode(202));
-        client = builder().batchSize(1).gzip(true).build(); // on loopback (this server) gzip is off by default
+        client = builder().batchSize(1).gzip(true).build(); // gzip is off by default
         client.logEvent(userInput("one"));
         assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
         client.logEvent(userInput("two"));

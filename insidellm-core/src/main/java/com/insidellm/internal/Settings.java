@@ -83,7 +83,9 @@ public final class Settings {
         this.closeTimeout = b.closeTimeout;
         this.circuitOpenDuration = b.circuitOpenDuration;
         this.httpClient = b.httpClient;
-        this.gzip = b.gzip != null ? b.gzip : src.bool("gzip", "INSIDELLM_GZIP", !SettingSource.isLoopback(baseUrl));
+        // Off by default, as in the Python SDK: a backend written from its documentation reads the body as plain JSON
+        // and answers a compressed one with 400, which lost every event before the fallback below existed.
+        this.gzip = b.gzip != null ? b.gzip : src.bool("gzip", "INSIDELLM_GZIP", false);
         this.dropPolicy = b.dropPolicy;
         this.strict = b.strict != null ? b.strict : src.bool("strict", "INSIDELLM_RAISE_ON_ERROR", false);
         this.shutdownHook = b.shutdownHook;

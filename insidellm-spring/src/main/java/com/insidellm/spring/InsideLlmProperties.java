@@ -84,7 +84,10 @@ public class InsideLlmProperties {
     /** How long the circuit breaker stays open before probing a failing backend again. Default 30s. */
     private @Nullable Duration circuitOpenDuration;
 
-    /** Whether request bodies are gzip-compressed. Default true, except for a loopback base URL (a local collector). */
+    /**
+     * Whether request bodies are gzip-compressed. Default false, as in the Python SDK; when on, a backend that answers a
+     * compressed request with 400 or 415 gets plain JSON from then on.
+     */
     private @Nullable Boolean gzip;
 
     /** What a full queue drops: DROP_NEWEST (the default) or DROP_OLDEST. */

@@ -292,7 +292,7 @@ class InsideLlmAutoConfigurationTest {
         throw new AssertionError("no Spring Boot metrics auto-configuration on the classpath");
     }
 
-    /** The request's JSON; gzip is off by default for a loopback base URL such as this test server's. */
+    /** The request's JSON; gzip is off by default, but a test may turn it on. */
     private static String body(RecordedRequest request) throws java.io.IOException {
         byte[] raw = request.getBody().readByteArray();
         if (!"gzip".equals(request.getHeader("Content-Encoding"))) {
