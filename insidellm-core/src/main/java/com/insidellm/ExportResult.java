@@ -49,7 +49,15 @@ public record ExportResult(Status status, @Nullable String message, @Nullable Du
         RETRYABLE,
         /** The batch is too large (413): the client splits it and sends the halves. */
         TOO_LARGE,
-        /** The destination refused the batch (400 and other 4xx): the client gives up on it. */
+        /**
+         * The destination refused the request because of what is in it (400, 422): one or more events are not valid
+         * for it. The client halves the batch and sends the halves until each refused event stands alone, then drops
+         * that event as {@link DropReason#REJECTED} (never retried) and delivers every other one. A batch of
+         * {@code n} events with {@code k} refused costs at most {@code 2·k·⌈log₂ n⌉} extra requests, never more
+         * than {@code 2n − 2}; event ids never change, so a server that de-duplicates sees no duplicates.
+         */
+        INVALID,
+        /** The destination refused the batch (404 and other 4xx): the client gives up on it. */
         REJECTED,
         /** The credentials were refused (401, 403): the client gives up on the batch and reports it once. */
         UNAUTHORIZED
@@ -71,6 +79,11 @@ public record ExportResult(Status status, @Nullable String message, @Nullable Du
      */
     public static ExportResult partiallyRejected(List<Rejection> rejected) {
         return rejected.isEmpty() ? SUCCESS : new ExportResult(Status.SUCCESS, null, null, rejected);
+    }
+
+    /** The destination refused the request because some of its events are not valid (see {@link Status#INVALID}). */
+    public static ExportResult invalid(String message) {
+        return new ExportResult(Status.INVALID, message, null);
     }
 
     /** The batch was too large for the destination. */

@@ -126,6 +126,8 @@ final class HttpExporter implements EventExporter, ExporterControl {
                     return ExportResult.retryable(detail, retryAfter(response.header("Retry-After")));
                 case 413:
                     return ExportResult.tooLarge(detail);
+                case 400, 422:
+                    return ExportResult.invalid(detail);
                 case 401, 403:
                     return ExportResult.unauthorized("API key rejected by " + ingestUrl + " (HTTP " + code
                             + "): check INSIDELLM_API_KEY / apiKey(...)");

@@ -77,6 +77,8 @@ final class Destinations {
                         "refused alone as too large");
                 case Outcome.SHUTDOWN -> accounting.drop(DropReason.SHUTDOWN_TIMEOUT, batch.events().get(i),
                         "close() timed out");
+                case Outcome.REJECTED -> accounting.rejected(batch.events().get(i),
+                        String.valueOf(outcome.reason(i)));
                 default -> bad.add(batch.events().get(i));
             }
         }
