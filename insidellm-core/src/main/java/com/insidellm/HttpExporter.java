@@ -1,6 +1,7 @@
 package com.insidellm;
 
 import com.insidellm.internal.ExporterControl;
+import com.insidellm.internal.IngestAnswer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.InputStream;
@@ -38,6 +39,8 @@ final class HttpExporter implements EventExporter, ExporterControl {
     private static final Logger log = LoggerFactory.getLogger(HttpExporter.class);
     private static final MediaType JSON = MediaType.get("application/json");
     private static final int MAX_ERROR_BODY = 512;
+    /** Most of a 2xx answer read for per-event verdicts (a collector's answer to 10,000 refused events fits). */
+    private static final int MAX_ANSWER_BODY = 4 * 1024 * 1024;
 
     private final OkHttpClient http;
     private final boolean ownsHttpClient;
@@ -118,7 +121,7 @@ final class HttpExporter implements EventExporter, ExporterControl {
             int code = response.code();
             lastStatus = code;
             if (code >= 200 && code < 300) {
-                return ExportResult.success();
+                return ExportResult.partiallyRejected(rejected(response.body(), batch));
             }
             String detail = "HTTP " + code + " from " + ingestUrl + errorBody(response.body());
             switch (code) {
@@ -168,6 +171,35 @@ final class HttpExporter implements EventExporter, ExporterControl {
         if (call != null) {
             call.cancel();
         }
+    }
+
+    /**
+     * The events a 2xx answer refuses one by one: our collector answers {@code {"accepted", "rejected": [{index,
+     * event_id, reason}]}}; any other body (the documented backend's, an empty one) refuses nothing.
+     */
+    private static java.util.List<ExportResult.Rejection> rejected(@Nullable ResponseBody body, EventBatch batch) {
+        if (body == null) {
+            return java.util.List.of();
+        }
+        byte[] bytes;
+        try (InputStream in = body.byteStream()) {
+            bytes = in.readNBytes(MAX_ANSWER_BODY);
+        } catch (IOException e) {
+            // The events were accepted; an answer we cannot read refuses nothing.
+            return java.util.List.of();
+        }
+        java.util.List<String> ids = new java.util.AbstractList<>() {
+            @Override
+            public String get(int index) {
+                return batch.events().get(index).eventId();
+            }
+
+            @Override
+            public int size() {
+                return batch.size();
+            }
+        };
+        return IngestAnswer.rejected(bytes, ids);
     }
 
     private static String errorBody(@Nullable ResponseBody body) {

@@ -122,6 +122,27 @@ class DeliveryTest {
         }
     }
 
+    @Test
+    void countsTheEventsA2xxAnswerRejectsAsDroppedNotSent() {
+        server.respondWith(request -> {
+            String second = request.body().get(1).get("event_id").asText();
+            return new MockResponse().setResponseCode(200).setBody("{\"accepted\":2,\"duplicates\":0,\"rejected\":"
+                    + "[{\"index\":1,\"event_id\":\"" + second + "\",\"reason\":\"payload.name must be a string\"}]}");
+        });
+        client = builder().batchSize(3).build();
+        client.logEvent(userInput("one"));
+        client.logEvent(userInput("two"));
+        client.logEvent(userInput("three"));
+
+        assertThat(client.flush(Duration.ofSeconds(10))).isFalse();
+        ClientStats stats = client.stats();
+        assertThat(stats.eventsSent()).isEqualTo(2);
+        assertThat(stats.dropped(DropReason.REJECTED)).isEqualTo(1);
+        assertThat(stats.eventsFailed()).isZero();
+        assertThat(stats.lastError()).contains("payload.name must be a string");
+        assertThat(server.requests).hasSize(1);
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {400, 422})
     void dropsALoneInvalidEventOnceAsRejectedWithTheServersReasonAndNeverRetriesIt(int status) {
