@@ -134,8 +134,9 @@ public interface InsideLlmClient extends AutoCloseable {
     }
 
     /**
-     * Stops accepting events, delivers what is queued within the configured close timeout, and stops the client's
-     * threads. Idempotent.
+     * Ends every run this client started and did not end ({@code run.end} with {@code exit_reason:
+     * "client_closed"} and the run's duration), stops accepting events, delivers what is queued within the configured
+     * close timeout, and stops the client's threads. The JVM shutdown hook does the same. Idempotent.
      */
     @Override
     void close();

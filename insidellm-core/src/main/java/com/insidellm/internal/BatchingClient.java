@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 public final class BatchingClient implements InsideLlmClient {
 
     private static final Logger log = LoggerFactory.getLogger(BatchingClient.class);
+    /** The {@code exit_reason} of the {@code run.end} that close() sends for each run left open. */
+    static final String CLIENT_CLOSED = "client_closed";
 
     private final Settings settings;
     private final Accounting accounting;
@@ -141,6 +143,13 @@ public final class BatchingClient implements InsideLlmClient {
 
     @Override
     public void close(Duration timeout) {
+        if (!lifecycle.isClosed()) {
+            // Every run this client started ends, before the final delivery: a run nobody ended would show as open
+            // for ever. endAll marks each run once, so a second close() (or the shutdown hook) adds nothing.
+            for (Event end : runs.endAll(CLIENT_CLOSED)) {
+                logEvent(end);
+            }
+        }
         if (!lifecycle.close(timeout)) {
             awaitTermination(timeout);
             return;
