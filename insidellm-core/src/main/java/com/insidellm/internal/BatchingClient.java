@@ -6,6 +6,7 @@ import com.insidellm.Event;
 import com.insidellm.EventExporter;
 import com.insidellm.InsideLlmClient;
 import com.insidellm.PriceTable;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -45,12 +46,41 @@ public final class BatchingClient implements InsideLlmClient {
                 progress);
         this.runs = new RunRegistry(settings.strict, settings.redaction, accounting);
         this.lifecycle = new Lifecycle(settings.sleeper);
-        this.destinations = new Destinations(exporters, settings, accounting, progress, lifecycle, observers);
+        this.destinations = new Destinations(exporters, settings, accounting, progress, lifecycle, observers,
+                outbox(settings, exporters, accounting));
         EventPipeline pipeline = new EventPipeline(settings.processors, settings.maxEventBytes, runs, accounting);
         this.flusher = new Flusher(settings, queue, pipeline, destinations, accounting, progress, lifecycle,
                 observers);
         if (settings.shutdownHook) {
             lifecycle.addShutdownHook(() -> close(settings.closeTimeout));
+        }
+        if (destinations.hasOutboxWork()) {
+            // A previous process left batches: deliver them now, not only once this one logs an event.
+            flusher.startForOutbox();
+        }
+    }
+
+    /**
+     * The disk outbox of the InsideLLM API destination (the first exporter), when one is configured and there is
+     * an API destination; fails fast when its directory cannot be used.
+     */
+    private static @Nullable OutboxSender outbox(Settings settings, List<EventExporter> exporters,
+            Accounting accounting) {
+        if (settings.outboxDirectory == null) {
+            return null;
+        }
+        if (settings.localMode || settings.apiKey == null || exporters.isEmpty()) {
+            log.warn("InsideLLM: the outbox ({}) is only used for the InsideLLM API; ignored without an API key or in"
+                    + " local mode", settings.outboxDirectory);
+            return null;
+        }
+        try {
+            Outbox outbox = new Outbox(settings.outboxDirectory, settings.outboxMaxBytes, settings.outboxMaxAge,
+                    settings.clock, accounting::drop);
+            return new OutboxSender(outbox, settings.initialBackoff, settings.maxBackoff, System::nanoTime);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("outbox directory " + settings.outboxDirectory + " cannot be used: "
+                    + e.getMessage(), e);
         }
     }
 

@@ -38,6 +38,8 @@ final class ExporterDelivery {
     private volatile long openedAtNanos;
     private volatile boolean lastOk = true;
     private volatile boolean unauthorizedReported;
+    /** Whether a disk outbox takes what this destination cannot deliver now (then an open breaker is not waited for). */
+    private volatile boolean spoolWhenOpen;
 
     ExporterDelivery(EventExporter exporter, Settings config, LongSupplier nanoTime) {
         this.exporter = exporter;
@@ -74,8 +76,9 @@ final class ExporterDelivery {
         breaker.getEventPublisher().onStateTransition(event -> {
             if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
                 openedAtNanos = nanoTime.getAsLong();
-                log.warn("InsideLLM delivery to {} keeps failing; pausing for {} s (events wait in the bounded queue)",
-                        exporter.name(), openDuration.toSeconds());
+                log.warn("InsideLLM delivery to {} keeps failing; pausing for {} s ({})", exporter.name(),
+                        openDuration.toSeconds(), spoolWhenOpen ? "batches go to the disk outbox"
+                                : "events wait in the bounded queue");
             } else if (event.getStateTransition().getToState() == CircuitBreaker.State.CLOSED) {
                 log.info("InsideLLM delivery to {} works again", exporter.name());
             }
@@ -84,6 +87,11 @@ final class ExporterDelivery {
 
     EventExporter exporter() {
         return exporter;
+    }
+
+    /** Tells this delivery that a disk outbox takes the events it cannot deliver now. */
+    void spoolWhenOpen() {
+        this.spoolWhenOpen = true;
     }
 
     /** Whether the breaker is open and its wait has not elapsed: sending now would be refused. */
@@ -115,11 +123,27 @@ final class ExporterDelivery {
      */
     void deliver(EventBatch batch, Outcome outcome, int offset, long deadlineNanos, BackoffWaiter waiter)
             throws InterruptedException {
+        deliver(batch, outcome, offset, deadlineNanos, waiter, false);
+    }
+
+    /**
+     * Like {@link #deliver(EventBatch, Outcome, int, long, BackoffWaiter)}; with {@code once}, a transient failure
+     * is not retried but marks the events {@link Outcome#UNAVAILABLE} at once (a batch from the outbox, which keeps
+     * it for later). With an outbox attached ({@link #spoolWhenOpen}), an open circuit breaker marks them
+     * unavailable at once too, rather than waiting for it.
+     */
+    void deliver(EventBatch batch, Outcome outcome, int offset, long deadlineNanos, BackoffWaiter waiter,
+            boolean once) throws InterruptedException {
         Retry.AsyncContext<ExportResult> context = retry.asyncContext();
         while (true) {
             ExportResult result;
             if (!breaker.tryAcquirePermission()) {
                 result = ExportResult.retryable("circuit breaker open for " + exporter.name(), null);
+                if (once || spoolWhenOpen) {
+                    outcome.mark(offset, offset + batch.size(), Outcome.UNAVAILABLE);
+                    outcome.failure = result.message();
+                    return;
+                }
             } else {
                 long start = nanoTime.getAsLong();
                 try {
@@ -161,8 +185,8 @@ final class ExporterDelivery {
                     int half = batch.size() / 2;
                     log.debug("{} refused a batch of {} events as too large; splitting it", exporter.name(),
                             batch.size());
-                    deliver(batch.slice(0, half), outcome, offset, deadlineNanos, waiter);
-                    deliver(batch.slice(half, batch.size()), outcome, offset + half, deadlineNanos, waiter);
+                    deliver(batch.slice(0, half), outcome, offset, deadlineNanos, waiter, once);
+                    deliver(batch.slice(half, batch.size()), outcome, offset + half, deadlineNanos, waiter, once);
                     return;
                 }
                 case INVALID -> {
@@ -178,8 +202,8 @@ final class ExporterDelivery {
                     int half = batch.size() / 2;
                     log.debug("{} refused a batch of {} events as invalid; splitting it to find the invalid ones",
                             exporter.name(), batch.size());
-                    deliver(batch.slice(0, half), outcome, offset, deadlineNanos, waiter);
-                    deliver(batch.slice(half, batch.size()), outcome, offset + half, deadlineNanos, waiter);
+                    deliver(batch.slice(0, half), outcome, offset, deadlineNanos, waiter, once);
+                    deliver(batch.slice(half, batch.size()), outcome, offset + half, deadlineNanos, waiter, once);
                     return;
                 }
                 case REJECTED -> {
@@ -201,11 +225,12 @@ final class ExporterDelivery {
                     return;
                 }
                 case RETRYABLE -> {
-                    long delayMillis = context.onResult(result);
+                    long delayMillis = once ? -1 : context.onResult(result);
                     if (delayMillis < 0) {
                         lastOk = false;
-                        fail(batch, outcome, offset, result.message() + " (gave up after " + (outcome.retries + 1)
-                                + " attempts)");
+                        outcome.mark(offset, offset + batch.size(), Outcome.UNAVAILABLE);
+                        outcome.failure = once ? result.message() : result.message() + " (gave up after "
+                                + (outcome.retries + 1) + " attempts)";
                         return;
                     }
                     outcome.retries++;

@@ -77,6 +77,12 @@ final class Flusher {
     }
 
     /** The flusher thread, started if it is not yet. */
+    /** Starts the client's threads for a backlog in the outbox (left by an earlier process), before any event. */
+    void startForOutbox() {
+        start();
+        sender.startForOutbox();
+    }
+
     Thread start() {
         synchronized (lock) {
             Thread started = thread;
@@ -212,11 +218,50 @@ final class Flusher {
         accounting.reportDrops(System.nanoTime());
     }
 
+    /**
+     * Serialises what is still queued (close() ran out of time) and writes it to the outbox, for the next process
+     * to deliver; what the outbox cannot take is counted as {@code shutdown_timeout}. Runs after the sender ended.
+     */
+    private void spoolLeftovers() {
+        long spooled = 0;
+        long lost = 0;
+        long lastSeq = -1;
+        List<byte[]> json = new ArrayList<>(batchSize);
+        Event event;
+        while ((event = queue.poll()) != null) {
+            lastSeq = queue.consumedCount() - 1;
+            Event processed = pipeline.process(event);
+            EventPipeline.Serialized serialized = processed == null ? null : pipeline.serialize(processed);
+            if (serialized != null) {
+                json.add(serialized.json());
+            }
+            if (json.size() == batchSize || queue.size() == 0 && !json.isEmpty()) {
+                if (destinations.spool(json)) {
+                    spooled += json.size();
+                } else {
+                    lost += json.size();
+                }
+                json = new ArrayList<>(batchSize);
+            }
+        }
+        if (lastSeq >= 0) {
+            progress.noteUndelivered(lastSeq);
+        }
+        if (lost > 0) {
+            accounting.drop(DropReason.SHUTDOWN_TIMEOUT, lost);
+        }
+        log.warn("InsideLLM: close() timed out with {} events queued: {} went to the outbox{}", spooled + lost,
+                spooled, lost > 0 ? ", " + lost + " could not be written and were dropped" : "");
+    }
+
     /** Counts what is still queued, closes the exporters and releases waiting flushes. Runs once. */
     void finishTermination() {
         synchronized (lock) {
             if (progress.isTerminated()) {
                 return;
+            }
+            if (destinations.hasOutbox() && queue.size() > 0) {
+                spoolLeftovers();
             }
             // Whatever is still queued (close ran out of time) is counted, not silently lost.
             long leftover = queue.clear();

@@ -69,8 +69,9 @@ public final class OutboxSender {
     }
 
     /**
-     * Writes a batch to the outbox; false when it could not (I/O error, logged as a throttled WARN, or a batch larger
-     * than the whole outbox, counted by the outbox as {@code outbox_full}): the caller still owns the events.
+     * Writes a batch to the outbox, or (a batch larger than the whole outbox) counts it as dropped
+     * {@code outbox_full}; either way the outbox has taken the events. False when the write failed (I/O error, logged
+     * as a throttled WARN): the caller still owns the events.
      */
     public boolean spool(List<byte[]> events) {
         if (events.isEmpty()) {
@@ -92,7 +93,7 @@ public final class OutboxSender {
             return false;
         }
         if (file == null) {
-            return false;
+            return true;
         }
         if (listed) {
             queue.addLast(file);

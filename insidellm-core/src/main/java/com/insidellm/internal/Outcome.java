@@ -11,11 +11,16 @@ final class Outcome {
 
     /** Per-event outcome codes, in increasing order of badness. */
     static final byte DELIVERED = 0;
-    static final byte TOO_LARGE = 1;
+    /** Not delivered now, written to the disk outbox: delivered later, counted then. */
+    static final byte SPOOLED = 1;
+    static final byte TOO_LARGE = 2;
     /** The destination refused this event on its own as invalid: dropped, never retried. */
-    static final byte REJECTED = 2;
-    static final byte FAILED = 3;
-    static final byte SHUTDOWN = 4;
+    static final byte REJECTED = 3;
+    /** The destination could not be reached (retries exhausted, circuit open): the outbox may keep it. */
+    static final byte UNAVAILABLE = 4;
+    /** The destination refused the whole batch (401, 403, 404...): given up on. */
+    static final byte FAILED = 5;
+    static final byte SHUTDOWN = 6;
 
     final byte[] status;
     /** The destination's reason for each {@link #REJECTED} event; allocated on the first one. */
@@ -31,6 +36,11 @@ final class Outcome {
         for (int i = from; i < to; i++) {
             status[i] = (byte) Math.max(status[i], code);
         }
+    }
+
+    /** Sets the code of the event at {@code index}, whatever it was (the outbox took an undelivered event). */
+    void set(int index, byte code) {
+        status[index] = code;
     }
 
     /** Marks the event at {@code index} refused on its own, for {@code reason}. */

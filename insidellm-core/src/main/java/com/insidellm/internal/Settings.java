@@ -44,6 +44,10 @@ public final class Settings {
     public final boolean shutdownHook;
     public final boolean localMode;
     public final Path localDirectory;
+    /** The disk outbox's directory, or {@code null} when the outbox is off. */
+    public final @Nullable Path outboxDirectory;
+    public final long outboxMaxBytes;
+    public final Duration outboxMaxAge;
     public final DeliveryListener deliveryListener;
     public final List<EventExporter> exporters;
     public final List<EventProcessor> processors;
@@ -93,6 +97,11 @@ public final class Settings {
         String dir = src.lookup("local-directory", "INSIDELLM_LOCAL_DIR");
         this.localDirectory = b.localDirectory != null ? b.localDirectory
                 : dir != null && !dir.isBlank() ? Path.of(dir) : InsideLlmClient.Builder.DEFAULT_LOCAL_DIRECTORY;
+        String outbox = src.lookup("outbox-directory", "INSIDELLM_OUTBOX_DIR");
+        this.outboxDirectory = b.outboxDirectory != null ? b.outboxDirectory
+                : outbox != null && !outbox.isBlank() ? Path.of(outbox) : null;
+        this.outboxMaxBytes = b.outboxMaxBytes;
+        this.outboxMaxAge = b.outboxMaxAge;
         this.deliveryListener = b.deliveryListener;
         this.exporters = List.copyOf(b.exporters);
         this.prices = b.prices != null ? b.prices : PriceTable.defaults();
