@@ -68,6 +68,33 @@ class InsideLlmAutoConfigurationTest {
     }
 
     @Test
+    void outboxDirectoryKeepsWhatTheBackendCannotTakeOnDisk(@TempDir Path dir) throws Exception {
+        try (MockWebServer server = new MockWebServer()) {
+            server.setDispatcher(new okhttp3.mockwebserver.Dispatcher() {
+                @Override
+                public MockResponse dispatch(RecordedRequest request) {
+                    return new MockResponse().setResponseCode(503);
+                }
+            });
+            server.start();
+            runner.withPropertyValues("insidellm.api-key=test-key", "insidellm.base-url=" + server.url("/"),
+                    "insidellm.outbox-directory=" + dir, "insidellm.outbox-max-size=10MB",
+                    "insidellm.outbox-max-age=1d", "insidellm.max-retries=0", "insidellm.batch-size=1")
+                    .run(context -> {
+                        InsideLlmClient client = context.getBean(InsideLlmClient.class);
+                        client.logEvent(Event.userInput(UUID.randomUUID().toString(), "u-1", "keep me"));
+                        assertThat(client.flush(Duration.ofSeconds(10))).isFalse();
+                        assertThat(client.stats().eventsFailed()).isZero();
+                        try (Stream<Path> files = Files.list(dir)) {
+                            List<Path> spooled = files.filter(f -> f.toString().endsWith(".batch")).toList();
+                            assertThat(spooled).singleElement().satisfies(
+                                    f -> assertThat(Files.readString(f)).contains("keep me"));
+                        }
+                    });
+        }
+    }
+
+    @Test
     void disabledGivesTheNoopClientEvenWithAnApiKey() {
         runner.withPropertyValues("insidellm.enabled=false", "insidellm.api-key=test-key")
                 .run(context -> assertThat(context.getBean(InsideLlmClient.class)).isSameAs(InsideLlmClient.noop()));
