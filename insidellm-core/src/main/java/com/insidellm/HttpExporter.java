@@ -1,6 +1,5 @@
 package com.insidellm;
 
-import com.insidellm.internal.ExporterControl;
 import com.insidellm.internal.IngestAnswer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * outcomes to {@link ExportResult}s. {@link #prepare} is called from the client's flusher thread, everything else
  * from its sender thread.
  */
-final class HttpExporter implements EventExporter, ExporterControl {
+final class HttpExporter implements EventExporter {
 
     private static final Logger log = LoggerFactory.getLogger(HttpExporter.class);
     private static final MediaType JSON = MediaType.get("application/json");
@@ -149,8 +148,7 @@ final class HttpExporter implements EventExporter, ExporterControl {
      * Compresses {@code batch}'s request body now. The flusher calls this while the previous batch is still being
      * sent, so that compressing (the largest part of the SDK's own work per batch) is off the sending path.
      */
-    @Override
-    public void prepare(EventBatch batch) {
+    void prepare(EventBatch batch) {
         if (!gzip || batch.gzippedJsonArray() != null) {
             return;
         }
@@ -164,13 +162,18 @@ final class HttpExporter implements EventExporter, ExporterControl {
         batch.gzippedJsonArray(out.toByteArray());
     }
 
-    /** Cancels the request in flight, if any (from the thread closing the client, when close() is out of time). */
+    /**
+     * Cancels the request in flight, if any (the client shuts its exporters down after its last export, or at once
+     * from the closing thread when close() is out of time), and releases the connections.
+     */
     @Override
-    public void cancelInFlight() {
+    public ExportResult shutdown(Duration deadline) {
         Call call = inFlight;
         if (call != null) {
             call.cancel();
         }
+        close();
+        return call == null ? ExportResult.success() : ExportResult.retryable("cancelled a request in flight", null);
     }
 
     /**

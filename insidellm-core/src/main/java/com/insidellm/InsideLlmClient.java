@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
@@ -73,9 +74,10 @@ public interface InsideLlmClient extends AutoCloseable {
 
     /**
      * Delivers every event accepted before this call, including a batch already in flight, waiting at most
-     * {@code timeout}.
+     * {@code timeout}, then {@linkplain EventExporter#flush() flushes} every exporter (local files are synced to the
+     * disk).
      *
-     * @return whether all of them were delivered within the timeout
+     * @return whether all of them were delivered within the timeout and every exporter flushed
      */
     boolean flush(Duration timeout);
 
@@ -483,14 +485,17 @@ public interface InsideLlmClient extends AutoCloseable {
                 return NoopClient.INSTANCE;
             }
             List<EventExporter> exporters = new ArrayList<>();
+            Consumer<EventBatch> prepareAhead = batch -> { };
             if (settings.localMode) {
                 exporters.add(LocalFileExporter.create(settings.localDirectory));
             } else if (settings.apiKey != null) {
-                exporters.add(new HttpExporter(settings.httpClient, settings.baseUrl, settings.apiKey,
-                        settings.requestTimeout, settings.gzip, settings.clock));
+                HttpExporter http = new HttpExporter(settings.httpClient, settings.baseUrl, settings.apiKey,
+                        settings.requestTimeout, settings.gzip, settings.clock);
+                exporters.add(http);
+                prepareAhead = http::prepare;
             }
             exporters.addAll(settings.exporters);
-            return new BatchingClient(settings, exporters);
+            return new BatchingClient(settings, exporters, prepareAhead);
         }
 
         /** The settings this builder resolves to now, for tests. */

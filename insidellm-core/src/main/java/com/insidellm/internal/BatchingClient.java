@@ -3,6 +3,7 @@ package com.insidellm.internal;
 import com.insidellm.ClientStats;
 import com.insidellm.DropReason;
 import com.insidellm.Event;
+import com.insidellm.EventBatch;
 import com.insidellm.EventExporter;
 import com.insidellm.InsideLlmClient;
 import com.insidellm.PriceTable;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -38,16 +40,20 @@ public final class BatchingClient implements InsideLlmClient {
     private final Destinations destinations;
     private final Flusher flusher;
 
-    /** A client delivering to {@code exporters} (the built-in ones first, then the application's). */
-    public BatchingClient(Settings settings, List<EventExporter> exporters) {
+    /**
+     * A client delivering to {@code exporters} (the built-in ones first, then the application's).
+     * {@code prepareAhead} runs on every batch on the flusher thread before the sender gets it (the HTTP exporter
+     * compresses it there, while the previous batch is being sent).
+     */
+    public BatchingClient(Settings settings, List<EventExporter> exporters, Consumer<EventBatch> prepareAhead) {
         this.settings = settings;
         this.accounting = new Accounting(settings.deliveryListener, settings.strict);
         this.queue = new EventQueue(settings.maxQueueSize, settings.maxQueueBytes, settings.dropPolicy, accounting,
                 progress);
         this.runs = new RunRegistry(settings.strict, settings.redaction, accounting);
         this.lifecycle = new Lifecycle(settings.sleeper);
-        this.destinations = new Destinations(exporters, settings, accounting, progress, lifecycle, observers,
-                outbox(settings, exporters, accounting));
+        this.destinations = new Destinations(exporters, prepareAhead, settings, accounting, progress, lifecycle,
+                observers, outbox(settings, exporters, accounting));
         EventPipeline pipeline = new EventPipeline(settings.processors, settings.maxEventBytes, runs, accounting);
         this.flusher = new Flusher(settings, queue, pipeline, destinations, accounting, progress, lifecycle,
                 observers);
@@ -158,12 +164,15 @@ public final class BatchingClient implements InsideLlmClient {
         }
         long target = queue.producedCount();
         long start = progress.completed();
-        if (start >= target) {
-            return true;
+        if (start < target) {
+            progress.requestFlush();
+            flusher.wake();
+            if (!progress.await(target, start, System.nanoTime() + timeout.toNanos())) {
+                return false;
+            }
         }
-        progress.requestFlush();
-        flusher.wake();
-        return progress.await(target, start, System.nanoTime() + timeout.toNanos());
+        // Exported is not yet durable for every exporter (open files): ask them, as OpenTelemetry's forceFlush does.
+        return destinations.flush();
     }
 
     @Override
@@ -192,7 +201,7 @@ public final class BatchingClient implements InsideLlmClient {
             if (thread.isAlive()) {
                 // Out of time with a request still in flight (a server that accepts but never answers would hold
                 // the flusher for the whole request timeout): cancel it so the flusher can count what is left and end.
-                destinations.cancelInFlight();
+                destinations.abandonExports();
                 LockSupport.unpark(thread);
                 awaitTermination(Duration.ofMillis(500));
             }

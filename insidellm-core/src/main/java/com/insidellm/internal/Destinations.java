@@ -4,10 +4,13 @@ import com.insidellm.DropReason;
 import com.insidellm.Event;
 import com.insidellm.EventBatch;
 import com.insidellm.EventExporter;
+import com.insidellm.ExportResult;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,22 +29,19 @@ final class Destinations {
     private final Progress progress;
     private final Lifecycle lifecycle;
     private final Observers observers;
+    private final Consumer<EventBatch> prepare;
     /** The disk outbox of the API destination, or null. Used by the sender thread only. */
     private final @Nullable OutboxSender outbox;
     /** The destination whose undeliverable batches go to the outbox (the API), or null. */
     private final @Nullable ExporterDelivery spooling;
 
-    Destinations(List<EventExporter> exporters, Settings settings, Accounting accounting, Progress progress,
-            Lifecycle lifecycle, Observers observers) {
-        this(exporters, settings, accounting, progress, lifecycle, observers, null);
-    }
-
     /**
-     * Destinations where the first exporter, the InsideLLM API, spools what it cannot deliver to {@code outbox}
-     * (when not null).
+     * Destinations; when {@code outbox} is not null, the first exporter (the InsideLLM API) spools what it cannot
+     * deliver now to it.
      */
-    Destinations(List<EventExporter> exporters, Settings settings, Accounting accounting, Progress progress,
-            Lifecycle lifecycle, Observers observers, @Nullable OutboxSender outbox) {
+    Destinations(List<EventExporter> exporters, Consumer<EventBatch> prepare, Settings settings,
+            Accounting accounting, Progress progress, Lifecycle lifecycle, Observers observers,
+            @Nullable OutboxSender outbox) {
         List<ExporterDelivery> list = new ArrayList<>(exporters.size());
         for (EventExporter exporter : exporters) {
             list.add(new ExporterDelivery(exporter, settings, System::nanoTime));
@@ -51,6 +51,7 @@ final class Destinations {
         this.progress = progress;
         this.lifecycle = lifecycle;
         this.observers = observers;
+        this.prepare = prepare;
         this.outbox = outbox == null || deliveries.isEmpty() ? null : outbox;
         this.spooling = this.outbox == null ? null : deliveries.get(0);
         if (spooling != null) {
@@ -58,13 +59,12 @@ final class Destinations {
         }
     }
 
-    /** Lets exporters work ahead on a batch about to be handed to the sender. Called by the flusher. */
+    /**
+     * Works ahead on a batch about to be handed to the sender (the HTTP exporter compresses it), so that this runs
+     * on the flusher while the sender waits for the previous answer. Called by the flusher.
+     */
     void prepare(EventBatch batch) {
-        for (ExporterDelivery delivery : deliveries) {
-            if (delivery.exporter() instanceof ExporterControl control) {
-                control.prepare(batch);
-            }
-        }
+        prepare.accept(batch);
     }
 
     /**
@@ -194,9 +194,7 @@ final class Destinations {
     /** Sends one batch read back from the outbox, once; counts what was settled and returns what must stay. */
     private List<byte[]> sendSpooled(List<byte[]> json) throws InterruptedException {
         EventBatch batch = EventBatch.of(SpooledEvents.events(json), json);
-        if (spooling.exporter() instanceof ExporterControl control) {
-            control.prepare(batch);
-        }
+        prepare.accept(batch);
         Outcome own = new Outcome(batch.size());
         long startNanos = System.nanoTime();
         spooling.deliver(batch, own, 0, lifecycle.deliveryDeadlineNanos(), lifecycle::awaitBackoff, true);
@@ -271,23 +269,32 @@ final class Destinations {
         return states;
     }
 
-    /** Cancels requests still in flight (close() is out of time). */
-    void cancelInFlight() {
+    /** Flushes every exporter; true if all succeeded. Called on a flushing caller's thread. */
+    boolean flush() {
+        boolean ok = true;
         for (ExporterDelivery delivery : deliveries) {
-            if (delivery.exporter() instanceof ExporterControl control) {
-                control.cancelInFlight();
+            ExportResult result = delivery.flush();
+            if (!result.isSuccess()) {
+                log.debug("InsideLLM: flushing {} failed: {}", delivery.exporter().name(), result.message());
+                ok = false;
+            }
+        }
+        return ok;
+    }
+
+    /** Shuts down, with a zero deadline, the exporters still exporting: close() is out of time. */
+    void abandonExports() {
+        for (ExporterDelivery delivery : deliveries) {
+            if (delivery.isExporting()) {
+                delivery.shutdown(Duration.ZERO);
             }
         }
     }
 
-    /** Closes every exporter; one that throws is logged and the others are still closed. */
-    void close() {
+    /** Shuts every exporter down (each once); one that throws is logged and the others are still shut down. */
+    void shutdown(Duration deadline) {
         for (ExporterDelivery delivery : deliveries) {
-            try {
-                delivery.exporter().close();
-            } catch (RuntimeException e) {
-                log.warn("InsideLLM: closing exporter {} failed", delivery.exporter().name(), e);
-            }
+            delivery.shutdown(deadline);
         }
     }
 

@@ -11,6 +11,7 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -40,6 +41,8 @@ final class ExporterDelivery {
     private volatile boolean unauthorizedReported;
     /** Whether a disk outbox takes what this destination cannot deliver now (then an open breaker is not waited for). */
     private volatile boolean spoolWhenOpen;
+    private volatile boolean exporting;
+    private final AtomicBoolean shutDown = new AtomicBoolean();
 
     ExporterDelivery(EventExporter exporter, Settings config, LongSupplier nanoTime) {
         this.exporter = exporter;
@@ -146,6 +149,7 @@ final class ExporterDelivery {
                 }
             } else {
                 long start = nanoTime.getAsLong();
+                exporting = true;
                 try {
                     result = exporter.export(batch);
                     if (result == null) {
@@ -154,6 +158,8 @@ final class ExporterDelivery {
                 } catch (RuntimeException e) {
                     result = ExportResult.retryable(e.getClass().getSimpleName() + " in " + exporter.name() + ": "
                             + e.getMessage(), null);
+                } finally {
+                    exporting = false;
                 }
                 long elapsed = nanoTime.getAsLong() - start;
                 if (result.status() == ExportResult.Status.RETRYABLE) {
@@ -243,6 +249,38 @@ final class ExporterDelivery {
                     }
                 }
             }
+        }
+    }
+
+    /** Whether the sender is inside this exporter's {@code export} now. */
+    boolean isExporting() {
+        return exporting;
+    }
+
+    /** The exporter's {@link EventExporter#flush()}; a {@code null} result or an exception is a failure. */
+    ExportResult flush() {
+        try {
+            ExportResult result = exporter.flush();
+            return result == null ? ExportResult.retryable(exporter.name() + " flush returned no result", null)
+                    : result;
+        } catch (RuntimeException e) {
+            log.warn("InsideLLM: flushing exporter {} failed", exporter.name(), e);
+            return ExportResult.retryable(e.getClass().getSimpleName() + " in " + exporter.name() + ".flush()", null);
+        }
+    }
+
+    /** The exporter's {@link EventExporter#shutdown(Duration)}, once: later calls do nothing. */
+    void shutdown(Duration deadline) {
+        if (!shutDown.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            ExportResult result = exporter.shutdown(deadline);
+            if (result != null && !result.isSuccess()) {
+                log.debug("InsideLLM: shutting down {}: {}", exporter.name(), result.message());
+            }
+        } catch (RuntimeException e) {
+            log.warn("InsideLLM: closing exporter {} failed", exporter.name(), e);
         }
     }
 

@@ -254,7 +254,7 @@ final class Flusher {
                 spooled, lost > 0 ? ", " + lost + " could not be written and were dropped" : "");
     }
 
-    /** Counts what is still queued, closes the exporters and releases waiting flushes. Runs once. */
+    /** Counts what is still queued, shuts the exporters down and releases waiting flushes. Runs once. */
     void finishTermination() {
         synchronized (lock) {
             if (progress.isTerminated()) {
@@ -272,7 +272,7 @@ final class Flusher {
                         leftover);
             }
             accounting.reportDrops(System.nanoTime() + REPORT_INTERVAL_NANOS * 2);
-            destinations.close();
+            destinations.shutdown(lifecycle.remainingCloseTime());
             progress.terminate(queue.consumedCount());
         }
     }

@@ -79,6 +79,13 @@ final class Lifecycle {
         return deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0;
     }
 
+    /** What is left of close()'s time, zero when it has passed (or close() has not begun). */
+    Duration remainingCloseTime() {
+        long deadline = closeDeadlineNanos;
+        return deadline == Long.MAX_VALUE ? Duration.ZERO
+                : Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    }
+
     /** The deadline a delivery started now must keep: close()'s, once it has begun, else none. */
     long deliveryDeadlineNanos() {
         return closed.get() ? closeDeadlineNanos : Long.MAX_VALUE;
