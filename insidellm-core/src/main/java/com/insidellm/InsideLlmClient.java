@@ -358,7 +358,11 @@ public interface InsideLlmClient extends AutoCloseable {
          * backend is down, the circuit breaker is open, the retries are exhausted, or {@code close()} runs out of
          * time — are written there instead of being counted as failed, and are delivered first, oldest first, when
          * the backend answers again or when the next process with the same directory starts. While the outbox holds
-         * batches, new batches are written behind them, so order is kept.
+         * batches, new batches are written behind them, so order is kept. With the outbox on, a failed batch goes to
+         * the outbox at once instead of being retried in memory ({@link #maxRetries} applies without an outbox): the
+         * outbox retries it with the same backoff while new batches keep flowing, so a slow or dead backend never
+         * fills the queue. Batches are gathered into files of up to 20 batches (at most {@link #maxBatchBytes}),
+         * written when full or after 100 ms without a new batch; each file is sent as one request.
          *
          * <p>Crash-safe (a file is written to a temporary name, forced to disk and renamed), shared safely (processes
          * using the same directory lock each file they send, so none is sent twice), bounded by

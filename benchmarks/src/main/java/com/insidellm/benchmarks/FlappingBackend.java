@@ -40,6 +40,7 @@ final class FlappingBackend implements AutoCloseable {
     private final long slowAnswerMillis;
     private final long startNanos = System.nanoTime();
     private volatile boolean steady;
+    private volatile boolean forcedDown;
     final Map<String, Integer> deliveriesById = new ConcurrentHashMap<>();
     private final BitSet sequences = new BitSet();
     final AtomicLong deliveries = new AtomicLong();
@@ -68,11 +69,19 @@ final class FlappingBackend implements AutoCloseable {
 
     /** Whether the backend answers now. */
     boolean isUp() {
+        if (forcedDown) {
+            return false;
+        }
         if (steady) {
             return true;
         }
         long phase = (System.nanoTime() - startNanos) % (upNanos + downNanos);
         return phase < upNanos;
+    }
+
+    /** Down (503) until {@code false} again, whatever the schedule says: an outage around a restart. */
+    void forceDown(boolean down) {
+        forcedDown = down;
     }
 
     /** Stops flapping: up from now on. */

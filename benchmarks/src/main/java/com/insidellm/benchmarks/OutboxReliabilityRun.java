@@ -3,7 +3,12 @@ package com.insidellm.benchmarks;
 import com.insidellm.ClientStats;
 import com.insidellm.Event;
 import com.insidellm.InsideLlmClient;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +22,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The outbox's reliability run: 100,000 events from 4 threads through a {@link FlappingBackend} with the disk outbox
- * on, and the process restarted in the middle. The first child JVM logs the first half while the backend flaps and
- * closes with a short timeout (a restart during an outage: what it could not deliver goes to the outbox); a second
+ * on, and the process restarted in the middle. The first child JVM logs the first half while the backend flaps, then
+ * the backend goes down and the process closes with a 2 s timeout (a restart during an outage: what it could not
+ * deliver goes to the outbox); a second
  * child JVM, sharing the outbox directory, logs the second half, delivers the first one's leftovers, and waits until
  * the outbox is empty. The parent counts what the backend received: lost (sequence numbers never received) and
  * duplicates left after de-duplication by {@code event_id}, which must both be 0.
@@ -30,7 +36,7 @@ public final class OutboxReliabilityRun {
     static final int EVENTS = 100_000;
     static final int THREADS = 4;
     /** Events per second the load logs, all threads together: a phase lasts long enough to see several outages. */
-    static final int RATE = 10_000;
+    static final int RATE = 5_000;
     static final long UP_MILLIS = 1_500;
     static final long DOWN_MILLIS = 1_500;
 
@@ -44,7 +50,7 @@ public final class OutboxReliabilityRun {
         }
         Path outbox = Files.createTempDirectory("insidellm-outbox-run");
         long start = System.nanoTime();
-        try (FlappingBackend backend = new FlappingBackend(UP_MILLIS, DOWN_MILLIS, 1_500)) {
+        try (FlappingBackend backend = new FlappingBackend(UP_MILLIS, DOWN_MILLIS, 800)) {
             AtomicLong peak = new AtomicLong();
             Thread sampler = new Thread(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
@@ -55,8 +61,17 @@ public final class OutboxReliabilityRun {
             sampler.setDaemon(true);
             sampler.start();
 
+            // The outage that spans the restart starts 2 s before the first process has logged its share.
+            long outageAfterMillis = 1000L * (EVENTS / 2) / RATE - 2_000;
+            Thread outage = new Thread(() -> {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(outageAfterMillis));
+                backend.forceDown(true);
+            }, "outage");
+            outage.setDaemon(true);
+            outage.start();
             String first = runChild(backend, outbox, 0, EVENTS / 2, "restart", "first process");
             long afterFirst = outboxEvents(outbox);
+            backend.forceDown(false);
             String second = runChild(backend, outbox, EVENTS / 2, EVENTS / 2, "drain", "second process");
             long afterSecond = outboxEvents(outbox);
             sampler.interrupt();
@@ -67,9 +82,10 @@ public final class OutboxReliabilityRun {
             long duplicatesAfterDedup = distinctIds - distinct;
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf(Locale.ROOT, "%n## Outbox reliability run%n%n");
-            System.out.printf(Locale.ROOT, "- events logged: %,d from %d threads in two processes (backend up %d ms /"
-                    + " down %d ms, 503 while down; every 40th answer after the client's timeout)%n", EVENTS,
-                    THREADS, UP_MILLIS, DOWN_MILLIS);
+            System.out.printf(Locale.ROOT, "- events logged: %,d at %,d/s from %d threads in two processes (backend up"
+                    + " %d ms / down %d ms, 503 while down, every 40th answer after the client's timeout; down from 2 s"
+                    + " before the restart until the second process starts)%n", EVENTS, RATE, THREADS, UP_MILLIS,
+                    DOWN_MILLIS);
             System.out.printf(Locale.ROOT, "- first process: %s%n- outbox after the restart: %,d events%n", first,
                     afterFirst);
             System.out.printf(Locale.ROOT, "- second process: %s%n- outbox at the end: %,d events (peak %,d)%n",
@@ -95,15 +111,24 @@ public final class OutboxReliabilityRun {
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 OutboxReliabilityRun.class.getName(), "child", mode, backend.baseUrl(), String.valueOf(from),
                 String.valueOf(count), outbox.toString());
-        builder.environment().put("INSIDELLM_OUTBOX_DIR", outbox.toString());
         builder.redirectErrorStream(true);
         Process process = builder.start();
         String result = "(no result)";
-        for (String line : new String(process.getInputStream().readAllBytes()).split("\\R")) {
-            if (line.startsWith("RESULT ")) {
-                result = line.substring(7);
-            } else if (line.contains("WARN") || line.contains("ERROR")) {
-                System.out.println("  [" + label + "] " + line);
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8)); Writer in = new OutputStreamWriter(process.getOutputStream(),
+                StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.equals("LOGGED")) {
+                    // The restart happens during the outage: what the process still holds must survive it.
+                    backend.forceDown(true);
+                    in.write("CLOSE\n");
+                    in.flush();
+                } else if (line.startsWith("RESULT ")) {
+                    result = line.substring(7);
+                } else if (line.contains("WARN") && !line.contains("keeps failing") || line.contains("ERROR")) {
+                    System.out.println("  [" + label + "] " + line);
+                }
             }
         }
         if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
@@ -150,7 +175,8 @@ public final class OutboxReliabilityRun {
             InsideLlmClient client = InsideLlmClient.builder()
                     .apiKey("reliability-run")
                     .baseUrl(baseUrl)
-                    .requestTimeout(Duration.ofSeconds(1))
+                    .outbox(outbox)
+                    .requestTimeout(Duration.ofMillis(500))
                     .initialBackoff(Duration.ofMillis(50))
                     .maxBackoff(Duration.ofMillis(500))
                     .circuitOpenDuration(Duration.ofMillis(500))
@@ -182,7 +208,11 @@ public final class OutboxReliabilityRun {
             long logged = System.nanoTime();
             long drainMillis = -1;
             if (mode.equals("restart")) {
-                // A restart in the middle of an outage: close() gets little time, the rest must go to the outbox.
+                // A restart in the middle of an outage (the parent takes the backend down when it reads LOGGED):
+                // close() gets 2 s, and what it cannot deliver must go to the outbox.
+                System.out.println("LOGGED");
+                System.out.flush();
+                new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
                 client.close(Duration.ofSeconds(2));
             } else {
                 client.flush(Duration.ofSeconds(60));

@@ -99,6 +99,13 @@ final class Accounting {
         }
     }
 
+    /** Events the client held and lost without an answer (the outbox could not write them), counted as failed. */
+    void lost(int events, String reason) {
+        failed.addAndGet(events);
+        lastError = reason;
+        noteFailure(events, reason);
+    }
+
     void lastError(String error) {
         lastError = error;
     }

@@ -83,7 +83,11 @@ public final class BatchingClient implements InsideLlmClient {
         try {
             Outbox outbox = new Outbox(settings.outboxDirectory, settings.outboxMaxBytes, settings.outboxMaxAge,
                     settings.clock, accounting::drop);
-            return new OutboxSender(outbox, settings.initialBackoff, settings.maxBackoff, System::nanoTime);
+            // Files of up to 20 batches (one request each when delivered), within the request size limit.
+            return new OutboxSender(outbox, settings.initialBackoff, settings.maxBackoff,
+                    Math.min(10_000, settings.batchSize * 20),
+                    Math.max(1024, Math.min(settings.maxBatchBytes, settings.outboxMaxBytes / 4)), System::nanoTime,
+                    accounting::lost);
         } catch (IOException e) {
             throw new IllegalArgumentException("outbox directory " + settings.outboxDirectory + " cannot be used: "
                     + e.getMessage(), e);

@@ -218,11 +218,30 @@ final class Destinations {
     }
 
     /**
-     * Writes events that never reached the sender (still queued when close() ran out of time) to the outbox;
-     * false if there is no outbox or it could not take them.
+     * Gives events that never reached the sender (still queued when close() ran out of time) to the outbox; false if
+     * there is no outbox or it could not take them. {@link #flushSpool()} writes what it gathered.
      */
     boolean spool(List<byte[]> json) {
         return outbox != null && outbox.spool(json);
+    }
+
+    /** Writes the batches the outbox gathered in memory (the sender is stopping, or close() ran out of time). */
+    void flushSpool() {
+        if (outbox != null) {
+            outbox.flush();
+        }
+    }
+
+    /** Writes the batches the outbox gathered once they waited long enough; called by an idle sender. */
+    void flushSpoolIfLingered() {
+        if (outbox != null) {
+            outbox.flushIfLingered();
+        }
+    }
+
+    /** Nanoseconds until gathered batches must be written, {@link Long#MAX_VALUE} if there are none. */
+    long nanosUntilSpoolWrite() {
+        return outbox == null ? Long.MAX_VALUE : outbox.nanosUntilLingered();
     }
 
     boolean isEmpty() {

@@ -132,8 +132,8 @@ final class ExporterDelivery {
     /**
      * Like {@link #deliver(EventBatch, Outcome, int, long, BackoffWaiter)}; with {@code once}, a transient failure
      * is not retried but marks the events {@link Outcome#UNAVAILABLE} at once (a batch from the outbox, which keeps
-     * it for later). With an outbox attached ({@link #spoolWhenOpen}), an open circuit breaker marks them
-     * unavailable at once too, rather than waiting for it.
+     * it for later). With an outbox attached ({@link #spoolWhenOpen}) the same holds for every batch, and for an
+     * open circuit breaker: the outbox retries, so the sender never waits out a backoff.
      */
     void deliver(EventBatch batch, Outcome outcome, int offset, long deadlineNanos, BackoffWaiter waiter,
             boolean once) throws InterruptedException {
@@ -231,12 +231,14 @@ final class ExporterDelivery {
                     return;
                 }
                 case RETRYABLE -> {
-                    long delayMillis = once ? -1 : context.onResult(result);
+                    // With an outbox, the outbox retries (with backoff, between new batches): waiting here would hold
+                    // up the flusher, and the queue would fill while the backend is slow or down.
+                    long delayMillis = once || spoolWhenOpen ? -1 : context.onResult(result);
                     if (delayMillis < 0) {
                         lastOk = false;
                         outcome.mark(offset, offset + batch.size(), Outcome.UNAVAILABLE);
-                        outcome.failure = once ? result.message() : result.message() + " (gave up after "
-                                + (outcome.retries + 1) + " attempts)";
+                        outcome.failure = once || spoolWhenOpen ? result.message()
+                                : result.message() + " (gave up after " + (outcome.retries + 1) + " attempts)";
                         return;
                     }
                     outcome.retries++;

@@ -114,7 +114,7 @@ final class Sender {
         while (true) {
             PreparedBatch next;
             // Read outside the hand-over lock: it may list the outbox directory.
-            long drainIn = destinations.nanosUntilDrain();
+            long drainIn = Math.min(destinations.nanosUntilDrain(), destinations.nanosUntilSpoolWrite());
             synchronized (handoff) {
                 if (prepared == null && !stopping && drainIn > 0) {
                     try {
@@ -137,6 +137,7 @@ final class Sender {
                 }
             }
             if (next == null) {
+                destinations.flushSpoolIfLingered();
                 drainOutbox();
                 continue;
             }
@@ -170,8 +171,10 @@ final class Sender {
             }
             drainOutbox();
         }
-        // Stopping: a last go at the outbox while close() has time (the backend may be back), then end.
+        // Stopping: a last go at the outbox while close() has time (the backend may be back), then end with
+        // everything the outbox gathered on disk.
         drainOutbox();
+        destinations.flushSpool();
     }
 
     /**
@@ -196,6 +199,16 @@ final class Sender {
     private boolean hasPrepared() {
         synchronized (handoff) {
             return prepared != null;
+        }
+    }
+
+    /** Wakes the sender if it waits: the flusher spooled a batch, which may be due for writing or delivery. */
+    void wakeForOutbox() {
+        if (thread == null) {
+            startForOutbox();
+        }
+        synchronized (handoff) {
+            handoff.notifyAll();
         }
     }
 
