@@ -28,7 +28,7 @@ final class Destinations {
     private final Accounting accounting;
     private final Progress progress;
     private final Lifecycle lifecycle;
-    private final Observers observers;
+    private final Listeners listeners;
     private final Consumer<EventBatch> prepare;
     /** The disk outbox of the API destination, or null. Used by the sender thread only. */
     private final @Nullable OutboxSender outbox;
@@ -40,7 +40,7 @@ final class Destinations {
      * deliver now to it.
      */
     Destinations(List<EventExporter> exporters, Consumer<EventBatch> prepare, Settings settings,
-            Accounting accounting, Progress progress, Lifecycle lifecycle, Observers observers,
+            Accounting accounting, Progress progress, Lifecycle lifecycle, Listeners listeners,
             @Nullable OutboxSender outbox) {
         List<ExporterDelivery> list = new ArrayList<>(exporters.size());
         for (EventExporter exporter : exporters) {
@@ -50,7 +50,7 @@ final class Destinations {
         this.accounting = accounting;
         this.progress = progress;
         this.lifecycle = lifecycle;
-        this.observers = observers;
+        this.listeners = listeners;
         this.prepare = prepare;
         this.outbox = outbox == null || deliveries.isEmpty() ? null : outbox;
         this.spooling = this.outbox == null ? null : deliveries.get(0);
@@ -82,8 +82,8 @@ final class Destinations {
             } else {
                 long startNanos = System.nanoTime();
                 delivery.deliver(batch, own, 0, lifecycle.deliveryDeadlineNanos(), lifecycle::awaitBackoff);
-                if (!observers.isEmpty()) {
-                    observers.exported(delivery.exporter().name(), batch.size(), own.allDelivered(),
+                if (!listeners.isEmpty()) {
+                    listeners.exported(delivery.exporter().name(), batch.size(), own.allDelivered(),
                             System.nanoTime() - startNanos);
                 }
             }
@@ -198,8 +198,8 @@ final class Destinations {
         Outcome own = new Outcome(batch.size());
         long startNanos = System.nanoTime();
         spooling.deliver(batch, own, 0, lifecycle.deliveryDeadlineNanos(), lifecycle::awaitBackoff, true);
-        if (!observers.isEmpty()) {
-            observers.exported(spooling.exporter().name(), batch.size(), own.allDelivered(),
+        if (!listeners.isEmpty()) {
+            listeners.exported(spooling.exporter().name(), batch.size(), own.allDelivered(),
                     System.nanoTime() - startNanos);
         }
         List<byte[]> keep = new ArrayList<>();

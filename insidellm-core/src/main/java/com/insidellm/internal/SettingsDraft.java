@@ -49,7 +49,7 @@ public final class SettingsDraft {
     public @Nullable Path outboxDirectory;
     public long outboxMaxBytes = Outbox.DEFAULT_MAX_BYTES;
     public Duration outboxMaxAge = Outbox.DEFAULT_MAX_AGE;
-    public DeliveryListener deliveryListener = new DeliveryListener() { };
+    public final List<DeliveryListener> listeners = new ArrayList<>();
     public final List<EventExporter> exporters = new ArrayList<>();
     public final List<EventProcessor> processors = new ArrayList<>();
     public Clock clock = Clock.systemUTC();
