@@ -105,12 +105,14 @@ final class Destinations {
      * event arrived.
      */
     private void settle(EventBatch batch, Outcome outcome, long lastSeq) {
-        List<Event> ok = new ArrayList<>(batch.size());
+        int[] delivered = new int[batch.size()];
+        int okCount = 0;
         List<Event> bad = new ArrayList<>();
         int spooled = 0;
         for (int i = 0; i < batch.size(); i++) {
             switch (outcome.status[i]) {
-                case Outcome.DELIVERED -> ok.add(batch.events().get(i));
+                // By index: a batch read back from the outbox parses an event only if a listener asks for it.
+                case Outcome.DELIVERED -> delivered[okCount++] = i;
                 case Outcome.SPOOLED -> spooled++;
                 case Outcome.TOO_LARGE -> accounting.drop(DropReason.EVENT_TOO_LARGE, batch.events().get(i),
                         "refused alone as too large");
@@ -122,6 +124,7 @@ final class Destinations {
                 default -> bad.add(batch.events().get(i));
             }
         }
+        List<Event> ok = okCount == batch.size() ? batch.events() : new Selection(batch.events(), delivered, okCount);
         if (ok.size() != batch.size() && lastSeq >= 0) {
             progress.noteUndelivered(lastSeq);
         }
@@ -193,7 +196,7 @@ final class Destinations {
 
     /** Sends one batch read back from the outbox, once; counts what was settled and returns what must stay. */
     private List<byte[]> sendSpooled(List<byte[]> json) throws InterruptedException {
-        EventBatch batch = EventBatch.of(SpooledEvents.events(json), json);
+        EventBatch batch = EventBatch.fromJson(json);
         prepare.accept(batch);
         Outcome own = new Outcome(batch.size());
         long startNanos = System.nanoTime();
@@ -319,5 +322,29 @@ final class Destinations {
 
     List<String> names() {
         return deliveries.stream().map(d -> d.exporter().name()).toList();
+    }
+
+    /** The events of a batch at some indexes, read through to the batch's list. Unmodifiable. */
+    private static final class Selection extends java.util.AbstractList<Event> {
+        private final List<Event> events;
+        private final int[] indexes;
+        private final int size;
+
+        Selection(List<Event> events, int[] indexes, int size) {
+            this.events = events;
+            this.indexes = indexes;
+            this.size = size;
+        }
+
+        @Override
+        public Event get(int index) {
+            java.util.Objects.checkIndex(index, size);
+            return events.get(indexes[index]);
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
     }
 }
