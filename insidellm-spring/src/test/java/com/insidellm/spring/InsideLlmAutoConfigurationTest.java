@@ -88,12 +88,13 @@ class InsideLlmAutoConfigurationTest {
                         client.logEvent(Event.userInput(UUID.randomUUID().toString(), "u-1", "keep me"));
                         assertThat(client.flush(Duration.ofSeconds(10))).isFalse();
                         assertThat(client.stats().eventsFailed()).isZero();
-                        try (Stream<Path> files = Files.list(dir)) {
-                            List<Path> spooled = files.filter(f -> f.toString().endsWith(".batch")).toList();
-                            assertThat(spooled).singleElement().satisfies(
-                                    f -> assertThat(Files.readString(f)).contains("keep me"));
-                        }
                     });
+            // The context closed the client, which wrote what the outbox had gathered.
+            try (Stream<Path> files = Files.list(dir)) {
+                List<Path> spooled = files.filter(f -> f.toString().endsWith(".batch")).toList();
+                assertThat(spooled).singleElement().satisfies(
+                        f -> assertThat(Files.readString(f)).contains("keep me"));
+            }
         }
     }
 
