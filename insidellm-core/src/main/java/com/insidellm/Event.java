@@ -2,13 +2,9 @@ package com.insidellm;
 
 import com.insidellm.internal.Ids;
 import com.insidellm.internal.PayloadSizes;
-import java.lang.reflect.Array;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -38,12 +34,18 @@ public final class Event {
     private final @Nullable Map<String, Object> metadata;
     /** The typed payload this event was built from, or {@code null} when it was built from a map. */
     private final @Nullable Payload typedPayload;
+    /**
+     * Keys set with {@link Builder#payloadEntry} beside a typed payload's fields (never one of them), in the order
+     * set; the payload map (fields, then these) is built from both on first use, off the caller's thread.
+     */
+    private final @Nullable Map<String, @Nullable Object> extras;
     /** The payload map; built from {@link #typedPayload} on first use (on the flusher, not the caller's thread). */
     private volatile @Nullable Map<String, @Nullable Object> payload;
     private final int estimatedBytes;
 
     private Event(@Nullable String eventId, String runId, @Nullable Instant timestamp, String userId,
-            @Nullable String parentEventId, Payload typedPayload, @Nullable Map<String, Object> metadata) {
+            @Nullable String parentEventId, Payload typedPayload, @Nullable Map<String, @Nullable Object> extras,
+            @Nullable Map<String, Object> metadata) {
         this.eventId = eventId;
         this.runId = runId;
         this.timestamp = timestamp == null ? Instant.now() : timestamp;
@@ -52,8 +54,10 @@ public final class Event {
         this.parentEventId = parentEventId;
         this.metadata = metadata;
         this.typedPayload = typedPayload;
-        this.estimatedBytes = 256 + PayloadSizes.estimate(typedPayload) + (metadata == null ? 0
-                : PayloadSizes.estimate(metadata, 0));
+        this.extras = extras;
+        this.estimatedBytes = 256 + PayloadSizes.estimate(typedPayload)
+                + (extras == null ? 0 : PayloadSizes.estimate(extras, 0))
+                + (metadata == null ? 0 : PayloadSizes.estimate(metadata, 0));
     }
 
     private Event(Builder builder, Map<String, @Nullable Object> payload, @Nullable Map<String, Object> metadata) {
@@ -65,6 +69,7 @@ public final class Event {
         this.parentEventId = builder.parentEventId;
         this.metadata = metadata;
         this.typedPayload = null;
+        this.extras = null;
         this.payload = payload;
         this.estimatedBytes = 256 + PayloadSizes.estimate(payload, 0) + (metadata == null ? 0
                 : PayloadSizes.estimate(metadata, 0));
@@ -121,10 +126,22 @@ public final class Event {
         Map<String, @Nullable Object> map = payload;
         if (map == null) {
             // Racing threads build equal maps; any of them may win.
-            map = Collections.unmodifiableMap(Objects.requireNonNull(typedPayload).toMap());
+            Map<String, @Nullable Object> built = Objects.requireNonNull(typedPayload).toMap();
+            if (extras != null) {
+                built.putAll(extras);
+            }
+            map = Collections.unmodifiableMap(built);
             payload = map;
         }
         return map;
+    }
+
+    /**
+     * The typed payload the event was built with, or {@code null} when it was built from a map or changed key by
+     * key ({@link Builder#payloadEntry}). Lets code that reads a few fields (metrics, cost) skip building the map.
+     */
+    public @Nullable Payload typedPayload() {
+        return extras == null ? typedPayload : null;
     }
 
     /**
@@ -148,7 +165,14 @@ public final class Event {
         if (metadata != null) {
             b.metadata = new LinkedHashMap<>(metadata);
         }
-        b.payload = new LinkedHashMap<>(payload());
+        if (typedPayload != null) {
+            // Kept as the record: a processor that swaps the typed payload never builds this event's map.
+            b.typed = typedPayload;
+            b.extras = extras;
+            b.extrasShared = true;
+        } else {
+            b.payload = new LinkedHashMap<>(payload());
+        }
         return b;
     }
 
@@ -161,7 +185,8 @@ public final class Event {
     public static Event of(String runId, String userId, Payload payload) {
         Objects.requireNonNull(payload, "payload");
         // The same checks as the builder's, without a builder: this is the caller's hot path.
-        return new Event(null, Builder.uuid("run_id", runId), null, Builder.checkUserId(userId), null, payload, null);
+        return new Event(null, EventFields.uuid("run_id", runId), null, Builder.checkUserId(userId), null, payload,
+                null, null);
     }
 
     /** A {@code user.input} event: a message the user sent. */
@@ -239,8 +264,11 @@ public final class Event {
         private Map<String, @Nullable Object> payload = new LinkedHashMap<>();
         /** Whether {@link #payload} is also the payload of an event already built (copy before changing it). */
         private boolean payloadShared;
-        /** The typed payload, while the payload is exactly that record; its map is built only when needed. */
+        /** The typed payload, while the payload is that record (plus {@link #extras}); its map is built when needed. */
         private @Nullable Payload typed;
+        /** Keys beside {@link #typed}'s fields, set with {@link #payloadEntry}; copied before a change when shared. */
+        private @Nullable Map<String, @Nullable Object> extras;
+        private boolean extrasShared;
 
         private Builder(EventType type) {
             this.type = type;
@@ -248,7 +276,7 @@ public final class Event {
 
         /** Sets the event id (a UUID); by default a random one is generated. */
         public Builder eventId(String eventId) {
-            this.eventId = uuid("event_id", eventId);
+            this.eventId = EventFields.uuid("event_id", eventId);
             return this;
         }
 
@@ -263,9 +291,26 @@ public final class Event {
             return this;
         }
 
+        /** Sets a run id already known to be a canonical UUID (checked once by {@link CallRecorder}). */
+        Builder trustedRunId(String runId) {
+            this.runId = runId;
+            return this;
+        }
+
+        /** Sets a parent id this SDK generated, or none. */
+        Builder trustedParentEventId(@Nullable String parentEventId) {
+            this.parentEventId = parentEventId;
+            return this;
+        }
+
+        /** The run id set so far (canonical), or {@code null}. */
+        @Nullable String runIdOrNull() {
+            return runId;
+        }
+
         /** Sets the run id (a UUID). Required. */
         public Builder runId(String runId) {
-            this.runId = uuid("run_id", runId);
+            this.runId = EventFields.uuid("run_id", runId);
             return this;
         }
 
@@ -291,7 +336,7 @@ public final class Event {
 
         /** Sets the id of the event that caused this one (a UUID), or clears it with {@code null}. */
         public Builder parentEventId(@Nullable String parentEventId) {
-            this.parentEventId = parentEventId == null ? null : uuid("parent_event_id", parentEventId);
+            this.parentEventId = parentEventId == null ? null : EventFields.uuid("parent_event_id", parentEventId);
             return this;
         }
 
@@ -316,7 +361,7 @@ public final class Event {
             if (this.metadata == null) {
                 this.metadata = new LinkedHashMap<>();
             }
-            this.metadata.put(key, flatMetadataValue(key, value));
+            this.metadata.put(key, EventFields.flatMetadataValue(key, value));
             return this;
         }
 
@@ -328,6 +373,7 @@ public final class Event {
             }
             // Kept as the record: its map is built on the flusher thread, not on the caller's.
             this.typed = payload;
+            this.extras = null;
             return this;
         }
 
@@ -340,14 +386,29 @@ public final class Event {
             this.payload = new LinkedHashMap<>(payload);
             this.payloadShared = false;
             this.typed = null;
+            this.extras = null;
             return this;
         }
 
         /** Sets one payload key, adding to whatever payload was set. */
         public Builder payloadEntry(String key, @Nullable Object value) {
+            Objects.requireNonNull(key, "key");
+            if (typed != null && !type.hasPayloadField(key)) {
+                // A key the type does not have: kept beside the record, so no map is built on the caller's thread.
+                if (extras == null || extrasShared) {
+                    extras = extras == null ? new LinkedHashMap<>(4) : new LinkedHashMap<>(extras);
+                    extrasShared = false;
+                }
+                extras.put(key, value);
+                return this;
+            }
             if (typed != null) {
                 // Every Payload.toMap() returns a new map, so the builder can own it.
                 this.payload = typed.toMap();
+                if (extras != null) {
+                    this.payload.putAll(extras);
+                    this.extras = null;
+                }
                 this.payloadShared = false;
                 this.typed = null;
             }
@@ -375,16 +436,20 @@ public final class Event {
             }
             if (typed != null) {
                 // A typed payload is complete and in wire order, and its record checked the required fields.
-                return new Event(eventId, runId, timestamp, userId, parentEventId, typed, copyMetadata());
+                if (extras != null) {
+                    // The event shares the map; a later payloadEntry on this builder copies it first.
+                    extrasShared = true;
+                }
+                return new Event(eventId, runId, timestamp, userId, parentEventId, typed, extras, copyMetadata());
             }
             Map<String, @Nullable Object> normalized;
-            if (isNormalized()) {
+            if (EventFields.isNormalized(type, payload)) {
                 // A typed payload arrives with exactly its type's keys in wire order: share it instead of copying
                 // (a later change through this builder copies it first).
                 normalized = payload;
                 payloadShared = true;
             } else {
-                normalized = normalize();
+                normalized = EventFields.normalize(type, payload);
             }
             return new Event(this, Collections.unmodifiableMap(normalized), copyMetadata());
         }
@@ -392,91 +457,6 @@ public final class Event {
         private @Nullable Map<String, Object> copyMetadata() {
             return metadata == null || metadata.isEmpty() ? null
                     : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
-        }
-
-        private Map<String, @Nullable Object> normalize() {
-            Map<String, @Nullable Object> normalized = new LinkedHashMap<>();
-            for (EventType.PayloadField field : type.payloadFields()) {
-                String name = field.name();
-                Object value = payload.get(name);
-                if (value == null && !payload.containsKey(name) && field.defaultValue() != null) {
-                    value = field.defaultValue();
-                }
-                if (field.required() && (field.nullable() ? !payload.containsKey(name) : value == null)) {
-                    throw new IllegalArgumentException("payload." + name + " is required for " + type
-                            + " events" + (field.nullable() ? " (it may be null, but must be set)" : ""));
-                }
-                normalized.put(name, value);
-            }
-            if (normalized.size() != payload.size() || !normalized.keySet().containsAll(payload.keySet())) {
-                for (Map.Entry<String, @Nullable Object> entry : payload.entrySet()) {
-                    normalized.putIfAbsent(entry.getKey(), entry.getValue());
-                }
-            }
-            return normalized;
-        }
-
-        /** Whether the payload already has exactly this type's keys, in order, with every non-null field set. */
-        private boolean isNormalized() {
-            List<EventType.PayloadField> fields = type.payloadFields();
-            if (payload.size() != fields.size()) {
-                return false;
-            }
-            Iterator<Map.Entry<String, @Nullable Object>> entries = payload.entrySet().iterator();
-            for (EventType.PayloadField field : fields) {
-                Map.Entry<String, @Nullable Object> entry = entries.next();
-                if (!field.name().equals(entry.getKey())
-                        || (entry.getValue() == null && field.required() && !field.nullable())) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        private static String uuid(String field, String value) {
-            Objects.requireNonNull(value, field);
-            String canonical = Ids.canonicalUuidOrNull(value);
-            if (canonical == null) {
-                throw new IllegalArgumentException(field + " must be a UUID such as "
-                        + "'123e4567-e89b-12d3-a456-426614174000', but was '" + value + "'");
-            }
-            return canonical;
-        }
-
-        private static Object flatMetadataValue(String key, Object value) {
-            if (value instanceof String || value instanceof Number || value instanceof Boolean) {
-                return value;
-            }
-            if (value instanceof CharSequence || value instanceof Enum<?> || value instanceof Character) {
-                return value.toString();
-            }
-            if (value instanceof Collection<?> collection) {
-                return join(collection.iterator());
-            }
-            if (value.getClass().isArray()) {
-                int length = Array.getLength(value);
-                StringBuilder sb = new StringBuilder();
-                for (int i = 0; i < length; i++) {
-                    if (i > 0) {
-                        sb.append(',');
-                    }
-                    sb.append(Array.get(value, i));
-                }
-                return sb.toString();
-            }
-            throw new IllegalArgumentException("metadata." + key + " must be a string, number, boolean or list, but was "
-                    + value.getClass().getName() + "; put structured data in the payload instead");
-        }
-
-        private static String join(Iterator<?> it) {
-            StringBuilder sb = new StringBuilder();
-            while (it.hasNext()) {
-                sb.append(it.next());
-                if (it.hasNext()) {
-                    sb.append(',');
-                }
-            }
-            return sb.toString();
         }
     }
 }

@@ -19,6 +19,24 @@ class SettingsTest {
     }
 
     @Test
+    void destinationFollowsTheBuilderThenSystemPropertiesThenTheEnvironment() {
+        assertThat(builder(Map.of(), Map.of()).destination()).isEqualTo(InsideLlmClient.Destination.UNCONFIGURED);
+        assertThat(builder(Map.of("INSIDELLM_API_KEY", "k"), Map.of()).destination())
+                .isEqualTo(InsideLlmClient.Destination.API);
+        assertThat(builder(Map.of("INSIDELLM_API_KEY", "k", "INSIDELLM_MODE", "local"), Map.of()).destination())
+                .isEqualTo(InsideLlmClient.Destination.LOCAL_FILES);
+        assertThat(builder(Map.of("INSIDELLM_MODE", "local"), Map.of("insidellm.mode", "remote")).destination())
+                .isEqualTo(InsideLlmClient.Destination.UNCONFIGURED);
+        assertThat(builder(Map.of(), Map.of()).addExporter(batch -> ExportResult.success()).destination())
+                .isEqualTo(InsideLlmClient.Destination.EXPORTERS);
+        assertThat(builder(Map.of("INSIDELLM_ENABLED", "false"), Map.of()).destination())
+                .isEqualTo(InsideLlmClient.Destination.DISABLED);
+        assertThat(builder(Map.of("INSIDELLM_ENABLED", "false"), Map.of()).build()).isSameAs(InsideLlmClient.noop());
+        assertThatThrownBy(() -> builder(Map.of("INSIDELLM_MODE", "sideways"), Map.of()).destination())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("INSIDELLM_MODE");
+    }
+
+    @Test
     void withoutAnApiKeyBuildExplainsBothWaysOut() {
         assertThatThrownBy(() -> builder(Map.of(), Map.of()).build())
                 .isInstanceOf(IllegalArgumentException.class)
@@ -55,25 +73,19 @@ class SettingsTest {
         assertThat(config.requestTimeout).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.maxBatchBytes).isEqualTo(512 * 1024);
         assertThat(config.strict).isFalse();
-        assertThat(config.gzip).isTrue();
+        assertThat(config.gzip).isFalse();
     }
 
     @Test
-    void gzipIsOffByDefaultOnlyForALoopbackBaseUrl() {
-        for (String local : new String[] {"http://localhost:7800", "http://127.0.0.1:7800/", "http://127.1.2.3",
-                "http://[::1]:7800", "HTTP://LOCALHOST"}) {
-            assertThat(resolve(builder(Map.of(), Map.of()).apiKey("k").baseUrl(local)).gzip).as(local).isFalse();
+    void gzipIsOffByDefaultForEveryBaseUrlAndTurnedOnByTheBuilderAPropertyOrTheEnvironment() {
+        for (String url : new String[] {"https://api.insidellm.com", "http://10.0.0.7:7800", "http://localhost:7800"}) {
+            assertThat(resolve(builder(Map.of(), Map.of()).apiKey("k").baseUrl(url)).gzip).as(url).isFalse();
         }
-        for (String remote : new String[] {"https://api.insidellm.com", "http://10.0.0.7:7800", "http://localhost.example",
-                "http://127.example.com"}) {
-            assertThat(resolve(builder(Map.of(), Map.of()).apiKey("k").baseUrl(remote)).gzip).as(remote).isTrue();
-        }
-        assertThat(resolve(builder(Map.of(), Map.of()).apiKey("k").baseUrl("http://localhost").gzip(true)).gzip)
-                .isTrue();
-        assertThat(resolve(builder(Map.of(), Map.of()).apiKey("k").gzip(false)).gzip).isFalse();
-        assertThat(resolve(builder(Map.of("INSIDELLM_GZIP", "true"), Map.of()).apiKey("k")
-                .baseUrl("http://localhost:7800")).gzip).isTrue();
-        assertThat(resolve(builder(Map.of(), Map.of("insidellm.gzip", "false")).apiKey("k")).gzip).isFalse();
+        assertThat(resolve(builder(Map.of(), Map.of()).apiKey("k").gzip(true)).gzip).isTrue();
+        assertThat(resolve(builder(Map.of("INSIDELLM_GZIP", "true"), Map.of()).apiKey("k")).gzip).isTrue();
+        assertThat(resolve(builder(Map.of(), Map.of("insidellm.gzip", "true")).apiKey("k")).gzip).isTrue();
+        assertThat(resolve(builder(Map.of("INSIDELLM_GZIP", "true"), Map.of()).apiKey("k").gzip(false)).gzip)
+                .isFalse();
     }
 
     @Test

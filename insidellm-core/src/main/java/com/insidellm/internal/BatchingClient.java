@@ -6,7 +6,7 @@ import com.insidellm.Event;
 import com.insidellm.EventBatch;
 import com.insidellm.EventExporter;
 import com.insidellm.InsideLlmClient;
-import com.insidellm.PriceTable;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class BatchingClient implements InsideLlmClient {
 
     private static final Logger log = LoggerFactory.getLogger(BatchingClient.class);
+    /** The {@code exit_reason} of the {@code run.end} that close() sends for each run left open. */
+    static final String CLIENT_CLOSED = "client_closed";
 
     private final Settings settings;
     private final Accounting accounting;
@@ -33,7 +35,6 @@ public final class BatchingClient implements InsideLlmClient {
     private final EventQueue queue;
     private final RunRegistry runs;
     private final Lifecycle lifecycle;
-    private final Observers observers = new Observers();
     private final Destinations destinations;
     private final Flusher flusher;
 
@@ -44,17 +45,51 @@ public final class BatchingClient implements InsideLlmClient {
      */
     public BatchingClient(Settings settings, List<EventExporter> exporters, Consumer<EventBatch> prepareAhead) {
         this.settings = settings;
-        this.accounting = new Accounting(settings.deliveryListener, settings.strict);
+        Listeners listeners = new Listeners(settings.listeners);
+        this.accounting = new Accounting(listeners, settings.strict);
         this.queue = new EventQueue(settings.maxQueueSize, settings.maxQueueBytes, settings.dropPolicy, accounting,
                 progress);
         this.runs = new RunRegistry(settings.strict, settings.redaction, accounting);
         this.lifecycle = new Lifecycle(settings.sleeper);
-        this.destinations = new Destinations(exporters, prepareAhead, settings, accounting, progress, lifecycle, observers);
-        EventPipeline pipeline = new EventPipeline(settings.processors, settings.maxEventBytes, runs, accounting);
-        this.flusher = new Flusher(settings, queue, pipeline, destinations, accounting, progress, lifecycle,
-                observers);
+        this.destinations = new Destinations(exporters, prepareAhead, settings, accounting, progress, lifecycle,
+                listeners, outbox(settings, exporters, accounting));
+        EventPipeline pipeline = new EventPipeline(settings.cost, settings.processors, settings.maxEventBytes, runs,
+                accounting, listeners);
+        this.flusher = new Flusher(settings, queue, pipeline, destinations, accounting, progress, lifecycle);
         if (settings.shutdownHook) {
             lifecycle.addShutdownHook(() -> close(settings.closeTimeout));
+        }
+        if (destinations.hasOutboxWork()) {
+            // A previous process left batches: deliver them now, not only once this one logs an event.
+            flusher.startForOutbox();
+        }
+    }
+
+    /**
+     * The disk outbox of the InsideLLM API destination (the first exporter), when one is configured and there is
+     * an API destination; fails fast when its directory cannot be used.
+     */
+    private static @Nullable OutboxSender outbox(Settings settings, List<EventExporter> exporters,
+            Accounting accounting) {
+        if (settings.outboxDirectory == null) {
+            return null;
+        }
+        if (settings.localMode || settings.apiKey == null || exporters.isEmpty()) {
+            log.warn("InsideLLM: the outbox ({}) is only used for the InsideLLM API; ignored without an API key or in"
+                    + " local mode", settings.outboxDirectory);
+            return null;
+        }
+        try {
+            Outbox outbox = new Outbox(settings.outboxDirectory, settings.outboxMaxBytes, settings.outboxMaxAge,
+                    settings.clock, accounting::drop);
+            // Files of up to 20 batches (one request each when delivered), within the request size limit.
+            return new OutboxSender(outbox, settings.initialBackoff, settings.maxBackoff,
+                    Math.min(10_000, settings.batchSize * 20),
+                    Math.max(1024, Math.min(settings.maxBatchBytes, settings.outboxMaxBytes / 4)), System::nanoTime,
+                    accounting::lost);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("outbox directory " + settings.outboxDirectory + " cannot be used: "
+                    + e.getMessage(), e);
         }
     }
 
@@ -86,8 +121,8 @@ public final class BatchingClient implements InsideLlmClient {
         return true;
     }
 
-    /** Counts an event a tracker could not build (a bad argument) as invalid; throws in strict mode. */
-    public void rejectInvalid(RuntimeException cause) {
+    @Override
+    public void reportInvalidEvent(RuntimeException cause) {
         if (settings.strict && cause instanceof IllegalArgumentException) {
             throw cause;
         }
@@ -139,8 +174,9 @@ public final class BatchingClient implements InsideLlmClient {
                 return false;
             }
         }
-        // Exported is not yet durable for every exporter (open files): ask them, as OpenTelemetry's forceFlush does.
-        return destinations.flush();
+        // Exported is not yet durable for every exporter (open files): ask them, as OpenTelemetry's forceFlush does;
+        // once the client has terminated they were shut down, which made everything durable.
+        return progress.isTerminated() || destinations.flush();
     }
 
     @Override
@@ -150,6 +186,13 @@ public final class BatchingClient implements InsideLlmClient {
 
     @Override
     public void close(Duration timeout) {
+        if (!lifecycle.isClosed()) {
+            // Every run this client started ends, before the final delivery: a run nobody ended would show as open
+            // for ever. endAll marks each run once, so a second close() (or the shutdown hook) adds nothing.
+            for (Event end : runs.endAll(CLIENT_CLOSED)) {
+                logEvent(end);
+            }
+        }
         if (!lifecycle.close(timeout)) {
             awaitTermination(timeout);
             return;
@@ -208,16 +251,6 @@ public final class BatchingClient implements InsideLlmClient {
     /** Runs whose state the client still holds, for tests. */
     public int openRuns() {
         return runs.size();
-    }
-
-    /** Adds an observer (the client's metrics). */
-    public void addObserver(ClientObserver observer) {
-        observers.add(observer);
-    }
-
-    /** The prices the client fills costs from, for metrics of events that carry no cost. */
-    public PriceTable prices() {
-        return settings.prices;
     }
 
     @Override

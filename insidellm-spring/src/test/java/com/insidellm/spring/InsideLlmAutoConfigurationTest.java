@@ -3,8 +3,11 @@ package com.insidellm.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.insidellm.Event;
+import com.insidellm.ExportResult;
 import com.insidellm.InsideLlmClient;
 import com.insidellm.InsideLlmMetrics;
+import com.insidellm.Payload;
+import com.insidellm.TokenUsage;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
@@ -64,6 +67,34 @@ class InsideLlmAutoConfigurationTest {
                         assertThat(request.getHeader("Content-Encoding")).isNull();
                         assertThat(request.getBody().readUtf8()).startsWith("[{").contains("\"input_text\":\"hello\"");
                     });
+        }
+    }
+
+    @Test
+    void outboxDirectoryKeepsWhatTheBackendCannotTakeOnDisk(@TempDir Path dir) throws Exception {
+        try (MockWebServer server = new MockWebServer()) {
+            server.setDispatcher(new okhttp3.mockwebserver.Dispatcher() {
+                @Override
+                public MockResponse dispatch(RecordedRequest request) {
+                    return new MockResponse().setResponseCode(503);
+                }
+            });
+            server.start();
+            runner.withPropertyValues("insidellm.api-key=test-key", "insidellm.base-url=" + server.url("/"),
+                    "insidellm.outbox-directory=" + dir, "insidellm.outbox-max-size=10MB",
+                    "insidellm.outbox-max-age=1d", "insidellm.max-retries=0", "insidellm.batch-size=1")
+                    .run(context -> {
+                        InsideLlmClient client = context.getBean(InsideLlmClient.class);
+                        client.logEvent(Event.userInput(UUID.randomUUID().toString(), "u-1", "keep me"));
+                        assertThat(client.flush(Duration.ofSeconds(10))).isFalse();
+                        assertThat(client.stats().eventsFailed()).isZero();
+                    });
+            // The context closed the client, which wrote what the outbox had gathered.
+            try (Stream<Path> files = Files.list(dir)) {
+                List<Path> spooled = files.filter(f -> f.toString().endsWith(".batch")).toList();
+                assertThat(spooled).singleElement().satisfies(
+                        f -> assertThat(Files.readString(f)).contains("keep me"));
+            }
         }
     }
 
@@ -261,12 +292,31 @@ class InsideLlmAutoConfigurationTest {
                             .logEvent(Event.userInput(UUID.randomUUID().toString(), "u-1", "hi"));
                     assertThat(registry.get("insidellm.events.queued").functionCounter().count()).isEqualTo(1.0);
                     assertThat(registry.get("insidellm.queue.capacity").gauge().value()).isEqualTo(10_000.0);
+                    // The metrics are a listener the client was built with: they hear every LLM call.
+                    InsideLlmClient client = context.getBean(InsideLlmClient.class);
+                    client.logEvent(Event.of(UUID.randomUUID().toString(), "u-1", new Payload.LlmResponse("gpt-4o",
+                            "openai", "ok", null, TokenUsage.of(100, 10), 20L, null)));
+                    assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+                    assertThat(registry.get("gen_ai.client.token.usage").tag("gen_ai.token.type", "input").summary()
+                            .totalAmount()).isEqualTo(100.0);
                 });
     }
 
     @Test
+    void metricsReadTheCountersOfAnApplicationsOwnClientBean() {
+        InsideLlmClient own = InsideLlmClient.builder().addExporter(batch -> ExportResult.success())
+                .maxQueueSize(321).shutdownHook(false).build();
+        runner.withConfiguration(AutoConfigurations.of(bootMetricsAutoConfigurations()))
+                .withBean("myClient", InsideLlmClient.class, () -> own).run(context -> {
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.get("insidellm.queue.capacity").gauge().value()).isEqualTo(321.0);
+                });
+        own.close();
+    }
+
+    @Test
     void aUserMetricsBeanWins() {
-        runner.withBean("myMetrics", InsideLlmMetrics.class, () -> InsideLlmMetrics.of(InsideLlmClient.noop()))
+        runner.withBean("myMetrics", InsideLlmMetrics.class, () -> InsideLlmMetrics.create())
                 .run(context -> assertThat(context).getBeans(InsideLlmMetrics.class).containsOnlyKeys("myMetrics"));
     }
 
@@ -292,7 +342,7 @@ class InsideLlmAutoConfigurationTest {
         throw new AssertionError("no Spring Boot metrics auto-configuration on the classpath");
     }
 
-    /** The request's JSON; gzip is off by default for a loopback base URL such as this test server's. */
+    /** The request's JSON; gzip is off by default, but a test may turn it on. */
     private static String body(RecordedRequest request) throws java.io.IOException {
         byte[] raw = request.getBody().readByteArray();
         if (!"gzip".equals(request.getHeader("Content-Encoding"))) {

@@ -74,9 +74,10 @@ public final class Queries {
 
     /**
      * {@code {"status": "ok"}} while the store can serve, else {@code "unavailable"}, with the store's kind and facts
-     * (pool, schema) and, where there is one, the live tail's fan-out ({@code live}).
+     * (pool, schema), {@code ingest}: the number of events rejected since start and the last rejection (event and
+     * reason), and, where there is one, the live tail's fan-out ({@code live}).
      */
-    public Health health() {
+    public Health health(long rejected, @Nullable String lastRejection) {
         Store.Health h = store.health();
         return new Health(h.ok(), document(g -> {
             g.writeStartObject();
@@ -87,6 +88,10 @@ public final class Queries {
             for (Map.Entry<String, Object> e : h.store().entrySet()) {
                 g.writeObjectField(e.getKey(), e.getValue());
             }
+            g.writeEndObject();
+            g.writeObjectFieldStart("ingest");
+            g.writeNumberField("rejected", rejected);
+            g.writeStringField("last_rejection", lastRejection);
             g.writeEndObject();
             if (!h.live().isEmpty()) {
                 g.writeObjectField("live", h.live());
@@ -100,7 +105,10 @@ public final class Queries {
 
     // ---------------------------------------------------------------- runs
 
-    /** Runs, newest first, filtered by {@code user}, {@code model}, {@code has_errors}, {@code from}, {@code to}. */
+    /**
+     * Runs, newest first, filtered by {@code user}, {@code model}, {@code has_errors}, {@code from}, {@code to}, {@code
+     * call_type}, {@code trace}, {@code tag} and {@code meta.<key>} (as {@code Filters.runs} reads them).
+     */
     public byte[] runs(Params p) {
         int limit = p.intValue("limit", 50, 1, 1000);
         int offset = p.intValue("offset", 0, 0, Integer.MAX_VALUE);
