@@ -1,0 +1,5 @@
+/** Placeholder. */
+@NullMarked
+package com.insidellm.anthropic;
+
+import org.jspecify.annotations.NullMarked;

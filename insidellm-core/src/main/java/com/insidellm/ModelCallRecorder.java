@@ -1,0 +1,431 @@
+package com.insidellm;
+
+import com.insidellm.internal.Ids;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records model calls that an integration sees as request and response, such as the provider SDK wrappers
+ * ({@code insidellm-openai}, {@code insidellm-anthropic}, {@code insidellm-google-genai}): an {@code llm.request}, then
+ * an {@code llm.response} or an {@code error} event naming it as parent, with the same fields the LangChain4j
+ * integration records (messages in the OpenAI chat format, tools, parameters, usage with cached and reasoning tokens,
+ * latency, time to first token, HTTP status of failures).
+ *
+ * <p>Which run a call belongs to, in order: the InsideLLM context active on the calling thread (an
+ * {@link InsideLlmTracker}, an annotated method, {@link InsideLlmContext#makeCurrent()}); otherwise automatic
+ * threading, which recognises the next turn of a conversation by its message history and puts it into the first
+ * turn's run, starting a new run for a new conversation.
+ *
+ * <pre>{@code
+ * ModelCallRecorder recorder = ModelCallRecorder.builder(client).source("openai").build();
+ * ModelCallRecorder.ModelCall call = recorder.start(new Payload.LlmRequest(...), Map.of("tools", tools), false);
+ * try {
+ *     Response response = sdk.call(...);
+ *     call.succeeded(LlmCallResult.builder(text).usage(...).build());
+ * } catch (RuntimeException e) {
+ *     call.failed(e, statusOf(e));
+ *     throw e;
+ * }
+ * }</pre>
+ *
+ * <p>Nothing here throws into the application: whatever cannot be recorded is logged at DEBUG and skipped.
+ * Thread-safe; a call may end on another thread than the one that started it.
+ */
+public final class ModelCallRecorder implements AutoCloseable {
+
+    /** The user id of calls outside an InsideLLM context when none is configured: {@value}. */
+    public static final String DEFAULT_USER_ID = "anonymous";
+
+    private static final Logger log = LoggerFactory.getLogger(ModelCallRecorder.class);
+
+    private final InsideLlmClient client;
+    private final boolean recording;
+    private final String source;
+    private final Supplier<String> userId;
+    private final String defaultUserId;
+
+    private ModelCallRecorder(Builder builder) {
+        this.client = builder.client;
+        this.recording = !(builder.client instanceof NoopClient);
+        this.source = builder.source;
+        this.defaultUserId = builder.userId;
+        this.userId = builder.userIdSupplier != null ? builder.userIdSupplier : () -> builder.userId;
+    }
+
+    /** A recorder with default settings logging to {@code client}. */
+    public static ModelCallRecorder create(InsideLlmClient client) {
+        return builder(client).build();
+    }
+
+    /** A builder for a recorder logging to {@code client}. */
+    public static Builder builder(InsideLlmClient client) {
+        return new Builder(Objects.requireNonNull(client, "client"));
+    }
+
+    /** The client events go to. */
+    public InsideLlmClient client() {
+        return client;
+    }
+
+    /**
+     * Records the request of a model call and returns the call, to be ended with {@link ModelCall#succeeded} or
+     * {@link ModelCall#failed}. Never throws: when the request cannot be recorded the call records nothing.
+     *
+     * @param request the {@code llm.request} payload: model, provider, prompt, parameters, system message, messages
+     *     in the OpenAI chat format
+     * @param extras further request payload entries: {@code call_type}, {@code tools}, {@code tool_choice}...
+     * @param stream whether the answer is streamed ({@code stream: true}; time to first token is recorded)
+     */
+    public ModelCall start(Payload.LlmRequest request, Map<String, ?> extras, boolean stream) {
+        if (!recording) {
+            return ModelCall.NONE;
+        }
+        try {
+            Placement where = place(request);
+            ModelCall call = new ModelCall(this, where, request, System.nanoTime());
+            Event.Builder event = Event.builder(EventType.LLM_REQUEST).eventId(call.requestEventId).payload(request);
+            for (Map.Entry<String, ?> extra : extras.entrySet()) {
+                event.payloadEntry(extra.getKey(), extra.getValue());
+            }
+            if (stream) {
+                event.payloadEntry("stream", true);
+            }
+            log(where, where.parentEventId, event);
+            return call;
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("InsideLLM could not record a {} model request", source, e);
+            return ModelCall.NONE;
+        }
+    }
+
+    private Placement place(Payload.LlmRequest request) {
+        InsideLlmContext scope = InsideLlmContext.current();
+        if (scope != null) {
+            return new Placement(scope.runId(), scope.userId(), scope.parentEventId());
+        }
+        String user = currentUserId();
+        String runId = Ids.randomUuid();
+        log(new Placement(runId, user, null), null, Event.builder(EventType.RUN_START).timestamp(Instant.now())
+                .payload(new Payload.RunStart(runId, source, Map.of("source", source, "kind", "conversation"))));
+        return new Placement(runId, user, null);
+    }
+
+    private String currentUserId() {
+        try {
+            String id = userId.get();
+            return id == null || id.isEmpty() ? defaultUserId : id;
+        } catch (RuntimeException e) {
+            log.debug("The user id supplier failed; using the default user id", e);
+            return defaultUserId;
+        }
+    }
+
+    private void log(Placement where, @Nullable String parentEventId, Event.Builder event) {
+        client.logEvent(event.runId(where.runId).userId(where.userId).parentEventId(parentEventId).build());
+    }
+
+    /** Nothing to release yet; idempotent. The client stays open. */
+    @Override
+    public void close() {
+    }
+
+    private record Placement(String runId, String userId, @Nullable String parentEventId) {
+    }
+
+    /**
+     * One model call whose request was recorded. Ends once: the first of {@link #succeeded} and {@link #failed}
+     * counts. Thread-safe.
+     */
+    public static final class ModelCall {
+
+        static final ModelCall NONE = new ModelCall(null, null, null, 0);
+
+        private final @Nullable ModelCallRecorder recorder;
+        private final @Nullable Placement where;
+        private final Payload.@Nullable LlmRequest request;
+        private final String requestEventId = Ids.randomUuid();
+        private final long startNanos;
+        private volatile long firstTokenNanos;
+        private final AtomicBoolean ended = new AtomicBoolean();
+
+        private ModelCall(@Nullable ModelCallRecorder recorder, @Nullable Placement where,
+                Payload.@Nullable LlmRequest request, long startNanos) {
+            this.recorder = recorder;
+            this.where = where;
+            this.request = request;
+            this.startNanos = startNanos;
+        }
+
+        /** A call that records nothing: for a request that could not be mapped. */
+        public static ModelCall none() {
+            return NONE;
+        }
+
+        /** The id of the call's {@code llm.request} event. */
+        public String requestEventId() {
+            return requestEventId;
+        }
+
+        /** Notes that the first streamed output arrived; only the first call counts. */
+        public void firstToken() {
+            if (firstTokenNanos == 0) {
+                firstTokenNanos = Math.max(1, System.nanoTime());
+            }
+        }
+
+        /** Records the answer as {@code llm.response}; the cost is estimated from the usage when not set. */
+        public void succeeded(LlmCallResult result) {
+            ModelCallRecorder r = recorder;
+            if (r == null || where == null || request == null || !ended.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                Event.Builder event = Event.builder(EventType.LLM_RESPONSE).payload(new Payload.LlmResponse(
+                        request.modelName(), request.provider(), result.responseText(), result.finishReason(),
+                        result.usage(), (System.nanoTime() - startNanos) / 1_000_000, result.cost()));
+                if (result.responseMessage() != null) {
+                    event.payloadEntry("response_message", result.responseMessage());
+                }
+                if (result.responseId() != null) {
+                    event.payloadEntry("response_id", result.responseId());
+                }
+                if (result.responseModel() != null) {
+                    event.payloadEntry("response_model", result.responseModel());
+                }
+                long first = firstTokenNanos;
+                if (first != 0) {
+                    event.payloadEntry("time_to_first_token_ms", (first - startNanos) / 1_000_000);
+                }
+                r.log(where, requestEventId, event);
+            } catch (RuntimeException | LinkageError e) {
+                log.debug("InsideLLM could not record a model response", e);
+            }
+        }
+
+        /** Records the failure as an {@code error} event, with {@code httpStatus} as its code when known. */
+        public void failed(Throwable error, @Nullable Integer httpStatus) {
+            ModelCallRecorder r = recorder;
+            if (r == null || where == null || request == null || !ended.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                Map<String, Object> context = new LinkedHashMap<>();
+                context.put("model_name", request.modelName());
+                context.put("provider", request.provider());
+                if (httpStatus != null) {
+                    context.put("status_code", httpStatus);
+                }
+                context.put("request_event_id", requestEventId);
+                context.put("elapsed_ms", (System.nanoTime() - startNanos) / 1_000_000);
+                context.put("exception_class", error.getClass().getName());
+                String message = error.getMessage() == null || error.getMessage().isEmpty()
+                        ? error.getClass().getName() : error.getMessage();
+                r.log(where, requestEventId, Event.builder(EventType.ERROR).payload(new Payload.Error("llm_error",
+                        message, httpStatus == null ? null : String.valueOf(httpStatus),
+                        InsideLlmTracker.stackTrace(error), context, "error")));
+            } catch (RuntimeException | LinkageError e) {
+                log.debug("InsideLLM could not record a model error", e);
+            }
+        }
+    }
+
+    /**
+     * Assembles the answer of one streamed call from its elements (chunks, server-sent events). Used by one stream at
+     * a time.
+     *
+     * @param <T> the stream's element type
+     */
+    public interface StreamAccumulator<T> {
+
+        /** Takes one element; returns whether it carried generated output (the first such is the first token). */
+        boolean accept(T element);
+
+        /** The answer assembled so far. */
+        LlmCallResult result();
+
+        /** A failure the stream reported as an element rather than by throwing, or {@code null}. */
+        default @Nullable Throwable failure() {
+            return null;
+        }
+    }
+
+    /**
+     * Follows one streamed call as the application consumes it, and ends its {@link ModelCall} once: when the stream
+     * ends (the answer assembled by the accumulator), fails (the error), or is closed before its end (the answer so
+     * far). Elements always reach the application unchanged, whatever recording does. Thread-safe.
+     *
+     * @param <T> the stream's element type
+     */
+    public static final class StreamRecording<T> {
+        private final ModelCall call;
+        private final StreamAccumulator<T> accumulator;
+        private final Function<Throwable, @Nullable Integer> status;
+        private final Object lock = new Object();
+        private volatile boolean broken;
+
+        /**
+         * @param call the call whose request was recorded
+         * @param accumulator assembles the answer
+         * @param status the HTTP status of a failure, or {@code null} when it has none
+         */
+        public StreamRecording(ModelCall call, StreamAccumulator<T> accumulator,
+                Function<Throwable, @Nullable Integer> status) {
+            this.call = Objects.requireNonNull(call, "call");
+            this.accumulator = Objects.requireNonNull(accumulator, "accumulator");
+            this.status = Objects.requireNonNull(status, "status");
+        }
+
+        /** A stream of the same elements that reports them here as they are consumed; closing it closes {@code source}. */
+        public Stream<T> observe(Stream<T> source) {
+            Iterator<T> iterator = source.iterator();
+            Spliterator<T> observed = new Spliterators.AbstractSpliterator<T>(Long.MAX_VALUE, Spliterator.ORDERED) {
+                @Override
+                public boolean tryAdvance(Consumer<? super T> action) {
+                    boolean more;
+                    T element;
+                    try {
+                        more = iterator.hasNext();
+                        element = more ? iterator.next() : null;
+                    } catch (RuntimeException | Error e) {
+                        failed(e);
+                        throw e;
+                    }
+                    if (!more) {
+                        completed();
+                        return false;
+                    }
+                    next(element);
+                    action.accept(element);
+                    return true;
+                }
+            };
+            return StreamSupport.stream(observed, false).onClose(source::close);
+        }
+
+        /** Reports one element. */
+        public void next(T element) {
+            if (broken) {
+                return;
+            }
+            try {
+                boolean output;
+                synchronized (lock) {
+                    output = accumulator.accept(element);
+                }
+                if (output) {
+                    call.firstToken();
+                }
+            } catch (RuntimeException | LinkageError e) {
+                // One element the accumulator cannot read must not cost the application anything: stop following.
+                broken = true;
+                log.debug("InsideLLM could not read a streamed element", e);
+            }
+        }
+
+        /** Reports the end of the stream. */
+        public void completed() {
+            Throwable reported = null;
+            LlmCallResult result = null;
+            try {
+                synchronized (lock) {
+                    reported = accumulator.failure();
+                    result = reported == null ? accumulator.result() : null;
+                }
+            } catch (RuntimeException | LinkageError e) {
+                log.debug("InsideLLM could not assemble a streamed answer", e);
+            }
+            if (reported != null) {
+                call.failed(reported, status.apply(reported));
+            } else if (result != null) {
+                call.succeeded(result);
+            }
+        }
+
+        /** Reports that the stream failed. */
+        public void failed(Throwable error) {
+            Integer code = null;
+            try {
+                code = status.apply(error);
+            } catch (RuntimeException e) {
+                log.debug("InsideLLM could not read the status of a streaming failure", e);
+            }
+            call.failed(error, code);
+        }
+
+        /** Reports that the application closed the stream: before its end, the answer so far is recorded. */
+        public void closed() {
+            completed();
+        }
+    }
+
+    /** Builds a {@link ModelCallRecorder}. Not thread-safe. */
+    public static final class Builder {
+        private final InsideLlmClient client;
+        private String source = "sdk";
+        private String userId = DEFAULT_USER_ID;
+        private @Nullable Supplier<String> userIdSupplier;
+        private @Nullable Path threadingFile;
+
+        private Builder(InsideLlmClient client) {
+            this.client = client;
+        }
+
+        /** What records the calls ({@code openai}, {@code anthropic}...): the run type of the runs it starts. */
+        public Builder source(String source) {
+            Objects.requireNonNull(source, "source");
+            if (source.isEmpty()) {
+                throw new IllegalArgumentException("source must not be empty");
+            }
+            this.source = source;
+            return this;
+        }
+
+        /** The user id of calls outside an InsideLLM context; default {@value #DEFAULT_USER_ID}. */
+        public Builder userId(String userId) {
+            Objects.requireNonNull(userId, "userId");
+            if (userId.isEmpty()) {
+                throw new IllegalArgumentException("userId must not be empty");
+            }
+            this.userId = userId;
+            return this;
+        }
+
+        /**
+         * Supplies the user id per call, asked on the calling thread. A null, empty or failing answer falls back to
+         * {@link #userId(String)}.
+         */
+        public Builder userId(Supplier<String> userIdSupplier) {
+            this.userIdSupplier = Objects.requireNonNull(userIdSupplier, "userIdSupplier");
+            return this;
+        }
+
+        /**
+         * A file where automatic threading keeps its fingerprints, so conversations continue in the same run after a
+         * restart; default none (memory only).
+         */
+        public Builder threadingFile(Path threadingFile) {
+            this.threadingFile = Objects.requireNonNull(threadingFile, "threadingFile");
+            return this;
+        }
+
+        /** Builds the recorder. */
+        public ModelCallRecorder build() {
+            return new ModelCallRecorder(this);
+        }
+    }
+}

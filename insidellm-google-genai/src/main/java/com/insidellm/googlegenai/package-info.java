@@ -1,0 +1,5 @@
+/** Placeholder. */
+@NullMarked
+package com.insidellm.googlegenai;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,181 @@
+package com.insidellm.openai;
+
+import com.insidellm.LlmCallResult;
+import com.insidellm.ModelCallRecorder;
+import com.openai.core.http.AsyncStreamResponse;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.OpenAIServiceException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one intercepted OpenAI call with its recording around it: the call itself always runs and its result or
+ * exception always reaches the caller unchanged; mapping and recording failures are logged at DEBUG and dropped.
+ */
+final class OpenAiCalls {
+
+    /** The provider name recorded for OpenAI: {@value}. */
+    static final String PROVIDER = "openai";
+
+    private static final Logger log = LoggerFactory.getLogger(OpenAiCalls.class);
+
+    private final ModelCallRecorder recorder;
+
+    OpenAiCalls(ModelCallRecorder recorder) {
+        this.recorder = recorder;
+    }
+
+    private ModelCallRecorder.ModelCall start(Supplier<ModelRequest> request) {
+        try {
+            ModelRequest r = request.get();
+            Map<String, Object> extras = new LinkedHashMap<>();
+            extras.put("call_type", r.callType());
+            extras.putAll(r.extras());
+            return recorder.start(r.request(), extras, r.stream());
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("InsideLLM could not map an OpenAI request", e);
+            return ModelCallRecorder.ModelCall.none();
+        }
+    }
+
+    <R> R call(Supplier<ModelRequest> request, Supplier<R> call, Function<R, LlmCallResult> describe) {
+        ModelCallRecorder.ModelCall recorded = start(request);
+        R result;
+        try {
+            result = call.get();
+        } catch (RuntimeException | Error e) {
+            failed(recorded, e);
+            throw e;
+        }
+        succeeded(recorded, result, describe);
+        return result;
+    }
+
+    <R> CompletableFuture<R> callAsync(Supplier<ModelRequest> request, Supplier<CompletableFuture<R>> call,
+            Function<R, LlmCallResult> describe) {
+        ModelCallRecorder.ModelCall recorded = start(request);
+        CompletableFuture<R> future;
+        try {
+            future = call.get();
+        } catch (RuntimeException | Error e) {
+            failed(recorded, e);
+            throw e;
+        }
+        // The application gets the SDK's own future (cancellation and all); recording hangs off it.
+        future.whenComplete((result, error) -> {
+            if (error != null) {
+                failed(recorded, error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error);
+            } else {
+                succeeded(recorded, result, describe);
+            }
+        });
+        return future;
+    }
+
+    <T> StreamResponse<T> stream(Supplier<ModelRequest> request, StreamResponse<T> stream,
+            ModelCallRecorder.StreamAccumulator<T> accumulator) {
+        ModelCallRecorder.StreamRecording<T> recording = new ModelCallRecorder.StreamRecording<>(start(request),
+                accumulator, OpenAiCalls::status);
+        return new StreamResponse<>() {
+            @Override
+            public Stream<T> stream() {
+                return recording.observe(stream.stream());
+            }
+
+            @Override
+            public void close() {
+                try {
+                    stream.close();
+                } finally {
+                    recording.closed();
+                }
+            }
+        };
+    }
+
+    <T> AsyncStreamResponse<T> streamAsync(Supplier<ModelRequest> request, AsyncStreamResponse<T> stream,
+            ModelCallRecorder.StreamAccumulator<T> accumulator) {
+        ModelCallRecorder.StreamRecording<T> recording = new ModelCallRecorder.StreamRecording<>(start(request),
+                accumulator, OpenAiCalls::status);
+        return new AsyncStreamResponse<>() {
+            @Override
+            public AsyncStreamResponse<T> subscribe(Handler<? super T> handler) {
+                stream.subscribe(observed(handler));
+                return this;
+            }
+
+            @Override
+            public AsyncStreamResponse<T> subscribe(Handler<? super T> handler, Executor executor) {
+                stream.subscribe(observed(handler), executor);
+                return this;
+            }
+
+            private Handler<T> observed(Handler<? super T> handler) {
+                return new Handler<>() {
+                    @Override
+                    public void onNext(T element) {
+                        recording.next(element);
+                        handler.onNext(element);
+                    }
+
+                    @Override
+                    public void onComplete(Optional<Throwable> error) {
+                        if (error.isPresent()) {
+                            recording.failed(error.get());
+                        } else {
+                            recording.completed();
+                        }
+                        handler.onComplete(error);
+                    }
+                };
+            }
+
+            @Override
+            public CompletableFuture<Void> onCompleteFuture() {
+                return stream.onCompleteFuture();
+            }
+
+            @Override
+            public void close() {
+                try {
+                    stream.close();
+                } finally {
+                    recording.closed();
+                }
+            }
+        };
+    }
+
+    private static <R> void succeeded(ModelCallRecorder.ModelCall call, R result, Function<R, LlmCallResult> describe) {
+        try {
+            call.succeeded(describe.apply(result));
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("InsideLLM could not map an OpenAI response", e);
+        }
+    }
+
+    static void failed(ModelCallRecorder.ModelCall call, Throwable error) {
+        call.failed(error, status(error));
+    }
+
+    /** The HTTP status of the first OpenAI service exception in the cause chain. */
+    static @Nullable Integer status(@Nullable Throwable error) {
+        for (int depth = 0; error != null && depth < 16; depth++, error = error.getCause()) {
+            if (error instanceof OpenAIServiceException service) {
+                return service.statusCode();
+            }
+        }
+        return null;
+    }
+}
