@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -110,6 +112,86 @@ public final class ModelCallRecorder implements AutoCloseable {
         } catch (RuntimeException | LinkageError e) {
             log.debug("InsideLLM could not record a {} model request", source, e);
             return ModelCall.NONE;
+        }
+    }
+
+    /**
+     * Like {@link #start(Payload.LlmRequest, Map, boolean)} with the request described by {@code request}, which is
+     * asked once and may throw: a request that cannot be described is not recorded.
+     */
+    public ModelCall start(Supplier<Request> request) {
+        if (!recording) {
+            return ModelCall.NONE;
+        }
+        Request described;
+        try {
+            described = request.get();
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("InsideLLM could not describe a {} model request", source, e);
+            return ModelCall.NONE;
+        }
+        return start(described.request(), described.extras(), described.stream());
+    }
+
+    /**
+     * Runs a blocking model call with its recording around it. The call always runs, and its result or exception
+     * reaches the caller unchanged; describing and recording failures are logged at DEBUG and dropped.
+     *
+     * @param request describes the request (asked before the call)
+     * @param call the model call
+     * @param describe describes the result
+     * @param status the HTTP status of a failure, or {@code null} when it has none
+     */
+    public <R> R call(Supplier<Request> request, Supplier<R> call, Function<? super R, LlmCallResult> describe,
+            Function<Throwable, @Nullable Integer> status) {
+        ModelCall recorded = start(request);
+        R result;
+        try {
+            result = call.get();
+        } catch (RuntimeException | Error e) {
+            recorded.failed(e, status);
+            throw e;
+        }
+        recorded.succeeded(result, describe);
+        return result;
+    }
+
+    /**
+     * Like {@link #call} for an asynchronous call: the caller gets the call's own future, which the recording
+     * follows without changing it (cancelling it still cancels the call).
+     */
+    public <R> CompletableFuture<R> callAsync(Supplier<Request> request, Supplier<CompletableFuture<R>> call,
+            Function<? super R, LlmCallResult> describe, Function<Throwable, @Nullable Integer> status) {
+        ModelCall recorded = start(request);
+        CompletableFuture<R> future;
+        try {
+            future = call.get();
+        } catch (RuntimeException | Error e) {
+            recorded.failed(e, status);
+            throw e;
+        }
+        future.whenComplete((result, error) -> {
+            if (error != null) {
+                recorded.failed(error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error, status);
+            } else {
+                recorded.succeeded(result, describe);
+            }
+        });
+        return future;
+    }
+
+    /**
+     * What is recorded about one model request.
+     *
+     * @param request the {@code llm.request} payload
+     * @param extras further payload entries ({@code call_type}, {@code tools}, {@code tool_choice}...)
+     * @param stream whether the answer is streamed
+     */
+    public record Request(Payload.LlmRequest request, Map<String, ?> extras, boolean stream) {
+        public Request {
+            Objects.requireNonNull(request, "request");
+            extras = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extras));
         }
     }
 
@@ -215,6 +297,32 @@ public final class ModelCallRecorder implements AutoCloseable {
             } catch (RuntimeException | LinkageError e) {
                 log.debug("InsideLLM could not record a model response", e);
             }
+        }
+
+        /** Records {@code describe(result)}; a describer that throws costs the event, never the result. */
+        public <R> void succeeded(R result, Function<? super R, LlmCallResult> describe) {
+            if (recorder == null) {
+                return;
+            }
+            LlmCallResult described;
+            try {
+                described = describe.apply(result);
+            } catch (RuntimeException | LinkageError e) {
+                log.debug("InsideLLM could not describe a model response", e);
+                return;
+            }
+            succeeded(described);
+        }
+
+        /** Records the failure with the HTTP status that {@code status} finds in it. */
+        public void failed(Throwable error, Function<Throwable, @Nullable Integer> status) {
+            Integer code = null;
+            try {
+                code = status.apply(error);
+            } catch (RuntimeException e) {
+                log.debug("InsideLLM could not read the status of a failure", e);
+            }
+            failed(error, code);
         }
 
         /** Records the failure as an {@code error} event, with {@code httpStatus} as its code when known. */
@@ -350,7 +458,7 @@ public final class ModelCallRecorder implements AutoCloseable {
                 log.debug("InsideLLM could not assemble a streamed answer", e);
             }
             if (reported != null) {
-                call.failed(reported, status.apply(reported));
+                call.failed(reported, status);
             } else if (result != null) {
                 call.succeeded(result);
             }
@@ -358,13 +466,7 @@ public final class ModelCallRecorder implements AutoCloseable {
 
         /** Reports that the stream failed. */
         public void failed(Throwable error) {
-            Integer code = null;
-            try {
-                code = status.apply(error);
-            } catch (RuntimeException e) {
-                log.debug("InsideLLM could not read the status of a streaming failure", e);
-            }
-            call.failed(error, code);
+            call.failed(error, status);
         }
 
         /** Reports that the application closed the stream: before its end, the answer so far is recorded. */

@@ -32,7 +32,7 @@ final class ChatCompletions {
     }
 
     /** The request: model, prompt, messages, system message, parameters, tools and tool choice. */
-    static ModelRequest request(ChatCompletionCreateParams params, boolean stream) {
+    static ModelCallRecorder.Request request(ChatCompletionCreateParams params, boolean stream) {
         List<ChatCompletionMessageParam> input = params.messages();
         List<Map<String, @Nullable Object>> messages = new ArrayList<>(input.size());
         String system = null;
@@ -65,6 +65,7 @@ final class ChatCompletions {
         params.serviceTier().ifPresent(v -> parameters.put("service_tier", v.asString()));
 
         Map<String, Object> extras = new LinkedHashMap<>();
+        extras.put("call_type", "chat");
         params.tools().filter(tools -> !tools.isEmpty()).ifPresent(tools -> {
             List<Map<String, @Nullable Object>> out = new ArrayList<>(tools.size());
             for (ChatCompletionTool tool : tools) {
@@ -78,8 +79,8 @@ final class ChatCompletions {
                 extras.put("tool_choice", wire);
             }
         });
-        return new ModelRequest(new Payload.LlmRequest(model, OpenAiCalls.PROVIDER, prompt(messages),
-                parameters.isEmpty() ? null : parameters, system, messages), extras, stream, "chat");
+        return new ModelCallRecorder.Request(new Payload.LlmRequest(model, OpenAiCalls.PROVIDER, prompt(messages),
+                parameters.isEmpty() ? null : parameters, system, messages), extras, stream);
     }
 
     /** One message in the OpenAI chat format; plain text messages without going through JSON. */

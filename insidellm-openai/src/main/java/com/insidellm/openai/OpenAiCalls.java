@@ -35,57 +35,19 @@ final class OpenAiCalls {
         this.recorder = recorder;
     }
 
-    private ModelCallRecorder.ModelCall start(Supplier<ModelRequest> request) {
-        try {
-            ModelRequest r = request.get();
-            Map<String, Object> extras = new LinkedHashMap<>();
-            extras.put("call_type", r.callType());
-            extras.putAll(r.extras());
-            return recorder.start(r.request(), extras, r.stream());
-        } catch (RuntimeException | LinkageError e) {
-            log.debug("InsideLLM could not map an OpenAI request", e);
-            return ModelCallRecorder.ModelCall.none();
-        }
-    }
-
-    <R> R call(Supplier<ModelRequest> request, Supplier<R> call, Function<R, LlmCallResult> describe) {
-        ModelCallRecorder.ModelCall recorded = start(request);
-        R result;
-        try {
-            result = call.get();
-        } catch (RuntimeException | Error e) {
-            failed(recorded, e);
-            throw e;
-        }
-        succeeded(recorded, result, describe);
-        return result;
-    }
-
-    <R> CompletableFuture<R> callAsync(Supplier<ModelRequest> request, Supplier<CompletableFuture<R>> call,
+    <R> R call(Supplier<ModelCallRecorder.Request> request, Supplier<R> call,
             Function<R, LlmCallResult> describe) {
-        ModelCallRecorder.ModelCall recorded = start(request);
-        CompletableFuture<R> future;
-        try {
-            future = call.get();
-        } catch (RuntimeException | Error e) {
-            failed(recorded, e);
-            throw e;
-        }
-        // The application gets the SDK's own future (cancellation and all); recording hangs off it.
-        future.whenComplete((result, error) -> {
-            if (error != null) {
-                failed(recorded, error instanceof CompletionException && error.getCause() != null
-                        ? error.getCause() : error);
-            } else {
-                succeeded(recorded, result, describe);
-            }
-        });
-        return future;
+        return recorder.call(request, call, describe, OpenAiCalls::status);
     }
 
-    <T> StreamResponse<T> stream(Supplier<ModelRequest> request, StreamResponse<T> stream,
+    <R> CompletableFuture<R> callAsync(Supplier<ModelCallRecorder.Request> request,
+            Supplier<CompletableFuture<R>> call, Function<R, LlmCallResult> describe) {
+        return recorder.callAsync(request, call, describe, OpenAiCalls::status);
+    }
+
+    <T> StreamResponse<T> stream(Supplier<ModelCallRecorder.Request> request, StreamResponse<T> stream,
             ModelCallRecorder.StreamAccumulator<T> accumulator) {
-        ModelCallRecorder.StreamRecording<T> recording = new ModelCallRecorder.StreamRecording<>(start(request),
+        ModelCallRecorder.StreamRecording<T> recording = new ModelCallRecorder.StreamRecording<>(recorder.start(request),
                 accumulator, OpenAiCalls::status);
         return new StreamResponse<>() {
             @Override
@@ -104,9 +66,9 @@ final class OpenAiCalls {
         };
     }
 
-    <T> AsyncStreamResponse<T> streamAsync(Supplier<ModelRequest> request, AsyncStreamResponse<T> stream,
+    <T> AsyncStreamResponse<T> streamAsync(Supplier<ModelCallRecorder.Request> request, AsyncStreamResponse<T> stream,
             ModelCallRecorder.StreamAccumulator<T> accumulator) {
-        ModelCallRecorder.StreamRecording<T> recording = new ModelCallRecorder.StreamRecording<>(start(request),
+        ModelCallRecorder.StreamRecording<T> recording = new ModelCallRecorder.StreamRecording<>(recorder.start(request),
                 accumulator, OpenAiCalls::status);
         return new AsyncStreamResponse<>() {
             @Override
@@ -155,18 +117,6 @@ final class OpenAiCalls {
                 }
             }
         };
-    }
-
-    private static <R> void succeeded(ModelCallRecorder.ModelCall call, R result, Function<R, LlmCallResult> describe) {
-        try {
-            call.succeeded(describe.apply(result));
-        } catch (RuntimeException | LinkageError e) {
-            log.debug("InsideLLM could not map an OpenAI response", e);
-        }
-    }
-
-    static void failed(ModelCallRecorder.ModelCall call, Throwable error) {
-        call.failed(error, status(error));
     }
 
     /** The HTTP status of the first OpenAI service exception in the cause chain. */

@@ -32,7 +32,7 @@ final class Responses {
     }
 
     /** The request: model, prompt, messages, instructions, parameters, tools and tool choice. */
-    static ModelRequest request(ResponseCreateParams params, boolean stream) {
+    static ModelCallRecorder.Request request(ResponseCreateParams params, boolean stream) {
         List<Map<String, @Nullable Object>> messages = new ArrayList<>();
         String system = params.instructions().orElse(null);
         if (system != null) {
@@ -63,6 +63,7 @@ final class Responses {
         });
 
         Map<String, Object> extras = new LinkedHashMap<>();
+        extras.put("call_type", "responses");
         params.tools().filter(tools -> !tools.isEmpty()).ifPresent(tools -> {
             List<Map<String, @Nullable Object>> out = new ArrayList<>(tools.size());
             for (Tool tool : tools) {
@@ -76,9 +77,9 @@ final class Responses {
                 extras.put("tool_choice", wire);
             }
         });
-        return new ModelRequest(new Payload.LlmRequest(model, OpenAiCalls.PROVIDER,
+        return new ModelCallRecorder.Request(new Payload.LlmRequest(model, OpenAiCalls.PROVIDER,
                 ChatCompletions.prompt(messages), parameters.isEmpty() ? null : parameters, system, messages),
-                extras, stream, "responses");
+                extras, stream);
     }
 
     static String model(ResponsesModel model) {
