@@ -1,4 +1,4 @@
-/** Placeholder. */
+/** Records the Messages API calls of the official Anthropic Java SDK: see {@link com.insidellm.anthropic.InsideLlmAnthropic}. */
 @NullMarked
 package com.insidellm.anthropic;
 
