@@ -21,7 +21,6 @@ import com.openai.core.JsonValue;
 import com.openai.core.http.AsyncStreamResponse;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.RateLimitException;
-import com.openai.models.ChatModel;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -78,7 +77,7 @@ class OpenAiWrapperTest {
             .build();
 
     private static ChatCompletionCreateParams weatherQuestion() {
-        return ChatCompletionCreateParams.builder().model(ChatModel.GPT_4O_MINI).addSystemMessage("Be brief.")
+        return ChatCompletionCreateParams.builder().model("gpt-4o-mini").addSystemMessage("Be brief.")
                 .addUserMessage("Weather in Paris?").temperature(0.2).maxCompletionTokens(100L)
                 .addFunctionTool(WEATHER).build();
     }
@@ -223,7 +222,7 @@ class OpenAiWrapperTest {
     @Test
     void responsesApiIsRecordedInTheChatFormatWithInstructionsFunctionCallsAndUsage() throws Exception {
         server.enqueue(OpenAiWire.json(OpenAiWire.response("completed", OpenAiWire.FUNCTION_OUTPUT)));
-        ResponseCreateParams params = ResponseCreateParams.builder().model(ChatModel.GPT_4O_MINI)
+        ResponseCreateParams params = ResponseCreateParams.builder().model("gpt-4o-mini")
                 .instructions("Be brief.").input("Weather in Paris?").temperature(0.2).maxOutputTokens(50L)
                 .addTool(com.openai.models.responses.FunctionTool.builder().name("get_weather")
                         .parameters(com.openai.models.responses.FunctionTool.Parameters.builder()
@@ -255,7 +254,7 @@ class OpenAiWrapperTest {
 
     @Test
     void streamedResponsesGiveTheSameEventsAndRecordTheCompletedResponse() throws Exception {
-        ResponseCreateParams params = ResponseCreateParams.builder().model(ChatModel.GPT_4O_MINI)
+        ResponseCreateParams params = ResponseCreateParams.builder().model("gpt-4o-mini")
                 .input("Weather in Paris?").build();
         server.enqueue(OpenAiWire.responseStream());
         server.enqueue(OpenAiWire.responseStream());
