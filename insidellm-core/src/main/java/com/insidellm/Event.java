@@ -1,6 +1,7 @@
 package com.insidellm;
 
 import com.insidellm.internal.Ids;
+import com.insidellm.internal.PayloadSizes;
 import java.lang.reflect.Array;
 import java.time.Instant;
 import java.util.Collection;
@@ -52,7 +53,7 @@ public final class Event {
         this.metadata = metadata;
         this.typedPayload = typedPayload;
         this.estimatedBytes = 256 + PayloadSizes.estimate(typedPayload) + (metadata == null ? 0
-                : SizeEstimator.estimate(metadata, 0));
+                : PayloadSizes.estimate(metadata, 0));
     }
 
     private Event(Builder builder, Map<String, @Nullable Object> payload, @Nullable Map<String, Object> metadata) {
@@ -65,8 +66,8 @@ public final class Event {
         this.metadata = metadata;
         this.typedPayload = null;
         this.payload = payload;
-        this.estimatedBytes = 256 + SizeEstimator.estimate(payload, 0) + (metadata == null ? 0
-                : SizeEstimator.estimate(metadata, 0));
+        this.estimatedBytes = 256 + PayloadSizes.estimate(payload, 0) + (metadata == null ? 0
+                : PayloadSizes.estimate(metadata, 0));
     }
 
     /**
@@ -126,8 +127,11 @@ public final class Event {
         return map;
     }
 
-    /** A rough size of the event's JSON in bytes, used to bound the queue's memory. */
-    int estimatedBytes() {
+    /**
+     * A rough size of the event's JSON in bytes, estimated once when the event is built without serialising it; the
+     * client bounds its queue's memory with it.
+     */
+    public int estimatedBytes() {
         return estimatedBytes;
     }
 
@@ -462,39 +466,6 @@ public final class Event {
                 }
             }
             return sb.toString();
-        }
-    }
-
-    /** Estimates JSON size cheaply, without serialising. */
-    static final class SizeEstimator {
-        private SizeEstimator() {
-        }
-
-        static int estimate(@Nullable Object value, int depth) {
-            if (value == null) {
-                return 4;
-            }
-            if (value instanceof CharSequence s) {
-                return s.length() + 2;
-            }
-            if (depth > 8) {
-                return 16;
-            }
-            if (value instanceof Map<?, ?> map) {
-                int size = 2;
-                for (Map.Entry<?, ?> e : map.entrySet()) {
-                    size += String.valueOf(e.getKey()).length() + 4 + estimate(e.getValue(), depth + 1);
-                }
-                return size;
-            }
-            if (value instanceof List<?> list) {
-                int size = 2;
-                for (Object o : list) {
-                    size += 1 + estimate(o, depth + 1);
-                }
-                return size;
-            }
-            return 16;
         }
     }
 }

@@ -1,7 +1,9 @@
 package com.insidellm;
 
+import com.insidellm.internal.WireJson;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -18,7 +20,7 @@ public final class EventBatch {
     /** The gzip-compressed JSON array, when the HTTP exporter compressed it ahead of sending. */
     private volatile byte @Nullable [] gzippedJsonArray;
 
-    EventBatch(List<Event> events, List<byte[]> json) {
+    private EventBatch(List<Event> events, List<byte[]> json) {
         if (events.size() != json.size()) {
             throw new IllegalArgumentException("events and json differ in size");
         }
@@ -29,6 +31,36 @@ public final class EventBatch {
             total += bytes.length;
         }
         this.jsonBytes = total;
+    }
+
+    /**
+     * A batch of events with their wire JSON, one array per event in the same order, as the client builds it after
+     * processing and serialising. The JSON is taken as given (not copied, not checked against the events). For
+     * exporters that wrap or re-batch, and for tests of exporters.
+     *
+     * @throws IllegalArgumentException when the lists differ in size
+     */
+    public static EventBatch of(List<Event> events, List<byte[]> json) {
+        return new EventBatch(List.copyOf(events), List.copyOf(json));
+    }
+
+    /**
+     * A batch of {@code events}, each serialised to its wire JSON as the client would send it (without run metadata,
+     * which only the client that started the run knows). For tests of exporters.
+     *
+     * @throws InsideLlmException when an event cannot be serialised
+     */
+    public static EventBatch of(List<Event> events) {
+        List<byte[]> json = new ArrayList<>(events.size());
+        for (Event e : events) {
+            try {
+                json.add(WireJson.writeEvent(e.eventId(), e.runId(), e.timestamp(), e.type().wireValue(), e.userId(),
+                        e.parentEventId(), e.metadata(), null, e.payload()));
+            } catch (IOException | RuntimeException ex) {
+                throw new InsideLlmException("could not serialise " + e + ": " + ex.getMessage(), ex);
+            }
+        }
+        return new EventBatch(List.copyOf(events), json);
     }
 
     /** The events, in the order they were logged. */
@@ -79,7 +111,8 @@ public final class EventBatch {
         this.gzippedJsonArray = bytes;
     }
 
-    EventBatch slice(int from, int to) {
+    /** The events from {@code from} (inclusive) to {@code to} (exclusive), with their JSON; shares the arrays. */
+    public EventBatch slice(int from, int to) {
         return new EventBatch(events.subList(from, to), json.subList(from, to));
     }
 }

@@ -150,12 +150,18 @@ final class HttpExporter implements EventExporter {
         batch.gzippedJsonArray(out.toByteArray());
     }
 
-    /** Cancels the request in flight, if any (from the thread closing the client, when close() is out of time). */
-    void cancelInFlight() {
+    /**
+     * Cancels the request in flight, if any (the client shuts its exporters down after its last export, or at once
+     * from the closing thread when close() is out of time), and releases the connections.
+     */
+    @Override
+    public ExportResult shutdown(Duration deadline) {
         Call call = inFlight;
         if (call != null) {
             call.cancel();
         }
+        close();
+        return call == null ? ExportResult.success() : ExportResult.retryable("cancelled a request in flight", null);
     }
 
     private static String errorBody(@Nullable ResponseBody body) {

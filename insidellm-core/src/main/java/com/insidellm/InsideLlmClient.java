@@ -1,5 +1,10 @@
 package com.insidellm;
 
+import com.insidellm.internal.BatchingClient;
+import com.insidellm.internal.Checks;
+import com.insidellm.internal.Settings;
+import com.insidellm.internal.SettingsDraft;
+import com.insidellm.internal.Sleeper;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -7,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
@@ -67,9 +73,10 @@ public interface InsideLlmClient extends AutoCloseable {
 
     /**
      * Delivers every event accepted before this call, including a batch already in flight, waiting at most
-     * {@code timeout}.
+     * {@code timeout}, then {@linkplain EventExporter#flush() flushes} every exporter (local files are synced to the
+     * disk).
      *
-     * @return whether all of them were delivered within the timeout
+     * @return whether all of them were delivered within the timeout and every exporter flushed
      */
     boolean flush(Duration timeout);
 
@@ -173,36 +180,8 @@ public interface InsideLlmClient extends AutoCloseable {
         /** Default local-mode directory: {@code .insidellm/events} under the working directory. */
         public static final Path DEFAULT_LOCAL_DIRECTORY = Path.of(".insidellm", "events");
 
-        @Nullable String apiKey;
-        @Nullable String baseUrl;
-        @Nullable Integer batchSize;
-        @Nullable Duration flushInterval;
-        @Nullable Integer maxQueueSize;
-        long maxQueueBytes = DEFAULT_MAX_QUEUE_BYTES;
-        long maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
-        int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
-        @Nullable Integer maxRetries;
-        @Nullable Double backoffFactor;
-        Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
-        Duration maxBackoff = DEFAULT_MAX_BACKOFF;
-        @Nullable Duration requestTimeout;
-        Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
-        Duration circuitOpenDuration = Duration.ofSeconds(30);
-        @Nullable OkHttpClient httpClient;
-        @Nullable Boolean gzip;
-        DropPolicy dropPolicy = DropPolicy.DROP_NEWEST;
-        @Nullable Boolean strict;
-        @Nullable Boolean enabled;
-        boolean shutdownHook = true;
-        @Nullable Boolean localMode;
-        @Nullable Path localDirectory;
-        DeliveryListener deliveryListener = new DeliveryListener() { };
-        final List<EventExporter> exporters = new ArrayList<>();
-        final List<EventProcessor> processors = new ArrayList<>();
-        Clock clock = Clock.systemUTC();
-        Sleeper sleeper = Sleeper.SYSTEM;
-        Function<String, @Nullable String> environment = System::getenv;
-        Function<String, @Nullable String> systemProperties = System::getProperty;
+        /** What the setters gave; resolved against properties, environment and defaults by {@link #build()}. */
+        final SettingsDraft draft = new SettingsDraft();
 
         Builder() {
         }
@@ -213,43 +192,43 @@ public interface InsideLlmClient extends AutoCloseable {
             if (apiKey.isBlank()) {
                 throw new IllegalArgumentException("apiKey must not be blank");
             }
-            this.apiKey = apiKey;
+            draft.apiKey = apiKey;
             return this;
         }
 
         /** The ingestion API's base URL; else {@code INSIDELLM_BASE_URL}, else {@value #DEFAULT_BASE_URL}. */
         public Builder baseUrl(String baseUrl) {
-            this.baseUrl = Config.checkUrl("baseUrl", Objects.requireNonNull(baseUrl, "baseUrl"));
+            draft.baseUrl = Checks.checkUrl("baseUrl", Objects.requireNonNull(baseUrl, "baseUrl"));
             return this;
         }
 
         /** Events per request, 1 to 10,000; default {@value #DEFAULT_BATCH_SIZE}. */
         public Builder batchSize(int batchSize) {
-            this.batchSize = Config.checkRange("batchSize", batchSize, 1, 10_000);
+            draft.batchSize = Checks.checkRange("batchSize", batchSize, 1, 10_000);
             return this;
         }
 
         /** How long an event may wait before it is sent even if the batch is not full; default 5 seconds. */
         public Builder flushInterval(Duration flushInterval) {
-            this.flushInterval = Config.checkPositive("flushInterval", flushInterval);
+            draft.flushInterval = Checks.checkPositive("flushInterval", flushInterval);
             return this;
         }
 
         /** The most events the queue holds, 1 to 10,000,000; default {@value #DEFAULT_MAX_QUEUE_SIZE}. */
         public Builder maxQueueSize(int maxQueueSize) {
-            this.maxQueueSize = Config.checkRange("maxQueueSize", maxQueueSize, 1, 10_000_000);
+            draft.maxQueueSize = Checks.checkRange("maxQueueSize", maxQueueSize, 1, 10_000_000);
             return this;
         }
 
         /** The most (estimated) bytes of event data the queue holds; default 64 MiB. */
         public Builder maxQueueBytes(long maxQueueBytes) {
-            this.maxQueueBytes = Config.checkRange("maxQueueBytes", maxQueueBytes, 1024, Long.MAX_VALUE);
+            draft.maxQueueBytes = Checks.checkRange("maxQueueBytes", maxQueueBytes, 1024, Long.MAX_VALUE);
             return this;
         }
 
         /** The most bytes of JSON per request; default 512 KiB. */
         public Builder maxBatchBytes(long maxBatchBytes) {
-            this.maxBatchBytes = Config.checkRange("maxBatchBytes", maxBatchBytes, 1024, 1L << 30);
+            draft.maxBatchBytes = Checks.checkRange("maxBatchBytes", maxBatchBytes, 1024, 1L << 30);
             return this;
         }
 
@@ -258,49 +237,49 @@ public interface InsideLlmClient extends AutoCloseable {
          * marker, and are dropped if that is not enough. Default 1 MiB.
          */
         public Builder maxEventBytes(int maxEventBytes) {
-            this.maxEventBytes = (int) Config.checkRange("maxEventBytes", maxEventBytes, 1024, 1 << 30);
+            draft.maxEventBytes = (int) Checks.checkRange("maxEventBytes", maxEventBytes, 1024, 1 << 30);
             return this;
         }
 
         /** Retries after the first attempt, 0 to 100; default {@value #DEFAULT_MAX_RETRIES}. */
         public Builder maxRetries(int maxRetries) {
-            this.maxRetries = Config.checkRange("maxRetries", maxRetries, 0, 100);
+            draft.maxRetries = Checks.checkRange("maxRetries", maxRetries, 0, 100);
             return this;
         }
 
         /** Multiplier between consecutive backoff waits, 1.0 to 10.0; default {@value #DEFAULT_BACKOFF_FACTOR}. */
         public Builder backoffFactor(double backoffFactor) {
-            this.backoffFactor = Config.checkRange("backoffFactor", backoffFactor, 1.0, 10.0);
+            draft.backoffFactor = Checks.checkRange("backoffFactor", backoffFactor, 1.0, 10.0);
             return this;
         }
 
         /** The first backoff wait (before jitter); default 500 ms. */
         public Builder initialBackoff(Duration initialBackoff) {
-            this.initialBackoff = Config.checkPositive("initialBackoff", initialBackoff);
+            draft.initialBackoff = Checks.checkPositive("initialBackoff", initialBackoff);
             return this;
         }
 
         /** The longest backoff wait, also the cap on a server's {@code Retry-After}; default 30 s. */
         public Builder maxBackoff(Duration maxBackoff) {
-            this.maxBackoff = Config.checkPositive("maxBackoff", maxBackoff);
+            draft.maxBackoff = Checks.checkPositive("maxBackoff", maxBackoff);
             return this;
         }
 
         /** Timeout of one HTTP request; default 30 s. */
         public Builder requestTimeout(Duration requestTimeout) {
-            this.requestTimeout = Config.checkPositive("requestTimeout", requestTimeout);
+            draft.requestTimeout = Checks.checkPositive("requestTimeout", requestTimeout);
             return this;
         }
 
         /** How long {@link InsideLlmClient#close()} and the shutdown hook may take to deliver; default 10 s. */
         public Builder closeTimeout(Duration closeTimeout) {
-            this.closeTimeout = Config.checkPositive("closeTimeout", closeTimeout);
+            draft.closeTimeout = Checks.checkPositive("closeTimeout", closeTimeout);
             return this;
         }
 
         /** How long the circuit breaker stays open before probing a failing backend again; default 30 s. */
         public Builder circuitOpenDuration(Duration circuitOpenDuration) {
-            this.circuitOpenDuration = Config.checkPositive("circuitOpenDuration", circuitOpenDuration);
+            draft.circuitOpenDuration = Checks.checkPositive("circuitOpenDuration", circuitOpenDuration);
             return this;
         }
 
@@ -309,7 +288,7 @@ public interface InsideLlmClient extends AutoCloseable {
          * (sharing its connection pool and dispatcher) and never shuts it down.
          */
         public Builder httpClient(OkHttpClient httpClient) {
-            this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+            draft.httpClient = Objects.requireNonNull(httpClient, "httpClient");
             return this;
         }
 
@@ -320,13 +299,13 @@ public interface InsideLlmClient extends AutoCloseable {
          * {@code INSIDELLM_GZIP} (for a tunnel or port-forward that makes a remote backend look local).
          */
         public Builder gzip(boolean gzip) {
-            this.gzip = gzip;
+            draft.gzip = gzip;
             return this;
         }
 
         /** What a full queue drops; default {@link DropPolicy#DROP_NEWEST}. */
         public Builder dropPolicy(DropPolicy dropPolicy) {
-            this.dropPolicy = Objects.requireNonNull(dropPolicy, "dropPolicy");
+            draft.dropPolicy = Objects.requireNonNull(dropPolicy, "dropPolicy");
             return this;
         }
 
@@ -335,19 +314,19 @@ public interface InsideLlmClient extends AutoCloseable {
          * of counting it as dropped. For tests and development; default false (else {@code INSIDELLM_RAISE_ON_ERROR}).
          */
         public Builder strict(boolean strict) {
-            this.strict = strict;
+            draft.strict = strict;
             return this;
         }
 
         /** {@code false} makes {@link #build()} return the no-op client; else {@code INSIDELLM_ENABLED}. */
         public Builder enabled(boolean enabled) {
-            this.enabled = enabled;
+            draft.enabled = enabled;
             return this;
         }
 
         /** Whether a JVM shutdown hook delivers queued events at exit; default true. Removed on close. */
         public Builder shutdownHook(boolean shutdownHook) {
-            this.shutdownHook = shutdownHook;
+            draft.shutdownHook = shutdownHook;
             return this;
         }
 
@@ -356,14 +335,14 @@ public interface InsideLlmClient extends AutoCloseable {
          * {@link #DEFAULT_LOCAL_DIRECTORY} (else {@code INSIDELLM_MODE=local}).
          */
         public Builder localMode() {
-            this.localMode = true;
+            draft.localMode = true;
             return this;
         }
 
         /** Local mode writing under {@code directory}. */
         public Builder localMode(Path directory) {
-            this.localMode = true;
-            this.localDirectory = Objects.requireNonNull(directory, "directory");
+            draft.localMode = true;
+            draft.localDirectory = Objects.requireNonNull(directory, "directory");
             return this;
         }
 
@@ -372,28 +351,24 @@ public interface InsideLlmClient extends AutoCloseable {
          * one (and not in local mode), only to the added exporters.
          */
         public Builder addExporter(EventExporter exporter) {
-            this.exporters.add(Objects.requireNonNull(exporter, "exporter"));
+            draft.exporters.add(Objects.requireNonNull(exporter, "exporter"));
             return this;
         }
 
         /** Adds a processor, run on the flusher thread before serialisation, after the ones added before it. */
         public Builder addProcessor(EventProcessor processor) {
-            this.processors.add(Objects.requireNonNull(processor, "processor"));
+            draft.processors.add(Objects.requireNonNull(processor, "processor"));
             return this;
         }
 
         /** Hears delivered, failed and dropped events; called on the client's threads, never on the caller's. */
         public Builder deliveryListener(DeliveryListener listener) {
-            this.deliveryListener = Objects.requireNonNull(listener, "listener");
+            draft.deliveryListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
         // ------------------------------------------------------------ privacy, volume and cost (ProcessorChain)
 
-        final List<Redactor> redactors = new ArrayList<>();
-        @Nullable Boolean captureContent;
-        @Nullable Double sampleRate;
-        @Nullable PriceTable prices;
 
         /**
          * Adds redactors, run over every string of every event's payload and metadata before it leaves the process,
@@ -403,7 +378,7 @@ public interface InsideLlmClient extends AutoCloseable {
         public Builder redact(Redactor... redactors) {
             Objects.requireNonNull(redactors, "redactors");
             for (Redactor redactor : redactors) {
-                this.redactors.add(Objects.requireNonNull(redactor, "redactor"));
+                draft.redactors.add(Objects.requireNonNull(redactor, "redactor"));
             }
             return this;
         }
@@ -414,7 +389,7 @@ public interface InsideLlmClient extends AutoCloseable {
          * token usage, timings, costs and errors, and required text fields read {@code [NOT CAPTURED]}.
          */
         public Builder captureContent(boolean captureContent) {
-            this.captureContent = captureContent;
+            draft.captureContent = captureContent;
             return this;
         }
 
@@ -424,7 +399,7 @@ public interface InsideLlmClient extends AutoCloseable {
          * as {@link DropReason#FILTERED}.
          */
         public Builder sampleRate(double sampleRate) {
-            this.sampleRate = Config.checkRange("sampleRate", sampleRate, 0.0, 1.0);
+            draft.sampleRate = Checks.checkRange("sampleRate", sampleRate, 0.0, 1.0);
             return this;
         }
 
@@ -433,27 +408,27 @@ public interface InsideLlmClient extends AutoCloseable {
          * cost; default {@link PriceTable#defaults()}, {@link PriceTable#empty()} turns cost estimation off.
          */
         public Builder prices(PriceTable prices) {
-            this.prices = Objects.requireNonNull(prices, "prices");
+            draft.prices = Objects.requireNonNull(prices, "prices");
             return this;
         }
 
         Builder clock(Clock clock) {
-            this.clock = clock;
+            draft.clock = clock;
             return this;
         }
 
         Builder sleeper(Sleeper sleeper) {
-            this.sleeper = sleeper;
+            draft.sleeper = sleeper;
             return this;
         }
 
         Builder environment(Function<String, @Nullable String> environment) {
-            this.environment = environment;
+            draft.environment = environment;
             return this;
         }
 
         Builder systemProperties(Function<String, @Nullable String> systemProperties) {
-            this.systemProperties = systemProperties;
+            draft.systemProperties = systemProperties;
             return this;
         }
 
@@ -464,16 +439,32 @@ public interface InsideLlmClient extends AutoCloseable {
          *     (the message names it), or when no API key is set and local mode is off
          */
         public InsideLlmClient build() {
-            Config config = Config.resolve(this);
-            if (!config.enabled) {
+            Settings settings = settings();
+            if (!settings.enabled) {
                 return NoopClient.INSTANCE;
             }
-            return new DefaultClient(config);
+            List<EventExporter> exporters = new ArrayList<>();
+            Consumer<EventBatch> prepareAhead = batch -> { };
+            if (settings.localMode) {
+                exporters.add(LocalFileExporter.create(settings.localDirectory));
+            } else if (settings.apiKey != null) {
+                HttpExporter http = new HttpExporter(settings.httpClient, settings.baseUrl, settings.apiKey,
+                        settings.requestTimeout, settings.gzip, settings.clock);
+                exporters.add(http);
+                prepareAhead = http::prepare;
+            }
+            exporters.addAll(settings.exporters);
+            return new BatchingClient(settings, exporters, prepareAhead);
+        }
+
+        /** The settings this builder resolves to now, for tests. */
+        Settings settings() {
+            return Settings.resolve(draft);
         }
 
         @Override
         public String toString() {
-            return "InsideLlmClient.Builder{baseUrl=" + baseUrl + ", apiKey=" + (apiKey == null ? "unset" : "***")
+            return "InsideLlmClient.Builder{baseUrl=" + draft.baseUrl + ", apiKey=" + (draft.apiKey == null ? "unset" : "***")
                     + "}";
         }
     }

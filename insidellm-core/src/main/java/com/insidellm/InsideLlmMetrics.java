@@ -1,5 +1,8 @@
 package com.insidellm;
 
+import com.insidellm.internal.BatchingClient;
+import com.insidellm.internal.ClientObserver;
+import com.insidellm.internal.processing.CostProcessor;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -61,9 +64,9 @@ public final class InsideLlmMetrics implements MeterBinder {
 
     private InsideLlmMetrics(InsideLlmClient client) {
         this.client = client;
-        if (client instanceof DefaultClient defaultClient) {
-            this.prices = defaultClient.prices();
-            defaultClient.addObserver(new Observer());
+        if (client instanceof BatchingClient batching) {
+            this.prices = batching.prices();
+            batching.addObserver(new Observer());
         } else {
             this.prices = null;
         }

@@ -1,5 +1,6 @@
 package com.insidellm;
 
+import com.insidellm.internal.BatchingClient;
 import com.insidellm.internal.Ids;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -617,8 +618,8 @@ public final class InsideLlmTracker implements AutoCloseable {
             }
             built = builder.build();
         } catch (RuntimeException e) {
-            if (client instanceof DefaultClient defaultClient) {
-                defaultClient.rejectInvalid(e);
+            if (client instanceof BatchingClient batching) {
+                batching.rejectInvalid(e);
             } else {
                 log.debug("InsideLLM tracker could not build an event: {}", e.toString());
             }

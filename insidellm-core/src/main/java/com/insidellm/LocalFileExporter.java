@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * ones are closed), and files idle for {@link #IDLE_CLOSE_NANOS 30 seconds} are closed; a file is synced to the disk
  * ({@code fsync}) when it is closed, and on {@link #close()}. A batch that failed part-way
  * and is retried does not write its first events twice. Used by the client's sender thread only; guarded by a lock for
- * {@link #close()}.
+ * {@link #close()} and {@link #flush()}.
  */
 final class LocalFileExporter implements EventExporter {
 
@@ -190,6 +190,21 @@ final class LocalFileExporter implements EventExporter {
     @Override
     public String name() {
         return "local-files";
+    }
+
+    /** Syncs every open file to the disk, so that what the client flushed survives a power loss. */
+    @Override
+    public ExportResult flush() {
+        synchronized (lock) {
+            for (Map.Entry<Path, OpenFile> entry : open.entrySet()) {
+                try {
+                    entry.getValue().channel.force(false);
+                } catch (IOException e) {
+                    return ExportResult.retryable("syncing " + entry.getKey() + " failed: " + e, null);
+                }
+            }
+        }
+        return ExportResult.success();
     }
 
     @Override

@@ -42,7 +42,11 @@ public record ModelPrice(double input, @Nullable Double cachedInput, double outp
                 usage.completionTokens());
     }
 
-    double cost(long promptTokens, long cachedTokens, long completionTokens) {
+    /**
+     * The cost of a call in US dollars from its token counts; cached tokens are part of the prompt tokens (a count
+     * above them is capped to them).
+     */
+    public double cost(long promptTokens, long cachedTokens, long completionTokens) {
         long cached = Math.max(0, Math.min(cachedTokens, promptTokens));
         double cachedPrice = cachedInput == null ? input : cachedInput;
         return ((promptTokens - cached) * input + cached * cachedPrice + completionTokens * output) / 1_000_000.0;

@@ -461,7 +461,7 @@ class DeliveryTest {
         assertThat(stats.dropped(DropReason.QUEUE_FULL)).isPositive();
         // After a few failed batches the circuit opens: the flusher stops draining and events wait in the queue.
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> ((DefaultClient) client).circuitStates().containsValue("OPEN"));
+                .until(() -> client.circuitStates().containsValue("OPEN"));
         assertThat(client.isHealthy()).isFalse();
         long failedWhenOpen = client.stats().eventsFailed();
         for (int i = 0; i < 5_000; i++) {

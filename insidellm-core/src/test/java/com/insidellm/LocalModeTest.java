@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.insidellm.internal.WireJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -168,16 +167,7 @@ class LocalModeTest {
     }
 
     static EventBatch batch(List<Event> events) {
-        List<byte[]> json = new ArrayList<>();
-        for (Event e : events) {
-            try {
-                json.add(WireJson.writeEvent(e.eventId(), e.runId(), e.timestamp(), e.type().wireValue(), e.userId(),
-                        e.parentEventId(), e.metadata(), null, e.payload()));
-            } catch (IOException ex) {
-                throw new IllegalStateException(ex);
-            }
-        }
-        return new EventBatch(new ArrayList<>(events), json);
+        return EventBatch.of(events);
     }
 
     private static List<JsonNode> readLines(Path file) throws IOException {

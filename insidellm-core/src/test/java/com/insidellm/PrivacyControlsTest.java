@@ -3,6 +3,8 @@ package com.insidellm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.insidellm.internal.processing.ContentFilter;
+import com.insidellm.internal.processing.RedactionProcessor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -3,7 +3,10 @@ package com.insidellm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.insidellm.internal.BatchingClient;
 import com.insidellm.internal.Ids;
+import com.insidellm.internal.processing.ContentFilter;
+import com.insidellm.internal.processing.SamplingProcessor;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -55,7 +58,7 @@ class VolumeControlsTest {
                 }
             }
             assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
-            assertThat(((DefaultClient) client).openRuns()).isZero();
+            assertThat(((BatchingClient) client).openRuns()).isZero();
             assertThat(client.stats().dropped(DropReason.FILTERED)).isEqualTo(150);
         }
     }

@@ -2,8 +2,8 @@ package com.insidellm.benchmarks;
 
 import com.insidellm.ClientStats;
 import com.insidellm.Event;
+import com.insidellm.EventBatch;
 import com.insidellm.InsideLlmClient;
-import com.insidellm.internal.WireJson;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -161,15 +161,12 @@ public class DeliveryThroughputBenchmark {
     }
 
     /**
-     * The floor: serialising the same events to their wire JSON, nothing else. Uses the SDK's internal serialiser
-     * (acceptable here only because this module is never released).
+     * The floor: serialising the same events to their wire JSON, nothing else, through the public
+     * {@link EventBatch#of(java.util.List)} (the serialiser the client's flusher uses).
      */
     @Benchmark
     public void serializeJsonOnly(Events events, SerializerCpu cpu, Blackhole blackhole) throws IOException {
         cpu.invocations++;
-        for (Event e : events.events) {
-            blackhole.consume(WireJson.writeEvent(e.eventId(), e.runId(), e.timestamp(), e.type().wireValue(),
-                    e.userId(), e.parentEventId(), e.metadata(), null, e.payload()));
-        }
+        blackhole.consume(EventBatch.of(java.util.Arrays.asList(events.events)));
     }
 }

@@ -3,11 +3,16 @@ package com.insidellm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.insidellm.internal.Settings;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class ConfigTest {
+class SettingsTest {
+
+    private static Settings resolve(InsideLlmClient.Builder builder) {
+        return builder.settings();
+    }
 
     private static InsideLlmClient.Builder builder(Map<String, String> env, Map<String, String> props) {
         return InsideLlmClient.builder().shutdownHook(false).environment(env::get).systemProperties(props::get);
@@ -25,7 +30,7 @@ class ConfigTest {
 
     @Test
     void builderWinsOverSystemPropertiesWhichWinOverTheEnvironment() {
-        Config fromEnv = Config.resolve(builder(Map.of("INSIDELLM_API_KEY", "env-key", "INSIDELLM_BATCH_SIZE", "7",
+        Settings fromEnv = resolve(builder(Map.of("INSIDELLM_API_KEY", "env-key", "INSIDELLM_BATCH_SIZE", "7",
                 "INSIDELLM_AUTO_FLUSH_INTERVAL", "2.5", "INSIDELLM_BASE_URL", "http://env.example"),
                 Map.of("insidellm.batch-size", "9")));
         assertThat(fromEnv.apiKey).isEqualTo("env-key");
@@ -33,14 +38,14 @@ class ConfigTest {
         assertThat(fromEnv.flushInterval).isEqualTo(Duration.ofMillis(2500));
         assertThat(fromEnv.baseUrl).isEqualTo("http://env.example");
 
-        Config fromBuilder = Config.resolve(builder(Map.of("INSIDELLM_BATCH_SIZE", "7"), Map.of())
+        Settings fromBuilder = resolve(builder(Map.of("INSIDELLM_BATCH_SIZE", "7"), Map.of())
                 .apiKey("k").batchSize(3));
         assertThat(fromBuilder.batchSize).isEqualTo(3);
     }
 
     @Test
     void defaultsMatchTheDocumentation() {
-        Config config = Config.resolve(builder(Map.of(), Map.of()).apiKey("k"));
+        Settings config = resolve(builder(Map.of(), Map.of()).apiKey("k"));
         assertThat(config.baseUrl).isEqualTo("https://api.insidellm.com");
         assertThat(config.batchSize).isEqualTo(50);
         assertThat(config.maxQueueSize).isEqualTo(10_000);
@@ -57,18 +62,18 @@ class ConfigTest {
     void gzipIsOffByDefaultOnlyForALoopbackBaseUrl() {
         for (String local : new String[] {"http://localhost:7800", "http://127.0.0.1:7800/", "http://127.1.2.3",
                 "http://[::1]:7800", "HTTP://LOCALHOST"}) {
-            assertThat(Config.resolve(builder(Map.of(), Map.of()).apiKey("k").baseUrl(local)).gzip).as(local).isFalse();
+            assertThat(resolve(builder(Map.of(), Map.of()).apiKey("k").baseUrl(local)).gzip).as(local).isFalse();
         }
         for (String remote : new String[] {"https://api.insidellm.com", "http://10.0.0.7:7800", "http://localhost.example",
                 "http://127.example.com"}) {
-            assertThat(Config.resolve(builder(Map.of(), Map.of()).apiKey("k").baseUrl(remote)).gzip).as(remote).isTrue();
+            assertThat(resolve(builder(Map.of(), Map.of()).apiKey("k").baseUrl(remote)).gzip).as(remote).isTrue();
         }
-        assertThat(Config.resolve(builder(Map.of(), Map.of()).apiKey("k").baseUrl("http://localhost").gzip(true)).gzip)
+        assertThat(resolve(builder(Map.of(), Map.of()).apiKey("k").baseUrl("http://localhost").gzip(true)).gzip)
                 .isTrue();
-        assertThat(Config.resolve(builder(Map.of(), Map.of()).apiKey("k").gzip(false)).gzip).isFalse();
-        assertThat(Config.resolve(builder(Map.of("INSIDELLM_GZIP", "true"), Map.of()).apiKey("k")
+        assertThat(resolve(builder(Map.of(), Map.of()).apiKey("k").gzip(false)).gzip).isFalse();
+        assertThat(resolve(builder(Map.of("INSIDELLM_GZIP", "true"), Map.of()).apiKey("k")
                 .baseUrl("http://localhost:7800")).gzip).isTrue();
-        assertThat(Config.resolve(builder(Map.of(), Map.of("insidellm.gzip", "false")).apiKey("k")).gzip).isFalse();
+        assertThat(resolve(builder(Map.of(), Map.of("insidellm.gzip", "false")).apiKey("k")).gzip).isFalse();
     }
 
     @Test

@@ -1,5 +1,6 @@
-package com.insidellm;
+package com.insidellm.internal.processing;
 
+import com.insidellm.Event;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -12,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * JSON-encoded sizes, so one pass normally fits; the caller re-serialises and drops the event if it still does not.
  * Stateless.
  */
-final class EventTruncator {
+public final class EventTruncator {
 
     /** Room left per truncated string for the marker. */
     private static final int MARKER_ROOM = 40;
@@ -26,7 +27,7 @@ final class EventTruncator {
      * Returns a copy of {@code event} with its longest strings cut so that about {@code actualBytes - maxBytes} bytes
      * go, or {@code null} when cutting strings cannot save enough.
      */
-    static @Nullable Event truncate(Event event, int actualBytes, int maxBytes) {
+    public static @Nullable Event truncate(Event event, int actualBytes, int maxBytes) {
         long excess = (long) actualBytes - maxBytes + SLACK;
         List<Integer> sizes = new ArrayList<>();
         StringWalker.map(event.payload(), s -> {

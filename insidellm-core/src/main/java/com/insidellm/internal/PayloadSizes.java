@@ -1,12 +1,15 @@
-package com.insidellm;
+package com.insidellm.internal;
 
+import com.insidellm.Payload;
+import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Estimates the JSON size of a typed payload from its components, without building its map: the queue's byte bound
  * needs an estimate on the caller's thread, and the map is only built on the flusher.
  */
-final class PayloadSizes {
+public final class PayloadSizes {
 
     /** Key names, punctuation and small scalar fields of a payload, roughly. */
     private static final int FIXED = 160;
@@ -14,7 +17,8 @@ final class PayloadSizes {
     private PayloadSizes() {
     }
 
-    static int estimate(Payload p) {
+    /** The estimated JSON size of a typed payload. */
+    public static int estimate(Payload p) {
         if (p instanceof Payload.LlmResponse x) {
             return FIXED + s(x.modelName()) + s(x.provider()) + s(x.responseText()) + s(x.finishReason()) + 96;
         } else if (p instanceof Payload.LlmRequest x) {
@@ -69,7 +73,7 @@ final class PayloadSizes {
         } else if (p instanceof Payload.Custom x) {
             return FIXED + s(x.name()) + o(x.data());
         }
-        return Event.SizeEstimator.estimate(p.toMap(), 0);
+        return estimate(p.toMap(), 0);
     }
 
     private static int s(@Nullable String value) {
@@ -77,6 +81,34 @@ final class PayloadSizes {
     }
 
     private static int o(@Nullable Object value) {
-        return Event.SizeEstimator.estimate(value, 0);
+        return estimate(value, 0);
+    }
+
+    /** The estimated JSON size of a value: maps, lists and strings are measured, other values count 16 bytes. */
+    public static int estimate(@Nullable Object value, int depth) {
+        if (value == null) {
+            return 4;
+        }
+        if (value instanceof CharSequence s) {
+            return s.length() + 2;
+        }
+        if (depth > 8) {
+            return 16;
+        }
+        if (value instanceof Map<?, ?> map) {
+            int size = 2;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                size += String.valueOf(e.getKey()).length() + 4 + estimate(e.getValue(), depth + 1);
+            }
+            return size;
+        }
+        if (value instanceof List<?> list) {
+            int size = 2;
+            for (Object o : list) {
+                size += 1 + estimate(o, depth + 1);
+            }
+            return size;
+        }
+        return 16;
     }
 }

@@ -1,5 +1,8 @@
-package com.insidellm;
+package com.insidellm.internal;
 
+import com.insidellm.EventBatch;
+import com.insidellm.EventExporter;
+import com.insidellm.ExportResult;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalBiFunction;
@@ -8,6 +11,7 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -16,43 +20,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers batches to one exporter with retries (Resilience4j {@link Retry}: exponential backoff with jitter, a cap,
  * and the server's {@code Retry-After}), a {@link CircuitBreaker}, and 413 splitting. Used by the client's sender
- * thread (the flusher only asks whether it is paused).
+ * thread (the flusher only asks whether it is paused). Internal.
  */
-final class Delivery {
+final class ExporterDelivery {
 
-    private static final Logger log = LoggerFactory.getLogger(Delivery.class);
-
-    /** Per-event outcome codes, in increasing order of badness (the worst across exporters wins). */
-    static final byte DELIVERED = 0;
-    static final byte TOO_LARGE = 1;
-    static final byte FAILED = 2;
-    static final byte SHUTDOWN = 3;
-
-    /** The outcome of delivering one batch. */
-    static final class Outcome {
-        final byte[] status;
-        @Nullable String failure;
-        int retries;
-
-        Outcome(int size) {
-            this.status = new byte[size];
-        }
-
-        void mark(int from, int to, byte code) {
-            for (int i = from; i < to; i++) {
-                status[i] = (byte) Math.max(status[i], code);
-            }
-        }
-
-        boolean allDelivered() {
-            for (byte b : status) {
-                if (b != DELIVERED) {
-                    return false;
-                }
-            }
-            return true;
-        }
-    }
+    private static final Logger log = LoggerFactory.getLogger(ExporterDelivery.class);
 
     /** Waits for a backoff; returns false if the wait would pass the deadline (then it does not wait). */
     interface BackoffWaiter {
@@ -67,8 +39,10 @@ final class Delivery {
     private volatile long openedAtNanos;
     private volatile boolean lastOk = true;
     private volatile boolean unauthorizedReported;
+    private volatile boolean exporting;
+    private final AtomicBoolean shutDown = new AtomicBoolean();
 
-    Delivery(EventExporter exporter, Config config, LongSupplier nanoTime) {
+    ExporterDelivery(EventExporter exporter, Settings config, LongSupplier nanoTime) {
         this.exporter = exporter;
         this.nanoTime = nanoTime;
         this.openDuration = config.circuitOpenDuration;
@@ -143,6 +117,7 @@ final class Delivery {
                 result = ExportResult.retryable("circuit breaker open for " + exporter.name(), null);
             } else {
                 long start = nanoTime.getAsLong();
+                exporting = true;
                 try {
                     result = exporter.export(batch);
                     if (result == null) {
@@ -151,6 +126,8 @@ final class Delivery {
                 } catch (RuntimeException e) {
                     result = ExportResult.retryable(e.getClass().getSimpleName() + " in " + exporter.name() + ": "
                             + e.getMessage(), null);
+                } finally {
+                    exporting = false;
                 }
                 long elapsed = nanoTime.getAsLong() - start;
                 if (result.status() == ExportResult.Status.RETRYABLE) {
@@ -169,7 +146,7 @@ final class Delivery {
                 case TOO_LARGE -> {
                     context.onComplete();
                     if (batch.size() == 1) {
-                        outcome.mark(offset, offset + 1, TOO_LARGE);
+                        outcome.mark(offset, offset + 1, Outcome.TOO_LARGE);
                         outcome.failure = result.message();
                         return;
                     }
@@ -210,7 +187,7 @@ final class Delivery {
                     log.debug("{} attempt failed ({}); retrying in {} ms", exporter.name(), result.message(),
                             delayMillis);
                     if (!waiter.await(Duration.ofMillis(delayMillis), deadlineNanos)) {
-                        outcome.mark(offset, offset + batch.size(), SHUTDOWN);
+                        outcome.mark(offset, offset + batch.size(), Outcome.SHUTDOWN);
                         outcome.failure = "close() timed out while retrying: " + result.message();
                         return;
                     }
@@ -219,14 +196,46 @@ final class Delivery {
         }
     }
 
+    /** Whether the sender is inside this exporter's {@code export} now. */
+    boolean isExporting() {
+        return exporting;
+    }
+
+    /** The exporter's {@link EventExporter#flush()}; a {@code null} result or an exception is a failure. */
+    ExportResult flush() {
+        try {
+            ExportResult result = exporter.flush();
+            return result == null ? ExportResult.retryable(exporter.name() + " flush returned no result", null)
+                    : result;
+        } catch (RuntimeException e) {
+            log.warn("InsideLLM: flushing exporter {} failed", exporter.name(), e);
+            return ExportResult.retryable(e.getClass().getSimpleName() + " in " + exporter.name() + ".flush()", null);
+        }
+    }
+
+    /** The exporter's {@link EventExporter#shutdown(Duration)}, once: later calls do nothing. */
+    void shutdown(Duration deadline) {
+        if (!shutDown.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            ExportResult result = exporter.shutdown(deadline);
+            if (result != null && !result.isSuccess()) {
+                log.debug("InsideLLM: shutting down {}: {}", exporter.name(), result.message());
+            }
+        } catch (RuntimeException e) {
+            log.warn("InsideLLM: closing exporter {} failed", exporter.name(), e);
+        }
+    }
+
     private static void fail(EventBatch batch, Outcome outcome, int offset, @Nullable String message) {
-        outcome.mark(offset, offset + batch.size(), FAILED);
+        outcome.mark(offset, offset + batch.size(), Outcome.FAILED);
         outcome.failure = message;
     }
 
     @Override
     public String toString() {
-        return "Delivery{" + exporter.name() + ", circuit=" + breaker.getState()
+        return "ExporterDelivery{" + exporter.name() + ", circuit=" + breaker.getState()
                 + "}";
     }
 

@@ -1,5 +1,7 @@
-package com.insidellm;
+package com.insidellm.internal.processing;
 
+import com.insidellm.Event;
+import com.insidellm.EventProcessor;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -9,12 +11,12 @@ import org.jspecify.annotations.Nullable;
  * analytics needs (types, models, tools, token usage, timings, costs, errors). Required text fields become
  * {@value #OMITTED}; required structures become empty; optional ones become {@code null}. Stateless.
  */
-final class ContentFilter implements EventProcessor {
+public final class ContentFilter implements EventProcessor {
 
     /** What replaces required text when content capture is off: {@value}. */
-    static final String OMITTED = "[NOT CAPTURED]";
+    public static final String OMITTED = "[NOT CAPTURED]";
 
-    static final ContentFilter INSTANCE = new ContentFilter();
+    public static final ContentFilter INSTANCE = new ContentFilter();
 
     private ContentFilter() {
     }

@@ -1,5 +1,9 @@
-package com.insidellm;
+package com.insidellm.internal.processing;
 
+import com.insidellm.Event;
+import com.insidellm.EventProcessor;
+import com.insidellm.Redactor;
+import com.insidellm.Redactors;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,14 +17,14 @@ import org.slf4j.LoggerFactory;
  * whose redaction throws becomes {@link Redactors#FAILED_MARKER}; an event whose payload cannot be walked at all is
  * dropped by the processor chain (as {@link DropReason#PROCESSOR_ERROR}), never sent raw. Immutable and thread-safe.
  */
-final class RedactionProcessor implements EventProcessor {
+public final class RedactionProcessor implements EventProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(RedactionProcessor.class);
 
     private final List<Redactor> redactors;
     private final UnaryOperator<String> redactString = this::redact;
 
-    RedactionProcessor(List<Redactor> redactors) {
+    public RedactionProcessor(List<Redactor> redactors) {
         this.redactors = List.copyOf(redactors);
     }
 
@@ -43,7 +47,7 @@ final class RedactionProcessor implements EventProcessor {
     }
 
     /** Redacts the string values of flat metadata; returns the same map when nothing changed. */
-    Map<String, Object> redactMetadata(Map<String, Object> metadata) {
+    public Map<String, Object> redactMetadata(Map<String, Object> metadata) {
         Map<String, Object> redacted = metadata;
         for (Map.Entry<String, Object> entry : metadata.entrySet()) {
             if (entry.getValue() instanceof String text) {
@@ -59,7 +63,7 @@ final class RedactionProcessor implements EventProcessor {
         return redacted;
     }
 
-    String redact(String text) {
+    public String redact(String text) {
         String current = text;
         for (Redactor redactor : redactors) {
             try {

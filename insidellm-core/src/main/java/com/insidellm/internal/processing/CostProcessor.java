@@ -1,5 +1,10 @@
-package com.insidellm;
+package com.insidellm.internal.processing;
 
+import com.insidellm.Event;
+import com.insidellm.EventProcessor;
+import com.insidellm.EventType;
+import com.insidellm.ModelPrice;
+import com.insidellm.PriceTable;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -8,11 +13,11 @@ import org.jspecify.annotations.Nullable;
  * {@link PriceTable}: by {@code response_model} (the exact model that answered) when known, else by
  * {@code model_name}. Unknown models and incomplete usage get no cost. Immutable and thread-safe.
  */
-final class CostProcessor implements EventProcessor {
+public final class CostProcessor implements EventProcessor {
 
     private final PriceTable prices;
 
-    CostProcessor(PriceTable prices) {
+    public CostProcessor(PriceTable prices) {
         this.prices = prices;
     }
 
@@ -33,7 +38,7 @@ final class CostProcessor implements EventProcessor {
      * The estimated cost of an {@code llm.response} payload from its usage, by {@code response_model} first, then
      * {@code model_name}; {@code null} when the usage is incomplete or the model unknown.
      */
-    static @Nullable Double estimate(PriceTable prices, Map<String, @Nullable Object> payload) {
+    public static @Nullable Double estimate(PriceTable prices, Map<String, @Nullable Object> payload) {
         if (!(payload.get("usage") instanceof Map<?, ?> usage)) {
             return null;
         }

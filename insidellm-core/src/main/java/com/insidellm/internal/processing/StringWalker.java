@@ -1,4 +1,4 @@
-package com.insidellm;
+package com.insidellm.internal.processing;
 
 import com.insidellm.internal.WireJson;
 import java.util.ArrayList;
@@ -14,12 +14,12 @@ import org.jspecify.annotations.Nullable;
  * application objects (seen through the wire mapper as maps and lists, as they would be serialised). Returns the same
  * instance when nothing changed, so unchanged events are not copied. Stateless.
  */
-final class StringWalker {
+public final class StringWalker {
 
     private StringWalker() {
     }
 
-    static @Nullable Object map(@Nullable Object value, UnaryOperator<String> function) {
+    public static @Nullable Object map(@Nullable Object value, UnaryOperator<String> function) {
         if (value == null || value instanceof Number || value instanceof Boolean) {
             return value;
         }

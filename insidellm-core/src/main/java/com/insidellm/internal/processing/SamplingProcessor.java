@@ -1,5 +1,7 @@
-package com.insidellm;
+package com.insidellm.internal.processing;
 
+import com.insidellm.Event;
+import com.insidellm.EventProcessor;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -7,11 +9,11 @@ import org.jspecify.annotations.Nullable;
  * by every client and process that sees the run. Error events ({@link EventType#isError()}) are always kept. Dropped
  * events count as {@link DropReason#FILTERED}. Immutable and thread-safe.
  */
-final class SamplingProcessor implements EventProcessor {
+public final class SamplingProcessor implements EventProcessor {
 
     private final double rate;
 
-    SamplingProcessor(double rate) {
+    public SamplingProcessor(double rate) {
         this.rate = rate;
     }
 
@@ -24,7 +26,7 @@ final class SamplingProcessor implements EventProcessor {
      * Whether a run is sampled at {@code rate}: the run id's first 32 bits (its first eight hex digits, random in a
      * version-4 UUID) as a fraction of 2<sup>32</sup>, compared with the rate.
      */
-    static boolean keeps(String runId, double rate) {
+    public static boolean keeps(String runId, double rate) {
         if (rate >= 1.0) {
             return true;
         }

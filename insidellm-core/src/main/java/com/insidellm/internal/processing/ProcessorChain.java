@@ -1,5 +1,7 @@
-package com.insidellm;
+package com.insidellm.internal.processing;
 
+import com.insidellm.EventProcessor;
+import com.insidellm.PriceTable;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -10,18 +12,19 @@ import org.jspecify.annotations.Nullable;
  * application's processors so that content they add is redacted too. The size cap runs after all of them, on the
  * serialised event ({@link EventTruncator}). Stateless.
  */
-final class ProcessorChain {
+public final class ProcessorChain {
 
     private ProcessorChain() {
     }
 
-    static List<EventProcessor> of(InsideLlmClient.Builder builder, double sampleRate, boolean captureContent,
+    /** The chain for these settings; {@code processors} are the application's, in the order they were added. */
+    public static List<EventProcessor> of(List<EventProcessor> processors, double sampleRate, boolean captureContent,
             PriceTable prices, @Nullable RedactionProcessor redaction) {
         List<EventProcessor> chain = new ArrayList<>();
         if (sampleRate < 1.0) {
             chain.add(new SamplingProcessor(sampleRate));
         }
-        chain.addAll(builder.processors);
+        chain.addAll(processors);
         if (!captureContent) {
             chain.add(ContentFilter.INSTANCE);
         }

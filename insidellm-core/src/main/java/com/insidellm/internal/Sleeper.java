@@ -1,10 +1,10 @@
-package com.insidellm;
+package com.insidellm.internal;
 
 import java.time.Duration;
 
 /** Waits; injected so that retry and backoff timing can be tested without real waits. */
 @FunctionalInterface
-interface Sleeper {
+public interface Sleeper {
 
     Sleeper SYSTEM = duration -> {
         long nanos = duration.toNanos();

@@ -1,0 +1,227 @@
+package com.insidellm.internal;
+
+import com.insidellm.ClientStats;
+import com.insidellm.DropReason;
+import com.insidellm.Event;
+import com.insidellm.EventBatch;
+import com.insidellm.EventExporter;
+import com.insidellm.InsideLlmClient;
+import com.insidellm.PriceTable;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The real client, as {@link InsideLlmClient.Builder#build()} makes it: a lock-free bounded {@link EventQueue} in
+ * front of two lazily started threads. The {@link Flusher} takes events off the queue, processes, serialises and
+ * batches them; the {@link Sender} delivers each batch to the {@link Destinations}. This class accepts events on the
+ * callers' threads and answers flush, close and stats. See {@link InsideLlmClient} for the guarantees. Internal;
+ * thread-safe.
+ */
+public final class BatchingClient implements InsideLlmClient {
+
+    private static final Logger log = LoggerFactory.getLogger(BatchingClient.class);
+
+    private final Settings settings;
+    private final Accounting accounting;
+    private final Progress progress = new Progress();
+    private final EventQueue queue;
+    private final RunRegistry runs;
+    private final Lifecycle lifecycle;
+    private final Observers observers = new Observers();
+    private final Destinations destinations;
+    private final Flusher flusher;
+
+    /**
+     * A client delivering to {@code exporters} (the built-in ones first, then the application's).
+     * {@code prepareAhead} runs on every batch on the flusher thread before the sender gets it (the HTTP exporter
+     * compresses it there, while the previous batch is being sent).
+     */
+    public BatchingClient(Settings settings, List<EventExporter> exporters, Consumer<EventBatch> prepareAhead) {
+        this.settings = settings;
+        this.accounting = new Accounting(settings.deliveryListener, settings.strict);
+        this.queue = new EventQueue(settings.maxQueueSize, settings.maxQueueBytes, settings.dropPolicy, accounting,
+                progress);
+        this.runs = new RunRegistry(settings.strict, settings.redaction, accounting);
+        this.lifecycle = new Lifecycle(settings.sleeper);
+        this.destinations = new Destinations(exporters, prepareAhead, settings, accounting, progress, lifecycle, observers);
+        EventPipeline pipeline = new EventPipeline(settings.processors, settings.maxEventBytes, runs, accounting);
+        this.flusher = new Flusher(settings, queue, pipeline, destinations, accounting, progress, lifecycle,
+                observers);
+        if (settings.shutdownHook) {
+            lifecycle.addShutdownHook(() -> close(settings.closeTimeout));
+        }
+    }
+
+    // ---------------------------------------------------------------- recording (caller threads)
+
+    @Override
+    public boolean logEvent(Event event) {
+        if (event == null) {
+            return accounting.refuse(DropReason.INVALID_EVENT, "event is null");
+        }
+        if (lifecycle.isClosed()) {
+            return accounting.refuse(DropReason.CLIENT_CLOSED, "the client is closed");
+        }
+        long seq = queue.offer(event);
+        if (seq == EventQueue.OVER_BYTES) {
+            return accounting.refuse(DropReason.QUEUE_FULL, "the queue is at its byte limit");
+        }
+        if (seq < 0) {
+            return accounting.refuse(DropReason.QUEUE_FULL, "the queue is full");
+        }
+        accounting.queued();
+        Thread thread = flusher.thread();
+        if (thread == null) {
+            thread = flusher.start();
+        }
+        if ((seq + 1) % settings.batchSize == 0) {
+            LockSupport.unpark(thread);
+        }
+        return true;
+    }
+
+    /** Counts an event a tracker could not build (a bad argument) as invalid; throws in strict mode. */
+    public void rejectInvalid(RuntimeException cause) {
+        if (settings.strict && cause instanceof IllegalArgumentException) {
+            throw cause;
+        }
+        accounting.refuse(DropReason.INVALID_EVENT, cause.toString());
+    }
+
+    @Override
+    public String startRun(String userId) {
+        return startRun(null, userId, null);
+    }
+
+    @Override
+    public String startRun(@Nullable String runId, String userId, @Nullable Map<String, ?> metadata) {
+        String id = runId == null ? Ids.randomUuid() : runId;
+        Event start = runs.start(id, userId, metadata);
+        if (start == null) {
+            return id;
+        }
+        logEvent(start);
+        return start.runId();
+    }
+
+    @Override
+    public void endRun(String runId) {
+        endRun(runId, null);
+    }
+
+    @Override
+    public void endRun(String runId, @Nullable String exitReason) {
+        Event end = runs.end(runId, exitReason);
+        if (end != null) {
+            logEvent(end);
+        }
+    }
+
+    // ---------------------------------------------------------------- flushing and lifecycle
+
+    @Override
+    public boolean flush(Duration timeout) {
+        if (flusher.isOwnThread(Thread.currentThread())) {
+            return false;
+        }
+        long target = queue.producedCount();
+        long start = progress.completed();
+        if (start < target) {
+            progress.requestFlush();
+            flusher.wake();
+            if (!progress.await(target, start, System.nanoTime() + timeout.toNanos())) {
+                return false;
+            }
+        }
+        // Exported is not yet durable for every exporter (open files): ask them, as OpenTelemetry's forceFlush does.
+        return destinations.flush();
+    }
+
+    @Override
+    public void close() {
+        close(settings.closeTimeout);
+    }
+
+    @Override
+    public void close(Duration timeout) {
+        if (!lifecycle.close(timeout)) {
+            awaitTermination(timeout);
+            return;
+        }
+        Thread thread = flusher.threadForClose();
+        if (thread != null) {
+            LockSupport.unpark(thread);
+            lifecycle.wakeBackoffs();
+            awaitTermination(timeout.plusMillis(200));
+            if (thread.isAlive()) {
+                // Out of time with a request still in flight (a server that accepts but never answers would hold
+                // the flusher for the whole request timeout): cancel it so the flusher can count what is left and end.
+                destinations.abandonExports();
+                LockSupport.unpark(thread);
+                awaitTermination(Duration.ofMillis(500));
+            }
+            if (thread.isAlive()) {
+                log.warn("InsideLLM: close() timed out after {} ms with a delivery still in progress",
+                        timeout.toMillis());
+            }
+        } else {
+            flusher.finishTermination();
+        }
+        lifecycle.removeShutdownHook();
+    }
+
+    private void awaitTermination(Duration timeout) {
+        Thread thread = flusher.thread();
+        if (thread == null || flusher.isOwnThread(Thread.currentThread())) {
+            return;
+        }
+        try {
+            thread.join(Math.max(1, timeout.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---------------------------------------------------------------- figures
+
+    @Override
+    public ClientStats stats() {
+        return accounting.stats(queue.size(), settings.maxQueueSize, isHealthy());
+    }
+
+    @Override
+    public boolean isHealthy() {
+        return destinations.isHealthy();
+    }
+
+    @Override
+    public Map<String, String> circuitStates() {
+        return destinations.circuitStates();
+    }
+
+    /** Runs whose state the client still holds, for tests. */
+    public int openRuns() {
+        return runs.size();
+    }
+
+    /** Adds an observer (the client's metrics). */
+    public void addObserver(ClientObserver observer) {
+        observers.add(observer);
+    }
+
+    /** The prices the client fills costs from, for metrics of events that carry no cost. */
+    public PriceTable prices() {
+        return settings.prices;
+    }
+
+    @Override
+    public String toString() {
+        return "InsideLlmClient{exporters=" + destinations.names() + "}";
+    }
+}

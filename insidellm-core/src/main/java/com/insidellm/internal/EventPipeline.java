@@ -1,0 +1,107 @@
+package com.insidellm.internal;
+
+import com.insidellm.DropReason;
+import com.insidellm.Event;
+import com.insidellm.EventProcessor;
+import com.insidellm.EventType;
+import com.insidellm.internal.processing.EventTruncator;
+import java.io.IOException;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the flusher does to each event before it joins a batch: runs the processors, serialises it to its wire JSON
+ * with its run's metadata, and brings it under the per-event byte limit by truncating its longest strings. An event
+ * that does not make it is counted here with its {@link DropReason}. Internal; used by the flusher thread only.
+ */
+final class EventPipeline {
+
+    private static final Logger log = LoggerFactory.getLogger(EventPipeline.class);
+
+    /** An event ready for a batch: the processed event and its wire JSON. */
+    record Serialized(Event event, byte[] json) {
+    }
+
+    private final List<EventProcessor> processors;
+    private final int maxEventBytes;
+    private final RunRegistry runs;
+    private final Accounting accounting;
+
+    EventPipeline(List<EventProcessor> processors, int maxEventBytes, RunRegistry runs, Accounting accounting) {
+        this.processors = processors;
+        this.maxEventBytes = maxEventBytes;
+        this.runs = runs;
+        this.accounting = accounting;
+    }
+
+    /** Runs the processors; {@code null} when one filtered the event out or threw (counted, not a failure). */
+    @Nullable Event process(Event event) {
+        Event current = event;
+        for (EventProcessor processor : processors) {
+            try {
+                current = processor.process(current);
+            } catch (RuntimeException e) {
+                accounting.drop(DropReason.PROCESSOR_ERROR, event, "processor " + processor.getClass().getName()
+                        + " threw " + e.getClass().getName());
+                forgetEndedRun(event);
+                return null;
+            }
+            if (current == null) {
+                accounting.drop(DropReason.FILTERED);
+                forgetEndedRun(event);
+                return null;
+            }
+        }
+        return current;
+    }
+
+    /** A run.end that is not sent (sampled out, filtered) must still free its run's state. */
+    private void forgetEndedRun(Event event) {
+        if (event.type() == EventType.RUN_END) {
+            runs.forget(event.runId());
+        }
+    }
+
+    /**
+     * Serialises a processed event within the byte limit, truncating its longest strings when it is over;
+     * {@code null} when it cannot be serialised or does not fit (counted; the caller notes it undelivered).
+     */
+    @Nullable Serialized serialize(Event processed) {
+        byte[] bytes = toJson(processed);
+        if (bytes == null) {
+            return null;
+        }
+        if (bytes.length <= maxEventBytes) {
+            return new Serialized(processed, bytes);
+        }
+        Event smaller = EventTruncator.truncate(processed, bytes.length, maxEventBytes);
+        byte[] fitted = smaller == null ? null : toJson(smaller);
+        if (fitted == null || fitted.length > maxEventBytes) {
+            if (smaller == null || fitted != null) { // a failed serialisation was counted already
+                accounting.drop(DropReason.EVENT_TOO_LARGE, processed, "its JSON is " + bytes.length
+                        + " bytes, over the " + maxEventBytes + "-byte limit even with its longest strings truncated");
+            }
+            return null;
+        }
+        log.debug("Truncated {} from {} to {} bytes", processed, bytes.length, fitted.length);
+        return new Serialized(smaller, fitted);
+    }
+
+    private byte @Nullable [] toJson(Event event) {
+        try {
+            byte[] bytes = WireJson.writeEvent(event.eventId(), event.runId(), event.timestamp(),
+                    event.type().wireValue(), event.userId(), event.parentEventId(), event.metadata(),
+                    runs.metadata(event.runId()), event.payload());
+            if (event.type() == EventType.RUN_END) {
+                // Every earlier event of the run has been serialised (the queue is FIFO), so its state can go.
+                runs.forget(event.runId());
+            }
+            return bytes;
+        } catch (IOException | RuntimeException e) {
+            accounting.drop(DropReason.SERIALIZATION_ERROR, event, e.getMessage());
+            return null;
+        }
+    }
+}
