@@ -12,6 +12,7 @@ import java.util.Spliterators;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -179,6 +180,30 @@ public final class ModelCallRecorder implements AutoCloseable {
             }
         });
         return future;
+    }
+
+    /**
+     * Opens a streamed model call with its recording: the request is recorded first, then {@code open} starts the
+     * call; if it throws, the failure is recorded and the exception rethrown unchanged. {@code observe} returns the
+     * stream the application gets, following the call (see {@link StreamRecording}); if it fails, the application
+     * gets the stream {@code open} returned, unrecorded.
+     */
+    public <S> S stream(Supplier<Request> request, Supplier<S> open, BiFunction<ModelCall, S, S> observe,
+            Function<Throwable, @Nullable Integer> status) {
+        ModelCall recorded = start(request);
+        S stream;
+        try {
+            stream = open.get();
+        } catch (RuntimeException | Error e) {
+            recorded.failed(e, status);
+            throw e;
+        }
+        try {
+            return observe.apply(recorded, stream);
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("InsideLLM could not follow a {} stream", source, e);
+            return stream;
+        }
     }
 
     /**

@@ -79,8 +79,9 @@ final class AnthropicProxies {
                 (params, options) -> recorder.call(() -> AnthropicMessages.request(params, false),
                         () -> delegate.create(params, options), AnthropicMessages::result,
                         AnthropicProxies::status),
-                (params, options) -> AnthropicStreams.blocking(recorder.start(
-                        () -> AnthropicMessages.request(params, true)), delegate.createStreaming(params, options)));
+                (params, options) -> recorder.stream(() -> AnthropicMessages.request(params, true),
+                        () -> delegate.createStreaming(params, options), AnthropicStreams::blocking,
+                        AnthropicProxies::status));
     }
 
     private static MessageServiceAsync messagesAsync(MessageServiceAsync delegate, ModelCallRecorder recorder) {
@@ -88,8 +89,9 @@ final class AnthropicProxies {
                 (params, options) -> recorder.callAsync(() -> AnthropicMessages.request(params, false),
                         () -> delegate.create(params, options), AnthropicMessages::result,
                         AnthropicProxies::status),
-                (params, options) -> AnthropicStreams.async(recorder.start(
-                        () -> AnthropicMessages.request(params, true)), delegate.createStreaming(params, options)));
+                (params, options) -> recorder.stream(() -> AnthropicMessages.request(params, true),
+                        () -> delegate.createStreaming(params, options), AnthropicStreams::async,
+                        AnthropicProxies::status));
     }
 
     /**

@@ -45,10 +45,16 @@ final class OpenAiCalls {
         return recorder.callAsync(request, call, describe, OpenAiCalls::status);
     }
 
-    <T> StreamResponse<T> stream(Supplier<ModelCallRecorder.Request> request, StreamResponse<T> stream,
+    <T> StreamResponse<T> stream(Supplier<ModelCallRecorder.Request> request, Supplier<StreamResponse<T>> open,
             ModelCallRecorder.StreamAccumulator<T> accumulator) {
-        ModelCallRecorder.StreamRecording<T> recording = new ModelCallRecorder.StreamRecording<>(recorder.start(request),
-                accumulator, OpenAiCalls::status);
+        return recorder.stream(request, open, (call, stream) -> observed(call, stream, accumulator),
+                OpenAiCalls::status);
+    }
+
+    private static <T> StreamResponse<T> observed(ModelCallRecorder.ModelCall call, StreamResponse<T> stream,
+            ModelCallRecorder.StreamAccumulator<T> accumulator) {
+        ModelCallRecorder.StreamRecording<T> recording = new ModelCallRecorder.StreamRecording<>(call, accumulator,
+                OpenAiCalls::status);
         return new StreamResponse<>() {
             @Override
             public Stream<T> stream() {
@@ -66,10 +72,16 @@ final class OpenAiCalls {
         };
     }
 
-    <T> AsyncStreamResponse<T> streamAsync(Supplier<ModelCallRecorder.Request> request, AsyncStreamResponse<T> stream,
-            ModelCallRecorder.StreamAccumulator<T> accumulator) {
-        ModelCallRecorder.StreamRecording<T> recording = new ModelCallRecorder.StreamRecording<>(recorder.start(request),
-                accumulator, OpenAiCalls::status);
+    <T> AsyncStreamResponse<T> streamAsync(Supplier<ModelCallRecorder.Request> request,
+            Supplier<AsyncStreamResponse<T>> open, ModelCallRecorder.StreamAccumulator<T> accumulator) {
+        return recorder.stream(request, open, (call, stream) -> observedAsync(call, stream, accumulator),
+                OpenAiCalls::status);
+    }
+
+    private static <T> AsyncStreamResponse<T> observedAsync(ModelCallRecorder.ModelCall call,
+            AsyncStreamResponse<T> stream, ModelCallRecorder.StreamAccumulator<T> accumulator) {
+        ModelCallRecorder.StreamRecording<T> recording = new ModelCallRecorder.StreamRecording<>(call, accumulator,
+                OpenAiCalls::status);
         return new AsyncStreamResponse<>() {
             @Override
             public AsyncStreamResponse<T> subscribe(Handler<? super T> handler) {

@@ -129,7 +129,7 @@ final class OpenAiProxies {
                         () -> ChatCompletions.request(params, false), () -> delegate.create(params, options),
                         ChatCompletions::result),
                 (params, options) -> calls.stream(() -> ChatCompletions.request(params, true),
-                        delegate.createStreaming(params, options), new ChatCompletions.Accumulator()));
+                        () -> delegate.createStreaming(params, options), new ChatCompletions.Accumulator()));
     }
 
     private static ChatCompletionServiceAsync completionsAsync(ChatCompletionServiceAsync delegate,
@@ -139,7 +139,7 @@ final class OpenAiProxies {
                         () -> ChatCompletions.request(params, false), () -> delegate.create(params, options),
                         ChatCompletions::result),
                 (params, options) -> calls.streamAsync(() -> ChatCompletions.request(params, true),
-                        delegate.createStreaming(params, options), new ChatCompletions.Accumulator()));
+                        () -> delegate.createStreaming(params, options), new ChatCompletions.Accumulator()));
     }
 
     private static ResponseService responses(ResponseService delegate, OpenAiCalls calls) {
@@ -147,7 +147,7 @@ final class OpenAiProxies {
                 (params, options) -> calls.call(() -> Responses.request(params, false),
                         () -> delegate.create(params, options), Responses::result),
                 (params, options) -> calls.stream(() -> Responses.request(params, true),
-                        delegate.createStreaming(params, options), new Responses.Accumulator()));
+                        () -> delegate.createStreaming(params, options), new Responses.Accumulator()));
     }
 
     private static ResponseServiceAsync responsesAsync(ResponseServiceAsync delegate, OpenAiCalls calls) {
@@ -156,7 +156,7 @@ final class OpenAiProxies {
                         () -> Responses.request(params, false), () -> delegate.create(params, options),
                         Responses::result),
                 (params, options) -> calls.streamAsync(() -> Responses.request(params, true),
-                        delegate.createStreaming(params, options), new Responses.Accumulator()));
+                        () -> delegate.createStreaming(params, options), new Responses.Accumulator()));
     }
 
     /**

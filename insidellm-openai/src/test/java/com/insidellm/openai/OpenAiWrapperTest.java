@@ -220,6 +220,24 @@ class OpenAiWrapperTest {
     }
 
     @Test
+    void aStreamThatFailsToOpenReachesTheApplicationUnchangedAndIsRecordedWithItsStatus() throws Exception {
+        server.enqueue(OpenAiWire.error(500, "server_error", "server_error", "The server had an error"));
+        server.enqueue(OpenAiWire.error(500, "server_error", "server_error", "The server had an error"));
+
+        Throwable direct = catchThrowable(() -> raw.chat().completions().createStreaming(weatherQuestion())
+                .stream().count());
+        Throwable recorded = catchThrowable(() -> wrapped.chat().completions().createStreaming(weatherQuestion())
+                .stream().count());
+
+        assertThat(recorded).isNotNull().hasSameClassAs(direct).hasMessage(direct.getMessage());
+        List<Event> events = exporter.events(insideLlm);
+        Event error = single(events, EventType.ERROR);
+        assertThat(error.parentEventId()).isEqualTo(single(events, EventType.LLM_REQUEST).eventId());
+        assertThat(error.payload()).containsEntry("error_code", "500");
+        assertThat(ofType(events, EventType.LLM_RESPONSE)).isEmpty();
+    }
+
+    @Test
     void responsesApiIsRecordedInTheChatFormatWithInstructionsFunctionCallsAndUsage() throws Exception {
         server.enqueue(OpenAiWire.json(OpenAiWire.response("completed", OpenAiWire.FUNCTION_OUTPUT)));
         ResponseCreateParams params = ResponseCreateParams.builder().model("gpt-4o-mini")
