@@ -252,6 +252,17 @@ public final class Event {
             return this;
         }
 
+        /** The event id set so far, or {@code null}. */
+        @Nullable String eventIdOrNull() {
+            return eventId;
+        }
+
+        /** Sets an id this SDK generated ({@link CallRecorder#newId()}): no need to check it is a UUID. */
+        Builder trustedEventId(String eventId) {
+            this.eventId = eventId;
+            return this;
+        }
+
         /** Sets the run id (a UUID). Required. */
         public Builder runId(String runId) {
             this.runId = uuid("run_id", runId);

@@ -1,10 +1,5 @@
 package com.insidellm;
 
-import com.insidellm.internal.BatchingClient;
-import com.insidellm.internal.Ids;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,11 +55,12 @@ public final class InsideLlmTracker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(InsideLlmTracker.class);
     /** Stack traces longer than this are cut; the size cap would truncate them anyway. */
-    static final int MAX_STACK_TRACE_CHARS = 16_384;
+    static final int MAX_STACK_TRACE_CHARS = CallRecorder.MAX_STACK_TRACE_CHARS;
     /** The {@code tool_type} used when none is given, as in the Python SDK. */
     public static final String DEFAULT_TOOL_TYPE = "function";
 
     private final InsideLlmClient client;
+    private final CallRecorder recorder;
     private final boolean recording;
     private final String runId;
     private final String userId;
@@ -76,7 +72,8 @@ public final class InsideLlmTracker implements AutoCloseable {
     InsideLlmTracker(InsideLlmClient client, String userId, @Nullable Map<String, ?> metadata) {
         this.client = Objects.requireNonNull(client, "client");
         this.userId = Objects.requireNonNull(userId, "userId");
-        this.recording = !(client instanceof NoopClient);
+        this.recorder = CallRecorder.of(client);
+        this.recording = recorder.recording();
         this.runId = client.startRun(null, userId, metadata);
         this.context = InsideLlmContext.of(runId, userId);
         this.owner = Thread.currentThread();
@@ -278,7 +275,7 @@ public final class InsideLlmTracker implements AutoCloseable {
         }
         LlmCallRecording llm = new LlmCallRecording(request);
         T result;
-        try (InsideLlmContext.Scope ignored = context.withParent(llm.requestId).makeCurrent()) {
+        try (InsideLlmContext.Scope ignored = llm.call.makeCurrent()) {
             result = call.call();
         } catch (Throwable t) {
             llm.failed(t);
@@ -315,7 +312,7 @@ public final class InsideLlmTracker implements AutoCloseable {
         }
         LlmCallRecording llm = new LlmCallRecording(request);
         CompletionStage<T> stage;
-        try (InsideLlmContext.Scope ignored = context.withParent(llm.requestId).makeCurrent()) {
+        try (InsideLlmContext.Scope ignored = llm.call.makeCurrent()) {
             stage = call.get();
         } catch (RuntimeException | Error t) {
             llm.failed(t);
@@ -339,22 +336,20 @@ public final class InsideLlmTracker implements AutoCloseable {
     /** One LLM call being recorded: its request event, logged on creation, and the response or error to come. */
     private final class LlmCallRecording {
         private final Payload.@Nullable LlmRequest request;
-        final String requestId;
-        private final long startNanos;
+        final CallRecorder.Call call;
 
         LlmCallRecording(Supplier<Payload.LlmRequest> request) {
             Payload.LlmRequest[] sent = new Payload.LlmRequest[1];
-            this.requestId = emit(() -> Event.builder(EventType.LLM_REQUEST).payload(sent[0] = request.get()),
-                    currentParent(), null, null);
+            this.call = open();
+            start(call, () -> Event.builder(EventType.LLM_REQUEST).payload(sent[0] = request.get()));
             this.request = sent[0];
-            this.startNanos = System.nanoTime();
         }
 
         <T> void succeeded(T result, Function<? super T, LlmCallResult> describe) {
-            long elapsedMs = elapsedMs(startNanos);
+            long elapsedMs = call.elapsedMs();
             Payload.LlmRequest sent = request;
             if (sent != null) {
-                emit(() -> llmResponse(sent, describe.apply(result), elapsedMs), requestId, null, null);
+                emit(() -> llmResponse(sent, describe.apply(result), elapsedMs), call.eventId(), null, null);
             }
         }
 
@@ -365,7 +360,7 @@ public final class InsideLlmTracker implements AutoCloseable {
                 where.put("model_name", request.modelName());
                 where.put("provider", request.provider());
             }
-            whileFailing(error, () -> logFailure("llm_error", error, requestId, where));
+            whileFailing(error, () -> fail(call, "llm_error", error, where));
         }
     }
 
@@ -411,24 +406,26 @@ public final class InsideLlmTracker implements AutoCloseable {
         if (!recording) {
             return call.call();
         }
-        String callId = logToolCall(toolName, toolType, parameters);
-        long start = System.nanoTime();
+        CallRecorder.Call recording = open();
+        start(recording, () -> Event.builder(EventType.TOOL_CALL)
+                .payload(new Payload.ToolCall(toolName, toolType, parameters)));
         T result;
-        try (InsideLlmContext.Scope ignored = context.withParent(callId).makeCurrent()) {
+        try (InsideLlmContext.Scope ignored = recording.makeCurrent()) {
             result = call.call();
         } catch (Throwable t) {
-            long elapsedMs = elapsedMs(start);
+            long elapsedMs = recording.elapsedMs();
             whileFailing(t, () -> {
                 emit(() -> Event.builder(EventType.TOOL_RESPONSE).payload(new Payload.ToolResponse(toolName,
-                        toolType, null, null, elapsedMs, false, message(t))), callId, null, null);
-                logFailure("tool_error", t, callId, Map.of("operation", "tool_call",
+                        toolType, null, null, elapsedMs, false, CallRecorder.errorMessage(t, true))),
+                        recording.eventId(), null, null);
+                fail(recording, "tool_error", t, Map.of("operation", "tool_call",
                         "tool_name", String.valueOf(toolName)));
             });
             throw t;
         }
-        long elapsedMs = elapsedMs(start);
+        long elapsedMs = recording.elapsedMs();
         emit(() -> Event.builder(EventType.TOOL_RESPONSE).payload(new Payload.ToolResponse(toolName, toolType, null,
-                wireValue(result), elapsedMs, true, null)), callId, null, null);
+                wireValue(result), elapsedMs, true, null)), recording.eventId(), null, null);
         return result;
     }
 
@@ -446,7 +443,8 @@ public final class InsideLlmTracker implements AutoCloseable {
             Event.Builder builder = Event.builder(EventType.AGENT_REASONING).payload(new Payload.AgentReasoning(
                     stepName, reasoningSteps(result), null, elapsedMs));
             return failure == null ? builder
-                    : builder.payloadEntry("success", false).payloadEntry("error_message", message(failure));
+                    : builder.payloadEntry("success", false)
+                            .payloadEntry("error_message", CallRecorder.errorMessage(failure, true));
         }, "agent_step_error", Map.of("operation", "agent_step", "step_name", String.valueOf(stepName)));
     }
 
@@ -471,7 +469,7 @@ public final class InsideLlmTracker implements AutoCloseable {
         Objects.requireNonNull(function, "function");
         return recordAfter(function, (result, failure, elapsedMs) -> Event.builder(EventType.FUNCTION_EXECUTION)
                 .payload(new Payload.FunctionExecution(functionName, args, wireValue(result), elapsedMs,
-                        failure == null, failure == null ? null : message(failure))),
+                        failure == null, failure == null ? null : CallRecorder.errorMessage(failure, true))),
                 "function_error", Map.of("operation", "function_execution",
                         "function_name", String.valueOf(functionName)));
     }
@@ -484,30 +482,28 @@ public final class InsideLlmTracker implements AutoCloseable {
 
     /**
      * Runs {@code call} with a pre-allocated event id as the current parent, then logs that event (timestamped at
-     * the start, so it sorts before its children) and, on failure, an {@code error} event under it.
+     * the start, so it sorts before its children) and, on failure, an {@code error} event under it
+     * ({@link CallRecorder.Call#complete}).
      */
     private <T, E extends Exception> T recordAfter(TrackedCall<T, E> call, Completion completion, String errorType,
             Map<String, ?> where) throws E {
         if (!recording) {
             return call.call();
         }
-        String parent = currentParent();
-        String eventId = Ids.randomUuid();
-        Instant startedAt = Instant.now();
-        long start = System.nanoTime();
+        CallRecorder.Call recording = open();
         T result;
-        try (InsideLlmContext.Scope ignored = context.withParent(eventId).makeCurrent()) {
+        try (InsideLlmContext.Scope ignored = recording.makeCurrent()) {
             result = call.call();
         } catch (Throwable t) {
-            long elapsedMs = elapsedMs(start);
+            long elapsedMs = recording.elapsedMs();
             whileFailing(t, () -> {
-                emit(() -> completion.event(null, t, elapsedMs).timestamp(startedAt), parent, null, eventId);
-                logFailure(errorType, t, eventId, where);
+                start(recording, () -> completion.event(null, t, elapsedMs));
+                fail(recording, errorType, t, where);
             });
             throw t;
         }
-        long elapsedMs = elapsedMs(start);
-        emit(() -> completion.event(result, null, elapsedMs).timestamp(startedAt), parent, null, eventId);
+        long elapsedMs = recording.elapsedMs();
+        start(recording, () -> completion.event(result, null, elapsedMs));
         return result;
     }
 
@@ -590,14 +586,31 @@ public final class InsideLlmTracker implements AutoCloseable {
         return explicit != null ? explicit : currentParent();
     }
 
+    /** A call of this run, opened under the current parent. */
+    private CallRecorder.Call open() {
+        return recorder.open(context.withParent(currentParent()));
+    }
+
+    /** Logs a call's own event; building runs inside the guard, as in {@link #emit}. */
+    private void start(CallRecorder.Call call, Supplier<Event.Builder> event) {
+        Event.Builder builder = build(event);
+        if (builder != null) {
+            call.start(builder);
+        }
+    }
+
+    /** The error event of a wrapper's failure, under its call, unless an inner call recorded the exception. */
+    private void fail(CallRecorder.Call call, String errorType, Throwable error, Map<String, ?> where) {
+        if (recording && CallRecorder.firstRecording(error)) {
+            call.end(CallRecorder.error(errorType, error, null, where, true));
+        }
+    }
+
+    /** An error event for an exception the application hands over (it is noted as recorded, never skipped). */
     private String logFailure(String errorType, Throwable error, @Nullable String parentEventId,
-            Map<String, ?> context) {
-        return emit(() -> {
-            Map<String, Object> details = new LinkedHashMap<>(context);
-            details.put("exception_class", error.getClass().getName());
-            return Event.builder(EventType.ERROR).payload(new Payload.Error(errorType, message(error), null,
-                    stackTrace(error), details, "error"));
-        }, parentEventId, null, null);
+            Map<String, ?> where) {
+        CallRecorder.firstRecording(error);
+        return emit(() -> CallRecorder.error(errorType, error, null, where, true), parentEventId, null, null);
     }
 
     /**
@@ -606,45 +619,38 @@ public final class InsideLlmTracker implements AutoCloseable {
      */
     private String emit(Supplier<Event.Builder> event, @Nullable String parentEventId,
             @Nullable Map<String, ?> metadata, @Nullable String eventId) {
-        String id = eventId != null ? eventId : Ids.randomUuid();
         if (!recording) {
-            return id;
+            return eventId != null ? eventId : CallRecorder.newId();
         }
-        Event built;
-        try {
-            Event.Builder builder = event.get().eventId(id).runId(runId).userId(userId).parentEventId(parentEventId);
-            if (metadata != null) {
+        Event.Builder builder = build(event);
+        if (builder == null) {
+            return eventId != null ? eventId : CallRecorder.newId();
+        }
+        if (metadata != null) {
+            try {
                 builder.metadata(metadata);
+            } catch (RuntimeException e) {
+                recorder.rejected(e);
+                return eventId != null ? eventId : CallRecorder.newId();
             }
-            built = builder.build();
-        } catch (RuntimeException e) {
-            if (client instanceof BatchingClient batching) {
-                batching.rejectInvalid(e);
-            } else {
-                log.debug("InsideLLM tracker could not build an event: {}", e.toString());
-            }
-            return id;
         }
-        client.logEvent(built);
-        return id;
+        if (eventId != null) {
+            builder.trustedEventId(eventId);
+        }
+        return recorder.log(runId, userId, parentEventId, builder);
     }
 
-    private static long elapsedMs(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1_000_000;
-    }
-
-    private static String message(Throwable error) {
-        String message = error.getMessage();
-        return message == null || message.isEmpty() ? error.getClass().getName() : message;
+    private Event.@Nullable Builder build(Supplier<Event.Builder> event) {
+        try {
+            return event.get();
+        } catch (RuntimeException e) {
+            recorder.rejected(e);
+            return null;
+        }
     }
 
     static String stackTrace(Throwable error) {
-        StringWriter out = new StringWriter();
-        error.printStackTrace(new PrintWriter(out));
-        String trace = out.toString();
-        return trace.length() <= MAX_STACK_TRACE_CHARS ? trace
-                : trace.substring(0, MAX_STACK_TRACE_CHARS) + "... [" + (trace.length() - MAX_STACK_TRACE_CHARS)
-                        + " more characters]";
+        return CallRecorder.stackTrace(error);
     }
 
     private static List<String> reasoningSteps(@Nullable Object result) {

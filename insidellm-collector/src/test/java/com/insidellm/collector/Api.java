@@ -95,6 +95,13 @@ final class Api {
         return out.toByteArray();
     }
 
+    /** The text at {@code field} (a JSON pointer) of each element of {@code array}. */
+    static java.util.List<String> texts(JsonNode array, String field) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        array.forEach(n -> out.add(n.at(field).asText()));
+        return out;
+    }
+
     HttpClient client() {
         return http;
     }

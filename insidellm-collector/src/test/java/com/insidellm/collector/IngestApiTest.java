@@ -98,7 +98,7 @@ class IngestApiTest {
         ObjectNode badType = Events.userInput(run, "u1", Instant.now(), "x");
         badType.put("event_type", "user.shout");
         ObjectNode nestedMetadata = Events.userInput(run, "u1", Instant.now(), "x");
-        nestedMetadata.putObject("metadata").putArray("tags").add("a");
+        nestedMetadata.putObject("metadata").putObject("nested").put("a", 1);
         ObjectNode good2 = Events.userInput(run, "u1", Instant.now(), "also fine");
         ArrayNode batch = Events.JSON.createArrayNode().add(good1).add(missingText).add(badType).add(nestedMetadata)
                 .add(good2).add("not an object");
@@ -114,7 +114,7 @@ class IngestApiTest {
         assertThat(r.json().get("rejected").get(0).get("reason").asText())
                 .contains("payload.input_text is required for user.input");
         assertThat(r.json().get("rejected").get(1).get("reason").asText()).contains("event_type");
-        assertThat(r.json().get("rejected").get(2).get("reason").asText()).contains("metadata.tags");
+        assertThat(r.json().get("rejected").get(2).get("reason").asText()).contains("metadata.nested");
         assertThat(r.json().get("rejected").get(3).get("index").asInt()).isEqualTo(5);
         assertThat(r.json().get("rejected").get(3).get("event_id").isNull()).isTrue();
         assertThat(storedInRun()).isEqualTo(2);

@@ -91,7 +91,7 @@ class KillDurabilityIT {
             if (next == null) {
                 return ids;
             }
-            cursor = "&before=" + next.asLong();
+            cursor = "&before=" + Api.encode(next.asText());
         }
     }
 }

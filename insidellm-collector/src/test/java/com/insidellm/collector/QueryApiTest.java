@@ -38,9 +38,7 @@ class QueryApiTest {
     }
 
     private static List<String> texts(JsonNode array, String field) {
-        List<String> out = new ArrayList<>();
-        array.forEach(n -> out.add(n.at(field).asText()));
-        return out;
+        return Api.texts(array, field);
     }
 
     @Test
@@ -134,10 +132,10 @@ class QueryApiTest {
     }
 
     @Test
-    void pagesEventsNewestFirst() {
-        JsonNode first = api.getJson("/api/v1/events?limit=5");
+    void pagesEventsNewestFirstInArrivalOrder() {
+        JsonNode first = api.getJson("/api/v1/events?order=arrival&limit=5");
         long next = first.get("next_before").asLong();
-        JsonNode second = api.getJson("/api/v1/events?limit=5&before=" + next);
+        JsonNode second = api.getJson("/api/v1/events?order=arrival&limit=5&before=" + next);
 
         assertThat(first.get("events").get(0).get("seq").asLong()).isGreaterThan(next);
         assertThat(second.get("events").get(0).get("seq").asLong()).isLessThan(next);

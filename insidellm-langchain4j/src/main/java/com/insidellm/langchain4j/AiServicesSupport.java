@@ -1,5 +1,6 @@
 package com.insidellm.langchain4j;
 
+import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.tool.BeforeToolExecution;
 import dev.langchain4j.service.tool.ToolExecution;
@@ -25,7 +26,7 @@ final class AiServicesSupport {
     static Consumer<BeforeToolExecution> beforeToolExecution(Recorder recorder) {
         return before -> {
             if (before != null && before.request() != null) {
-                recorder.beforeTool(before.request());
+                recorder.beforeTool(before.request(), invocationContext(before));
             }
         };
     }
@@ -36,6 +37,15 @@ final class AiServicesSupport {
                 recorder.afterTool(execution.request(), result(execution), execution.hasFailed());
             }
         };
+    }
+
+    private static @Nullable InvocationContext invocationContext(BeforeToolExecution before) {
+        try {
+            return before.invocationContext();
+        } catch (LinkageError e) {
+            // A version whose hook has no invocation context: the tool runs without a parent scope.
+            return null;
+        }
     }
 
     private static @Nullable String result(ToolExecution execution) {

@@ -1,5 +1,6 @@
 package com.insidellm.langchain4j;
 
+import com.insidellm.ConversationThreads;
 import com.insidellm.InsideLlmClient;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.observability.api.AiServiceListenerRegistrar;
@@ -9,6 +10,8 @@ import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.tool.BeforeToolExecution;
 import dev.langchain4j.service.tool.ToolExecution;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -45,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * (one run per conversation, the same after a restart); otherwise automatic threading, which recognises the next turn
  * of a conversation by the SHA-256 fingerprint of its normalised message prefix and puts it into the first turn's run.
  *
- * <p>Thread-safe. Closing it only closes the threading file; the client stays open.
+ * <p>Thread-safe. Closing it ends the runs it started itself and closes the threading file; the client stays open.
  */
 public final class InsideLlmLangChain4j implements AutoCloseable {
 
@@ -54,7 +57,9 @@ public final class InsideLlmLangChain4j implements AutoCloseable {
     /** Default most {@code llm.streaming_chunk} events per call, when chunk events are on: {@value}. */
     public static final int DEFAULT_MAX_STREAMING_CHUNKS = 500;
     /** Default number of conversation fingerprints kept for automatic threading: {@value}. */
-    public static final int DEFAULT_THREADING_CACHE_SIZE = 10_000;
+    public static final int DEFAULT_THREADING_CACHE_SIZE = ConversationThreads.DEFAULT_CAPACITY;
+    /** Default idle time after which a run this module started itself ends ({@code exit_reason "idle"}): 30 minutes. */
+    public static final Duration DEFAULT_RUN_IDLE_TIMEOUT = Duration.ofMinutes(30);
 
     private static final Logger log = LoggerFactory.getLogger(InsideLlmLangChain4j.class);
 
@@ -65,7 +70,8 @@ public final class InsideLlmLangChain4j implements AutoCloseable {
     private InsideLlmLangChain4j(Builder builder) {
         Supplier<String> userId = builder.userIdSupplier != null ? builder.userIdSupplier : () -> builder.userId;
         this.recorder = new Recorder(builder.client, userId, builder.userId, builder.streamingChunks,
-                builder.maxStreamingChunks, new ConversationThreads(builder.threadingCacheSize, builder.threadingFile));
+                builder.maxStreamingChunks, ConversationThreads.builder().capacity(builder.threadingCacheSize)
+                        .file(builder.threadingFile).build(), builder.runIdleTimeout, builder.clock);
         this.chatModelListener = new InsideLlmChatModelListener(recorder);
         this.aiServiceListeners = AiServiceListeners.create(recorder);
     }
@@ -165,8 +171,9 @@ public final class InsideLlmLangChain4j implements AutoCloseable {
     }
 
     /**
-     * Stops {@linkplain #recordAllAiServices() recording all AI services} if this integration was doing so, and closes
-     * the threading file, if any. Idempotent; the client is not closed.
+     * Stops {@linkplain #recordAllAiServices() recording all AI services} if this integration was doing so, ends the
+     * runs it started itself ({@code run.end} with {@code exit_reason "client_closed"}) and closes the threading file,
+     * if any. Close it before the client, so those events are delivered. Idempotent; the client is not closed.
      */
     @Override
     public void close() {
@@ -184,6 +191,8 @@ public final class InsideLlmLangChain4j implements AutoCloseable {
         private int maxStreamingChunks = DEFAULT_MAX_STREAMING_CHUNKS;
         private int threadingCacheSize = DEFAULT_THREADING_CACHE_SIZE;
         private @Nullable Path threadingFile;
+        private Duration runIdleTimeout = DEFAULT_RUN_IDLE_TIMEOUT;
+        private Clock clock = Clock.systemUTC();
 
         private Builder(InsideLlmClient client) {
             this.client = client;
@@ -246,6 +255,29 @@ public final class InsideLlmLangChain4j implements AutoCloseable {
          */
         public Builder threadingFile(Path threadingFile) {
             this.threadingFile = Objects.requireNonNull(threadingFile, "threadingFile");
+            return this;
+        }
+
+        /**
+         * How long a run this module started itself (automatic threading, a chat memory id, a standalone call) may
+         * stay without events before it ends with {@code run.end} ({@code exit_reason "idle"}), like a web-analytics
+         * session timeout; 1 second to 30 days, default 30 minutes. A conversation that continues later gets a new
+         * run whose {@code run.start} names the previous one ({@code initial_context.previous_run_id}). Runs the
+         * application started (a tracker, an annotated method) are never ended by this module.
+         */
+        public Builder runIdleTimeout(Duration runIdleTimeout) {
+            Objects.requireNonNull(runIdleTimeout, "runIdleTimeout");
+            if (runIdleTimeout.compareTo(Duration.ofSeconds(1)) < 0 || runIdleTimeout.compareTo(Duration.ofDays(30)) > 0) {
+                throw new IllegalArgumentException("runIdleTimeout must be between 1 second and 30 days, but was "
+                        + runIdleTimeout);
+            }
+            this.runIdleTimeout = runIdleTimeout;
+            return this;
+        }
+
+        /** The clock that times runs and events (tests). */
+        Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

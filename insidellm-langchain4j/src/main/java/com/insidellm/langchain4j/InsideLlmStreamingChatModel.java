@@ -55,15 +55,15 @@ public final class InsideLlmStreamingChatModel implements StreamingChatModel {
 
     @Override
     public void chat(ChatRequest chatRequest, StreamingChatResponseHandler handler) {
-        Recorder.StreamTiming timing = new Recorder.StreamTiming();
+        ModelCalls.StreamTiming timing = new ModelCalls.StreamTiming();
         StreamingChatResponseHandler timed = timed(handler, timing);
         // The wrapped model calls its listeners' onRequest on this thread before streaming: that is where the
         // listener takes the timing over and puts it in the call's attributes.
-        Recorder.NEXT_STREAM.set(timing);
+        ModelCalls.NEXT_STREAM.set(timing);
         try {
             delegate.chat(chatRequest, timed);
         } finally {
-            Recorder.NEXT_STREAM.remove();
+            ModelCalls.NEXT_STREAM.remove();
         }
     }
 
@@ -100,7 +100,7 @@ public final class InsideLlmStreamingChatModel implements StreamingChatModel {
     }
 
     private static StreamingChatResponseHandler timed(StreamingChatResponseHandler handler,
-            Recorder.StreamTiming timing) {
+            ModelCalls.StreamTiming timing) {
         Objects.requireNonNull(handler, "handler");
         return (StreamingChatResponseHandler) Proxy.newProxyInstance(
                 StreamingChatResponseHandler.class.getClassLoader(), new Class<?>[] {StreamingChatResponseHandler.class},
@@ -119,7 +119,7 @@ public final class InsideLlmStreamingChatModel implements StreamingChatModel {
                 });
     }
 
-    private static void observe(Recorder.StreamTiming timing, Method method, Object @Nullable [] args) {
+    private static void observe(ModelCalls.StreamTiming timing, Method method, Object @Nullable [] args) {
         try {
             String text = null;
             if (method.getName().equals("onPartialResponse") && args != null && args.length > 0) {

@@ -75,7 +75,9 @@ class LangChain4jIngestionIT {
             }
             assertThat(events).extracting(e -> e.get("event_type").asText()).containsExactly("run.start",
                     "chain.start", "user.input", "llm.request", "llm.response", "tool.call", "tool.response",
-                    "llm.request", "llm.response", "agent.response", "chain.end");
+                    "llm.request", "llm.response", "agent.response", "chain.end", "run.end");
+            // the run the integration threaded itself ends when the integration closes
+            assertThat(events.get(11).at("/payload/exit_reason").asText()).isEqualTo("client_closed");
             String runId = events.get(0).get("run_id").asText();
             assertThat(events).allSatisfy(e -> {
                 assertThat(e.get("run_id").asText()).isEqualTo(runId);

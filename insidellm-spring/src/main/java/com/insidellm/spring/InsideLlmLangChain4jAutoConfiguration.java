@@ -42,7 +42,7 @@ public class InsideLlmLangChain4jAutoConfiguration {
             InsideLlmUserResolver resolver = userResolver.getIfUnique();
             String user = resolver == null ? null : resolver.currentUserId();
             return user == null || user.isEmpty() ? defaultUserId : user;
-        }).build();
+        }).runIdleTimeout(properties.getLangchain4j().getRunIdleTimeout()).build();
         if (ClassUtils.isPresent("dev.langchain4j.service.AiServices", getClass().getClassLoader())) {
             integration.recordAllAiServices();
         }

@@ -115,6 +115,8 @@ public class InsideLlmProperties {
 
     private final Tracking tracking = new Tracking();
 
+    private final LangChain4j langchain4j = new LangChain4j();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -295,6 +297,10 @@ public class InsideLlmProperties {
         return tracking;
     }
 
+    public LangChain4j getLangchain4j() {
+        return langchain4j;
+    }
+
     public @Nullable Boolean getCaptureContent() {
         return captureContent;
     }
@@ -403,6 +409,35 @@ public class InsideLlmProperties {
 
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
+        }
+    }
+
+    /** Settings of the LangChain4j integration. */
+    public static class LangChain4j {
+
+        /** Whether LangChain4j model calls and AI services are recorded (when insidellm-langchain4j is present). */
+        private boolean enabled = true;
+
+        /**
+         * How long a run the LangChain4j integration started itself (automatic threading, a chat memory id) may stay
+         * without events before it ends with exit_reason "idle". Default 30m.
+         */
+        private Duration runIdleTimeout = Duration.ofMinutes(30);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getRunIdleTimeout() {
+            return runIdleTimeout;
+        }
+
+        public void setRunIdleTimeout(Duration runIdleTimeout) {
+            this.runIdleTimeout = runIdleTimeout;
         }
     }
 }

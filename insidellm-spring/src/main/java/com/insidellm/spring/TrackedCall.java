@@ -1,5 +1,6 @@
 package com.insidellm.spring;
 
+import com.insidellm.CallRecorder;
 import com.insidellm.Event;
 import com.insidellm.EventType;
 import com.insidellm.InsideLlmClient;
@@ -10,57 +11,48 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One call of an annotated method, from the event that opens it to the one that closes it. Opened on the calling
- * thread; closed exactly once, on whichever thread the result completes. Never throws.
+ * One call of an annotated method, from the event that opens it to the one that closes it, recorded through core's
+ * {@link CallRecorder} (ids, timing, parent links, the error event, the {@value CallRecorder#NOT_CAPTURED} marker).
+ * Opened on the calling thread; closed exactly once, on whichever thread the result completes. Never throws.
  */
 final class TrackedCall {
 
     private static final Logger log = LoggerFactory.getLogger(TrackedCall.class);
-    private static final int MAX_STACK_FRAMES = 30;
-    /** What required text fields read without content capture: the marker the core's content filter uses. */
-    static final String NOT_CAPTURED = "[NOT CAPTURED]";
+    /** What required text fields read without content capture. */
+    static final String NOT_CAPTURED = CallRecorder.NOT_CAPTURED;
 
     private final InsideLlmClient client;
+    private final CallRecorder recorder;
     private final TrackedMethod method;
     private final TrackingExpressions.Evaluation evaluation;
     private final String[] parameterNames;
     private final @Nullable Object[] args;
-    private final String runId;
-    private final String userId;
-    private final @Nullable String parentEventId;
     private final boolean ownsRun;
-    private final Map<Throwable, Boolean> recordedErrors;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final long startNanos = System.nanoTime();
-    /** The event nested calls name as their parent: the opening event, or the closing one for single-event kinds. */
-    private @Nullable String ownEventId;
+    private final CallRecorder.Call call;
 
-    TrackedCall(InsideLlmClient client, TrackedMethod method, TrackingExpressions.Evaluation evaluation,
-            String[] parameterNames, @Nullable Object[] args, String runId, String userId,
-            @Nullable String parentEventId, boolean ownsRun, Map<Throwable, Boolean> recordedErrors) {
-        this.client = client;
+    TrackedCall(CallRecorder recorder, TrackedMethod method, TrackingExpressions.Evaluation evaluation,
+            String[] parameterNames, @Nullable Object[] args, InsideLlmContext where, boolean ownsRun) {
+        this.client = recorder.client();
+        this.recorder = recorder;
         this.method = method;
         this.evaluation = evaluation;
         this.parameterNames = parameterNames;
         this.args = args;
-        this.runId = runId;
-        this.userId = userId;
-        this.parentEventId = parentEventId;
         this.ownsRun = ownsRun;
-        this.recordedErrors = recordedErrors;
+        this.call = recorder.open(where);
     }
 
-    /** The context the method body runs in. */
+    /** The context the method body runs in: under the call's event, or where it was opened for a bare run. */
     InsideLlmContext context() {
-        return InsideLlmContext.of(runId, userId).withParent(ownEventId != null ? ownEventId : parentEventId);
+        return method.kind() == null ? call.where() : call.context();
     }
 
     /** Records the opening event, if the kind has one. */
@@ -75,18 +67,18 @@ final class TrackedCall {
                 String prompt = content ? ContentRenderer.text(evaluation.value(method.input(), defaultInput()))
                         : NOT_CAPTURED;
                 Object parameters = content ? evaluation.value(method.parameters(), null) : null;
-                ownEventId = log(Event.builder(EventType.LLM_REQUEST).payload(new Payload.LlmRequest(method.model(),
-                        method.provider(), prompt, asMap(parameters), null, null)), parentEventId, null);
+                log(call::start, Event.builder(EventType.LLM_REQUEST).payload(new Payload.LlmRequest(method.model(),
+                        method.provider(), prompt, asMap(parameters), null, null)));
             }
             case TOOL -> {
-                String id = UUID.randomUUID().toString();
                 Map<String, ?> parameters = content ? asMap(evaluation.value(method.parameters(), argumentMap()))
                         : Map.of();
-                log(Event.builder(EventType.TOOL_CALL).payload(new Payload.ToolCall(method.name(), method.type(),
-                        parameters == null ? Map.of() : parameters, id)), parentEventId, id);
-                ownEventId = id;
+                log(call::start, Event.builder(EventType.TOOL_CALL).payload(new Payload.ToolCall(method.name(),
+                        method.type(), parameters == null ? Map.of() : parameters, call.eventId())));
             }
-            case STEP, FUNCTION -> ownEventId = UUID.randomUUID().toString();
+            case STEP, FUNCTION -> {
+                // One event, recorded when the method returns, with the id its nested calls already name.
+            }
         }
     }
 
@@ -98,67 +90,71 @@ final class TrackedCall {
         try {
             TrackedMethod.Kind kind = method.kind();
             boolean content = method.captureContent();
-            long elapsedMs = elapsedMs();
+            long elapsedMs = call.elapsedMs();
             if (kind != null && content) {
                 evaluation.result(result);
             }
             if (kind != null) {
                 switch (kind) {
-                    case LLM -> log(Event.builder(EventType.LLM_RESPONSE).payload(new Payload.LlmResponse(
+                    case LLM -> log(call::end, Event.builder(EventType.LLM_RESPONSE).payload(new Payload.LlmResponse(
                             method.model(), method.provider(),
                             content ? ContentRenderer.text(evaluation.value(method.output(), result)) : NOT_CAPTURED,
-                            null, null, elapsedMs, null)), ownEventId, null);
-                    case TOOL -> log(Event.builder(EventType.TOOL_RESPONSE).payload(new Payload.ToolResponse(
-                            method.name(), method.type(), ownEventId,
+                            null, null, elapsedMs, null)));
+                    case TOOL -> log(call::end, Event.builder(EventType.TOOL_RESPONSE).payload(new Payload.ToolResponse(
+                            method.name(), method.type(), call.eventId(),
                             content ? ContentRenderer.render(evaluation.value(method.output(), result)) : null,
-                            elapsedMs, true, null)), ownEventId, null);
-                    case STEP -> log(Event.builder(EventType.AGENT_REASONING).payload(new Payload.AgentReasoning(
-                            method.name(), content ? steps(evaluation.value(method.output(), result)) : List.of(),
-                            null, elapsedMs)), parentEventId, ownEventId);
-                    case FUNCTION -> log(Event.builder(EventType.FUNCTION_EXECUTION).payload(
+                            elapsedMs, true, null)));
+                    case STEP -> log(call::complete, Event.builder(EventType.AGENT_REASONING).payload(
+                            new Payload.AgentReasoning(method.name(),
+                                    content ? steps(evaluation.value(method.output(), result)) : List.of(), null,
+                                    elapsedMs)));
+                    case FUNCTION -> log(call::complete, Event.builder(EventType.FUNCTION_EXECUTION).payload(
                             new Payload.FunctionExecution(method.name(), functionArgs(),
                                     content ? ContentRenderer.render(evaluation.value(method.output(), result)) : null,
-                                    elapsedMs, true, null)), parentEventId, ownEventId);
+                                    elapsedMs, true, null)));
                 }
             }
             if (ownsRun) {
-                client.endRun(runId, "completed");
+                client.endRun(call.where().runId(), "completed");
             }
         } catch (RuntimeException e) {
             log.debug("InsideLLM: could not record the completion of {}", method.function(), e);
         }
     }
 
-    /** Records the method's failure with {@code error} (which the caller rethrows). */
+    /**
+     * Records the method's failure with {@code error} (which the caller rethrows): the call's own failed event, then
+     * the {@code error} event under it, once per exception however many annotated methods it passes through.
+     */
     void failed(Throwable error) {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         try {
-            boolean first = recordedErrors.putIfAbsent(error, Boolean.TRUE) == null;
-            String message = errorMessage(error);
+            boolean content = method.captureContent();
+            String message = CallRecorder.errorMessage(error, content);
             TrackedMethod.Kind kind = method.kind();
-            long elapsedMs = elapsedMs();
-            String errorParent = ownEventId != null ? ownEventId : parentEventId;
-            String errorId = null;
+            long elapsedMs = call.elapsedMs();
             if (kind == TrackedMethod.Kind.TOOL) {
-                log(Event.builder(EventType.TOOL_RESPONSE).payload(new Payload.ToolResponse(method.name(),
-                        method.type(), ownEventId, null, elapsedMs, false, message)), ownEventId, null);
+                log(call::end, Event.builder(EventType.TOOL_RESPONSE).payload(new Payload.ToolResponse(method.name(),
+                        method.type(), call.eventId(), null, elapsedMs, false, message)));
             } else if (kind == TrackedMethod.Kind.FUNCTION) {
-                log(Event.builder(EventType.FUNCTION_EXECUTION).payload(new Payload.FunctionExecution(method.name(),
-                        functionArgs(), null, elapsedMs, false, message)), parentEventId, ownEventId);
+                log(call::complete, Event.builder(EventType.FUNCTION_EXECUTION).payload(new Payload.FunctionExecution(
+                        method.name(), functionArgs(), null, elapsedMs, false, message)));
             } else if (kind == TrackedMethod.Kind.STEP) {
-                // The error takes the step's place (and id), so events nested in the step keep a parent.
-                errorParent = parentEventId;
-                errorId = ownEventId;
+                // As the tracker records a failed step: the step still appears (events nested in it keep their
+                // parent), marked failed.
+                log(call::complete, Event.builder(EventType.AGENT_REASONING).payload(new Payload.AgentReasoning(
+                        method.name(), List.of(), null, elapsedMs)).payloadEntry("success", false)
+                        .payloadEntry("error_message", message));
             }
-            if (first || errorId != null) {
-                log(Event.builder(EventType.ERROR).payload(new Payload.Error(error.getClass().getName(), message,
-                        null, stackTrace(error), Map.of("function", method.function()), "error")), errorParent,
-                        errorId);
+            if (CallRecorder.firstRecording(error)) {
+                Event.Builder event = CallRecorder.error(error.getClass().getName(), error, null,
+                        Map.of("function", method.function()), content);
+                log(kind == null ? this::logWhere : call::end, event);
             }
             if (ownsRun) {
-                client.endRun(runId, "error");
+                client.endRun(call.where().runId(), "error");
             }
         } catch (RuntimeException e) {
             log.debug("InsideLLM: could not record the failure of {}", method.function(), e);
@@ -168,27 +164,20 @@ final class TrackedCall {
     /** Records that the subscriber cancelled a reactive result: the run ends, nothing else is claimed. */
     void cancelled() {
         if (closed.compareAndSet(false, true) && ownsRun) {
-            client.endRun(runId, "cancelled");
+            client.endRun(call.where().runId(), "cancelled");
         }
     }
 
-    private @Nullable String log(Event.Builder builder, @Nullable String parent, @Nullable String eventId) {
+    private String logWhere(Event.Builder event) {
+        return recorder.log(call.where(), event);
+    }
+
+    private void log(Function<Event.Builder, String> where, Event.Builder event) {
         try {
-            builder.runId(runId).userId(userId).parentEventId(parent).metadata("code.function", method.function());
-            if (eventId != null) {
-                builder.eventId(eventId);
-            }
-            Event event = builder.build();
-            client.logEvent(event);
-            return event.eventId();
+            where.apply(event.metadata("code.function", method.function()));
         } catch (RuntimeException e) {
             log.debug("InsideLLM: could not record an event of {}", method.function(), e);
-            return eventId;
         }
-    }
-
-    private long elapsedMs() {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 
     /** The prompt when no expression chooses it: the single argument, or every argument as "name: value" lines. */
@@ -246,23 +235,5 @@ final class TrackedCall {
             return steps;
         }
         return List.of(ContentRenderer.text(value));
-    }
-
-    private String errorMessage(Throwable error) {
-        String message = error.getMessage();
-        // An exception message can quote user content; without content capture only the type is recorded.
-        return method.captureContent() && message != null ? message : error.getClass().getSimpleName();
-    }
-
-    private static String stackTrace(Throwable error) {
-        StringBuilder sb = new StringBuilder(error.getClass().getName());
-        StackTraceElement[] frames = error.getStackTrace();
-        for (int i = 0; i < Math.min(frames.length, MAX_STACK_FRAMES); i++) {
-            sb.append("\n\tat ").append(frames[i]);
-        }
-        if (frames.length > MAX_STACK_FRAMES) {
-            sb.append("\n\t... ").append(frames.length - MAX_STACK_FRAMES).append(" more");
-        }
-        return sb.toString();
     }
 }

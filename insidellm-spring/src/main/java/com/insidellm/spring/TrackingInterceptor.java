@@ -1,13 +1,12 @@
 package com.insidellm.spring;
 
+import com.insidellm.CallRecorder;
 import com.insidellm.InsideLlmClient;
 import com.insidellm.InsideLlmContext;
 import java.lang.reflect.Method;
-import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.WeakHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -40,9 +39,7 @@ final class TrackingInterceptor implements MethodInterceptor {
     private final Supplier<InsideLlmProperties> properties;
     private final TrackingExpressions expressions;
     private final Map<Object, Optional<TrackedMethod>> methods = new ConcurrentHashMap<>();
-    /** Exceptions already recorded by an inner annotated method, so each gets one {@code error} event. */
-    private final Map<Throwable, Boolean> recordedErrors = Collections.synchronizedMap(new WeakHashMap<>());
-    private volatile @Nullable InsideLlmClient client;
+    private volatile @Nullable CallRecorder recorder;
 
     /**
      * Every collaborator is a supplier, called on the first annotated call: the interceptor is created with the
@@ -59,15 +56,15 @@ final class TrackingInterceptor implements MethodInterceptor {
 
     @Override
     public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
-        InsideLlmClient client = client();
-        if (client == InsideLlmClient.noop()) {
+        CallRecorder recorder = recorder();
+        if (!recorder.recording()) {
             return invocation.proceed();
         }
         TrackedCall call = null;
         try {
             TrackedMethod tracked = tracked(invocation);
             if (tracked != null) {
-                call = begin(client, tracked, invocation);
+                call = begin(recorder, tracked, invocation);
             }
         } catch (RuntimeException e) {
             log.debug("InsideLLM: could not record the start of {}", invocation.getMethod(), e);
@@ -100,17 +97,19 @@ final class TrackingInterceptor implements MethodInterceptor {
         return result;
     }
 
-    private InsideLlmClient client() {
-        InsideLlmClient resolved = client;
+    private CallRecorder recorder() {
+        CallRecorder resolved = recorder;
         if (resolved == null) {
+            InsideLlmClient client;
             try {
-                resolved = Objects.requireNonNull(clientSupplier.get(), "client");
+                client = Objects.requireNonNull(clientSupplier.get(), "client");
             } catch (RuntimeException e) {
                 // Recording must never break the application: without a usable client, record nothing.
                 log.warn("InsideLLM: no usable InsideLlmClient bean; annotated methods are not recorded", e);
-                resolved = InsideLlmClient.noop();
+                client = InsideLlmClient.noop();
             }
-            client = resolved;
+            resolved = CallRecorder.of(client);
+            recorder = resolved;
         }
         return resolved;
     }
@@ -125,7 +124,7 @@ final class TrackingInterceptor implements MethodInterceptor {
                         !Boolean.FALSE.equals(properties.get().getCaptureContent())))).orElse(null);
     }
 
-    private TrackedCall begin(InsideLlmClient client, TrackedMethod tracked, MethodInvocation invocation) {
+    private TrackedCall begin(CallRecorder recorder, TrackedMethod tracked, MethodInvocation invocation) {
         TrackingExpressions.Evaluation evaluation = expressions.evaluation(tracked.method(), invocation.getArguments(),
                 invocation.getThis());
         InsideLlmContext current = InsideLlmContext.current();
@@ -140,12 +139,13 @@ final class TrackingInterceptor implements MethodInterceptor {
         } else {
             userId = explicitUser != null ? explicitUser : currentUser();
             String runName = tracked.runName() != null ? tracked.runName() : tracked.name();
-            runId = client.startRun(null, userId, Map.of("run_name", runName));
+            runId = recorder.client().startRun(null, userId, Map.of("run_name", runName));
             ownsRun = true;
         }
-        TrackedCall call = new TrackedCall(client, tracked, evaluation, expressions.parameterNames(tracked.method()),
-                invocation.getArguments(), runId, userId, current == null ? null : current.parentEventId(), ownsRun,
-                recordedErrors);
+        InsideLlmContext where = InsideLlmContext.of(runId, userId)
+                .withParent(current == null ? null : current.parentEventId());
+        TrackedCall call = new TrackedCall(recorder, tracked, evaluation,
+                expressions.parameterNames(tracked.method()), invocation.getArguments(), where, ownsRun);
         call.open();
         return call;
     }

@@ -125,13 +125,16 @@ class TrackingTest {
     }
 
     @Test
-    void agentStepFailureIsAnErrorInPlaceOfTheReasoningEvent() {
+    void agentStepFailureIsAFailedReasoningEventWithItsErrorUnderItAsTheTrackerRecordsIt() {
         runner.run(context -> {
             assertThatThrownBy(() -> context.getBean(Agent.class).plan(""))
                     .isInstanceOf(IllegalArgumentException.class);
             RecordingExporter events = flushed(context);
-            assertThat(events.ofType(EventType.AGENT_REASONING)).isEmpty();
-            assertThat(events.single(EventType.ERROR).payload()).containsEntry("error_message", "empty task");
+            Event step = events.single(EventType.AGENT_REASONING);
+            assertThat(step.payload()).containsEntry("success", false).containsEntry("error_message", "empty task");
+            Event error = events.single(EventType.ERROR);
+            assertThat(error.payload()).containsEntry("error_message", "empty task");
+            assertThat(error.parentEventId()).isEqualTo(step.eventId());
         });
     }
 

@@ -7,7 +7,8 @@ import java.util.Locale;
 
 /**
  * The read-only query API under {@code /api/v1/}: {@code runs}, {@code runs/{id}}, {@code events}, {@code
- * stats/models}, {@code stats/timeseries}, {@code facets}, {@code schema} (the wire schema); and {@code /health}. Internal. Thread-safe.
+ * stats/models}, {@code stats/timeseries}, {@code stats/tools}, {@code stats/users}, {@code stats/feedback}, {@code
+ * facets}, {@code schema} (the wire schema); and {@code /health}. Internal. Thread-safe.
  */
 public final class QueryEndpoints {
 
@@ -36,6 +37,9 @@ public final class QueryEndpoints {
             case "events" -> body = queries.events(p);
             case "stats/models" -> body = queries.modelStats(p);
             case "stats/timeseries" -> body = queries.timeseries(p);
+            case "stats/tools" -> body = queries.toolStats(p);
+            case "stats/users" -> body = queries.userStats(p);
+            case "stats/feedback" -> body = queries.feedbackStats(p);
             case "facets" -> body = queries.facets();
             case "schema" -> body = schema;
             default -> {

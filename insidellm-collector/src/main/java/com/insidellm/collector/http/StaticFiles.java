@@ -19,7 +19,7 @@ final class StaticFiles {
     /** The viewer's ES modules, one per page plus shared helpers; served at {@code /<name>}. */
     private static final List<String> MODULES = List.of("app.js", "dom.js", "format.js", "events.js", "api.js",
             "widgets.js", "runs.js", "run.js", "conversation.js", "event-rows.js", "events-page.js", "live.js",
-            "analytics.js");
+            "analytics.js", "timeline.js");
     private static final Map<String, String> FILES = files();
 
     private static Map<String, String> files() {

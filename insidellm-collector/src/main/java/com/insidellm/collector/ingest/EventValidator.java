@@ -95,9 +95,10 @@ public final class EventValidator {
             }
             for (var entry : metadata.properties()) {
                 JsonNode v = entry.getValue();
-                if (!(v.isTextual() || v.isNumber() || v.isBoolean())) {
-                    return Result.invalid("metadata." + entry.getKey() + " must be a string, number or boolean, but was "
-                            + describe(v));
+                // Lists of scalars (tags) are accepted: the Python SDK's LangChain callback sends them.
+                if (!(isScalar(v) || v.isArray() && allScalars(v))) {
+                    return Result.invalid("metadata." + entry.getKey() + " must be a string, number, boolean or a list"
+                            + " of those, but was " + describe(v));
                 }
             }
         }
@@ -113,12 +114,25 @@ public final class EventValidator {
                         + ", but was " + (v == null ? "missing" : describe(v)));
             }
         }
-        return Result.ok(extract(spec, payload, rewritten ? node.toString() : raw, eventId, runId, parentId, type,
-                userId, micros));
+        return Result.ok(extract(spec, payload, metadata, rewritten ? node.toString() : raw, eventId, runId, parentId,
+                type, userId, micros));
     }
 
-    private StoredEvent extract(WireSchema.Type spec, JsonNode payload, String raw, String eventId, String runId,
-            @Nullable String parentId, String type, String userId, long micros) {
+    private static boolean isScalar(JsonNode v) {
+        return v.isTextual() || v.isNumber() || v.isBoolean();
+    }
+
+    private static boolean allScalars(JsonNode array) {
+        for (JsonNode item : array) {
+            if (!isScalar(item)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private StoredEvent extract(WireSchema.Type spec, JsonNode payload, @Nullable JsonNode metadata, String raw,
+            String eventId, String runId, @Nullable String parentId, String type, String userId, long micros) {
         String model = type.startsWith("llm.") ? text(payload, "model_name") : null;
         String provider = type.startsWith("llm.") ? text(payload, "provider") : null;
         Long promptTokens = null;
@@ -142,7 +156,8 @@ public final class EventValidator {
             latency = doubleOrNull(payload.get(spec.latencyField()));
         }
         return new StoredEvent(eventId, runId, parentId, type, userId, micros, model, provider, promptTokens,
-                completionTokens, totalTokens, cost, latency, schema.isError(spec, payload), raw);
+                completionTokens, totalTokens, cost, latency, schema.isError(spec, payload), raw,
+                EventDetails.of(type, payload, metadata));
     }
 
     private static @Nullable String uuid(JsonNode node, String key) {

@@ -54,6 +54,20 @@ public final class Params {
         return v == null || v.isBlank() ? null : v.trim();
     }
 
+    /**
+     * The non-blank values of the keys that start with {@code prefix}, by the rest of the key ({@code meta.company_id=
+     * acme} gives {@code company_id → acme} for prefix {@code meta.}).
+     */
+    public Map<String, String> withPrefix(String prefix) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            if (e.getKey().startsWith(prefix) && e.getKey().length() > prefix.length() && !e.getValue().isBlank()) {
+                out.put(e.getKey().substring(prefix.length()), e.getValue().trim());
+            }
+        }
+        return out;
+    }
+
     /** Comma-separated values, empty when absent. */
     public List<String> list(String key) {
         String v = get(key);

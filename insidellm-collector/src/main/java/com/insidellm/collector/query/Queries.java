@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.insidellm.collector.store.EventFilter;
 import com.insidellm.collector.store.Store;
 import com.insidellm.collector.store.Store.EventRow;
+import com.insidellm.collector.store.Store.Feedback;
+import com.insidellm.collector.store.Store.FeedbackUsage;
 import com.insidellm.collector.store.Store.Latency;
 import com.insidellm.collector.store.Store.ModelTotals;
 import com.insidellm.collector.store.Store.ModelUsage;
@@ -12,8 +14,12 @@ import com.insidellm.collector.store.Store.RunPage;
 import com.insidellm.collector.store.Store.RunSummary;
 import com.insidellm.collector.store.Store.Series;
 import com.insidellm.collector.store.Store.SeriesBucket;
+import com.insidellm.collector.store.Store.TimeCursor;
 import com.insidellm.collector.store.Store.TimeRange;
+import com.insidellm.collector.store.Store.TimedEventRow;
+import com.insidellm.collector.store.Store.ToolUsage;
 import com.insidellm.collector.store.Store.UsageTotals;
+import com.insidellm.collector.store.Store.UserUsage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -106,9 +112,15 @@ public final class Queries {
         g.writeStartObject();
         g.writeStringField("run_id", r.runId());
         g.writeStringField("user_id", r.userId());
-        g.writeStringField("start", iso(r.firstMicros()));
-        g.writeStringField("end", iso(r.lastMicros()));
-        g.writeNumberField("duration_ms", (r.lastMicros() - r.firstMicros()) / 1000.0);
+        g.writeStringField("name", r.name());
+        g.writeStringField("first_input", r.firstInput());
+        g.writeStringField("trace_id", r.traceId());
+        g.writeStringField("status", r.errors() > 0 ? "error" : r.ended() ? "ok" : "running");
+        g.writeStringField("start", iso(r.startMicros()));
+        g.writeStringField("end", iso(r.endMicros()));
+        g.writeNumberField("duration_ms", r.durationMicros() / 1000.0);
+        g.writeStringField("first_event", iso(r.firstMicros()));
+        g.writeStringField("last_event", iso(r.lastMicros()));
         g.writeNumberField("event_count", r.eventCount());
         g.writeNumberField("llm_calls", r.llmCalls());
         g.writeNumberField("tokens", r.tokens());
@@ -120,6 +132,19 @@ public final class Queries {
             g.writeString(m);
         }
         g.writeEndArray();
+        writeFeedback(g, "feedback", r.feedback());
+        g.writeEndObject();
+    }
+
+    private static void writeFeedback(JsonGenerator g, String field, Feedback f) throws IOException {
+        g.writeObjectFieldStart(field);
+        g.writeNumberField("count", f.count());
+        g.writeNumberField("scored", f.scored());
+        if (f.average() == null) {
+            g.writeNullField("average");
+        } else {
+            g.writeNumberField("average", f.average());
+        }
         g.writeEndObject();
     }
 
@@ -142,13 +167,24 @@ public final class Queries {
 
     // ---------------------------------------------------------------- events
 
-    /** One page of matching events: newest first, or oldest first after {@code after} (a sequence number). */
+    /**
+     * One page of matching events: by timestamp, newest first ({@code before} and {@code next_before} are {@code
+     * <micros>:<seq>} cursors); with {@code order=arrival} by sequence number, newest first; oldest first after {@code
+     * after} (a sequence number, as the live tail resumes).
+     */
     public byte[] events(Params p) {
         EventFilter filter = Filters.events(p);
         int limit = p.intValue("limit", 100, 1, 1000);
         Long after = p.longValue("after");
-        Long before = p.longValue("before");
+        String order = p.get("order");
+        if (order != null && !order.equals("time") && !order.equals("arrival")) {
+            throw new Params.BadRequestException("order must be time or arrival, but was " + order);
+        }
         long latest = store.committedSeq();
+        if (after == null && !"arrival".equals(order)) {
+            return eventsByTime(filter, timeCursor(p.get("before")), limit, latest);
+        }
+        Long before = p.longValue("before");
         List<EventRow> rows = store.events(filter, after, before, limit);
         return document(g -> {
             g.writeStartObject();
@@ -163,6 +199,40 @@ public final class Queries {
             }
             g.writeEndObject();
         });
+    }
+
+    private byte[] eventsByTime(EventFilter filter, @Nullable TimeCursor before, int limit, long latest) {
+        List<TimedEventRow> rows = store.eventsByTime(filter, before, limit);
+        return document(g -> {
+            g.writeStartObject();
+            g.writeNumberField("latest_seq", latest);
+            g.writeArrayFieldStart("events");
+            for (TimedEventRow row : rows) {
+                writeEvent(g, row.seq(), row.raw());
+            }
+            g.writeEndArray();
+            if (rows.size() == limit) {
+                TimeCursor next = rows.get(rows.size() - 1).cursor();
+                g.writeStringField("next_before", next.timestampMicros() + ":" + next.seq());
+            }
+            g.writeEndObject();
+        });
+    }
+
+    private static @Nullable TimeCursor timeCursor(@Nullable String before) {
+        if (before == null) {
+            return null;
+        }
+        int colon = before.indexOf(':');
+        try {
+            if (colon > 0) {
+                return new TimeCursor(Long.parseLong(before.substring(0, colon)), Long.parseLong(before.substring(colon + 1)));
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new Params.BadRequestException("before must be a cursor such as 1749031200000000:42 (next_before of the"
+                + " previous page), but was " + before);
     }
 
     private static void writeEvent(JsonGenerator g, long seq, String raw) throws IOException {
@@ -181,6 +251,8 @@ public final class Queries {
             stringArray(g, "users", f.users());
             stringArray(g, "models", f.models());
             stringArray(g, "event_types", f.eventTypes());
+            stringArray(g, "call_types", f.callTypes());
+            stringArray(g, "tags", f.tags());
             g.writeEndObject();
         });
     }
@@ -223,6 +295,7 @@ public final class Queries {
                 g.writeNumberField("cost", m.cost());
                 g.writeNumberField("errors", m.errors());
                 writeLatency(g, m.latency());
+                writePercentiles(g, "ttft", m.timeToFirstToken());
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -290,6 +363,97 @@ public final class Queries {
         });
     }
 
+    /** Per tool: calls, failures, failure rate and call duration p50/p95 over {@code from}..{@code to}. */
+    public byte[] toolStats(Params p) {
+        List<ToolUsage> tools = store.toolUsage(p.time("from"), p.time("to"));
+        return document(g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("tools");
+            for (ToolUsage t : tools) {
+                g.writeStartObject();
+                g.writeStringField("tool", t.name());
+                g.writeStringField("type", t.type());
+                g.writeNumberField("calls", t.calls());
+                g.writeNumberField("failures", t.failures());
+                g.writeNumberField("failure_rate", t.calls() == 0 ? 0.0 : (double) t.failures() / t.calls());
+                writePercentiles(g, "duration", t.duration());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    /** Per user: runs, events, LLM calls, tokens, cost, errors, first and last seen, feedback. */
+    public byte[] userStats(Params p) {
+        List<UserUsage> users = store.userUsage(p.time("from"), p.time("to"));
+        return document(g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("users");
+            for (UserUsage u : users) {
+                g.writeStartObject();
+                g.writeStringField("user_id", u.userId());
+                g.writeNumberField("runs", u.runs());
+                g.writeNumberField("events", u.events());
+                g.writeNumberField("llm_calls", u.llmCalls());
+                g.writeNumberField("tokens", u.tokens());
+                g.writeNumberField("cost", u.cost());
+                g.writeNumberField("errors", u.errors());
+                g.writeNumberField("error_rate", u.events() == 0 ? 0.0 : (double) u.errors() / u.events());
+                g.writeStringField("first_seen", iso(u.firstMicros()));
+                g.writeStringField("last_seen", iso(u.lastMicros()));
+                writeFeedback(g, "feedback", u.feedback());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    /** {@code user.feedback} per feedback type, and over all of them. */
+    public byte[] feedbackStats(Params p) {
+        List<FeedbackUsage> types = store.feedbackUsage(p.time("from"), p.time("to"));
+        long count = 0;
+        long scored = 0;
+        double sum = 0;
+        for (FeedbackUsage t : types) {
+            count += t.feedback().count();
+            scored += t.feedback().scored();
+            sum += t.feedback().average() == null ? 0 : t.feedback().average() * t.feedback().scored();
+        }
+        Feedback total = Feedback.of(count, scored, sum);
+        return document(g -> {
+            g.writeStartObject();
+            writeFeedback(g, "totals", total);
+            g.writeArrayFieldStart("types");
+            for (FeedbackUsage t : types) {
+                g.writeStartObject();
+                g.writeStringField("feedback_type", t.type());
+                g.writeNumberField("count", t.feedback().count());
+                g.writeNumberField("scored", t.feedback().scored());
+                if (t.feedback().average() == null) {
+                    g.writeNullField("average");
+                } else {
+                    g.writeNumberField("average", t.feedback().average());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    /** {@code <name>_p50_ms} and {@code <name>_p95_ms}, null when there are no values. */
+    private static void writePercentiles(JsonGenerator g, String name, Latency latency) throws IOException {
+        if (latency.p50() == null || latency.p95() == null) {
+            g.writeNullField(name + "_p50_ms");
+            g.writeNullField(name + "_p95_ms");
+            return;
+        }
+        g.writeNumberField(name + "_p50_ms", latency.p50());
+        g.writeNumberField(name + "_p95_ms", latency.p95());
+    }
+
     private byte[] emptySeries() {
         return document(g -> {
             g.writeStartObject();
@@ -314,13 +478,7 @@ public final class Queries {
     }
 
     private static void writeLatency(JsonGenerator g, Latency latency) throws IOException {
-        if (latency.p50() == null || latency.p95() == null) {
-            g.writeNullField("latency_p50_ms");
-            g.writeNullField("latency_p95_ms");
-            return;
-        }
-        g.writeNumberField("latency_p50_ms", latency.p50());
-        g.writeNumberField("latency_p95_ms", latency.p95());
+        writePercentiles(g, "latency", latency);
     }
 
     /** Microseconds since the epoch as ISO-8601 UTC. */

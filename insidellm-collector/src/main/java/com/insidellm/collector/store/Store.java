@@ -15,6 +15,16 @@ import org.jspecify.annotations.Nullable;
  * Sequence numbers order events by arrival, are assigned at commit, never reused (not even after retention), and are
  * what the live tail resumes from. Implementations are thread-safe. Storage failures surface as {@link
  * StoreException}; {@link #close()} is idempotent.
+ *
+ * <p><b>Errors are counted once per failure.</b> Where a figure says {@code errors} (runs, totals, users, time series)
+ * it counts the events that are errors, except an {@code error} event that reports a failure another event already
+ * reports: one whose parent is a failed event, or that shares its parent with a failed event that is not an {@code
+ * error} (a tool's {@code error} and its failed {@code tool.response}, both children of the {@code tool.call}). Such
+ * events still match {@code status=error} filters; only the counts skip them.
+ *
+ * <p><b>A run's own span</b> runs from its {@code run.start} to its {@code run.end}; a run missing either takes its
+ * first or last event's timestamp instead. It orders the run list and gives a run's duration, so one event with a
+ * stray timestamp does not stretch a run that has both.
  */
 public interface Store extends AutoCloseable {
 
@@ -44,7 +54,7 @@ public interface Store extends AutoCloseable {
 
     // ---------------------------------------------------------------- reads
 
-    /** Runs matching {@code filter}, newest first, one page, with the total count. */
+    /** Runs matching {@code filter}, newest first (by the start of their own span), one page, with the total count. */
     RunPage runs(RunFilter filter, int limit, int offset);
 
     /** One run's summary, or null when no such run is stored. */
@@ -59,7 +69,13 @@ public interface Store extends AutoCloseable {
      */
     List<EventRow> events(EventFilter filter, @Nullable Long after, @Nullable Long before, int limit);
 
-    /** Distinct users, models and event types, for filter lists. */
+    /**
+     * Matching events by timestamp, newest first (then by sequence, newest first), at most {@code limit}, strictly
+     * after {@code before} in that order when it is given: the events list, which pages with the last row's cursor.
+     */
+    List<TimedEventRow> eventsByTime(EventFilter filter, @Nullable TimeCursor before, int limit);
+
+    /** Distinct users, models, event types, call types and tags, for filter lists. */
     Facets facets();
 
     /** Totals over a time range. */
@@ -67,6 +83,19 @@ public interface Store extends AutoCloseable {
 
     /** Per model figures of {@code llm.response} events over a time range, busiest model first. */
     List<ModelUsage> modelUsage(@Nullable Long fromMicros, @Nullable Long toMicros);
+
+    /**
+     * Per tool figures over a time range, most called first: every {@code tool.response} and {@code
+     * function_execution} is a call, grouped by tool (function) name; a failed one is a failure; the duration is its
+     * {@code execution_time_ms}.
+     */
+    List<ToolUsage> toolUsage(@Nullable Long fromMicros, @Nullable Long toMicros);
+
+    /** Per user figures over a time range (the user's events within it), the user with most events first. */
+    List<UserUsage> userUsage(@Nullable Long fromMicros, @Nullable Long toMicros);
+
+    /** {@code user.feedback} over a time range, per feedback type, most given first. */
+    List<FeedbackUsage> feedbackUsage(@Nullable Long fromMicros, @Nullable Long toMicros);
 
     /** The earliest and latest event timestamps within a range, or null when it holds no event. */
     @Nullable TimeRange timeRange(@Nullable Long fromMicros, @Nullable Long toMicros);
@@ -97,6 +126,17 @@ public interface Store extends AutoCloseable {
     /** An event as stored (its original JSON) with its sequence number. */
     record EventRow(long seq, String raw) {}
 
+    /** An event as stored with its sequence number and timestamp (its place in time order). */
+    record TimedEventRow(long seq, long timestampMicros, String raw) {
+        /** Where this row stands in time order, to page on from it. */
+        public TimeCursor cursor() {
+            return new TimeCursor(timestampMicros, seq);
+        }
+    }
+
+    /** A place in time order: a timestamp and, among events of that timestamp, a sequence number. */
+    record TimeCursor(long timestampMicros, long seq) {}
+
     /** Receives events one by one, so a large run need not be held in memory twice. */
     @FunctionalInterface
     interface RowSink {
@@ -107,14 +147,55 @@ public interface Store extends AutoCloseable {
     /** One page of runs and how many match in all. */
     record RunPage(long total, List<RunSummary> runs) {}
 
-    /** A run's aggregates; times in microseconds; {@code models} sorted. */
-    record RunSummary(String runId, String userId, long firstMicros, long lastMicros, long eventCount, long llmCalls,
-            long tokens, double cost, long errors, boolean ended, List<String> models) {}
+    /**
+     * A run's aggregates; times in microseconds; {@code models} sorted.
+     *
+     * @param name the run's name ({@code metadata.run_name}), else the name of its first top-level chain
+     * @param firstInput the earliest {@code user.input}'s text (cut to {@value StoredEvent.Details#MAX_INPUT_TEXT}
+     *     characters)
+     * @param traceId the trace the run belongs to ({@code metadata.trace_id})
+     * @param firstMicros the earliest event's timestamp
+     * @param lastMicros the latest event's timestamp
+     * @param startMicros the start of the run's own span: its {@code run.start}, else {@code firstMicros}
+     * @param endMicros the end of the run's own span: its {@code run.end}, else {@code lastMicros}
+     * @param errors failures, each counted once (see the interface's description)
+     * @param feedback the run's {@code user.feedback}
+     */
+    record RunSummary(String runId, String userId, @Nullable String name, @Nullable String firstInput,
+            @Nullable String traceId, long firstMicros, long lastMicros, long startMicros, long endMicros,
+            long eventCount, long llmCalls, long tokens, double cost, long errors, boolean ended, List<String> models,
+            Feedback feedback) {
+
+        /** Copies {@code models}. */
+        public RunSummary {
+            models = List.copyOf(models);
+        }
+
+        /** The run's duration: from the start to the end of its own span, in microseconds. */
+        public long durationMicros() {
+            return Math.max(0, endMicros - startMicros);
+        }
+    }
+
+    /**
+     * {@code user.feedback} figures: how many, how many had a numeric {@link StoredEvent.Details#score() score}, and
+     * the average score (null when none had one).
+     */
+    record Feedback(long count, long scored, @Nullable Double average) {
+        /** No feedback. */
+        public static final Feedback NONE = new Feedback(0, 0, null);
+
+        /** Figures from a count, a count of scored ones and their sum. */
+        public static Feedback of(long count, long scored, double sum) {
+            return new Feedback(count, scored, scored == 0 ? null : sum / scored);
+        }
+    }
 
     /** Distinct values for the viewer's filter lists. */
-    record Facets(List<String> users, List<String> models, List<String> eventTypes) {}
+    record Facets(List<String> users, List<String> models, List<String> eventTypes, List<String> callTypes,
+            List<String> tags) {}
 
-    /** Totals over a time range. */
+    /** Totals over a time range; {@code errors} are failures counted once. */
     record UsageTotals(long events, long errors, long runs, long llmCalls, long tokens, double cost) {}
 
     /** Nearest-rank latency percentiles in milliseconds; null when nothing reported a latency. */
@@ -135,9 +216,22 @@ public interface Store extends AutoCloseable {
         }
     }
 
-    /** One model's {@code llm.response} figures. */
+    /**
+     * One model's {@code llm.response} figures; {@code timeToFirstToken} over the responses that report one
+     * (streamed ones).
+     */
     record ModelUsage(@Nullable String model, @Nullable String provider, long calls, long promptTokens,
-            long completionTokens, long tokens, double cost, long errors, Latency latency) {}
+            long completionTokens, long tokens, double cost, long errors, Latency latency, Latency timeToFirstToken) {}
+
+    /** One tool's calls, failures and call durations (milliseconds); {@code type} as the tool reported it. */
+    record ToolUsage(String name, @Nullable String type, long calls, long failures, Latency duration) {}
+
+    /** One user's figures; {@code errors} are failures counted once; times in microseconds. */
+    record UserUsage(String userId, long runs, long events, long llmCalls, long tokens, double cost, long errors,
+            long firstMicros, long lastMicros, Feedback feedback) {}
+
+    /** One feedback type's figures. */
+    record FeedbackUsage(String type, Feedback feedback) {}
 
     /** Earliest and latest timestamps, in microseconds. */
     record TimeRange(long minMicros, long maxMicros) {}
@@ -145,7 +239,7 @@ public interface Store extends AutoCloseable {
     /** Calls, tokens and cost of one model in one bucket. */
     record ModelTotals(long calls, long tokens, double cost) {}
 
-    /** One time bucket. */
+    /** One time bucket; {@code errors} are failures counted once. */
     record SeriesBucket(long startMicros, long events, long errors, Latency latency, Map<String, ModelTotals> perModel) {}
 
     /** A time series: the models that appear and the buckets in time order. */

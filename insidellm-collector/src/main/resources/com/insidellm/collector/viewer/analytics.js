@@ -1,9 +1,9 @@
-// Analytics (#/analytics): charts over time and per model.
+// Analytics (#/analytics): charts over time; figures per model, user and tool; time to first token; feedback.
 
 import { h, s, mount } from './dom.js';
-import { num, cost, dur } from './format.js';
+import { num, cost, dur, time } from './format.js';
 import { api, query } from './api.js';
-import { errorBox, card } from './widgets.js';
+import { errorBox, card, toLocalInput, fromLocalInput, input } from './widgets.js';
 
 export const PALETTE = ['#4f46e5', '#0ea5e9', '#f59e0b', '#10b981', '#ef4444', '#8b5cf6', '#ec4899', '#14b8a6', '#84cc16', '#64748b'];
 
@@ -21,12 +21,54 @@ export function shortNum(v) {
 }
 export function bucketLabel(iso, seconds) {
   const d = new Date(iso);
-  if (seconds >= 86400) return d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
-  if (seconds >= 60) return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', hour12: false });
-  return d.toLocaleTimeString(undefined, { hour12: false });
+  if (seconds >= 86400) return d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit',
+    second: seconds < 60 ? '2-digit' : undefined, hour12: false });
 }
 
-export const W = 560, H = 220, L = 48, R = 12, T = 12, B = 28;
+// An axis label in two lines: the time of day (or the day, for day buckets), and under it the date with its year
+// where it starts or changes — so a range spanning days or years reads without guessing.
+export function axisLabel(iso, seconds, previousIso) {
+  const d = new Date(iso);
+  const day = x => x.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+  if (seconds >= 86400) {
+    const year = String(d.getFullYear());
+    const changed = !previousIso || new Date(previousIso).getFullYear() !== d.getFullYear();
+    return [d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' }), changed ? year : ''];
+  }
+  const clock = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: seconds < 60 ? '2-digit' : undefined, hour12: false });
+  const changed = !previousIso || day(new Date(previousIso)) !== day(d);
+  return [clock, changed ? day(d) : ''];
+}
+
+export function bucketName(seconds) {
+  const units = [[7 * 86400, 'week'], [86400, 'day'], [3600, 'hour'], [60, 'minute'], [1, 'second']];
+  for (const [size, name] of units) {
+    if (seconds % size === 0) { const n = seconds / size; return n === 1 ? name : n + ' ' + name + 's'; }
+  }
+  return seconds + ' s';
+}
+
+// Rates: 0 as "0 %", tiny ones as "<0.1 %" rather than a misleading "0.0 %".
+export function pct(rate) {
+  if (!rate) return '0 %';
+  if (rate < 0.001) return '<0.1 %';
+  return (100 * rate).toFixed(rate < 0.1 ? 1 : 0) + ' %';
+}
+// What a rate of errors means: none is good, under 1 % is normal, under 5 % a warning, more is bad.
+export function rateTone(rate) {
+  if (!rate) return 'good';
+  if (rate < 0.01) return '';
+  return rate < 0.05 ? 'warn' : 'bad';
+}
+export function money(v) {
+  if (!v) return '$0';
+  if (v >= 100) return '$' + Math.round(v);
+  if (v >= 1) return '$' + v.toFixed(2);
+  return '$' + Number(v.toPrecision(2));
+}
+
+export const W = 560, H = 232, L = 64, R = 14, T = 12, B = 40;
 
 export function axes(g, max, buckets, seconds, fmt) {
   // niceMax returns 1, 2, 2.5 or 5 times a power of ten: 5 steps keep 5 and 2.5 on round numbers.
@@ -38,10 +80,14 @@ export function axes(g, max, buckets, seconds, fmt) {
     g.appendChild(s('text', { x: L - 6, y: y + 3, 'text-anchor': 'end', class: 'axis' }, fmt(max * i / ticks)));
   }
   const n = buckets.length;
-  const step = Math.max(1, Math.ceil(n / 6));
+  const step = Math.max(1, Math.ceil(n / 5));
+  let previous = null;
   for (let i = 0; i < n; i += step) {
     const x = L + (W - L - R) * (i + 0.5) / n;
-    g.appendChild(s('text', { x, y: H - 8, 'text-anchor': 'middle', class: 'axis' }, bucketLabel(buckets[i].start, seconds)));
+    const [top, bottom] = axisLabel(buckets[i].start, seconds, previous);
+    previous = buckets[i].start;
+    g.appendChild(s('text', { x, y: H - B + 14, 'text-anchor': 'middle', class: 'axis' }, top));
+    if (bottom) g.appendChild(s('text', { x, y: H - B + 28, 'text-anchor': 'middle', class: 'axis date' }, bottom));
   }
 }
 
@@ -101,47 +147,121 @@ export function chartPanel(title, svg, legend) {
     })));
 }
 
+// Horizontal bars, one per row, for figures per model, user or tool: [label, value, color].
+export function hbars(title, id, items, fmt, note) {
+  const rowH = 26;
+  const labelW = 150;
+  const width = W;
+  const height = Math.max(1, items.length) * rowH + 8;
+  const max = niceMax(Math.max(0, ...items.map(i => i[1] || 0)));
+  const svg = s('svg', { viewBox: '0 0 ' + width + ' ' + height, role: 'img', 'aria-label': title });
+  items.forEach(([label, value, color], i) => {
+    const y = 4 + i * rowH;
+    svg.appendChild(s('text', { x: labelW - 8, y: y + 16, 'text-anchor': 'end', class: 'axis label' }, String(label).slice(0, 24)));
+    const w = (width - labelW - 90) * (value || 0) / max;
+    svg.appendChild(s('rect', { x: labelW, y: y + 4, width: Math.max(value ? 1 : 0, w), height: rowH - 10, rx: 2, fill: color },
+      s('title', null, label + ': ' + fmt(value))));
+    svg.appendChild(s('text', { x: labelW + w + 6, y: y + 16, class: 'axis value' }, value === null || value === undefined ? '–' : fmt(value)));
+  });
+  const panel = h('div', { class: 'panel chart', id }, h('h2', null, title), svg);
+  if (note) panel.appendChild(h('div', { class: 'legend' }, note));
+  return panel;
+}
+
+function table(id, head, rows) {
+  return h('table', { id }, h('thead', null, h('tr', null, head.map(([t, numeric]) => h('th', numeric ? { class: 'num' } : null, t)))),
+    h('tbody', null, rows));
+}
+function rateCell(errors, total) {
+  const rate = total ? errors / total : 0;
+  return h('td', { class: 'num' }, h('span', { class: 'rate ' + rateTone(rate) }, pct(rate)));
+}
+function feedbackCell(f) {
+  if (!f || !f.count) return h('td', { class: 'num muted' }, '–');
+  return h('td', { class: 'num' }, f.average === null ? f.count + ' given' : (Math.round(f.average * 100) / 100) + ' (' + f.count + ')');
+}
+
 export async function analyticsPage(params) {
-  const range = params.get('range') || 'all';
+  const range = params.get('from') || params.get('to') ? 'custom' : params.get('range') || 'all';
   const root = h('div', { id: 'analytics-page' });
   mount(root);
   const ranges = [['1h', 'Last hour', 3600], ['24h', 'Last 24 h', 86400], ['7d', 'Last 7 days', 7 * 86400], ['30d', 'Last 30 days', 30 * 86400], ['all', 'All time', 0]];
+  const custom = h('form', { class: 'range-custom' }, input('from', 'From', toLocalInput(params.get('from')), 'datetime-local'),
+    input('to', 'To', toLocalInput(params.get('to')), 'datetime-local'), h('button', { type: 'submit' }, 'Show'));
+  custom.addEventListener('submit', ev => {
+    ev.preventDefault();
+    const fd = new FormData(custom);
+    location.hash = '#/analytics' + query({ from: fromLocalInput(fd.get('from')), to: fromLocalInput(fd.get('to')) });
+  });
   root.appendChild(h('div', { class: 'run-head' }, h('h1', null, 'Analytics'),
     h('div', { class: 'range' }, ranges.map(([k, label]) => h('button', {
       type: 'button', class: k === range ? 'active' : '', on: { click: () => { location.hash = '#/analytics?range=' + k; } }
-    }, label)))));
-  const sel = ranges.find(r => r[0] === range) || ranges[4];
-  const q = sel[2] ? { from: new Date(Date.now() - sel[2] * 1000).toISOString(), to: new Date().toISOString() } : {};
-  let stats, ts;
+    }, label))), custom));
+  let q = {};
+  if (range === 'custom') q = { from: params.get('from') || '', to: params.get('to') || '' };
+  else {
+    const sel = ranges.find(r => r[0] === range) || ranges[4];
+    if (sel[2]) q = { from: new Date(Date.now() - sel[2] * 1000).toISOString(), to: new Date().toISOString() };
+  }
+  let stats, ts, tools, users, feedback;
   try {
-    [stats, ts] = await Promise.all([api('/api/v1/stats/models' + query(q)), api('/api/v1/stats/timeseries' + query(q))]);
+    [stats, ts, tools, users, feedback] = await Promise.all(['models', 'timeseries', 'tools', 'users', 'feedback']
+      .map(k => api('/api/v1/stats/' + k + query(q))));
   } catch (e) { root.appendChild(errorBox(e)); return; }
   const t = stats.totals;
-  root.appendChild(h('div', { class: 'cards' }, card('LLM calls', num(t.llm_calls)), card('Tokens', num(t.tokens)),
+  const errorRate = t.events ? t.errors / t.events : 0;
+  const fb = feedback.totals;
+  root.appendChild(h('div', { class: 'cards', id: 'analytics-cards' }, card('LLM calls', num(t.llm_calls)), card('Tokens', num(t.tokens)),
     card('Cost', cost(t.cost)), card('Runs', num(t.runs)), card('Events', num(t.events)),
-    card('Error rate', t.events ? (100 * t.errors / t.events).toFixed(1) + ' %' : '–', t.errors > 0)));
+    h('div', { id: 'error-rate-card', class: 'card-wrap' }, card('Error rate', t.events ? pct(errorRate) : '–', t.events ? rateTone(errorRate) : '')),
+    card('Feedback given', fb.count ? num(fb.count) : '–')));
+  if (ts.from || ts.to) root.appendChild(h('div', { class: 'muted range-note' }, 'From ' + time(ts.from) + ' to ' + time(ts.to) + (ts.bucket_seconds ? ' · one bar per ' + bucketName(ts.bucket_seconds) : '')));
   if (!t.events) { root.appendChild(h('div', { class: 'panel empty' }, 'No events in this range.')); return; }
   const colors = {};
   ts.models.forEach((m, i) => { colors[m] = PALETTE[i % PALETTE.length]; });
+  stats.models.forEach((m, i) => { if (!colors[m.model]) colors[m.model] = PALETTE[(ts.models.length + i) % PALETTE.length]; });
   root.appendChild(h('div', { class: 'charts', id: 'charts' },
     stackedBars('LLM calls per model', ts, 'calls', colors, v => shortNum(v)),
     stackedBars('Tokens per model', ts, 'tokens', colors, v => shortNum(v)),
-    stackedBars('Cost per model (USD)', ts, 'cost', colors, v => '$' + (v >= 1 ? v.toFixed(2) : v.toPrecision(2))),
+    stackedBars('Cost per model (USD)', ts, 'cost', colors, money),
     lines('LLM latency (ms)', ts, [
       { name: 'p50', color: '#4f46e5', value: b => b.latency_p50_ms },
       { name: 'p95', color: '#f59e0b', value: b => b.latency_p95_ms }], v => shortNum(v)),
     lines('Error rate (errors / events)', ts, [
-      { name: 'error rate', color: '#dc2626', value: b => b.events ? b.error_rate * 100 : null }], v => v.toFixed(0) + '%',
-      Math.max(5, niceMax(Math.max(0, ...ts.buckets.map(b => b.error_rate * 100)))))));
-  const rows = stats.models.map(m => h('tr', null,
+      { name: 'error rate', color: '#dc2626', value: b => b.events ? b.error_rate * 100 : null }], v => (v < 10 && v % 1 ? v.toFixed(1) : v.toFixed(0)) + '%',
+      Math.max(5, niceMax(Math.max(0, ...ts.buckets.map(b => b.error_rate * 100))))),
+    hbars('Time to first token per model (p50)', 'ttft-chart', stats.models.filter(m => m.ttft_p50_ms !== null)
+      .map(m => [m.model, m.ttft_p50_ms, colors[m.model] || '#999']), v => dur(v),
+      stats.models.some(m => m.ttft_p50_ms !== null) ? 'Streamed calls only: the time until the first token arrived.' : 'No streamed calls in this range.')));
+
+  const models = stats.models.map(m => h('tr', null,
     h('td', null, (() => { const sw = h('span', { class: 'sw' }); sw.style.background = colors[m.model] || '#999'; return h('span', { class: 'legend' }, h('span', null, sw, m.model)); })()),
     h('td', null, m.provider), h('td', { class: 'num' }, num(m.calls)), h('td', { class: 'num' }, num(m.prompt_tokens)),
     h('td', { class: 'num' }, num(m.completion_tokens)), h('td', { class: 'num' }, cost(m.cost)),
     h('td', { class: 'num' }, dur(m.latency_p50_ms)), h('td', { class: 'num' }, dur(m.latency_p95_ms)),
-    h('td', { class: 'num' }, m.errors ? h('span', { class: 'pill err' }, num(m.errors)) : '0')));
-  root.appendChild(h('div', { class: 'panel section' }, h('table', { id: 'model-table' },
-    h('thead', null, h('tr', null, h('th', null, 'Model'), h('th', null, 'Provider'), h('th', { class: 'num' }, 'Calls'),
-      h('th', { class: 'num' }, 'Prompt tokens'), h('th', { class: 'num' }, 'Completion tokens'), h('th', { class: 'num' }, 'Cost'),
-      h('th', { class: 'num' }, 'p50'), h('th', { class: 'num' }, 'p95'), h('th', { class: 'num' }, 'Errors'))),
-    h('tbody', null, rows))));
+    h('td', { class: 'num' }, dur(m.ttft_p50_ms)), h('td', { class: 'num' }, dur(m.ttft_p95_ms)),
+    rateCell(m.errors, m.calls)));
+  root.appendChild(h('div', { class: 'panel section' }, h('h2', { class: 'table-title' }, 'Per model'), table('model-table',
+    [['Model'], ['Provider'], ['Calls', 1], ['Prompt tokens', 1], ['Completion tokens', 1], ['Cost', 1], ['Latency p50', 1],
+      ['p95', 1], ['TTFT p50', 1], ['TTFT p95', 1], ['Error rate', 1]], models)));
+
+  const userRows = users.users.map(u => h('tr', null, h('td', null, h('a', { href: '#/runs?user=' + encodeURIComponent(u.user_id) }, u.user_id)),
+    h('td', { class: 'num' }, num(u.runs)), h('td', { class: 'num' }, num(u.llm_calls)), h('td', { class: 'num' }, num(u.tokens)),
+    h('td', { class: 'num' }, cost(u.cost)), h('td', { class: 'num' }, num(u.errors)), rateCell(u.errors, u.events),
+    feedbackCell(u.feedback), h('td', { class: 'nowrap muted' }, time(u.last_seen))));
+  const toolRows = tools.tools.map(x => h('tr', null, h('td', null, x.tool), h('td', null, x.type || ''),
+    h('td', { class: 'num' }, num(x.calls)), h('td', { class: 'num' }, num(x.failures)), rateCell(x.failures, x.calls),
+    h('td', { class: 'num' }, dur(x.duration_p50_ms)), h('td', { class: 'num' }, dur(x.duration_p95_ms))));
+  root.appendChild(h('div', { class: 'two-col' },
+    h('div', { class: 'panel section' }, h('h2', { class: 'table-title' }, 'Per user'), userRows.length ? table('user-table',
+      [['User'], ['Runs', 1], ['LLM calls', 1], ['Tokens', 1], ['Cost', 1], ['Errors', 1], ['Error rate', 1], ['Feedback', 1], ['Last seen']], userRows)
+      : h('div', { class: 'empty' }, 'No users.')),
+    h('div', { class: 'panel section' }, h('h2', { class: 'table-title' }, 'Tools'), toolRows.length ? table('tool-table',
+      [['Tool'], ['Type'], ['Calls', 1], ['Failures', 1], ['Failure rate', 1], ['p50', 1], ['p95', 1]], toolRows)
+      : h('div', { class: 'empty' }, 'No tool calls in this range.'))));
+  const fbRows = feedback.types.map(x => h('tr', null, h('td', null, x.feedback_type), h('td', { class: 'num' }, num(x.count)),
+    h('td', { class: 'num' }, x.average === null ? '–' : String(Math.round(x.average * 100) / 100)), h('td', { class: 'num' }, num(x.scored))));
+  root.appendChild(h('div', { class: 'panel section' }, h('h2', { class: 'table-title' }, 'Feedback'), fbRows.length ? table('feedback-table',
+    [['Type'], ['Given', 1], ['Average score', 1], ['Scored', 1]], fbRows)
+    : h('div', { class: 'empty' }, 'No feedback in this range. Record it with user.feedback events (thumbs, ratings).')));
 }

@@ -1,6 +1,6 @@
 // One run's conversation (#/run/{id}/conversation): the model calls with the diff between turns.
 
-import { h, s, append } from './dom.js';
+import { h, append } from './dom.js';
 import { num, cost, dur, clock, micros, asText } from './format.js';
 import { isError } from './events.js';
 
@@ -49,14 +49,10 @@ export function messageView(m, isNew) {
   return parts;
 }
 
-export function conversation(events) {
+// The LLM calls of a run with their requests, responses and system prompts, in time order.
+function calls(events) {
   const requests = events.filter(e => e.event_type === 'llm.request');
   const responses = events.filter(e => e.event_type === 'llm.response');
-  const wrap = h('div', { id: 'conversation' });
-  if (!requests.length && !responses.length) {
-    wrap.appendChild(h('div', { class: 'panel empty' }, 'This run has no LLM calls.'));
-    return wrap;
-  }
   const used = new Set();
   function responseFor(req, nextReq) {
     let r = responses.find(x => x.parent_event_id === req.event_id && !used.has(x.event_id));
@@ -68,60 +64,149 @@ export function conversation(events) {
     if (r) used.add(r.event_id);
     return r;
   }
-  let prev = null;
-  requests.forEach((req, i) => {
+  return requests.map((req, i) => {
     const p = req.payload || {};
     const resp = responseFor(req, requests[i + 1]);
     const rp = resp ? resp.payload || {} : null;
     const all = normalizeMessages(p);
     const system = all.filter(m => m.role === 'system').map(m => asText(m.content)).join('\n\n') || p.system_message || '';
     const msgs = all.filter(m => m.role !== 'system');
-    let common = 0;
-    const before = prev ? prev.withResponse : [];
-    while (common < before.length && common < msgs.length && sameMessage(before[common], msgs[common])) common++;
-    const facts = [h('span', { class: 'pill' }, p.provider + ' / ' + p.model_name)];
-    if (p.call_type) facts.push(h('span', { class: 'pill' }, p.call_type));
-    if (rp) {
-      if (rp.response_time_ms !== undefined && rp.response_time_ms !== null) facts.push(h('span', { class: 'pill' }, dur(rp.response_time_ms)));
-      if (rp.usage) facts.push(h('span', { class: 'pill' }, num(rp.usage.prompt_tokens) + ' in / ' + num(rp.usage.completion_tokens) + ' out'));
-      if (rp.cost) facts.push(h('span', { class: 'pill' }, cost(rp.cost)));
-      if (isError(resp)) facts.push(h('span', { class: 'pill err' }, 'error'));
-    } else facts.push(h('span', { class: 'pill open' }, 'no response'));
-
-    const body = h('div', { class: 'call-body' });
-    if (system) {
-      const changed = prev && prev.system !== undefined && prev.system !== system;
-      body.appendChild(h('details', { class: 'system', open: i === 0 || changed ? '' : null },
-        h('summary', null, 'System prompt' + (changed ? ' (changed since the previous call)' : '')),
-        h('div', { class: 'content' }, system)));
-    }
-    if (prev && common > 0) {
-      const earlier = h('div', { class: 'earlier-messages', hidden: true }, msgs.slice(0, common).map(m => messageView(m, false)));
-      const btn = h('button', { type: 'button' }, '⋯ ' + common + ' earlier message' + (common === 1 ? '' : 's') + ' unchanged from call ' + i + ' — show');
-      btn.addEventListener('click', () => { earlier.hidden = !earlier.hidden; btn.textContent = earlier.hidden ? '⋯ ' + common + ' earlier messages — show' : 'hide earlier messages'; });
-      body.appendChild(h('div', { class: 'earlier' }, btn));
-      body.appendChild(earlier);
-    }
-    if (prev && common < prev.length) {
-      body.appendChild(h('div', { class: 'diff-note' }, 'History rewritten: ' + (prev.length - common) + ' message(s) of the previous call are not in this one (trimmed or edited).'));
-    }
-    for (const m of msgs.slice(common)) append(body, [messageView(m, prev !== null)]);
-    if (rp) {
-      const rm = rp.response_message || { role: 'assistant', content: rp.response_text };
-      const text = asText(rm.content !== undefined && rm.content !== null ? rm.content : rp.response_text);
-      if (text) body.appendChild(h('div', { class: 'msg bubble-row response' }, h('div', { class: 'bubble' }, h('span', { class: 'who' }, 'response · ' + (rp.finish_reason || '')), text)));
-      for (const tc of (rm.tool_calls || [])) body.appendChild(toolCallBlock(tc, false));
-    }
     // What the assistant said becomes part of the next call's history, so it does not count as new there.
     const history = msgs.slice();
     if (rp) history.push(rp.response_message || { role: 'assistant', content: rp.response_text });
-    prev = msgs;
-    prev.system = system;
-    prev.withResponse = history;
-    wrap.appendChild(h('div', { class: 'panel call', data: { eventId: req.event_id } },
-      h('div', { class: 'call-head' }, h('span', { class: 'title' }, 'Call ' + (i + 1)), h('span', { class: 'muted' }, clock(req.timestamp)),
-        h('span', { class: 'facts' }, facts)),
-      body));
+    return { req, p, resp, rp, system, msgs, history };
+  });
+}
+
+function commonPrefix(a, b) {
+  let n = 0;
+  while (n < a.length && n < b.length && sameMessage(a[n], b[n])) n++;
+  return n;
+}
+
+// Groups calls into conversations by message lineage: a call continues the conversation whose last call's history
+// (with its response) it extends, or — same system prompt — whose messages it shares a beginning with (a trimmed or
+// edited history). Otherwise it starts a conversation: a planner, a title generator and an assistant in one run are
+// three conversations, each diffed against its own previous turn.
+export function groupConversations(list) {
+  const conversations = [];
+  for (const call of list) {
+    let best = null;
+    let bestScore = 0;
+    for (const conv of conversations) {
+      const last = conv[conv.length - 1];
+      const common = commonPrefix(last.history, call.msgs);
+      const extends_ = common > 0 && common === last.history.length;
+      const score = extends_ ? 2 * common + 1 : (last.system === call.system && common > 0 ? 2 * common : 0);
+      if (score > bestScore) { best = conv; bestScore = score; }
+    }
+    if (best) best.push(call); else conversations.push([call]);
+  }
+  return conversations;
+}
+
+function facts(c) {
+  const { p, rp, resp } = c;
+  const out = [h('span', { class: 'pill' }, p.provider + ' / ' + p.model_name)];
+  if (p.call_type) out.push(h('span', { class: 'pill' }, p.call_type));
+  if (rp) {
+    if (rp.response_time_ms !== undefined && rp.response_time_ms !== null) out.push(h('span', { class: 'pill', title: 'response time' }, dur(rp.response_time_ms)));
+    if (typeof rp.time_to_first_token_ms === 'number') out.push(h('span', { class: 'pill ttft', title: 'time to first token' }, 'TTFT ' + dur(rp.time_to_first_token_ms)));
+    if (rp.usage) out.push(h('span', { class: 'pill' }, num(rp.usage.prompt_tokens) + ' in / ' + num(rp.usage.completion_tokens) + ' out'));
+    if (rp.cost) out.push(h('span', { class: 'pill' }, cost(rp.cost)));
+    if (rp.finish_reason) out.push(h('span', { class: 'pill finish', title: 'finish reason' }, 'finish: ' + rp.finish_reason));
+    if (isError(resp)) out.push(h('span', { class: 'pill err' }, 'error'));
+  } else out.push(h('span', { class: 'pill open' }, 'no response'));
+  return out;
+}
+
+// What the model was offered and how it was asked: tools (with descriptions), tool choice, parameters.
+function requestSettings(p) {
+  const parts = [];
+  const tools = Array.isArray(p.tools) ? p.tools : [];
+  if (tools.length) {
+    const names = tools.map(t => { const fn = t.function || t; return fn.name || 'unnamed'; });
+    parts.push(h('details', { class: 'offered tools-offered' },
+      h('summary', null, 'Tools offered (' + tools.length + '): ' + names.join(', ') + (p.tool_choice ? ' · choice: ' + asText(p.tool_choice) : '')),
+      h('ul', null, tools.map(t => {
+        const fn = t.function || t;
+        return h('li', null, h('b', null, fn.name || 'unnamed'), fn.description ? ' — ' + fn.description : '',
+          fn.parameters ? h('pre', null, JSON.stringify(fn.parameters, null, 2)) : null);
+      }))));
+  }
+  const params = p.parameters && typeof p.parameters === 'object' ? Object.entries(p.parameters).filter(([, v]) => v !== null && v !== undefined) : [];
+  if (params.length) {
+    parts.push(h('div', { class: 'offered parameters' }, h('span', { class: 'muted' }, 'Parameters '),
+      params.map(([k, v]) => h('span', { class: 'pill param' }, k + ' = ' + (typeof v === 'object' ? JSON.stringify(v) : String(v))))));
+  }
+  return parts;
+}
+
+function responseView(rp) {
+  const rm = rp.response_message || { role: 'assistant', content: rp.response_text };
+  const text = asText(rm.content !== undefined && rm.content !== null ? rm.content : rp.response_text);
+  const toolCalls = rm.tool_calls || [];
+  const label = 'Model response' + (toolCalls.length ? ' · tool call' + (toolCalls.length > 1 ? 's' : '') : '') + (rp.finish_reason ? ' · ' + rp.finish_reason : '');
+  const box = h('div', { class: 'response-box' }, h('div', { class: 'response-label' }, label));
+  if (text) box.appendChild(h('div', { class: 'msg bubble-row response' }, h('div', { class: 'bubble' }, h('span', { class: 'who' }, 'assistant'), text)));
+  for (const tc of toolCalls) box.appendChild(toolCallBlock(tc, false));
+  if (!text && !toolCalls.length) box.appendChild(h('div', { class: 'muted' }, '(empty)'));
+  return box;
+}
+
+function callView(c, n, prev) {
+  const { req, p, rp, system, msgs } = c;
+  const common = prev ? commonPrefix(prev.history, msgs) : 0;
+  const body = h('div', { class: 'call-body' });
+  if (system) {
+    const changed = prev && prev.system !== system;
+    body.appendChild(h('details', { class: 'system', open: !prev || changed ? '' : null },
+      h('summary', null, 'System prompt' + (changed ? ' (changed since the previous call)' : '')),
+      h('div', { class: 'content' }, system)));
+  }
+  append(body, requestSettings(p));
+  if (prev && common > 0) {
+    const earlier = h('div', { class: 'earlier-messages', hidden: true }, msgs.slice(0, common).map(m => messageView(m, false)));
+    const btn = h('button', { type: 'button' }, '⋯ ' + common + ' earlier message' + (common === 1 ? '' : 's') + ' unchanged from call ' + (n - 1) + ' — show');
+    btn.addEventListener('click', () => { earlier.hidden = !earlier.hidden; btn.textContent = earlier.hidden ? '⋯ ' + common + ' earlier messages — show' : 'hide earlier messages'; });
+    body.appendChild(h('div', { class: 'earlier' }, btn));
+    body.appendChild(earlier);
+  }
+  if (prev && common < prev.history.length) {
+    body.appendChild(h('div', { class: 'diff-note' }, 'History rewritten: ' + (prev.history.length - common) + ' message(s) of the previous call are not in this one (trimmed or edited).'));
+  }
+  for (const m of msgs.slice(common)) append(body, [messageView(m, prev !== null)]);
+  if (rp) body.appendChild(responseView(rp));
+  return h('div', { class: 'panel call', data: { eventId: req.event_id } },
+    h('div', { class: 'call-head' }, h('span', { class: 'title' }, 'Call ' + n), h('span', { class: 'muted' }, clock(req.timestamp)),
+      h('span', { class: 'facts' }, facts(c))),
+    body);
+}
+
+export function conversation(events) {
+  const wrap = h('div', { id: 'conversation' });
+  const list = calls(events);
+  if (!list.length) {
+    wrap.appendChild(h('div', { class: 'panel empty' }, 'This run has no LLM calls.'));
+    return wrap;
+  }
+  const conversations = groupConversations(list);
+  if (conversations.length > 1) {
+    wrap.appendChild(h('div', { class: 'conv-index' }, 'This run holds ' + conversations.length + ' conversations: ',
+      conversations.map((conv, i) => h('a', { href: '#', on: { click: ev => { ev.preventDefault(); document.getElementById('conversation-' + (i + 1)).scrollIntoView(); } } },
+        (i + 1) + '. ' + conversationTitle(conv)))));
+  }
+  conversations.forEach((conv, i) => {
+    const section = h('section', { class: 'conversation', id: 'conversation-' + (i + 1) },
+      conversations.length > 1 ? h('h2', null, 'Conversation ' + (i + 1) + ' · ' + conversationTitle(conv) + ' · ' + conv.length + ' call' + (conv.length === 1 ? '' : 's')) : null);
+    conv.forEach((c, k) => section.appendChild(callView(c, k + 1, k ? conv[k - 1] : null)));
+    wrap.appendChild(section);
   });
   return wrap;
+}
+
+function conversationTitle(conv) {
+  const c = conv[0];
+  const label = c.p.call_type && c.p.call_type !== 'chat' ? c.p.call_type : (c.system ? c.system : asText((c.msgs[0] || {}).content));
+  return String(label || 'untitled').split('\n')[0].slice(0, 60);
 }

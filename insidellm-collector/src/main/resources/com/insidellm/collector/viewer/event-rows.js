@@ -1,12 +1,12 @@
 // Event rows, shared by the event search and the live tail.
 
 import { h } from './dom.js';
-import { dur, clock, shortId, truncate } from './format.js';
+import { dur, stamp, shortId, truncate } from './format.js';
 import { typeBadge, isError, latency, summarize } from './events.js';
 
 export function eventRow(ev, fresh) {
   return h('tr', { class: (isError(ev) ? 'has-error' : '') + (fresh ? ' fresh' : ''), data: { eventId: ev.event_id } },
-    h('td', { class: 'mono' }, clock(ev.timestamp)), h('td', null, typeBadge(ev.event_type)), h('td', null, ev.user_id),
+    h('td', { class: 'mono nowrap' }, stamp(ev.timestamp)), h('td', null, typeBadge(ev.event_type)), h('td', null, ev.user_id),
     h('td', null, h('a', { href: '#/run/' + encodeURIComponent(ev.run_id), class: 'mono' }, shortId(ev.run_id))),
     h('td', { class: 'summary-cell', title: truncate(summarize(ev), 2000) }, truncate(summarize(ev), 200)),
     h('td', { class: 'num mono' }, dur(latency(ev))));

@@ -39,3 +39,17 @@ export function asText(v) {
   if (Array.isArray(v)) return v.map(p => (p && typeof p === 'object' && 'text' in p) ? p.text : asText(p)).join('\n');
   return JSON.stringify(v, null, 2);
 }
+// Local date and time to the millisecond, year first so that lists spanning days (or years) read unambiguously.
+export function stamp(iso) {
+  const d = new Date(iso);
+  if (isNaN(d)) return iso || '';
+  const p = (n, w) => String(n).padStart(w || 2, '0');
+  return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + ' ' + p(d.getHours()) + ':' + p(d.getMinutes())
+    + ':' + p(d.getSeconds()) + '.' + p(d.getMilliseconds(), 3);
+}
+// Date and time to the minute, with the year: for lists where seconds are noise.
+export function minute(iso) {
+  const d = new Date(iso);
+  return isNaN(d) ? (iso || '') : d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric',
+    hour: '2-digit', minute: '2-digit', hour12: false });
+}

@@ -4,8 +4,10 @@ import { h } from './dom.js';
 
 export function errorBox(e) { return h('div', { class: 'error-box' }, 'Could not load: ' + (e && e.message ? e.message : e)); }
 
-export function card(label, value, bad) {
-  return h('div', { class: 'panel card' + (bad ? ' bad' : '') }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value));
+// A figure; tone true or 'bad' shows it in red, 'warn' in amber, 'good' in green.
+export function card(label, value, tone) {
+  const cls = tone === true ? 'bad' : (tone || '');
+  return h('div', { class: 'panel card' + (cls ? ' ' + cls : '') }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value));
 }
 
 export function select(name, label, options, value) {
@@ -30,3 +32,23 @@ export function toLocalInput(iso) {
   return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + 'T' + pad(d.getHours()) + ':' + pad(d.getMinutes());
 }
 export function fromLocalInput(v) { if (!v) return ''; const d = new Date(v); return isNaN(d) ? '' : d.toISOString(); }
+
+// Metadata conditions: the URL holds meta.<key>=<value>; the filter field shows them as "key=value, key=value".
+export function metaText(params) {
+  const parts = [];
+  for (const [k, v] of params.entries()) if (k.startsWith('meta.') && v) parts.push(k.slice(5) + '=' + v);
+  return parts.join(', ');
+}
+export function metaParams(text) {
+  const out = {};
+  for (const part of String(text || '').split(',')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) out['meta.' + part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+// A filter bar: fields laid out on a grid that wraps whole fields, buttons kept together at the end.
+export function filterBar(id, fields, buttons) {
+  return h('form', { class: 'panel filters', id }, fields, h('div', { class: 'filter-buttons' }, buttons));
+}

@@ -140,7 +140,7 @@ class EventValidatorTest {
         ObjectNode badParent = event("user.input", MINIMAL.get("user.input"));
         badParent.put("parent_event_id", "123");
         ObjectNode listMetadata = event("user.input", MINIMAL.get("user.input"));
-        listMetadata.putObject("metadata").put("ok", "yes").putArray("tags");
+        listMetadata.putObject("metadata").put("ok", "yes").putArray("tags").add("fine").addObject();
         ObjectNode wrongFieldType = event("tool.call", "{\"tool_name\":\"t\",\"tool_type\":\"f\",\"parameters\":[]}");
 
         assertThat(check(badId).reason()).startsWith("event_id must be a UUID such as")
@@ -149,7 +149,7 @@ class EventValidatorTest {
         assertThat(check(blankUser).reason()).startsWith("user_id must be a non-empty string");
         assertThat(check(badParent).reason()).startsWith("parent_event_id must be a UUID");
         assertThat(check(listMetadata).reason())
-                .isEqualTo("metadata.tags must be a string, number or boolean, but was a list");
+                .isEqualTo("metadata.tags must be a string, number, boolean or a list of those, but was a list");
         assertThat(check(wrongFieldType).reason())
                 .isEqualTo("payload.parameters is required for tool.call and must be an object, but was a list");
     }

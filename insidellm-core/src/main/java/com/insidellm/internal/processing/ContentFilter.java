@@ -1,5 +1,6 @@
 package com.insidellm.internal.processing;
 
+import com.insidellm.CallRecorder;
 import com.insidellm.Event;
 import com.insidellm.EventProcessor;
 import java.util.List;
@@ -14,7 +15,7 @@ import org.jspecify.annotations.Nullable;
 public final class ContentFilter implements EventProcessor {
 
     /** What replaces required text when content capture is off: {@value}. */
-    public static final String OMITTED = "[NOT CAPTURED]";
+    public static final String OMITTED = CallRecorder.NOT_CAPTURED;
 
     public static final ContentFilter INSTANCE = new ContentFilter();
 

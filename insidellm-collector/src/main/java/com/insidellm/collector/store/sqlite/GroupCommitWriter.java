@@ -41,14 +41,7 @@ final class GroupCommitWriter {
     private static final int MAX_PENDING_EVENTS = 200_000;
 
     private static final String INSERT_EVENT = "INSERT OR IGNORE INTO events(" + SqliteSchema.EVENT_COLUMNS
-            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-
-    private static final String UPSERT_RUN = "INSERT INTO runs(run_id, user_id, first_ts, last_ts, event_count,"
-            + " llm_calls, tokens, cost, errors, ended) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(run_id) DO UPDATE SET"
-            + " first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts),"
-            + " event_count = event_count + excluded.event_count, llm_calls = llm_calls + excluded.llm_calls,"
-            + " tokens = tokens + excluded.tokens, cost = cost + excluded.cost, errors = errors + excluded.errors,"
-            + " ended = max(ended, excluded.ended)";
+            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
     private record WriteRequest(List<StoredEvent> events, CompletableFuture<WriteOutcome> result) {}
 
@@ -72,6 +65,7 @@ final class GroupCommitWriter {
     private final PreparedStatement insert;
     private final PreparedStatement upsertRun;
     private final PreparedStatement insertModel;
+    private final PreparedStatement insertTag;
     private volatile boolean closing;
     private volatile boolean closed;
     private long nextSeq;
@@ -85,8 +79,9 @@ final class GroupCommitWriter {
         this.nextSeq = lastSeq + 1;
         connection.setAutoCommit(false);
         insert = connection.prepareStatement(INSERT_EVENT);
-        upsertRun = connection.prepareStatement(UPSERT_RUN);
+        upsertRun = connection.prepareStatement(RunDelta.UPSERT_RUN);
         insertModel = connection.prepareStatement("INSERT OR IGNORE INTO run_models(run_id, model) VALUES (?, ?)");
+        insertTag = connection.prepareStatement("INSERT OR IGNORE INTO event_tags(tag, seq, ts) VALUES (?, ?, ?)");
     }
 
     /** Writes events in the next transaction and returns once it has committed. */
@@ -175,6 +170,12 @@ final class GroupCommitWriter {
                     StoredEvent e = events.get(i);
                     bind(insert, nextSeq, e, receivedAt);
                     if (insert.executeUpdate() == 1) {
+                        for (String tag : e.details().tags()) {
+                            insertTag.setString(1, tag);
+                            insertTag.setLong(2, nextSeq);
+                            insertTag.setLong(3, e.timestampMicros());
+                            insertTag.executeUpdate();
+                        }
                         nextSeq++;
                         accepted++;
                         runs.computeIfAbsent(e.runId(), id -> new RunDelta(e.userId())).add(e);
@@ -231,6 +232,11 @@ final class GroupCommitWriter {
         st.setInt(15, e.error() ? 1 : 0);
         st.setString(16, e.rawJson());
         st.setLong(17, receivedAt);
+        setNullable(st, 18, e.details().callType());
+        setNullable(st, 19, e.details().traceId());
+        setNullable(st, 20, e.details().name());
+        setNullable(st, 21, e.details().score());
+        setNullable(st, 22, e.details().timeToFirstTokenMs());
     }
 
     private static void setNullable(PreparedStatement st, int index, @Nullable Object value) throws SQLException {

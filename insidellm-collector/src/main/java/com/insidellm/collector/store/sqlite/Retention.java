@@ -42,6 +42,7 @@ final class Retention {
                 try (PreparedStatement meta = c.prepareStatement("INSERT INTO meta(key, value) VALUES ('last_seq', ?)"
                                 + " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
                         PreparedStatement events = c.prepareStatement("DELETE FROM events WHERE ts < ?");
+                        PreparedStatement tags = c.prepareStatement("DELETE FROM event_tags WHERE ts < ?");
                         PreparedStatement models = c.prepareStatement(
                                 "DELETE FROM run_models WHERE run_id IN (SELECT run_id FROM runs WHERE last_ts < ?)");
                         PreparedStatement runs = c.prepareStatement("DELETE FROM runs WHERE last_ts < ?")) {
@@ -50,6 +51,8 @@ final class Retention {
                     meta.executeUpdate();
                     events.setLong(1, cutoffMicros);
                     int deleted = events.executeUpdate();
+                    tags.setLong(1, cutoffMicros);
+                    tags.executeUpdate();
                     models.setLong(1, cutoffMicros);
                     models.executeUpdate();
                     runs.setLong(1, cutoffMicros);

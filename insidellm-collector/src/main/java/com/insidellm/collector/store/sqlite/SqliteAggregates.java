@@ -2,39 +2,53 @@ package com.insidellm.collector.store.sqlite;
 
 import static com.insidellm.collector.store.sqlite.SqlFilters.prepare;
 
+import com.insidellm.collector.store.Store.Feedback;
+import com.insidellm.collector.store.Store.FeedbackUsage;
 import com.insidellm.collector.store.Store.Latency;
 import com.insidellm.collector.store.Store.ModelTotals;
 import com.insidellm.collector.store.Store.ModelUsage;
 import com.insidellm.collector.store.Store.Series;
 import com.insidellm.collector.store.Store.SeriesBucket;
 import com.insidellm.collector.store.Store.TimeRange;
+import com.insidellm.collector.store.Store.ToolUsage;
 import com.insidellm.collector.store.Store.UsageTotals;
+import com.insidellm.collector.store.Store.UserUsage;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
-/** Totals, per-model figures and time series, aggregated with SQL. Internal. Thread-safe. */
+/** Totals, per-model, per-tool, per-user and feedback figures and time series, aggregated with SQL. Internal. Thread-safe. */
 final class SqliteAggregates {
 
     private final ReadPool pool;
+
+    /** {@code AND …} conditions on {@code ts} for a time range, and their values. */
+    private record TimeCondition(String sql, List<Object> args) {
+        static TimeCondition of(@Nullable Long from, @Nullable Long to) {
+            StringBuilder sql = new StringBuilder();
+            List<Object> args = new ArrayList<>();
+            SqlFilters.timeRange(sql, args, from, to);
+            return new TimeCondition(sql.toString(), args);
+        }
+    }
 
     SqliteAggregates(ReadPool pool) {
         this.pool = pool;
     }
 
     UsageTotals totals(@Nullable Long from, @Nullable Long to) {
-        StringBuilder range = new StringBuilder();
-        List<Object> args = new ArrayList<>();
-        SqlFilters.timeRange(range, args, from, to);
+        TimeCondition range = TimeCondition.of(from, to);
+        List<Object> args = range.args();
         return pool.read(c -> {
-            try (PreparedStatement st = prepare(c, "SELECT count(*), sum(is_error), count(DISTINCT run_id),"
-                    + " sum(event_type = 'llm.response'), coalesce(sum(total_tokens), 0), coalesce(sum(cost), 0)"
-                    + " FROM events WHERE 1=1" + range, args); ResultSet rs = st.executeQuery()) {
+            try (PreparedStatement st = prepare(c, "SELECT count(*), sum(" + ErrorCounting.COUNTED_ERROR.formatted("e")
+                    + "), count(DISTINCT run_id), sum(event_type = 'llm.response'), coalesce(sum(total_tokens), 0),"
+                    + " coalesce(sum(cost), 0) FROM events e WHERE 1=1" + range.sql(), args); ResultSet rs = st.executeQuery()) {
                 rs.next();
                 return new UsageTotals(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
                         rs.getDouble(6));
@@ -43,26 +57,102 @@ final class SqliteAggregates {
     }
 
     List<ModelUsage> modelUsage(@Nullable Long from, @Nullable Long to) {
-        StringBuilder range = new StringBuilder();
-        List<Object> args = new ArrayList<>();
-        SqlFilters.timeRange(range, args, from, to);
+        TimeCondition range = TimeCondition.of(from, to);
+        List<Object> args = range.args();
         return pool.read(c -> {
-            Map<String, List<Double>> latencies = new TreeMap<>();
-            try (PreparedStatement st = prepare(c, "SELECT model, latency_ms FROM events WHERE event_type = 'llm.response'"
-                    + " AND latency_ms IS NOT NULL" + range, args); ResultSet rs = st.executeQuery()) {
+            Map<String, List<Double>> latencies = new HashMap<>();
+            Map<String, List<Double>> ttfts = new HashMap<>();
+            try (PreparedStatement st = prepare(c, "SELECT model, latency_ms, ttft_ms FROM events"
+                    + " WHERE event_type = 'llm.response' AND (latency_ms IS NOT NULL OR ttft_ms IS NOT NULL)" + range.sql(),
+                    args); ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    latencies.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getDouble(2));
+                    String model = rs.getString(1);
+                    double latency = rs.getDouble(2);
+                    if (!rs.wasNull()) {
+                        latencies.computeIfAbsent(model, k -> new ArrayList<>()).add(latency);
+                    }
+                    double ttft = rs.getDouble(3);
+                    if (!rs.wasNull()) {
+                        ttfts.computeIfAbsent(model, k -> new ArrayList<>()).add(ttft);
+                    }
                 }
             }
             List<ModelUsage> out = new ArrayList<>();
             try (PreparedStatement st = prepare(c, "SELECT model, max(provider), count(*),"
                     + " coalesce(sum(prompt_tokens), 0), coalesce(sum(completion_tokens), 0), coalesce(sum(total_tokens), 0),"
-                    + " coalesce(sum(cost), 0), sum(is_error) FROM events WHERE event_type = 'llm.response'" + range
+                    + " coalesce(sum(cost), 0), sum(is_error) FROM events WHERE event_type = 'llm.response'" + range.sql()
                     + " GROUP BY model ORDER BY count(*) DESC, model", args); ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     String model = rs.getString(1);
                     out.add(new ModelUsage(model, rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                            rs.getLong(6), rs.getDouble(7), rs.getLong(8), Latency.of(latencies.get(model))));
+                            rs.getLong(6), rs.getDouble(7), rs.getLong(8), Latency.of(latencies.get(model)),
+                            Latency.of(ttfts.get(model))));
+                }
+            }
+            return out;
+        });
+    }
+
+    List<ToolUsage> toolUsage(@Nullable Long from, @Nullable Long to) {
+        TimeCondition range = TimeCondition.of(from, to);
+        List<Object> args = range.args();
+        String calls = " FROM events WHERE event_type IN ('tool.response', 'function_execution') AND name IS NOT NULL";
+        return pool.read(c -> {
+            Map<String, List<Double>> durations = new HashMap<>();
+            try (PreparedStatement st = prepare(c, "SELECT name, latency_ms" + calls + " AND latency_ms IS NOT NULL"
+                    + range.sql(), args); ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    durations.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getDouble(2));
+                }
+            }
+            List<ToolUsage> out = new ArrayList<>();
+            try (PreparedStatement st = prepare(c, "SELECT name, max(CASE WHEN event_type = 'function_execution'"
+                    + " THEN 'function' ELSE json_extract(raw, '$.payload.tool_type') END), count(*), sum(is_error)"
+                    + calls + range.sql() + " GROUP BY name ORDER BY count(*) DESC, name", args);
+                    ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    String name = rs.getString(1);
+                    out.add(new ToolUsage(name, rs.getString(2), rs.getLong(3), rs.getLong(4),
+                            Latency.of(durations.get(name))));
+                }
+            }
+            return out;
+        });
+    }
+
+    List<UserUsage> userUsage(@Nullable Long from, @Nullable Long to) {
+        TimeCondition range = TimeCondition.of(from, to);
+        List<Object> args = range.args();
+        return pool.read(c -> {
+            List<UserUsage> out = new ArrayList<>();
+            try (PreparedStatement st = prepare(c, "SELECT user_id, count(DISTINCT run_id), count(*),"
+                    + " sum(event_type = 'llm.response'), coalesce(sum(total_tokens), 0), coalesce(sum(cost), 0),"
+                    + " sum(" + ErrorCounting.COUNTED_ERROR.formatted("e") + "), min(ts), max(ts),"
+                    + " sum(event_type = 'user.feedback'), sum(event_type = 'user.feedback' AND score IS NOT NULL),"
+                    + " coalesce(sum(CASE WHEN event_type = 'user.feedback' THEN score END), 0)"
+                    + " FROM events e WHERE 1=1" + range.sql() + " GROUP BY user_id ORDER BY count(*) DESC, user_id", args);
+                    ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new UserUsage(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                            rs.getDouble(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
+                            Feedback.of(rs.getLong(10), rs.getLong(11), rs.getDouble(12))));
+                }
+            }
+            return out;
+        });
+    }
+
+    List<FeedbackUsage> feedbackUsage(@Nullable Long from, @Nullable Long to) {
+        TimeCondition range = TimeCondition.of(from, to);
+        List<Object> args = range.args();
+        return pool.read(c -> {
+            List<FeedbackUsage> out = new ArrayList<>();
+            try (PreparedStatement st = prepare(c, "SELECT coalesce(name, ''), count(*), count(score),"
+                    + " coalesce(sum(score), 0) FROM events WHERE event_type = 'user.feedback'" + range.sql()
+                    + " GROUP BY 1 ORDER BY count(*) DESC, 1", args); ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new FeedbackUsage(rs.getString(1), Feedback.of(rs.getLong(2), rs.getLong(3),
+                            rs.getDouble(4))));
                 }
             }
             return out;
@@ -70,11 +160,10 @@ final class SqliteAggregates {
     }
 
     @Nullable TimeRange timeRange(@Nullable Long from, @Nullable Long to) {
-        StringBuilder range = new StringBuilder();
-        List<Object> args = new ArrayList<>();
-        SqlFilters.timeRange(range, args, from, to);
+        TimeCondition range = TimeCondition.of(from, to);
+        List<Object> args = range.args();
         return pool.read(c -> {
-            try (PreparedStatement st = prepare(c, "SELECT min(ts), max(ts) FROM events WHERE 1=1" + range, args);
+            try (PreparedStatement st = prepare(c, "SELECT min(ts), max(ts) FROM events WHERE 1=1" + range.sql(), args);
                     ResultSet rs = st.executeQuery()) {
                 rs.next();
                 if (rs.getObject(1) == null) {
@@ -105,8 +194,9 @@ final class SqliteAggregates {
         }
         TreeSet<String> models = new TreeSet<>();
         pool.read(c -> {
-            try (PreparedStatement st = prepare(c, "SELECT (ts - ?) / ? AS b, event_type, model, is_error, total_tokens,"
-                    + " cost, latency_ms FROM events WHERE ts >= ? AND ts < ?", List.of(start, bucket, from, to));
+            try (PreparedStatement st = prepare(c, "SELECT (ts - ?) / ? AS b, event_type, model,"
+                    + ErrorCounting.COUNTED_ERROR.formatted("e") + ", total_tokens, cost, latency_ms FROM events e"
+                    + " WHERE ts >= ? AND ts < ?", List.of(start, bucket, from, to));
                     ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     int b = rs.getInt(1);

@@ -40,21 +40,35 @@ final class SqliteSchema {
               latency_ms REAL,
               is_error INTEGER NOT NULL,
               raw TEXT NOT NULL,
-              received_at INTEGER NOT NULL
+              received_at INTEGER NOT NULL,
+              call_type TEXT,
+              trace_id TEXT,
+              name TEXT,
+              score REAL,
+              ttft_ms REAL
             )""";
 
-    /** The columns of {@link #EVENTS_TABLE}, in order. */
-    static final String EVENT_COLUMNS = "seq, event_id, run_id, parent_event_id, event_type, user_id, ts, model,"
-            + " provider, prompt_tokens, completion_tokens, total_tokens, cost, latency_ms, is_error, raw, received_at";
+    /** The columns of the events table that every earlier build had, in order. */
+    private static final String EARLIER_EVENT_COLUMNS = "seq, event_id, run_id, parent_event_id, event_type, user_id,"
+            + " ts, model, provider, prompt_tokens, completion_tokens, total_tokens, cost, latency_ms, is_error, raw,"
+            + " received_at";
 
-    private static final String SCHEMA = EVENTS_TABLE.formatted("events") + """
+    /** Columns added later, with their types: added to an earlier database when it is opened. */
+    private static final String[][] ADDED_EVENT_COLUMNS = {{"call_type", "TEXT"}, {"trace_id", "TEXT"},
+            {"name", "TEXT"}, {"score", "REAL"}, {"ttft_ms", "REAL"}};
+
+    /** The columns of {@link #EVENTS_TABLE}, in order. */
+    static final String EVENT_COLUMNS = EARLIER_EVENT_COLUMNS + ", call_type, trace_id, name, score, ttft_ms";
+
+    /** Run columns added later, with their types (all nullable or defaulted). */
+    private static final String[][] ADDED_RUN_COLUMNS = {{"name", "TEXT"}, {"name_rank", "INTEGER NOT NULL DEFAULT 0"},
+            {"first_input", "TEXT"}, {"first_input_ts", "INTEGER"}, {"trace_id", "TEXT"}, {"start_ts", "INTEGER"},
+            {"end_ts", "INTEGER"}, {"feedback_count", "INTEGER NOT NULL DEFAULT 0"},
+            {"feedback_scored", "INTEGER NOT NULL DEFAULT 0"}, {"feedback_sum", "REAL NOT NULL DEFAULT 0"}};
+
+    /** Tables; the indexes come after the columns added to earlier databases. */
+    private static final String TABLES = EVENTS_TABLE.formatted("events") + """
             ;
-            CREATE INDEX IF NOT EXISTS events_run ON events(run_id, ts);
-            CREATE UNIQUE INDEX IF NOT EXISTS events_ts_id ON events(ts, event_id);
-            CREATE INDEX IF NOT EXISTS events_type ON events(event_type, ts);
-            CREATE INDEX IF NOT EXISTS events_user ON events(user_id, ts);
-            CREATE INDEX IF NOT EXISTS events_model ON events(model, ts) WHERE model IS NOT NULL;
-            CREATE INDEX IF NOT EXISTS events_errors ON events(ts) WHERE is_error = 1;
             CREATE TABLE IF NOT EXISTS runs (
               run_id TEXT PRIMARY KEY,
               user_id TEXT NOT NULL,
@@ -67,15 +81,36 @@ final class SqliteSchema {
               errors INTEGER NOT NULL,
               ended INTEGER NOT NULL
             );
-            CREATE INDEX IF NOT EXISTS runs_first ON runs(first_ts);
-            CREATE INDEX IF NOT EXISTS runs_user ON runs(user_id, first_ts);
             CREATE TABLE IF NOT EXISTS run_models (
               run_id TEXT NOT NULL,
               model TEXT NOT NULL,
               PRIMARY KEY (run_id, model)
             ) WITHOUT ROWID;
-            CREATE INDEX IF NOT EXISTS run_models_model ON run_models(model);
+            CREATE TABLE IF NOT EXISTS event_tags (
+              tag TEXT NOT NULL,
+              seq INTEGER NOT NULL,
+              ts INTEGER NOT NULL,
+              PRIMARY KEY (tag, seq)
+            ) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            """;
+
+    private static final String INDEXES = """
+            CREATE INDEX IF NOT EXISTS events_run ON events(run_id, ts);
+            CREATE UNIQUE INDEX IF NOT EXISTS events_ts_id ON events(ts, event_id);
+            CREATE INDEX IF NOT EXISTS events_type ON events(event_type, ts);
+            CREATE INDEX IF NOT EXISTS events_user ON events(user_id, ts);
+            CREATE INDEX IF NOT EXISTS events_model ON events(model, ts) WHERE model IS NOT NULL;
+            CREATE INDEX IF NOT EXISTS events_errors ON events(ts) WHERE is_error = 1;
+            CREATE INDEX IF NOT EXISTS events_trace ON events(trace_id, ts) WHERE trace_id IS NOT NULL;
+            CREATE INDEX IF NOT EXISTS events_call_type ON events(call_type, ts) WHERE call_type IS NOT NULL;
+            CREATE INDEX IF NOT EXISTS events_parent ON events(parent_event_id) WHERE is_error = 1;
+            CREATE INDEX IF NOT EXISTS event_tags_ts ON event_tags(ts);
+            CREATE INDEX IF NOT EXISTS runs_first ON runs(first_ts);
+            CREATE INDEX IF NOT EXISTS runs_start ON runs(coalesce(start_ts, first_ts));
+            CREATE INDEX IF NOT EXISTS runs_user ON runs(user_id, first_ts);
+            CREATE INDEX IF NOT EXISTS runs_trace ON runs(trace_id) WHERE trace_id IS NOT NULL;
+            CREATE INDEX IF NOT EXISTS run_models_model ON run_models(model);
             """;
 
     /** Whether a background thread checkpoints (the default); the writer then rarely checkpoints itself. */
@@ -91,11 +126,10 @@ final class SqliteSchema {
         try (Statement st = c.createStatement()) {
             st.executeUpdate("PRAGMA journal_mode=WAL");
             upgradeEventsTable(st, path);
-            for (String ddl : SCHEMA.split(";")) {
-                if (!ddl.isBlank()) {
-                    st.executeUpdate(ddl);
-                }
-            }
+            execute(st, TABLES);
+            addColumns(st, "events", ADDED_EVENT_COLUMNS);
+            addColumns(st, "runs", ADDED_RUN_COLUMNS);
+            execute(st, INDEXES);
             long maxSeq;
             try (ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM events")) {
                 rs.next();
@@ -107,6 +141,32 @@ final class SqliteSchema {
                 }
             }
             return maxSeq;
+        }
+    }
+
+    private static void execute(Statement st, String statements) throws SQLException {
+        for (String ddl : statements.split(";")) {
+            if (!ddl.isBlank()) {
+                st.executeUpdate(ddl);
+            }
+        }
+    }
+
+    /**
+     * Adds the columns a database written by an earlier build lacks. Its events and runs keep nulls (defaults) there:
+     * filters on them do not match older events, and older runs show no name, first input or feedback.
+     */
+    private static void addColumns(Statement st, String table, String[][] columns) throws SQLException {
+        java.util.Set<String> present = new java.util.HashSet<>();
+        try (ResultSet rs = st.executeQuery("SELECT name FROM pragma_table_info('" + table + "')")) {
+            while (rs.next()) {
+                present.add(rs.getString(1));
+            }
+        }
+        for (String[] column : columns) {
+            if (!present.contains(column[0])) {
+                st.executeUpdate("ALTER TABLE " + table + " ADD COLUMN " + column[0] + " " + column[1]);
+            }
         }
     }
 
@@ -132,8 +192,8 @@ final class SqliteSchema {
         int copied;
         try {
             st.executeUpdate(EVENTS_TABLE.formatted("events_upgrade"));
-            copied = st.executeUpdate("INSERT INTO events_upgrade(" + EVENT_COLUMNS + ") SELECT " + EVENT_COLUMNS
-                    + " FROM events");
+            copied = st.executeUpdate("INSERT INTO events_upgrade(" + EARLIER_EVENT_COLUMNS + ") SELECT "
+                    + EARLIER_EVENT_COLUMNS + " FROM events");
             st.executeUpdate("DROP TABLE events");
             st.executeUpdate("ALTER TABLE events_upgrade RENAME TO events");
             st.executeUpdate("COMMIT");

@@ -109,6 +109,11 @@ public final class SqliteStore implements Store {
     }
 
     @Override
+    public List<TimedEventRow> eventsByTime(EventFilter filter, @Nullable TimeCursor before, int limit) {
+        return reads.eventsByTime(filter, before, limit);
+    }
+
+    @Override
     public Facets facets() {
         return reads.facets();
     }
@@ -121,6 +126,21 @@ public final class SqliteStore implements Store {
     @Override
     public List<ModelUsage> modelUsage(@Nullable Long fromMicros, @Nullable Long toMicros) {
         return aggregates.modelUsage(fromMicros, toMicros);
+    }
+
+    @Override
+    public List<ToolUsage> toolUsage(@Nullable Long fromMicros, @Nullable Long toMicros) {
+        return aggregates.toolUsage(fromMicros, toMicros);
+    }
+
+    @Override
+    public List<UserUsage> userUsage(@Nullable Long fromMicros, @Nullable Long toMicros) {
+        return aggregates.userUsage(fromMicros, toMicros);
+    }
+
+    @Override
+    public List<FeedbackUsage> feedbackUsage(@Nullable Long fromMicros, @Nullable Long toMicros) {
+        return aggregates.feedbackUsage(fromMicros, toMicros);
     }
 
     @Override

@@ -1,0 +1,294 @@
+package com.insidellm.langchain4j;
+
+import com.insidellm.CallRecorder;
+import com.insidellm.Event;
+import com.insidellm.EventType;
+import com.insidellm.Payload;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runs this module starts itself (automatic threading, chat memory ids, standalone calls): each ends with
+ * {@code run.end} ({@code exit_reason "idle"}) once nothing was recorded in it for the idle timeout, and with
+ * {@code "client_closed"} when the integration closes. A conversation that continues after its run ended gets a new
+ * run whose {@code run.start} names the previous one ({@code initial_context.previous_run_id}); later turns of it
+ * find the new run.
+ *
+ * <p>Idle runs are ended by the module's one daemon thread ({@code insidellm-langchain4j}), started lazily, that
+ * looks every {@code min(timeout / 4, 1 minute)}; at most {@value #MAX_OPEN} runs are watched, the least recently
+ * used end first; the same thread does the work {@link #later} takes off callers. Runs the application started (a tracker, an annotated method) are
+ * never ended here. Thread-safe.
+ */
+final class AutoRuns implements AutoCloseable {
+
+    static final String RUN_TYPE = "langchain4j";
+    private static final Logger log = LoggerFactory.getLogger(AutoRuns.class);
+    private static final int MAX_ENDED = 10_000;
+    /**
+     * The most runs watched at once; beyond it the least recently used tenth end early, as if idle (an application
+     * starting many one-call conversations would otherwise hold every run for the whole timeout).
+     */
+    static final int MAX_OPEN = 10_000;
+
+    private final CallRecorder recorder;
+    private final Clock clock;
+    private final long idleMillis;
+    private final Map<String, Active> active = new ConcurrentHashMap<>();
+    /** Ended run -> the run that continues it; bounded, least recently used first out. */
+    private final Map<String, String> successors = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                    return size() > MAX_ENDED;
+                }
+            });
+    /** Runs this module ended; bounded like {@link #successors}. */
+    private final Set<String> ended = Collections.newSetFromMap(Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > MAX_ENDED;
+                }
+            }));
+    private final Object lock = new Object();
+    private volatile @Nullable ScheduledExecutorService sweeper;
+    private boolean closed;
+
+    AutoRuns(CallRecorder recorder, Duration idleTimeout, Clock clock) {
+        this.recorder = recorder;
+        this.clock = clock;
+        this.idleMillis = idleTimeout.toMillis();
+    }
+
+    /** Starts run {@code runId} (logs its {@code run.start}) and watches it for idleness. */
+    void start(String runId, String userId, Instant at, String kind, @Nullable String previousRunId) {
+        Map<String, Object> context = previousRunId == null ? Map.of("source", RUN_TYPE, "kind", kind)
+                : Map.of("source", RUN_TYPE, "kind", kind, "previous_run_id", previousRunId);
+        active.put(runId, new Active(runId, userId, at, clock.millis()));
+        if (active.size() > MAX_OPEN) {
+            endLeastRecentlyUsed();
+        }
+        recorder.log(runId, userId, null, Event.builder(EventType.RUN_START).timestamp(at)
+                .payload(new Payload.RunStart(runId, RUN_TYPE, context)));
+        startSweeper();
+    }
+
+    /**
+     * The run that continues {@code runId} (found by threading or a memory id): {@code runId} itself unless this
+     * module ended it; else the newest run continuing it, or a new one started now.
+     */
+    String continueRun(String runId, String userId, String kind) {
+        String current = runId;
+        for (int hops = 0; hops < 64; hops++) {
+            String next = successors.get(current);
+            if (next == null) {
+                break;
+            }
+            current = next;
+        }
+        Active run = active.get(current);
+        if (run != null ? run.use(clock.millis()) : !ended.contains(current)) {
+            // Open, or not started here (the application's own run, or one from before a restart): continued.
+            return current;
+        }
+        synchronized (lock) {
+            String raced = successors.get(current);
+            if (raced != null) {
+                return raced;
+            }
+            String next = CallRecorder.newId();
+            successors.put(current, next);
+            start(next, userId, clock.instant(), kind, current);
+            return next;
+        }
+    }
+
+    /** Notes activity in {@code runId}, if it is one of the watched runs. */
+    void touch(String runId) {
+        Active run = active.get(runId);
+        if (run != null) {
+            run.use(clock.millis());
+        }
+    }
+
+    /** Whether {@code runId} is a run this module started and has not ended. */
+    boolean isOpen(String runId) {
+        return active.containsKey(runId);
+    }
+
+    /** Ends every watched run idle for the timeout or longer; returns how many. */
+    int endIdle() {
+        long now = clock.millis();
+        int ended = 0;
+        for (Active run : active.values()) {
+            if (run.endIfIdle(now, idleMillis)) {
+                end(run, "idle", true);
+                ended++;
+            }
+        }
+        return ended;
+    }
+
+    /**
+     * Logs the run's end. An idle run ended with its last event, so that is its end and duration (as a web-analytics
+     * session's); a run closed with the integration ends now.
+     */
+    private void endLeastRecentlyUsed() {
+        synchronized (lock) {
+            int excess = active.size() - MAX_OPEN * 9 / 10;
+            if (excess <= 0) {
+                return;
+            }
+            List<Active> runs = new ArrayList<>(active.values());
+            runs.sort(java.util.Comparator.comparingLong(Active::lastUsedMillis));
+            for (Active run : runs.subList(0, Math.min(excess, runs.size()))) {
+                if (run.endNow()) {
+                    end(run, "idle", true);
+                }
+            }
+        }
+    }
+
+    private void end(Active run, String reason, boolean atLastUse) {
+        ended.add(run.runId);
+        active.remove(run.runId, run);
+        Instant at = atLastUse ? Instant.ofEpochMilli(run.lastUsedMillis()) : clock.instant();
+        if (at.isBefore(run.startedAt)) {
+            at = run.startedAt;
+        }
+        recorder.log(run.runId, run.userId, null, Event.builder(EventType.RUN_END).timestamp(at)
+                .payload(new Payload.RunEnd(run.runId, Duration.between(run.startedAt, at).toMillis(), null, reason)));
+    }
+
+    /**
+     * Runs {@code task} on this module's background thread after {@code delayMillis} (work taken off the callers'
+     * threads, such as fingerprinting conversations); runs it at once on the caller when the module is closed.
+     */
+    void later(Runnable task, long delayMillis) {
+        ScheduledExecutorService executor = startSweeper();
+        if (executor == null) {
+            task.run();
+            return;
+        }
+        try {
+            executor.schedule(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    log.debug("InsideLLM: LangChain4j background task failed", e);
+                }
+            }, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            task.run();
+        }
+    }
+
+    private @Nullable ScheduledExecutorService startSweeper() {
+        ScheduledExecutorService running = sweeper;
+        if (running != null) {
+            return running;
+        }
+        synchronized (lock) {
+            if (sweeper != null || closed) {
+                return sweeper;
+            }
+            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
+                Thread thread = new Thread(task, "insidellm-langchain4j");
+                thread.setDaemon(true);
+                thread.setContextClassLoader(null);
+                thread.setUncaughtExceptionHandler((t, e) -> log.warn("InsideLLM: idle-run check failed", e));
+                return thread;
+            });
+            executor.setRemoveOnCancelPolicy(true);
+            long period = Math.max(1, Math.min(idleMillis / 4, TimeUnit.MINUTES.toMillis(1)));
+            executor.scheduleWithFixedDelay(() -> {
+                try {
+                    endIdle();
+                } catch (RuntimeException e) {
+                    log.debug("InsideLLM: could not end idle LangChain4j runs", e);
+                }
+            }, period, period, TimeUnit.MILLISECONDS);
+            sweeper = executor;
+            return executor;
+        }
+    }
+
+    /** Ends every watched run ({@code client_closed}) and stops the idle check. Idempotent. */
+    @Override
+    public void close() {
+        ScheduledExecutorService executor;
+        synchronized (lock) {
+            closed = true;
+            executor = sweeper;
+            sweeper = null;
+        }
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+        List<Active> open = new ArrayList<>(active.values());
+        for (Active run : open) {
+            if (run.endNow()) {
+                end(run, "client_closed", false);
+            }
+        }
+    }
+
+    /** One open run and when it was last used. */
+    private static final class Active {
+        final String runId;
+        final String userId;
+        final Instant startedAt;
+        private long lastUsedMillis;
+        private boolean ended;
+
+        Active(String runId, String userId, Instant startedAt, long now) {
+            this.runId = runId;
+            this.userId = userId;
+            this.startedAt = startedAt;
+            this.lastUsedMillis = now;
+        }
+
+        /** Notes a use; false when the run has ended (a new one must continue it). */
+        synchronized boolean use(long now) {
+            if (ended) {
+                return false;
+            }
+            lastUsedMillis = Math.max(lastUsedMillis, now);
+            return true;
+        }
+
+        synchronized long lastUsedMillis() {
+            return lastUsedMillis;
+        }
+
+        synchronized boolean endIfIdle(long now, long idleMillis) {
+            if (ended || now - lastUsedMillis < idleMillis) {
+                return false;
+            }
+            ended = true;
+            return true;
+        }
+
+        synchronized boolean endNow() {
+            if (ended) {
+                return false;
+            }
+            ended = true;
+            return true;
+        }
+    }
+}
