@@ -1,10 +1,9 @@
 package com.insidellm;
 
-import com.insidellm.internal.Ids;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Spliterator;
@@ -56,15 +55,16 @@ public final class ModelCallRecorder implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ModelCallRecorder.class);
 
-    private final InsideLlmClient client;
-    private final boolean recording;
+    private final CallRecorder recorder;
+    private final ConversationThreads threads;
     private final String source;
     private final Supplier<String> userId;
     private final String defaultUserId;
 
     private ModelCallRecorder(Builder builder) {
-        this.client = builder.client;
-        this.recording = !(builder.client instanceof NoopClient);
+        this.recorder = CallRecorder.of(builder.client);
+        this.threads = ConversationThreads.builder().capacity(builder.threadingCacheSize).file(builder.threadingFile)
+                .build();
         this.source = builder.source;
         this.defaultUserId = builder.userId;
         this.userId = builder.userIdSupplier != null ? builder.userIdSupplier : () -> builder.userId;
@@ -82,7 +82,7 @@ public final class ModelCallRecorder implements AutoCloseable {
 
     /** The client events go to. */
     public InsideLlmClient client() {
-        return client;
+        return recorder.client();
     }
 
     /**
@@ -95,24 +95,62 @@ public final class ModelCallRecorder implements AutoCloseable {
      * @param stream whether the answer is streamed ({@code stream: true}; time to first token is recorded)
      */
     public ModelCall start(Payload.LlmRequest request, Map<String, ?> extras, boolean stream) {
-        if (!recording) {
+        if (!recorder.recording()) {
             return ModelCall.NONE;
         }
         try {
-            Placement where = place(request);
-            ModelCall call = new ModelCall(this, where, request, System.nanoTime());
-            Event.Builder event = Event.builder(EventType.LLM_REQUEST).eventId(call.requestEventId).payload(request);
+            InsideLlmContext where = InsideLlmContext.current();
+            ConversationThreads.Prefixes prefixes = null;
+            if (where == null) {
+                // No run on this thread: the conversation's earlier turns decide it, or this call starts one.
+                String user = currentUserId();
+                prefixes = ConversationThreads.Prefixes.of(messages(request));
+                String runId = threads.find(prefixes);
+                where = InsideLlmContext.of(runId != null ? runId : newRun(user), user);
+            }
+            CallRecorder.Call call = recorder.open(where);
+            Event.Builder event = Event.builder(EventType.LLM_REQUEST).payload(request);
             for (Map.Entry<String, ?> extra : extras.entrySet()) {
                 event.payloadEntry(extra.getKey(), extra.getValue());
             }
             if (stream) {
                 event.payloadEntry("stream", true);
             }
-            log(where, where.parentEventId, event);
-            return call;
+            call.start(event);
+            return new ModelCall(this, call, request, prefixes);
         } catch (RuntimeException | LinkageError e) {
             log.debug("InsideLLM could not record a {} model request", source, e);
             return ModelCall.NONE;
+        }
+    }
+
+    private static List<ConversationThreads.Message> messages(Payload.LlmRequest request) {
+        List<? extends Map<String, ?>> messages = request.messages();
+        return messages == null ? List.of(ConversationThreads.Message.user(request.prompt()))
+                : ConversationThreads.Message.fromChat(messages);
+    }
+
+    private String newRun(String user) {
+        String runId = CallRecorder.newId();
+        threads.markRunSeen(runId);
+        recorder.log(runId, user, null, Event.builder(EventType.RUN_START)
+                .payload(new Payload.RunStart(runId, source, Map.of("source", source, "kind", "conversation"))));
+        return runId;
+    }
+
+    /** Remembers the conversation of a call with its answer, so the next turn finds the call's run. */
+    private void answered(ModelCall call, LlmCallResult result) {
+        String runId = call.recording.where().runId();
+        Map<String, ?> answer = result.responseMessage() != null ? result.responseMessage()
+                : Map.of("role", "assistant", "content", result.responseText());
+        Supplier<ConversationThreads.Message> message = () -> ConversationThreads.Message.fromChat(List.of(answer))
+                .get(0);
+        // Queued: fingerprinted by the next look-up, so the caller does not pay for it when no look-up comes.
+        if (call.prefixes != null) {
+            threads.rememberLater(call.prefixes, message, runId);
+        } else {
+            Payload.LlmRequest request = call.request;
+            threads.rememberLater(() -> messages(request), message, runId);
         }
     }
 
@@ -121,7 +159,7 @@ public final class ModelCallRecorder implements AutoCloseable {
      * asked once and may throw: a request that cannot be described is not recorded.
      */
     public ModelCall start(Supplier<Request> request) {
-        if (!recording) {
+        if (!recorder.recording()) {
             return ModelCall.NONE;
         }
         Request described;
@@ -220,18 +258,6 @@ public final class ModelCallRecorder implements AutoCloseable {
         }
     }
 
-    private Placement place(Payload.LlmRequest request) {
-        InsideLlmContext scope = InsideLlmContext.current();
-        if (scope != null) {
-            return new Placement(scope.runId(), scope.userId(), scope.parentEventId());
-        }
-        String user = currentUserId();
-        String runId = Ids.randomUuid();
-        log(new Placement(runId, user, null), null, Event.builder(EventType.RUN_START).timestamp(Instant.now())
-                .payload(new Payload.RunStart(runId, source, Map.of("source", source, "kind", "conversation"))));
-        return new Placement(runId, user, null);
-    }
-
     private String currentUserId() {
         try {
             String id = userId.get();
@@ -242,16 +268,10 @@ public final class ModelCallRecorder implements AutoCloseable {
         }
     }
 
-    private void log(Placement where, @Nullable String parentEventId, Event.Builder event) {
-        client.logEvent(event.runId(where.runId).userId(where.userId).parentEventId(parentEventId).build());
-    }
-
-    /** Nothing to release yet; idempotent. The client stays open. */
+    /** Remembers what threading has queued, then closes its file, if any. Idempotent; the client stays open. */
     @Override
     public void close() {
-    }
-
-    private record Placement(String runId, String userId, @Nullable String parentEventId) {
+        threads.close();
     }
 
     /**
@@ -260,51 +280,51 @@ public final class ModelCallRecorder implements AutoCloseable {
      */
     public static final class ModelCall {
 
-        static final ModelCall NONE = new ModelCall(null, null, null, 0);
+        static final ModelCall NONE = new ModelCall(null, null, null, null);
 
-        private final @Nullable ModelCallRecorder recorder;
-        private final @Nullable Placement where;
+        private final @Nullable ModelCallRecorder owner;
+        private final CallRecorder.@Nullable Call recording;
         private final Payload.@Nullable LlmRequest request;
-        private final String requestEventId = Ids.randomUuid();
-        private final long startNanos;
-        private volatile long firstTokenNanos;
+        private final ConversationThreads.@Nullable Prefixes prefixes;
         private final AtomicBoolean ended = new AtomicBoolean();
 
-        private ModelCall(@Nullable ModelCallRecorder recorder, @Nullable Placement where,
-                Payload.@Nullable LlmRequest request, long startNanos) {
-            this.recorder = recorder;
-            this.where = where;
+        private ModelCall(@Nullable ModelCallRecorder owner, CallRecorder.@Nullable Call recording,
+                Payload.@Nullable LlmRequest request, ConversationThreads.@Nullable Prefixes prefixes) {
+            this.owner = owner;
+            this.recording = recording;
             this.request = request;
-            this.startNanos = startNanos;
+            this.prefixes = prefixes;
         }
 
-        /** A call that records nothing: for a request that could not be mapped. */
+        /** A call that records nothing: for a request that could not be described. */
         public static ModelCall none() {
             return NONE;
         }
 
-        /** The id of the call's {@code llm.request} event. */
-        public String requestEventId() {
-            return requestEventId;
+        /** The id of the call's {@code llm.request} event ({@code null} for a call that records nothing). */
+        public @Nullable String requestEventId() {
+            return recording == null ? null : recording.eventId();
         }
 
         /** Notes that the first streamed output arrived; only the first call counts. */
         public void firstToken() {
-            if (firstTokenNanos == 0) {
-                firstTokenNanos = Math.max(1, System.nanoTime());
+            if (recording != null) {
+                recording.firstToken();
             }
         }
 
         /** Records the answer as {@code llm.response}; the cost is estimated from the usage when not set. */
         public void succeeded(LlmCallResult result) {
-            ModelCallRecorder r = recorder;
-            if (r == null || where == null || request == null || !ended.compareAndSet(false, true)) {
+            ModelCallRecorder r = owner;
+            CallRecorder.Call call = recording;
+            Payload.LlmRequest sent = request;
+            if (r == null || call == null || sent == null || !ended.compareAndSet(false, true)) {
                 return;
             }
             try {
                 Event.Builder event = Event.builder(EventType.LLM_RESPONSE).payload(new Payload.LlmResponse(
-                        request.modelName(), request.provider(), result.responseText(), result.finishReason(),
-                        result.usage(), (System.nanoTime() - startNanos) / 1_000_000, result.cost()));
+                        sent.modelName(), sent.provider(), result.responseText(), result.finishReason(),
+                        result.usage(), call.elapsedMs(), result.cost()));
                 if (result.responseMessage() != null) {
                     event.payloadEntry("response_message", result.responseMessage());
                 }
@@ -314,11 +334,12 @@ public final class ModelCallRecorder implements AutoCloseable {
                 if (result.responseModel() != null) {
                     event.payloadEntry("response_model", result.responseModel());
                 }
-                long first = firstTokenNanos;
-                if (first != 0) {
-                    event.payloadEntry("time_to_first_token_ms", (first - startNanos) / 1_000_000);
+                Long firstToken = call.timeToFirstTokenMs();
+                if (firstToken != null) {
+                    event.payloadEntry("time_to_first_token_ms", firstToken);
                 }
-                r.log(where, requestEventId, event);
+                call.end(event);
+                r.answered(this, result);
             } catch (RuntimeException | LinkageError e) {
                 log.debug("InsideLLM could not record a model response", e);
             }
@@ -326,7 +347,7 @@ public final class ModelCallRecorder implements AutoCloseable {
 
         /** Records {@code describe(result)}; a describer that throws costs the event, never the result. */
         public <R> void succeeded(R result, Function<? super R, LlmCallResult> describe) {
-            if (recorder == null) {
+            if (recording == null) {
                 return;
             }
             LlmCallResult described;
@@ -350,27 +371,27 @@ public final class ModelCallRecorder implements AutoCloseable {
             failed(error, code);
         }
 
-        /** Records the failure as an {@code error} event, with {@code httpStatus} as its code when known. */
+        /**
+         * Records the failure as an {@code error} event under the request, as every integration does: the exception's
+         * class as the error type, {@code httpStatus} as its code when known, and where it failed.
+         */
         public void failed(Throwable error, @Nullable Integer httpStatus) {
-            ModelCallRecorder r = recorder;
-            if (r == null || where == null || request == null || !ended.compareAndSet(false, true)) {
+            CallRecorder.Call call = recording;
+            Payload.LlmRequest sent = request;
+            if (call == null || sent == null || !ended.compareAndSet(false, true)) {
                 return;
             }
             try {
-                Map<String, Object> context = new LinkedHashMap<>();
-                context.put("model_name", request.modelName());
-                context.put("provider", request.provider());
+                Map<String, Object> where = new LinkedHashMap<>();
+                where.put("model_name", sent.modelName());
+                where.put("provider", sent.provider());
                 if (httpStatus != null) {
-                    context.put("status_code", httpStatus);
+                    where.put("status_code", httpStatus);
                 }
-                context.put("request_event_id", requestEventId);
-                context.put("elapsed_ms", (System.nanoTime() - startNanos) / 1_000_000);
-                context.put("exception_class", error.getClass().getName());
-                String message = error.getMessage() == null || error.getMessage().isEmpty()
-                        ? error.getClass().getName() : error.getMessage();
-                r.log(where, requestEventId, Event.builder(EventType.ERROR).payload(new Payload.Error("llm_error",
-                        message, httpStatus == null ? null : String.valueOf(httpStatus),
-                        InsideLlmTracker.stackTrace(error), context, "error")));
+                where.put("request_event_id", call.eventId());
+                where.put("elapsed_ms", call.elapsedMs());
+                call.fail(error.getClass().getName(), error, httpStatus == null ? null : String.valueOf(httpStatus),
+                        where, true);
             } catch (RuntimeException | LinkageError e) {
                 log.debug("InsideLLM could not record a model error", e);
             }
@@ -507,6 +528,7 @@ public final class ModelCallRecorder implements AutoCloseable {
         private String userId = DEFAULT_USER_ID;
         private @Nullable Supplier<String> userIdSupplier;
         private @Nullable Path threadingFile;
+        private int threadingCacheSize = ConversationThreads.DEFAULT_CAPACITY;
 
         private Builder(InsideLlmClient client) {
             this.client = client;
@@ -550,7 +572,20 @@ public final class ModelCallRecorder implements AutoCloseable {
             return this;
         }
 
-        /** Builds the recorder. */
+        /**
+         * How many conversation fingerprints automatic threading keeps (least recently used go first), 1 to
+         * 10,000,000; default {@value ConversationThreads#DEFAULT_CAPACITY}.
+         */
+        public Builder threadingCacheSize(int threadingCacheSize) {
+            if (threadingCacheSize < 1 || threadingCacheSize > 10_000_000) {
+                throw new IllegalArgumentException("threadingCacheSize must be between 1 and 10000000, but was "
+                        + threadingCacheSize);
+            }
+            this.threadingCacheSize = threadingCacheSize;
+            return this;
+        }
+
+        /** Builds the recorder; reads the threading file if one is set. */
         public ModelCallRecorder build() {
             return new ModelCallRecorder(this);
         }

@@ -130,6 +130,9 @@ class AnthropicWrapperTest {
         wrapped.messages().create(next);
 
         List<Event> requests = ofType(exporter.events(insideLlm), EventType.LLM_REQUEST);
+        // The second request continues the first conversation: threaded into its run without any id.
+        assertThat(requests.get(1).runId()).isEqualTo(requests.get(0).runId());
+        assertThat(ofType(exporter.events(insideLlm), EventType.RUN_START)).hasSize(1);
         List<Map<String, Object>> messages = (List<Map<String, Object>>) requests.get(1).payload().get("messages");
         assertThat(messages).hasSize(4);
         assertThat(messages.get(2)).containsEntry("role", "assistant").containsEntry("content", "Let me check.");

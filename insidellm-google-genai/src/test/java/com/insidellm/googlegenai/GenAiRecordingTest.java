@@ -133,6 +133,24 @@ class GenAiRecordingTest {
     }
 
     @Test
+    void theNextTurnOfAConversationLandsInTheFirstTurnsRun() throws Exception {
+        server.enqueue(GeminiWireFormat.text("Sunny."));
+        server.enqueue(GeminiWireFormat.text("Warmer."));
+        Content question = Content.builder().role("user").parts(Part.fromText("Weather in Paris?")).build();
+
+        GenerateContentResponse first = recorded.models.generateContent("gemini-2.5-flash", List.of(question),
+                CONFIG);
+        recorded.models.generateContent("gemini-2.5-flash", List.of(question,
+                first.candidates().orElseThrow().get(0).content().orElseThrow(),
+                Content.builder().role("user").parts(Part.fromText("And tomorrow?")).build()), CONFIG);
+
+        List<Event> events = exporter.events(insideLlm);
+        List<Event> requests = ofType(events, EventType.LLM_REQUEST);
+        assertThat(requests.get(1).runId()).isEqualTo(requests.get(0).runId());
+        assertThat(ofType(events, EventType.RUN_START)).hasSize(1);
+    }
+
+    @Test
     void historyWithFunctionCallsAndResponsesBecomesToolCallsAndToolMessages() throws Exception {
         server.enqueue(GeminiWireFormat.text("Sunny."));
         List<Content> history = List.of(

@@ -135,6 +135,30 @@ class OpenAiWrapperTest {
     }
 
     @Test
+    void theNextTurnOfAConversationLandsInTheFirstTurnsRunWithoutAnyId() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            server.enqueue(OpenAiWire.chatText("Sunny."));
+        }
+
+        ChatCompletion first = wrapped.chat().completions().create(weatherQuestion());
+        // The application keeps the history itself and sends it again with the next question.
+        wrapped.chat().completions().create(weatherQuestion().toBuilder()
+                .addMessage(first.choices().get(0).message()).addUserMessage("And tomorrow?").build());
+        // Same opening, new conversation: a new run.
+        wrapped.chat().completions().create(weatherQuestion());
+
+        List<Event> events = exporter.events(insideLlm);
+        List<Event> requests = ofType(events, EventType.LLM_REQUEST);
+        assertThat(requests).hasSize(3);
+        assertThat(requests.get(1).runId()).isEqualTo(requests.get(0).runId());
+        assertThat(requests.get(2).runId()).isNotEqualTo(requests.get(0).runId());
+        assertThat(ofType(events, EventType.RUN_START)).extracting(Event::runId)
+                .containsExactly(requests.get(0).runId(), requests.get(2).runId());
+        assertThat(ofType(events, EventType.RUN_START).get(0).payload()).containsEntry("session_type", "openai");
+        assertThat(requests).allSatisfy(r -> assertThat(r.userId()).isEqualTo("anonymous"));
+    }
+
+    @Test
     void wrappedClientSendsTheSameRequestAndReturnsTheSameResultAsTheUnwrappedOne() throws Exception {
         server.enqueue(OpenAiWire.chatText("Sunny."));
         server.enqueue(OpenAiWire.chatText("Sunny."));
@@ -211,6 +235,7 @@ class OpenAiWrapperTest {
         assertThat(error.parentEventId()).isEqualTo(request.eventId());
         assertThat(error.runId()).isEqualTo(request.runId());
         assertThat(error.payload()).containsEntry("error_code", "429")
+                .containsEntry("error_type", RateLimitException.class.getName())
                 .containsEntry("error_message", recorded.getMessage());
         assertThat((String) error.payload().get("stack_trace")).contains("RateLimitException");
         assertThat((Map<String, Object>) error.payload().get("context")).containsEntry("status_code", 429)
