@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A scripted stand-in for the Anthropic Messages API ({@code POST /v1/messages}) and the Gemini API
- * ({@code POST /v1beta/models/{model}:generateContent} and {@code :streamGenerateContent?alt=sse}) on loopback, so
+ * ({@code POST /v1/models/{model}:generateContent} and {@code :streamGenerateContent?alt=sse}, also under
+ * {@code /v1beta}) on loopback, so
  * that the provider SDK examples run the real Anthropic and Google Gen AI clients without an account.
  *
  * <p>It reads each request in the provider's own format, answers with the script of {@link ScriptedOpenAiServer}
@@ -49,6 +50,8 @@ public final class ScriptedProviderServer implements AutoCloseable {
         });
         ScriptedProviderServer scripted = new ScriptedProviderServer(server, executor);
         server.createContext("/v1/messages", scripted::anthropic);
+        // The SDK's API version: v1 by default, v1beta when an application asks for it.
+        server.createContext("/v1/models/", scripted::gemini);
         server.createContext("/v1beta/models/", scripted::gemini);
         server.setExecutor(executor);
         server.start();
