@@ -1,12 +1,20 @@
 package com.insidellm.anthropic;
 
 import com.anthropic.core.JsonValue;
+import com.anthropic.models.messages.ContentBlock;
+import com.anthropic.models.messages.ContentBlockParam;
 import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageContentParam;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.MessageDeltaUsage;
+import com.anthropic.models.messages.MessageParam;
 import com.anthropic.models.messages.RawContentBlockDelta;
 import com.anthropic.models.messages.RawContentBlockStartEvent;
 import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.anthropic.models.messages.TextBlockParam;
+import com.anthropic.models.messages.ToolResultBlockParam;
+import com.anthropic.models.messages.ToolUseBlock;
+import com.anthropic.models.messages.ToolUseBlockParam;
 import com.anthropic.models.messages.Usage;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,9 +35,8 @@ import org.jspecify.annotations.Nullable;
  * Maps the Messages API ({@code client.messages()}) to InsideLLM's request and response fields, in the OpenAI chat
  * format every integration records: the system prompt as a {@code system} message, {@code tool_use} blocks as
  * assistant {@code tool_calls} (arguments as a JSON string), {@code tool_result} blocks as {@code tool} messages,
- * tools as {@code {"type":"function","function":{name, description, parameters}}}. It reads the request and the
- * answer in their wire form (the SDK's own JSON), which stays the same across SDK versions. Every method tolerates
- * missing parts.
+ * tools as {@code {"type":"function","function":{name, description, parameters}}}. Every method tolerates missing
+ * parts.
  */
 final class AnthropicMessages {
 
@@ -54,26 +61,31 @@ final class AnthropicMessages {
         return map == null ? new LinkedHashMap<>() : map;
     }
 
-    /** The request: model, prompt, messages, system prompt, parameters, tools and tool choice. */
+    /**
+     * The request: model, prompt, messages, system prompt, parameters, tools and tool choice. Read through the SDK's
+     * accessors (converting a whole request to its wire form costs far more); the rare block types this module does
+     * not know are read in their wire form.
+     */
     static ModelCallRecorder.Request request(MessageCreateParams params, boolean stream) {
-        Map<String, @Nullable Object> body = wire(params._body());
         List<Map<String, @Nullable Object>> messages = new ArrayList<>();
-        String system = text(body.get("system"));
+        String system = params.system().map(AnthropicMessages::system).orElse(null);
         if (system != null) {
             messages.add(message("system", system));
         }
-        if (body.get("messages") instanceof List<?> input) {
-            for (Object item : input) {
-                if (item instanceof Map<?, ?> message) {
-                    addMessage(messages, message);
-                }
-            }
+        for (MessageParam message : params.messages()) {
+            addMessage(messages, message.role().asString(), message.content());
         }
         Map<String, Object> parameters = new LinkedHashMap<>();
-        for (Map.Entry<String, @Nullable Object> field : body.entrySet()) {
-            String name = PARAMETERS.get(field.getKey());
-            if (name != null && field.getValue() != null) {
-                parameters.put(name, field.getValue());
+        parameters.put("max_tokens", params.maxTokens());
+        params.stopSequences().filter(stop -> !stop.isEmpty()).ifPresent(stop -> parameters.put("stop",
+                List.copyOf(stop)));
+        params.thinking().ifPresent(thinking -> parameters.put("thinking", wire(thinking)));
+        params.serviceTier().ifPresent(tier -> parameters.put("service_tier", tier.asString()));
+        // Sampling settings this SDK version has no setter for travel as additional body properties.
+        for (Map.Entry<String, JsonValue> extra : params._additionalBodyProperties().entrySet()) {
+            String name = PARAMETERS.get(extra.getKey());
+            if (name != null) {
+                parameters.put(name, extra.getValue().convert(Object.class));
             }
         }
         Map<String, Object> extras = new LinkedHashMap<>();
@@ -85,12 +97,26 @@ final class AnthropicMessages {
             }
             extras.put("tools", out);
         });
-        Object choice = toolChoice(body.get("tool_choice"));
-        if (choice != null) {
-            extras.put("tool_choice", choice);
-        }
+        params.toolChoice().ifPresent(choice -> {
+            Object chat = toolChoice(wire(choice));
+            if (chat != null) {
+                extras.put("tool_choice", chat);
+            }
+        });
         return new ModelCallRecorder.Request(new Payload.LlmRequest(params.model().asString(), PROVIDER,
-                prompt(messages), parameters.isEmpty() ? null : parameters, system, messages), extras, stream);
+                prompt(messages), parameters, system, messages), extras, stream);
+    }
+
+    private static String system(MessageCreateParams.System system) {
+        if (system.isString()) {
+            return system.asString();
+        }
+        StringBuilder sb = new StringBuilder();
+        for (TextBlockParam block : system.isTextBlockParams() ? system.asTextBlockParams()
+                : List.<TextBlockParam>of()) {
+            sb.append(sb.length() > 0 ? "\n" : "").append(block.text());
+        }
+        return sb.toString();
     }
 
     private static Map<String, @Nullable Object> message(String role, @Nullable Object content) {
@@ -101,38 +127,38 @@ final class AnthropicMessages {
     }
 
     /** One Anthropic message as chat messages: tool results first (as {@code tool} messages), then the rest. */
-    private static void addMessage(List<Map<String, @Nullable Object>> messages, Map<?, ?> message) {
-        String role = String.valueOf(message.get("role"));
-        Object content = message.get("content");
-        if (!(content instanceof List<?> blocks)) {
-            messages.add(message(role, content));
+    private static void addMessage(List<Map<String, @Nullable Object>> messages, String role,
+            MessageContentParam content) {
+        if (content.isString()) {
+            messages.add(message(role, content.asString()));
             return;
         }
         List<Map<String, Object>> parts = new ArrayList<>();
         List<Map<String, Object>> toolCalls = new ArrayList<>();
-        for (Object item : blocks) {
-            if (!(item instanceof Map<?, ?> block)) {
-                continue;
-            }
-            Object type = block.get("type");
-            if ("text".equals(type)) {
-                parts.add(Map.of("type", "text", "text", String.valueOf(block.get("text"))));
-            } else if ("tool_use".equals(type)) {
-                toolCalls.add(toolCall(block.get("id"), block.get("name"), json(block.get("input"))));
-            } else if ("tool_result".equals(type)) {
-                Map<String, @Nullable Object> result = new LinkedHashMap<>();
-                result.put("role", "tool");
-                result.put("tool_call_id", block.get("tool_use_id"));
-                String text = text(block.get("content"));
-                result.put("content", text == null ? "" : text);
-                messages.add(result);
-            } else if ("image".equals(type)) {
-                Object source = block.get("source");
+        for (ContentBlockParam block : content.isContentBlockParams() ? content.asContentBlockParams()
+                : List.<ContentBlockParam>of()) {
+            if (block.isText()) {
+                parts.add(Map.of("type", "text", "text", block.asText().text()));
+            } else if (block.isToolUse()) {
+                ToolUseBlockParam use = block.asToolUse();
+                toolCalls.add(toolCall(use.id(), use.name(), json(use._input().asUnknown()
+                        .map(value -> value.convert(Object.class)).orElseGet(() -> wire(use.input())))));
+            } else if (block.isToolResult()) {
+                ToolResultBlockParam result = block.asToolResult();
+                Map<String, @Nullable Object> tool = new LinkedHashMap<>();
+                tool.put("role", "tool");
+                tool.put("tool_call_id", result.toolUseId());
+                String text = result.content().map(c -> c.isString() ? c.asString() : text(wireValue(c)))
+                        .orElse(null);
+                tool.put("content", text == null ? "" : text);
+                messages.add(tool);
+            } else if (block.isImage()) {
+                Object source = wire(block.asImage()).get("source");
                 Object url = source instanceof Map<?, ?> s && s.get("url") != null ? s.get("url")
                         : "data:" + (source instanceof Map<?, ?> s2 ? s2.get("media_type") : "image") + ";base64,...";
                 parts.add(Map.of("type", "image_url", "image_url", Map.of("url", String.valueOf(url))));
-            } else if (!"thinking".equals(type) && !"redacted_thinking".equals(type)) {
-                parts.add(Map.of("type", String.valueOf(type)));
+            } else if (!block.isThinking() && !block.isRedactedThinking()) {
+                parts.add(Map.of("type", String.valueOf(wire(block).get("type"))));
             }
         }
         if (parts.isEmpty() && toolCalls.isEmpty()) {
@@ -145,6 +171,10 @@ final class AnthropicMessages {
             chat.put("tool_calls", toolCalls);
         }
         messages.add(chat);
+    }
+
+    private static @Nullable Object wireValue(Object model) {
+        return JsonValue.from(model).convert(Object.class);
     }
 
     static Map<String, Object> toolCall(@Nullable Object id, @Nullable Object name, String arguments) {
@@ -253,18 +283,14 @@ final class AnthropicMessages {
 
     /** The answer: text, tool calls, stop reason in the chat format's words, usage with cache reads, id, model. */
     static LlmCallResult result(Message message) {
-        Map<String, @Nullable Object> wire = wire(message);
         StringBuilder text = new StringBuilder();
         List<Map<String, Object>> toolCalls = new ArrayList<>();
-        if (wire.get("content") instanceof List<?> blocks) {
-            for (Object item : blocks) {
-                if (item instanceof Map<?, ?> block) {
-                    if ("text".equals(block.get("type"))) {
-                        text.append(block.get("text"));
-                    } else if ("tool_use".equals(block.get("type"))) {
-                        toolCalls.add(toolCall(block.get("id"), block.get("name"), json(block.get("input"))));
-                    }
-                }
+        for (ContentBlock block : message.content()) {
+            if (block.isText()) {
+                text.append(block.asText().text());
+            } else if (block.isToolUse()) {
+                ToolUseBlock use = block.asToolUse();
+                toolCalls.add(toolCall(use.id(), use.name(), json(use._input().convert(Object.class))));
             }
         }
         String stopReason = message.stopReason().map(r -> r.asString()).orElse(null);
