@@ -1,6 +1,5 @@
 package com.insidellm;
 
-import com.insidellm.internal.BatchingClient;
 import com.insidellm.internal.Ids;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -147,11 +146,7 @@ public final class CallRecorder {
      * of an {@link IllegalArgumentException} when the client is strict.
      */
     void rejected(RuntimeException cause) {
-        if (client instanceof BatchingClient batching) {
-            batching.rejectInvalid(cause);
-        } else {
-            log.debug("InsideLLM could not record an event: {}", cause.toString());
-        }
+        client.reportInvalidEvent(cause);
     }
 
     /**

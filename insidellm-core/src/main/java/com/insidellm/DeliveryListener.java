@@ -1,13 +1,39 @@
 package com.insidellm;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
- * Hears what happens to events after they were logged. Called on the client's own threads (the flusher for events
- * it drops, the sender for delivered and failed ones), one call at a time, never on the thread that logged the
- * event; keep implementations fast. An exception thrown here is logged and otherwise ignored.
+ * Hears what happens to events after they were logged, for logs, alerts and metrics ({@link InsideLlmMetrics} is
+ * one). Add listeners with {@link InsideLlmClient.Builder#deliveryListener(DeliveryListener)}. Called on the client's
+ * own threads (the flusher for events it processes or drops, the sender for delivered and failed ones), one call at
+ * a time across all listeners of a client, never on the thread that logged the event; keep implementations fast. An
+ * exception thrown here is logged and otherwise ignored. Every method does nothing by default.
  */
 public interface DeliveryListener {
+
+    /**
+     * Called once by {@link InsideLlmClient.Builder#build()}, on the building thread, with the client this listener
+     * belongs to, so that it can read {@link InsideLlmClient#stats()} later (metrics gauges do). Not called when the
+     * builder returns the no-op client.
+     */
+    default void onClientBuilt(InsideLlmClient client) {
+    }
+
+    /**
+     * An {@code llm.response} event was taken off the queue: called for every one, before sampling and the
+     * application's processors, with its {@code cost} filled in from the client's {@link PriceTable} when the event
+     * had none and the table knows the model. For metrics that must count every LLM call.
+     */
+    default void onLlmResponse(Event event) {
+    }
+
+    /**
+     * One batch's delivery to one exporter ended, retries included: {@code success} when the exporter took every
+     * event.
+     */
+    default void onExported(String exporter, int events, boolean success, Duration duration) {
+    }
 
     /** The backend acknowledged these events. */
     default void onDelivered(List<Event> events) {

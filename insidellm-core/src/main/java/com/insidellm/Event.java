@@ -2,13 +2,9 @@ package com.insidellm;
 
 import com.insidellm.internal.Ids;
 import com.insidellm.internal.PayloadSizes;
-import java.lang.reflect.Array;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -128,6 +124,14 @@ public final class Event {
     }
 
     /**
+     * The typed payload the event was built with, or {@code null} when it was built from a map or changed key by
+     * key ({@link Builder#payloadEntry}). Lets code that reads a few fields (metrics, cost) skip building the map.
+     */
+    public @Nullable Payload typedPayload() {
+        return typedPayload;
+    }
+
+    /**
      * A rough size of the event's JSON in bytes, estimated once when the event is built without serialising it; the
      * client bounds its queue's memory with it.
      */
@@ -148,7 +152,12 @@ public final class Event {
         if (metadata != null) {
             b.metadata = new LinkedHashMap<>(metadata);
         }
-        b.payload = new LinkedHashMap<>(payload());
+        if (typedPayload != null) {
+            // Kept as the record: a processor that swaps the typed payload never builds this event's map.
+            b.typed = typedPayload;
+        } else {
+            b.payload = new LinkedHashMap<>(payload());
+        }
         return b;
     }
 
@@ -161,7 +170,7 @@ public final class Event {
     public static Event of(String runId, String userId, Payload payload) {
         Objects.requireNonNull(payload, "payload");
         // The same checks as the builder's, without a builder: this is the caller's hot path.
-        return new Event(null, Builder.uuid("run_id", runId), null, Builder.checkUserId(userId), null, payload, null);
+        return new Event(null, EventFields.uuid("run_id", runId), null, Builder.checkUserId(userId), null, payload, null);
     }
 
     /** A {@code user.input} event: a message the user sent. */
@@ -248,7 +257,7 @@ public final class Event {
 
         /** Sets the event id (a UUID); by default a random one is generated. */
         public Builder eventId(String eventId) {
-            this.eventId = uuid("event_id", eventId);
+            this.eventId = EventFields.uuid("event_id", eventId);
             return this;
         }
 
@@ -265,7 +274,7 @@ public final class Event {
 
         /** Sets the run id (a UUID). Required. */
         public Builder runId(String runId) {
-            this.runId = uuid("run_id", runId);
+            this.runId = EventFields.uuid("run_id", runId);
             return this;
         }
 
@@ -291,7 +300,7 @@ public final class Event {
 
         /** Sets the id of the event that caused this one (a UUID), or clears it with {@code null}. */
         public Builder parentEventId(@Nullable String parentEventId) {
-            this.parentEventId = parentEventId == null ? null : uuid("parent_event_id", parentEventId);
+            this.parentEventId = parentEventId == null ? null : EventFields.uuid("parent_event_id", parentEventId);
             return this;
         }
 
@@ -316,7 +325,7 @@ public final class Event {
             if (this.metadata == null) {
                 this.metadata = new LinkedHashMap<>();
             }
-            this.metadata.put(key, flatMetadataValue(key, value));
+            this.metadata.put(key, EventFields.flatMetadataValue(key, value));
             return this;
         }
 
@@ -378,13 +387,13 @@ public final class Event {
                 return new Event(eventId, runId, timestamp, userId, parentEventId, typed, copyMetadata());
             }
             Map<String, @Nullable Object> normalized;
-            if (isNormalized()) {
+            if (EventFields.isNormalized(type, payload)) {
                 // A typed payload arrives with exactly its type's keys in wire order: share it instead of copying
                 // (a later change through this builder copies it first).
                 normalized = payload;
                 payloadShared = true;
             } else {
-                normalized = normalize();
+                normalized = EventFields.normalize(type, payload);
             }
             return new Event(this, Collections.unmodifiableMap(normalized), copyMetadata());
         }
@@ -392,91 +401,6 @@ public final class Event {
         private @Nullable Map<String, Object> copyMetadata() {
             return metadata == null || metadata.isEmpty() ? null
                     : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
-        }
-
-        private Map<String, @Nullable Object> normalize() {
-            Map<String, @Nullable Object> normalized = new LinkedHashMap<>();
-            for (EventType.PayloadField field : type.payloadFields()) {
-                String name = field.name();
-                Object value = payload.get(name);
-                if (value == null && !payload.containsKey(name) && field.defaultValue() != null) {
-                    value = field.defaultValue();
-                }
-                if (field.required() && (field.nullable() ? !payload.containsKey(name) : value == null)) {
-                    throw new IllegalArgumentException("payload." + name + " is required for " + type
-                            + " events" + (field.nullable() ? " (it may be null, but must be set)" : ""));
-                }
-                normalized.put(name, value);
-            }
-            if (normalized.size() != payload.size() || !normalized.keySet().containsAll(payload.keySet())) {
-                for (Map.Entry<String, @Nullable Object> entry : payload.entrySet()) {
-                    normalized.putIfAbsent(entry.getKey(), entry.getValue());
-                }
-            }
-            return normalized;
-        }
-
-        /** Whether the payload already has exactly this type's keys, in order, with every non-null field set. */
-        private boolean isNormalized() {
-            List<EventType.PayloadField> fields = type.payloadFields();
-            if (payload.size() != fields.size()) {
-                return false;
-            }
-            Iterator<Map.Entry<String, @Nullable Object>> entries = payload.entrySet().iterator();
-            for (EventType.PayloadField field : fields) {
-                Map.Entry<String, @Nullable Object> entry = entries.next();
-                if (!field.name().equals(entry.getKey())
-                        || (entry.getValue() == null && field.required() && !field.nullable())) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        private static String uuid(String field, String value) {
-            Objects.requireNonNull(value, field);
-            String canonical = Ids.canonicalUuidOrNull(value);
-            if (canonical == null) {
-                throw new IllegalArgumentException(field + " must be a UUID such as "
-                        + "'123e4567-e89b-12d3-a456-426614174000', but was '" + value + "'");
-            }
-            return canonical;
-        }
-
-        private static Object flatMetadataValue(String key, Object value) {
-            if (value instanceof String || value instanceof Number || value instanceof Boolean) {
-                return value;
-            }
-            if (value instanceof CharSequence || value instanceof Enum<?> || value instanceof Character) {
-                return value.toString();
-            }
-            if (value instanceof Collection<?> collection) {
-                return join(collection.iterator());
-            }
-            if (value.getClass().isArray()) {
-                int length = Array.getLength(value);
-                StringBuilder sb = new StringBuilder();
-                for (int i = 0; i < length; i++) {
-                    if (i > 0) {
-                        sb.append(',');
-                    }
-                    sb.append(Array.get(value, i));
-                }
-                return sb.toString();
-            }
-            throw new IllegalArgumentException("metadata." + key + " must be a string, number, boolean or list, but was "
-                    + value.getClass().getName() + "; put structured data in the payload instead");
-        }
-
-        private static String join(Iterator<?> it) {
-            StringBuilder sb = new StringBuilder();
-            while (it.hasNext()) {
-                sb.append(it.next());
-                if (it.hasNext()) {
-                    sb.append(',');
-                }
-            }
-            return sb.toString();
         }
     }
 }

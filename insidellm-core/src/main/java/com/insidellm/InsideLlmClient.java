@@ -1,6 +1,5 @@
 package com.insidellm;
 
-import com.insidellm.internal.BatchingClient;
 import com.insidellm.internal.Checks;
 import com.insidellm.internal.Settings;
 import com.insidellm.internal.SettingsDraft;
@@ -8,14 +7,12 @@ import com.insidellm.internal.Sleeper;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 
 /**
  * The InsideLLM client: accepts events from any thread and delivers them in batches in the background.
@@ -121,6 +118,16 @@ public interface InsideLlmClient extends AutoCloseable {
         return result;
     }
 
+    /**
+     * Reports an event that an integration could not build from its caller's arguments (a tracker given a null model
+     * name, a mapper that threw): counted as dropped with {@link DropReason#INVALID_EVENT}, and, in
+     * {@linkplain Builder#strict(boolean) strict mode}, an {@link IllegalArgumentException} is rethrown. Never throws
+     * otherwise. The default (the no-op client) only logs it at DEBUG.
+     */
+    default void reportInvalidEvent(RuntimeException cause) {
+        LoggerFactory.getLogger(InsideLlmClient.class).debug("InsideLLM could not build an event: {}", cause.toString());
+    }
+
     /** Returns a snapshot of the delivery figures. */
     ClientStats stats();
 
@@ -144,6 +151,24 @@ public interface InsideLlmClient extends AutoCloseable {
 
     /** Like {@link #close()}, waiting at most {@code timeout} for delivery. */
     void close(Duration timeout);
+
+    /**
+     * Where a client sends its events, as {@link Builder#destination()} decides it. Integrations (the Spring
+     * auto-configuration) ask it instead of reading {@code INSIDELLM_MODE} and {@code INSIDELLM_API_KEY} themselves.
+     */
+    enum Destination {
+        /** Switched off ({@code enabled(false)}, {@code INSIDELLM_ENABLED=false}): {@code build()} returns the no-op
+         * client. */
+        DISABLED,
+        /** The InsideLLM API (an API key is set), and any exporters added. */
+        API,
+        /** Local files ({@code localMode()}, {@code INSIDELLM_MODE=local}), and any exporters added. */
+        LOCAL_FILES,
+        /** Only the exporters added to the builder: no API key and local mode off. */
+        EXPORTERS,
+        /** Nowhere: no API key, local mode off and no exporter; {@code build()} throws, saying how to fix it. */
+        UNCONFIGURED
+    }
 
     /**
      * Configures an {@link InsideLlmClient}. Every setting validates its value at once and
@@ -361,9 +386,13 @@ public interface InsideLlmClient extends AutoCloseable {
             return this;
         }
 
-        /** Hears delivered, failed and dropped events; called on the client's threads, never on the caller's. */
+        /**
+         * Adds a listener hearing delivered, failed and dropped events, export timings and every {@code llm.response}
+         * (for metrics: {@code deliveryListener(metrics)} with an {@link InsideLlmMetrics}). May be called more than
+         * once; listeners are called in the order added, on the client's threads, never on the caller's.
+         */
         public Builder deliveryListener(DeliveryListener listener) {
-            draft.deliveryListener = Objects.requireNonNull(listener, "listener");
+            draft.listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 
@@ -439,22 +468,20 @@ public interface InsideLlmClient extends AutoCloseable {
          *     (the message names it), or when no API key is set and local mode is off
          */
         public InsideLlmClient build() {
-            Settings settings = settings();
-            if (!settings.enabled) {
-                return NoopClient.INSTANCE;
-            }
-            List<EventExporter> exporters = new ArrayList<>();
-            Consumer<EventBatch> prepareAhead = batch -> { };
-            if (settings.localMode) {
-                exporters.add(LocalFileExporter.create(settings.localDirectory));
-            } else if (settings.apiKey != null) {
-                HttpExporter http = new HttpExporter(settings.httpClient, settings.baseUrl, settings.apiKey,
-                        settings.requestTimeout, settings.gzip, settings.clock);
-                exporters.add(http);
-                prepareAhead = http::prepare;
-            }
-            exporters.addAll(settings.exporters);
-            return new BatchingClient(settings, exporters, prepareAhead);
+            return ClientFactory.create(settings());
+        }
+
+        /**
+         * Where a client built now would send its events, by the rule {@link #build()} applies: each setting from
+         * this builder, else the {@code insidellm.*} system property, else the {@code INSIDELLM_*} environment
+         * variable ({@code INSIDELLM_ENABLED}, {@code INSIDELLM_MODE}, {@code INSIDELLM_API_KEY}), else the default.
+         * Integrations that should stay silent rather than fail when nothing is configured ask this before building,
+         * and use the {@linkplain InsideLlmClient#noop() no-op client} for {@link Destination#UNCONFIGURED}.
+         *
+         * @throws IllegalArgumentException when a setting from a system property or environment variable is invalid
+         */
+        public Destination destination() {
+            return settings().destination();
         }
 
         /** The settings this builder resolves to now, for tests. */

@@ -1,8 +1,5 @@
 package com.insidellm;
 
-import com.insidellm.internal.BatchingClient;
-import com.insidellm.internal.ClientObserver;
-import com.insidellm.internal.processing.CostProcessor;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -11,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,7 +25,9 @@ import org.jspecify.annotations.Nullable;
  * and cost by provider and model, under the OpenTelemetry GenAI names).
  *
  * <pre>{@code
- * InsideLlmMetrics.of(client).bindTo(meterRegistry);
+ * InsideLlmMetrics metrics = InsideLlmMetrics.create();
+ * InsideLlmClient client = InsideLlmClient.builder().apiKey(key).deliveryListener(metrics).build();
+ * metrics.bindTo(meterRegistry);
  * }</pre>
  *
  * <table>
@@ -45,36 +45,51 @@ import org.jspecify.annotations.Nullable;
  * <tr><td>{@code insidellm.llm.cost}</td><td>counter, USD</td><td>provider, model</td></tr>
  * </table>
  *
- * <p>LLM meters are recorded from {@code llm.response} events as they are logged, before sampling, so they count every
- * call; their cost is the event's own or, failing that, the client's {@link PriceTable} estimate. At most
+ * <p>The metrics are a {@link DeliveryListener} of the client they measure: the client tells them about every
+ * {@code llm.response} before sampling, so the LLM meters count every call, with the cost the client filled in from
+ * its {@link PriceTable} (computed once, for the metrics and the event sent), and about every export. At most
  * {@value #MAX_MODELS} distinct model names are tagged; further ones are tagged {@code other}. Micrometer is an
  * optional dependency: this is the only class that uses it. Thread-safe; {@link #bindTo} may be called for several
  * registries.
  */
-public final class InsideLlmMetrics implements MeterBinder {
+public final class InsideLlmMetrics implements MeterBinder, DeliveryListener {
 
     /** The most distinct {@code gen_ai.request.model} tag values: {@value}. */
     public static final int MAX_MODELS = 100;
     private static final String OPERATION = "chat";
 
-    private final InsideLlmClient client;
+    private volatile InsideLlmClient client;
     private final List<Bound> registries = new CopyOnWriteArrayList<>();
     private final Set<String> models = ConcurrentHashMap.newKeySet();
-    private final @Nullable PriceTable prices;
 
     private InsideLlmMetrics(InsideLlmClient client) {
         this.client = client;
-        if (client instanceof BatchingClient batching) {
-            this.prices = batching.prices();
-            batching.addObserver(new Observer());
-        } else {
-            this.prices = null;
-        }
     }
 
-    /** Metrics of {@code client}; bind them to a registry with {@link #bindTo(MeterRegistry)}. */
+    /**
+     * Metrics to add to a client's builder with {@link InsideLlmClient.Builder#deliveryListener(DeliveryListener)};
+     * the client they are built into is the one they measure. Until then they read zero.
+     */
+    public static InsideLlmMetrics create() {
+        return new InsideLlmMetrics(InsideLlmClient.noop());
+    }
+
+    /**
+     * Metrics of a client that was built without them: only the meters read from {@link InsideLlmClient#stats()}
+     * (events queued, sent, failed and dropped, queue size and capacity, retries). The export and LLM meters need the
+     * client to tell them what happens: use {@link #create()} and add them to the builder instead.
+     *
+     * @deprecated add {@link #create()} to the client's builder; kept so that existing code compiles
+     */
+    @Deprecated
     public static InsideLlmMetrics of(InsideLlmClient client) {
         return new InsideLlmMetrics(Objects.requireNonNull(client, "client"));
+    }
+
+    /** Called by the client these metrics were added to. */
+    @Override
+    public void onClientBuilt(InsideLlmClient client) {
+        this.client = client;
     }
 
     @Override
@@ -84,23 +99,22 @@ public final class InsideLlmMetrics implements MeterBinder {
         counter(registry, "insidellm.events.failed", "Events given up on after retries or rejected",
                 s -> s.eventsFailed());
         for (DropReason reason : DropReason.values()) {
-            FunctionCounter.builder("insidellm.events.dropped", client, c -> c.stats().dropped(reason))
+            FunctionCounter.builder("insidellm.events.dropped", this, m -> m.client.stats().dropped(reason))
                     .description("Events never sent, by reason").baseUnit("events").tag("reason", reason.tag())
                     .register(registry);
         }
-        FunctionCounter.builder("insidellm.export.retries", client, c -> c.stats().retries())
+        FunctionCounter.builder("insidellm.export.retries", this, m -> m.client.stats().retries())
                 .description("Delivery requests retried").baseUnit("requests").register(registry);
-        Gauge.builder("insidellm.queue.size", client, c -> c.stats().queueSize())
+        Gauge.builder("insidellm.queue.size", this, m -> m.client.stats().queueSize())
                 .description("Events waiting in the queue").baseUnit("events").register(registry);
-        int capacity = client.stats().queueCapacity();
-        Gauge.builder("insidellm.queue.capacity", client, c -> capacity)
+        Gauge.builder("insidellm.queue.capacity", this, m -> m.client.stats().queueCapacity())
                 .description("The most events the queue holds").baseUnit("events").register(registry);
         registries.add(new Bound(registry));
     }
 
     private void counter(MeterRegistry registry, String name, String description,
             ToDoubleFunction<ClientStats> value) {
-        FunctionCounter.builder(name, client, c -> value.applyAsDouble(c.stats())).description(description)
+        FunctionCounter.builder(name, this, m -> value.applyAsDouble(m.client.stats())).description(description)
                 .baseUnit("events").register(registry);
     }
 
@@ -154,39 +168,50 @@ public final class InsideLlmMetrics implements MeterBinder {
         }
     }
 
-    private final class Observer implements ClientObserver {
-
-        @Override
-        public void exported(String exporter, int events, boolean success, long nanos) {
-            for (Bound bound : registries) {
-                bound.exported(exporter, success, nanos);
-            }
+    @Override
+    public void onExported(String exporter, int events, boolean success, Duration duration) {
+        for (Bound bound : registries) {
+            bound.exported(exporter, success, duration.toNanos());
         }
+    }
 
-        @Override
-        public void llmResponse(Event event) {
-            if (registries.isEmpty()) {
-                return;
+    @Override
+    public void onLlmResponse(Event event) {
+        if (registries.isEmpty()) {
+            return;
+        }
+        String provider;
+        String model;
+        Number input = null;
+        Number output = null;
+        Double cost;
+        Number millis;
+        if (event.typedPayload() instanceof Payload.LlmResponse typed) {
+            // The record as logged: no payload map is built for metrics.
+            provider = typed.provider();
+            model = typed.modelName();
+            TokenUsage usage = typed.usage();
+            if (usage != null) {
+                input = usage.promptTokens();
+                output = usage.completionTokens();
             }
+            cost = typed.cost();
+            millis = typed.responseTimeMs();
+        } else {
             Map<String, @Nullable Object> payload = event.payload();
-            String model = String.valueOf(payload.get("model_name"));
-            Tags tags = Tags.of("gen_ai.operation.name", OPERATION,
-                    "gen_ai.provider.name", String.valueOf(payload.get("provider")),
-                    "gen_ai.request.model", model(model));
-            Number input = null;
-            Number output = null;
+            provider = String.valueOf(payload.get("provider"));
+            model = String.valueOf(payload.get("model_name"));
             if (payload.get("usage") instanceof Map<?, ?> usage) {
                 input = usage.get("prompt_tokens") instanceof Number n ? n : null;
                 output = usage.get("completion_tokens") instanceof Number n ? n : null;
             }
-            Double cost = payload.get("cost") instanceof Number n ? Double.valueOf(n.doubleValue()) : null;
-            if (cost == null && prices != null) {
-                cost = CostProcessor.estimate(prices, payload);
-            }
-            Number millis = payload.get("response_time_ms") instanceof Number n ? n : null;
-            for (Bound bound : registries) {
-                bound.llmCall(tags, input, output, millis, cost);
-            }
+            cost = payload.get("cost") instanceof Number n ? Double.valueOf(n.doubleValue()) : null;
+            millis = payload.get("response_time_ms") instanceof Number n ? n : null;
+        }
+        Tags tags = Tags.of("gen_ai.operation.name", OPERATION, "gen_ai.provider.name", provider,
+                "gen_ai.request.model", model(model));
+        for (Bound bound : registries) {
+            bound.llmCall(tags, input, output, millis, cost);
         }
     }
 }

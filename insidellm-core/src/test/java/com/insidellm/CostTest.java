@@ -94,4 +94,24 @@ class CostTest {
         }
         assertThat(exporter.single("llm.response").get("payload").get("cost").isNull()).isTrue();
     }
+
+    @Test
+    void theCostIsFilledOnceBeforeTheApplicationsProcessorsAndATypedPayloadStaysTyped() {
+        java.util.List<Event> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CapturingExporter exporter = new CapturingExporter();
+        try (InsideLlmClient client = CapturingExporter.clientBuilder(exporter).addProcessor(event -> {
+            seen.add(event);
+            return event;
+        }).build()) {
+            client.logEvent(Event.of("6a0e2b1c-3d4f-4a5b-8c6d-7e8f9a0b1c2d", "u", new Payload.LlmResponse("gpt-4o",
+                    "openai", "ok", null, TokenUsage.of(1000, 100), 5L, null)));
+            assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+        }
+        double expected = 1000 * 2.5e-6 + 100 * 1e-5;
+        assertThat(seen).singleElement().satisfies(event -> assertThat(event.typedPayload())
+                .isInstanceOfSatisfying(Payload.LlmResponse.class,
+                        typed -> assertThat(typed.cost()).isCloseTo(expected, within(1e-12))));
+        assertThat(exporter.single("llm.response").get("payload").get("cost").asDouble())
+                .isCloseTo(expected, within(1e-12));
+    }
 }

@@ -63,6 +63,9 @@ class ExporterLifecycleTest {
         assertThat(first.shutdowns).singleElement()
                 .satisfies(d -> assertThat(d).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(10)));
         assertThat(second.shutdowns).hasSize(1);
+        // Shut down means flushed for good: a flush after close does not reach them again.
+        client.flush(Duration.ofSeconds(1));
+        assertThat(first.flushes).hasValue(1);
     }
 
     @Test

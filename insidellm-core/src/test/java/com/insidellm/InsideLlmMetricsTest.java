@@ -18,8 +18,10 @@ class InsideLlmMetricsTest {
     @Test
     void reportsDeliveryCountersQueueGaugesAndExportLatency() {
         CapturingExporter exporter = new CapturingExporter();
-        try (InsideLlmClient client = CapturingExporter.clientBuilder(exporter).maxQueueSize(500).build()) {
-            InsideLlmMetrics.of(client).bindTo(registry);
+        InsideLlmMetrics metrics = InsideLlmMetrics.create();
+        metrics.bindTo(registry);
+        try (InsideLlmClient client = CapturingExporter.clientBuilder(exporter).maxQueueSize(500)
+                .deliveryListener(metrics).build()) {
             try (InsideLlmTracker tracker = client.tracker("user-1")) {
                 tracker.logUserInput("hi");
             }
@@ -48,9 +50,10 @@ class InsideLlmMetricsTest {
     @Test
     void failedExportsAreTimedWithAFailureOutcome() {
         EventExporter refusing = batch -> ExportResult.rejected("400 Bad Request");
+        InsideLlmMetrics metrics = InsideLlmMetrics.create();
         try (InsideLlmClient client = CapturingExporter.clientBuilder(new CapturingExporter())
-                .addExporter(refusing).build()) {
-            InsideLlmMetrics.of(client).bindTo(registry);
+                .addExporter(refusing).deliveryListener(metrics).build()) {
+            metrics.bindTo(registry);
             client.startRun("user-1");
             assertThat(client.flush(Duration.ofSeconds(10))).isFalse();
             assertThat(registry.get("insidellm.export.duration").tag("outcome", "failure").timer().count())
@@ -61,9 +64,10 @@ class InsideLlmMetricsTest {
 
     @Test
     void recordsGenAiTokenUsageDurationAndCostByProviderAndModel() {
+        InsideLlmMetrics metrics = InsideLlmMetrics.create();
         try (InsideLlmClient client = CapturingExporter.clientBuilder(new CapturingExporter()).sampleRate(0.0)
-                .build()) {
-            InsideLlmMetrics.of(client).bindTo(registry);
+                .deliveryListener(metrics).build()) {
+            metrics.bindTo(registry);
             try (InsideLlmTracker tracker = client.tracker("user-1")) {
                 tracker.trackLlmCall("gpt-4o", "openai", "a", () -> LlmCallResult.of("x", TokenUsage.of(1000, 100)));
                 tracker.trackLlmCall("gpt-4o", "openai", "b", () -> LlmCallResult.of("y", TokenUsage.of(3000, 300)));
@@ -95,8 +99,10 @@ class InsideLlmMetricsTest {
 
     @Test
     void capsDistinctModelTags() {
-        try (InsideLlmClient client = CapturingExporter.clientBuilder(new CapturingExporter()).build()) {
-            InsideLlmMetrics.of(client).bindTo(registry);
+        InsideLlmMetrics metrics = InsideLlmMetrics.create();
+        try (InsideLlmClient client = CapturingExporter.clientBuilder(new CapturingExporter())
+                .deliveryListener(metrics).build()) {
+            metrics.bindTo(registry);
             try (InsideLlmTracker tracker = client.tracker("user-1")) {
                 for (int i = 0; i < InsideLlmMetrics.MAX_MODELS + 5; i++) {
                     tracker.logLlmResponse(new Payload.LlmResponse("model-" + i, "local", "x", null,
@@ -111,9 +117,22 @@ class InsideLlmMetricsTest {
     }
 
     @Test
-    void noopClientMetricsBindAndReadZero() {
-        InsideLlmMetrics.of(InsideLlmClient.noop()).bindTo(registry);
+    void metricsNotYetBuiltIntoAClientBindAndReadZero() {
+        InsideLlmMetrics.create().bindTo(registry);
         assertThat(registry.get("insidellm.events.queued").functionCounter().count()).isZero();
         assertThat(registry.get("insidellm.queue.capacity").gauge().value()).isZero();
+    }
+
+    @Test
+    @SuppressWarnings("deprecation")
+    void metricsOfABuiltClientStillReadItsStats() {
+        try (InsideLlmClient client = CapturingExporter.clientBuilder(new CapturingExporter()).maxQueueSize(70)
+                .build()) {
+            InsideLlmMetrics.of(client).bindTo(registry);
+            client.startRun("user-1");
+            assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(registry.get("insidellm.events.sent").functionCounter().count()).isEqualTo(1);
+            assertThat(registry.get("insidellm.queue.capacity").gauge().value()).isEqualTo(70);
+        }
     }
 }

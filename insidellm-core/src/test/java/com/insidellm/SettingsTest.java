@@ -19,6 +19,24 @@ class SettingsTest {
     }
 
     @Test
+    void destinationFollowsTheBuilderThenSystemPropertiesThenTheEnvironment() {
+        assertThat(builder(Map.of(), Map.of()).destination()).isEqualTo(InsideLlmClient.Destination.UNCONFIGURED);
+        assertThat(builder(Map.of("INSIDELLM_API_KEY", "k"), Map.of()).destination())
+                .isEqualTo(InsideLlmClient.Destination.API);
+        assertThat(builder(Map.of("INSIDELLM_API_KEY", "k", "INSIDELLM_MODE", "local"), Map.of()).destination())
+                .isEqualTo(InsideLlmClient.Destination.LOCAL_FILES);
+        assertThat(builder(Map.of("INSIDELLM_MODE", "local"), Map.of("insidellm.mode", "remote")).destination())
+                .isEqualTo(InsideLlmClient.Destination.UNCONFIGURED);
+        assertThat(builder(Map.of(), Map.of()).addExporter(batch -> ExportResult.success()).destination())
+                .isEqualTo(InsideLlmClient.Destination.EXPORTERS);
+        assertThat(builder(Map.of("INSIDELLM_ENABLED", "false"), Map.of()).destination())
+                .isEqualTo(InsideLlmClient.Destination.DISABLED);
+        assertThat(builder(Map.of("INSIDELLM_ENABLED", "false"), Map.of()).build()).isSameAs(InsideLlmClient.noop());
+        assertThatThrownBy(() -> builder(Map.of("INSIDELLM_MODE", "sideways"), Map.of()).destination())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("INSIDELLM_MODE");
+    }
+
+    @Test
     void withoutAnApiKeyBuildExplainsBothWaysOut() {
         assertThatThrownBy(() -> builder(Map.of(), Map.of()).build())
                 .isInstanceOf(IllegalArgumentException.class)

@@ -11,6 +11,7 @@ import com.insidellm.collector.http.ViewerEndpoint;
 import com.insidellm.collector.ingest.Importer;
 import com.insidellm.collector.ingest.Ingestor;
 import com.insidellm.collector.ingest.WireSchema;
+import com.insidellm.collector.otlp.OtlpTracesEndpoint;
 import com.insidellm.collector.query.Queries;
 import com.insidellm.collector.store.Store;
 import com.insidellm.collector.store.StoreException;
@@ -58,6 +59,8 @@ final class Collector implements AutoCloseable {
         }
         QueryEndpoints api = new QueryEndpoints(queries, WireSchema.get().json());
         server.route("/api/v1/ingest", Guard.INGEST_KEY, new IngestEndpoint(ingestor, mapper, settings.maxBodyBytes()));
+        // OTLP/HTTP traces from OpenTelemetry-instrumented applications: GenAI spans become events, same keys as ingest.
+        server.route("/v1/traces", Guard.INGEST_KEY, new OtlpTracesEndpoint(ingestor, mapper, settings.maxBodyBytes()));
         server.route("/api/v1/live", Guard.VIEWER_TOKEN, new LiveTailEndpoint(queries, server));
         server.route("/api/v1/", Guard.VIEWER_TOKEN, api::api);
         server.route("/health", Guard.OPEN, api::health);

@@ -81,6 +81,7 @@ public final class CollectorMain {
                 System.err.println("insidellm-collector: import failed: " + e.getCause().getMessage());
             }
         }
+        out.printf("OpenTelemetry applications: OTLP/HTTP traces to %s/v1/traces%n", collector.baseUrl());
         out.printf("Open %s/ in a browser. Stop with Ctrl+C.%n", collector.baseUrl());
         try {
             stopped.await();

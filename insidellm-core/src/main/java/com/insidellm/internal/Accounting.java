@@ -1,7 +1,6 @@
 package com.insidellm.internal;
 
 import com.insidellm.ClientStats;
-import com.insidellm.DeliveryListener;
 import com.insidellm.DropReason;
 import com.insidellm.Event;
 import com.insidellm.InsideLlmException;
@@ -16,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A client's counters (queued, sent, failed, dropped by reason, batches, retries, last error), the
- * {@link DeliveryListener} calls, and the throttled warnings that aggregate drops and failures. Counting is
+ * A client's counters (queued, sent, failed, dropped by reason, batches, retries, last error), what the
+ * {@link Listeners} hear of them, and the throttled warnings that aggregate drops and failures. Counting is
  * thread-safe; {@link #reportDrops} and {@link #noteFailure} are called by the client's own threads. Internal.
  */
 final class Accounting {
@@ -25,7 +24,7 @@ final class Accounting {
     private static final Logger log = LoggerFactory.getLogger(BatchingClient.class);
     private static final long REPORT_INTERVAL_NANOS = Duration.ofSeconds(30).toNanos();
 
-    private final DeliveryListener listener;
+    private final Listeners listeners;
     private final boolean strict;
     private final LongAdder queued = new LongAdder();
     private final LongAdder[] dropped = new LongAdder[DropReason.values().length];
@@ -35,16 +34,14 @@ final class Accounting {
     private final AtomicLong batchesFailed = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     private volatile @Nullable String lastError;
-    /** Held around every DeliveryListener call: the flusher and the sender both report, one call at a time. */
-    private final Object listenerLock = new Object();
     private final long[] reportedToListener = new long[DropReason.values().length];
     private final long[] reportedToLog = new long[DropReason.values().length];
     private long lastDropLogNanos;
     private long lastFailureLogNanos;
     private long failuresSinceLog;
 
-    Accounting(DeliveryListener listener, boolean strict) {
-        this.listener = listener;
+    Accounting(Listeners listeners, boolean strict) {
+        this.listeners = listeners;
         this.strict = strict;
         for (int i = 0; i < dropped.length; i++) {
             dropped[i] = new LongAdder();
@@ -107,23 +104,11 @@ final class Accounting {
                 noteFailure(bad.size(), failure);
             }
         }
-        if (!ok.isEmpty()) {
-            try {
-                synchronized (listenerLock) {
-                    listener.onDelivered(List.copyOf(ok));
-                }
-            } catch (RuntimeException e) {
-                log.warn("InsideLLM delivery listener threw from onDelivered; ignored", e);
-            }
+        if (!ok.isEmpty() && !listeners.isEmpty()) {
+            listeners.delivered(List.copyOf(ok));
         }
-        if (!bad.isEmpty()) {
-            try {
-                synchronized (listenerLock) {
-                    listener.onFailed(List.copyOf(bad), String.valueOf(failure));
-                }
-            } catch (RuntimeException e) {
-                log.warn("InsideLLM delivery listener threw from onFailed; ignored", e);
-            }
+        if (!bad.isEmpty() && !listeners.isEmpty()) {
+            listeners.failed(List.copyOf(bad), String.valueOf(failure));
         }
     }
 
@@ -148,13 +133,7 @@ final class Accounting {
             long delta = count - reportedToListener[reason.ordinal()];
             if (delta > 0) {
                 reportedToListener[reason.ordinal()] = count;
-                try {
-                    synchronized (listenerLock) {
-                        listener.onDropped(reason, delta);
-                    }
-                } catch (RuntimeException e) {
-                    log.warn("InsideLLM delivery listener threw from onDropped; ignored", e);
-                }
+                listeners.dropped(reason, delta);
             }
             long sinceLog = count - reportedToLog[reason.ordinal()];
             if (logNow && sinceLog > 0 && reason != DropReason.FILTERED) {

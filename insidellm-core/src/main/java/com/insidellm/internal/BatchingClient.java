@@ -6,7 +6,6 @@ import com.insidellm.Event;
 import com.insidellm.EventBatch;
 import com.insidellm.EventExporter;
 import com.insidellm.InsideLlmClient;
-import com.insidellm.PriceTable;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +32,6 @@ public final class BatchingClient implements InsideLlmClient {
     private final EventQueue queue;
     private final RunRegistry runs;
     private final Lifecycle lifecycle;
-    private final Observers observers = new Observers();
     private final Destinations destinations;
     private final Flusher flusher;
 
@@ -44,15 +42,17 @@ public final class BatchingClient implements InsideLlmClient {
      */
     public BatchingClient(Settings settings, List<EventExporter> exporters, Consumer<EventBatch> prepareAhead) {
         this.settings = settings;
-        this.accounting = new Accounting(settings.deliveryListener, settings.strict);
+        Listeners listeners = new Listeners(settings.listeners);
+        this.accounting = new Accounting(listeners, settings.strict);
         this.queue = new EventQueue(settings.maxQueueSize, settings.maxQueueBytes, settings.dropPolicy, accounting,
                 progress);
         this.runs = new RunRegistry(settings.strict, settings.redaction, accounting);
         this.lifecycle = new Lifecycle(settings.sleeper);
-        this.destinations = new Destinations(exporters, prepareAhead, settings, accounting, progress, lifecycle, observers);
-        EventPipeline pipeline = new EventPipeline(settings.processors, settings.maxEventBytes, runs, accounting);
-        this.flusher = new Flusher(settings, queue, pipeline, destinations, accounting, progress, lifecycle,
-                observers);
+        this.destinations = new Destinations(exporters, prepareAhead, settings, accounting, progress, lifecycle,
+                listeners);
+        EventPipeline pipeline = new EventPipeline(settings.cost, settings.processors, settings.maxEventBytes, runs,
+                accounting, listeners);
+        this.flusher = new Flusher(settings, queue, pipeline, destinations, accounting, progress, lifecycle);
         if (settings.shutdownHook) {
             lifecycle.addShutdownHook(() -> close(settings.closeTimeout));
         }
@@ -86,8 +86,8 @@ public final class BatchingClient implements InsideLlmClient {
         return true;
     }
 
-    /** Counts an event a tracker could not build (a bad argument) as invalid; throws in strict mode. */
-    public void rejectInvalid(RuntimeException cause) {
+    @Override
+    public void reportInvalidEvent(RuntimeException cause) {
         if (settings.strict && cause instanceof IllegalArgumentException) {
             throw cause;
         }
@@ -139,8 +139,9 @@ public final class BatchingClient implements InsideLlmClient {
                 return false;
             }
         }
-        // Exported is not yet durable for every exporter (open files): ask them, as OpenTelemetry's forceFlush does.
-        return destinations.flush();
+        // Exported is not yet durable for every exporter (open files): ask them, as OpenTelemetry's forceFlush does;
+        // once the client has terminated they were shut down, which made everything durable.
+        return progress.isTerminated() || destinations.flush();
     }
 
     @Override
@@ -208,16 +209,6 @@ public final class BatchingClient implements InsideLlmClient {
     /** Runs whose state the client still holds, for tests. */
     public int openRuns() {
         return runs.size();
-    }
-
-    /** Adds an observer (the client's metrics). */
-    public void addObserver(ClientObserver observer) {
-        observers.add(observer);
-    }
-
-    /** The prices the client fills costs from, for metrics of events that carry no cost. */
-    public PriceTable prices() {
-        return settings.prices;
     }
 
     @Override

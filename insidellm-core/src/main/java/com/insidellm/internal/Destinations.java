@@ -27,11 +27,11 @@ final class Destinations {
     private final Accounting accounting;
     private final Progress progress;
     private final Lifecycle lifecycle;
-    private final Observers observers;
+    private final Listeners listeners;
     private final Consumer<EventBatch> prepare;
 
     Destinations(List<EventExporter> exporters, Consumer<EventBatch> prepare, Settings settings,
-            Accounting accounting, Progress progress, Lifecycle lifecycle, Observers observers) {
+            Accounting accounting, Progress progress, Lifecycle lifecycle, Listeners listeners) {
         List<ExporterDelivery> list = new ArrayList<>(exporters.size());
         for (EventExporter exporter : exporters) {
             list.add(new ExporterDelivery(exporter, settings, System::nanoTime));
@@ -40,7 +40,7 @@ final class Destinations {
         this.accounting = accounting;
         this.progress = progress;
         this.lifecycle = lifecycle;
-        this.observers = observers;
+        this.listeners = listeners;
         this.prepare = prepare;
     }
 
@@ -62,8 +62,8 @@ final class Destinations {
             Outcome own = new Outcome(batch.size());
             long startNanos = System.nanoTime();
             delivery.deliver(batch, own, 0, lifecycle.deliveryDeadlineNanos(), lifecycle::awaitBackoff);
-            if (!observers.isEmpty()) {
-                observers.exported(delivery.exporter().name(), batch.size(), own.allDelivered(),
+            if (!listeners.isEmpty()) {
+                listeners.exported(delivery.exporter().name(), batch.size(), own.allDelivered(),
                         System.nanoTime() - startNanos);
             }
             outcome.merge(own);

@@ -4,6 +4,7 @@ import com.insidellm.DropReason;
 import com.insidellm.Event;
 import com.insidellm.EventProcessor;
 import com.insidellm.EventType;
+import com.insidellm.internal.processing.CostProcessor;
 import com.insidellm.internal.processing.EventTruncator;
 import java.io.IOException;
 import java.util.List;
@@ -12,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the flusher does to each event before it joins a batch: runs the processors, serialises it to its wire JSON
+ * What the flusher does to each event before it joins a batch: prices it and tells the listeners when it is an
+ * {@code llm.response}, runs the processors, serialises it to its wire JSON
  * with its run's metadata, and brings it under the per-event byte limit by truncating its longest strings. An event
  * that does not make it is counted here with its {@link DropReason}. Internal; used by the flusher thread only.
  */
@@ -24,37 +26,68 @@ final class EventPipeline {
     record Serialized(Event event, byte[] json) {
     }
 
+    /** How far the size estimate may overshoot (its fixed allowances for ids and keys): cut first only beyond. */
+    private static final int ESTIMATE_ERROR = 1024;
+
+    private final @Nullable CostProcessor cost;
     private final List<EventProcessor> processors;
     private final int maxEventBytes;
     private final RunRegistry runs;
     private final Accounting accounting;
+    private final Listeners listeners;
 
-    EventPipeline(List<EventProcessor> processors, int maxEventBytes, RunRegistry runs, Accounting accounting) {
+    EventPipeline(@Nullable CostProcessor cost, List<EventProcessor> processors, int maxEventBytes, RunRegistry runs,
+            Accounting accounting, Listeners listeners) {
+        this.cost = cost;
+        this.listeners = listeners;
         this.processors = processors;
         this.maxEventBytes = maxEventBytes;
         this.runs = runs;
         this.accounting = accounting;
     }
 
-    /** Runs the processors; {@code null} when one filtered the event out or threw (counted, not a failure). */
+    /**
+     * Prices an {@code llm.response} (fills its cost from the price table) and tells the listeners about it, then runs
+     * the processors; {@code null} when one filtered the event out or threw (counted, not a failure). Pricing comes
+     * first so that the cost is computed once, for metrics that count every call and for the event that is sent.
+     */
     @Nullable Event process(Event event) {
         Event current = event;
-        for (EventProcessor processor : processors) {
-            try {
-                current = processor.process(current);
-            } catch (RuntimeException e) {
-                accounting.drop(DropReason.PROCESSOR_ERROR, event, "processor " + processor.getClass().getName()
-                        + " threw " + e.getClass().getName());
-                forgetEndedRun(event);
-                return null;
+        if (event.type() == EventType.LLM_RESPONSE) {
+            if (cost != null) {
+                current = apply(cost, current, event);
+                if (current == null) {
+                    return null;
+                }
             }
+            if (!listeners.isEmpty()) {
+                listeners.llmResponse(current);
+            }
+        }
+        for (EventProcessor processor : processors) {
+            current = apply(processor, current, event);
             if (current == null) {
-                accounting.drop(DropReason.FILTERED);
-                forgetEndedRun(event);
                 return null;
             }
         }
         return current;
+    }
+
+    private @Nullable Event apply(EventProcessor processor, Event current, Event original) {
+        Event next;
+        try {
+            next = processor.process(current);
+        } catch (RuntimeException e) {
+            accounting.drop(DropReason.PROCESSOR_ERROR, original, "processor " + processor.getClass().getName()
+                    + " threw " + e.getClass().getName());
+            forgetEndedRun(original);
+            return null;
+        }
+        if (next == null) {
+            accounting.drop(DropReason.FILTERED);
+            forgetEndedRun(original);
+        }
+        return next;
     }
 
     /** A run.end that is not sent (sampled out, filtered) must still free its run's state. */
@@ -66,17 +99,29 @@ final class EventPipeline {
 
     /**
      * Serialises a processed event within the byte limit, truncating its longest strings when it is over;
-     * {@code null} when it cannot be serialised or does not fit (counted; the caller notes it undelivered).
+     * {@code null} when it cannot be serialised or does not fit (counted; the caller notes it undelivered). An event
+     * whose size estimate is already over the limit is cut before it is serialised, so it is serialised once; only
+     * when the estimate was low (non-ASCII text, application objects) is it cut by its real size and serialised
+     * again.
      */
     @Nullable Serialized serialize(Event processed) {
-        byte[] bytes = toJson(processed);
+        Event event = processed;
+        int estimate = processed.estimatedBytes();
+        if (estimate > maxEventBytes + ESTIMATE_ERROR) {
+            Event smaller = EventTruncator.truncate(processed, estimate, maxEventBytes);
+            if (smaller != null) {
+                log.debug("Truncated {} from about {} bytes before serialising it", processed, estimate);
+                event = smaller;
+            }
+        }
+        byte[] bytes = toJson(event);
         if (bytes == null) {
             return null;
         }
         if (bytes.length <= maxEventBytes) {
-            return new Serialized(processed, bytes);
+            return new Serialized(event, bytes);
         }
-        Event smaller = EventTruncator.truncate(processed, bytes.length, maxEventBytes);
+        Event smaller = EventTruncator.truncate(event, bytes.length, maxEventBytes);
         byte[] fitted = smaller == null ? null : toJson(smaller);
         if (fitted == null || fitted.length > maxEventBytes) {
             if (smaller == null || fitted != null) { // a failed serialisation was counted already

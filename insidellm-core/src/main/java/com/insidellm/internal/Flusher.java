@@ -3,7 +3,6 @@ package com.insidellm.internal;
 import com.insidellm.DropReason;
 import com.insidellm.Event;
 import com.insidellm.EventBatch;
-import com.insidellm.EventType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,13 +35,12 @@ final class Flusher {
     private final Accounting accounting;
     private final Progress progress;
     private final Lifecycle lifecycle;
-    private final Observers observers;
     /** Guards starting the thread and terminating. */
     private final Object lock = new Object();
     private volatile @Nullable Thread thread;
 
     Flusher(Settings settings, EventQueue queue, EventPipeline pipeline, Destinations destinations,
-            Accounting accounting, Progress progress, Lifecycle lifecycle, Observers observers) {
+            Accounting accounting, Progress progress, Lifecycle lifecycle) {
         this.batchSize = settings.batchSize;
         this.maxBatchBytes = settings.maxBatchBytes;
         this.intervalNanos = settings.flushInterval.toNanos();
@@ -52,7 +50,6 @@ final class Flusher {
         this.accounting = accounting;
         this.progress = progress;
         this.lifecycle = lifecycle;
-        this.observers = observers;
         this.sender = new Sender(destinations, accounting, progress, lifecycle, this::wake);
     }
 
@@ -180,9 +177,6 @@ final class Flusher {
         long batchBytes = 0;
         for (int i = 0; i < drained.size(); i++) {
             Event original = drained.get(i);
-            if (original.type() == EventType.LLM_RESPONSE && !observers.isEmpty()) {
-                observers.llmResponse(original);
-            }
             Event processed = pipeline.process(original);
             if (processed == null) {
                 continue;

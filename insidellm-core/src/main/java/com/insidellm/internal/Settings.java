@@ -6,6 +6,7 @@ import com.insidellm.EventExporter;
 import com.insidellm.EventProcessor;
 import com.insidellm.InsideLlmClient;
 import com.insidellm.PriceTable;
+import com.insidellm.internal.processing.CostProcessor;
 import com.insidellm.internal.processing.ProcessorChain;
 import com.insidellm.internal.processing.RedactionProcessor;
 import java.nio.file.Path;
@@ -44,11 +45,13 @@ public final class Settings {
     public final boolean shutdownHook;
     public final boolean localMode;
     public final Path localDirectory;
-    public final DeliveryListener deliveryListener;
+    public final List<DeliveryListener> listeners;
     public final List<EventExporter> exporters;
     public final List<EventProcessor> processors;
     public final PriceTable prices;
     public final @Nullable RedactionProcessor redaction;
+    /** Fills the cost of {@code llm.response} events, before sampling; {@code null} with an empty price table. */
+    public final @Nullable CostProcessor cost;
     public final Clock clock;
     public final Sleeper sleeper;
 
@@ -91,7 +94,7 @@ public final class Settings {
         String dir = src.lookup("local-directory", "INSIDELLM_LOCAL_DIR");
         this.localDirectory = b.localDirectory != null ? b.localDirectory
                 : dir != null && !dir.isBlank() ? Path.of(dir) : InsideLlmClient.Builder.DEFAULT_LOCAL_DIRECTORY;
-        this.deliveryListener = b.deliveryListener;
+        this.listeners = List.copyOf(b.listeners);
         this.exporters = List.copyOf(b.exporters);
         this.prices = b.prices != null ? b.prices : PriceTable.defaults();
         this.redaction = b.redactors.isEmpty() ? null : new RedactionProcessor(b.redactors);
@@ -99,20 +102,30 @@ public final class Settings {
                 b.sampleRate != null ? b.sampleRate : src.decimal("sample-rate", "INSIDELLM_SAMPLE_RATE", 1.0, 0.0, 1.0),
                 b.captureContent != null ? b.captureContent
                         : src.bool("capture-content", "INSIDELLM_CAPTURE_CONTENT", true),
-                prices, redaction);
+                redaction);
+        this.cost = prices.models().isEmpty() ? null : new CostProcessor(prices);
         this.clock = b.clock;
         this.sleeper = b.sleeper;
-        if (enabled && apiKey == null && !localMode && exporters.isEmpty()) {
-            throw new IllegalArgumentException("No InsideLLM API key: set one with InsideLlmClient.builder().apiKey(...), "
-                    + "the system property insidellm.api-key or the environment variable INSIDELLM_API_KEY; "
-                    + "or record to local files without a key with localMode() or INSIDELLM_MODE=local");
+    }
+
+    /** Where a client with these settings sends its events; see {@link InsideLlmClient.Builder#destination()}. */
+    public InsideLlmClient.Destination destination() {
+        if (!enabled) {
+            return InsideLlmClient.Destination.DISABLED;
         }
+        if (localMode) {
+            return InsideLlmClient.Destination.LOCAL_FILES;
+        }
+        if (apiKey != null) {
+            return InsideLlmClient.Destination.API;
+        }
+        return exporters.isEmpty() ? InsideLlmClient.Destination.UNCONFIGURED : InsideLlmClient.Destination.EXPORTERS;
     }
 
     /**
      * Resolves the builder's values against system properties, environment and defaults.
      *
-     * @throws IllegalArgumentException when a value from outside is invalid, or no destination is configured
+     * @throws IllegalArgumentException when a value from outside is invalid
      */
     public static Settings resolve(SettingsDraft draft) {
         return new Settings(draft);

@@ -46,7 +46,7 @@ public final class SettingsDraft {
     public boolean shutdownHook = true;
     public @Nullable Boolean localMode;
     public @Nullable Path localDirectory;
-    public DeliveryListener deliveryListener = new DeliveryListener() { };
+    public final List<DeliveryListener> listeners = new ArrayList<>();
     public final List<EventExporter> exporters = new ArrayList<>();
     public final List<EventProcessor> processors = new ArrayList<>();
     public Clock clock = Clock.systemUTC();

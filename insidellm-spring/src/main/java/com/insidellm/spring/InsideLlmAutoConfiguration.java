@@ -1,5 +1,6 @@
 package com.insidellm.spring;
 
+import com.insidellm.DeliveryListener;
 import com.insidellm.EventExporter;
 import com.insidellm.EventProcessor;
 import com.insidellm.InsideLlmClient;
@@ -30,7 +31,6 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.Ordered;
-import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.util.StringUtils;
 import org.springframework.util.function.SingletonSupplier;
@@ -43,8 +43,9 @@ import org.springframework.util.function.SingletonSupplier;
  * mode is on ({@code insidellm.mode=local}) or an {@link EventExporter} bean is declared. Otherwise, and with
  * {@code insidellm.enabled=false}, it is the {@linkplain InsideLlmClient#noop() no-op client}, so code that injects
  * the client or uses the annotations keeps working and records nothing; a log line at INFO says which case applies.
- * {@link EventProcessor} and {@link EventExporter} beans are added to the client, then
- * {@link InsideLlmClientCustomizer} beans customise its builder.
+ * {@link EventProcessor}, {@link EventExporter} and {@link DeliveryListener} beans (such as the metrics) are added to
+ * the client, then {@link InsideLlmClientCustomizer} beans customise its builder. Which case applies is core's rule
+ * ({@link InsideLlmClient.Builder#destination()}), applied to the builder once it is complete.
  *
  * <p>When the application context closes, the client is closed, which delivers what is queued (within
  * {@code insidellm.close-timeout}). Spring destroys beans in the reverse order of their creation, so every bean the
@@ -63,35 +64,40 @@ public class InsideLlmAutoConfiguration {
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public InsideLlmClient insideLlmClient(InsideLlmProperties properties, Environment environment,
+    public InsideLlmClient insideLlmClient(InsideLlmProperties properties,
             ObjectProvider<EventProcessor> processors, ObjectProvider<EventExporter> exporters,
-            ObjectProvider<InsideLlmClientCustomizer> customizers) {
+            ObjectProvider<DeliveryListener> listeners, ObjectProvider<InsideLlmClientCustomizer> customizers) {
         if (!properties.isEnabled()) {
             log.info("InsideLLM is disabled (insidellm.enabled=false): nothing is recorded");
             return InsideLlmClient.noop();
         }
-        boolean local = properties.getMode() == InsideLlmProperties.Mode.LOCAL || (properties.getMode() == null
-                && "local".equalsIgnoreCase(environment.getProperty("INSIDELLM_MODE", "")));
-        boolean hasKey = StringUtils.hasText(properties.getApiKey())
-                || StringUtils.hasText(environment.getProperty("INSIDELLM_API_KEY"));
-        boolean hasExporters = exporters.iterator().hasNext();
-        if (!local && !hasKey && !hasExporters) {
-            log.info("InsideLLM is not configured: nothing is recorded. Set insidellm.api-key (or INSIDELLM_API_KEY), "
-                    + "or insidellm.mode=local to write events to local files");
-            return InsideLlmClient.noop();
-        }
         InsideLlmClient.Builder builder = InsideLlmClient.builder();
-        applyProperties(properties, local, builder);
+        applyProperties(properties, builder);
         processors.orderedStream().forEach(builder::addProcessor);
         exporters.orderedStream().forEach(builder::addExporter);
+        listeners.orderedStream().forEach(builder::deliveryListener);
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
-        InsideLlmClient client = builder.build();
-        log.info("InsideLLM is recording {}", local ? "to local files (insidellm.mode=local)"
-                : hasKey ? "to the InsideLLM API" : "to the configured exporters");
-        return client;
+        // Core holds the rule (builder, else insidellm.* system properties, else INSIDELLM_* environment variables).
+        InsideLlmClient.Destination destination = builder.destination();
+        switch (destination) {
+            case UNCONFIGURED -> {
+                log.info("InsideLLM is not configured: nothing is recorded. Set insidellm.api-key (or "
+                        + "INSIDELLM_API_KEY), or insidellm.mode=local to write events to local files");
+                return InsideLlmClient.noop();
+            }
+            case DISABLED -> {
+                log.info("InsideLLM is disabled (INSIDELLM_ENABLED=false): nothing is recorded");
+                return InsideLlmClient.noop();
+            }
+            case LOCAL_FILES -> log.info("InsideLLM is recording to local files (insidellm.mode=local)");
+            case API -> log.info("InsideLLM is recording to the InsideLLM API");
+            case EXPORTERS -> log.info("InsideLLM is recording to the configured exporters");
+            default -> throw new IllegalStateException("unknown destination " + destination);
+        }
+        return builder.build();
     }
 
-    static void applyProperties(InsideLlmProperties p, boolean local, InsideLlmClient.Builder b) {
+    static void applyProperties(InsideLlmProperties p, InsideLlmClient.Builder b) {
         if (StringUtils.hasText(p.getApiKey())) {
             b.apiKey(p.getApiKey());
         }
@@ -133,7 +139,7 @@ public class InsideLlmAutoConfiguration {
             }
             b.redact(Redactors.pattern(rule.getRegex(), rule.getReplacement()));
         }
-        if (local) {
+        if (p.getMode() == InsideLlmProperties.Mode.LOCAL) {
             if (p.getLocalDirectory() != null) {
                 b.localMode(p.getLocalDirectory());
             } else {

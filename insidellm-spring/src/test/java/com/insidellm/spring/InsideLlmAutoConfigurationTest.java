@@ -3,8 +3,11 @@ package com.insidellm.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.insidellm.Event;
+import com.insidellm.ExportResult;
 import com.insidellm.InsideLlmClient;
 import com.insidellm.InsideLlmMetrics;
+import com.insidellm.Payload;
+import com.insidellm.TokenUsage;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
@@ -261,12 +264,31 @@ class InsideLlmAutoConfigurationTest {
                             .logEvent(Event.userInput(UUID.randomUUID().toString(), "u-1", "hi"));
                     assertThat(registry.get("insidellm.events.queued").functionCounter().count()).isEqualTo(1.0);
                     assertThat(registry.get("insidellm.queue.capacity").gauge().value()).isEqualTo(10_000.0);
+                    // The metrics are a listener the client was built with: they hear every LLM call.
+                    InsideLlmClient client = context.getBean(InsideLlmClient.class);
+                    client.logEvent(Event.of(UUID.randomUUID().toString(), "u-1", new Payload.LlmResponse("gpt-4o",
+                            "openai", "ok", null, TokenUsage.of(100, 10), 20L, null)));
+                    assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+                    assertThat(registry.get("gen_ai.client.token.usage").tag("gen_ai.token.type", "input").summary()
+                            .totalAmount()).isEqualTo(100.0);
                 });
     }
 
     @Test
+    void metricsReadTheCountersOfAnApplicationsOwnClientBean() {
+        InsideLlmClient own = InsideLlmClient.builder().addExporter(batch -> ExportResult.success())
+                .maxQueueSize(321).shutdownHook(false).build();
+        runner.withConfiguration(AutoConfigurations.of(bootMetricsAutoConfigurations()))
+                .withBean("myClient", InsideLlmClient.class, () -> own).run(context -> {
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.get("insidellm.queue.capacity").gauge().value()).isEqualTo(321.0);
+                });
+        own.close();
+    }
+
+    @Test
     void aUserMetricsBeanWins() {
-        runner.withBean("myMetrics", InsideLlmMetrics.class, () -> InsideLlmMetrics.of(InsideLlmClient.noop()))
+        runner.withBean("myMetrics", InsideLlmMetrics.class, () -> InsideLlmMetrics.create())
                 .run(context -> assertThat(context).getBeans(InsideLlmMetrics.class).containsOnlyKeys("myMetrics"));
     }
 

@@ -5,30 +5,36 @@ import com.insidellm.EventBatch;
 import com.insidellm.EventExporter;
 import com.insidellm.EventType;
 import com.insidellm.ExportResult;
+import com.insidellm.testing.InMemoryEventExporter;
+import java.time.Duration;
+import java.util.AbstractList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
-/** An exporter that keeps what it is given, for assertions. */
+/**
+ * This module's view of the shared {@link InMemoryEventExporter} (insidellm-testing), which keeps the events: an
+ * exporter bean the auto-configured client picks up, with the events as list fields for assertions.
+ */
 final class RecordingExporter implements EventExporter {
 
-    final List<Event> events = new CopyOnWriteArrayList<>();
-    /** Events offered after {@link #close()}: a destination that is gone would lose them. */
-    final List<Event> afterClose = new CopyOnWriteArrayList<>();
-    private volatile boolean closed;
+    private final InMemoryEventExporter delegate = InMemoryEventExporter.create();
+    /** The events exported so far (a live view). */
+    final List<Event> events = view(delegate::getFinishedEvents);
+    /** Events offered after the client shut the exporter down: a destination that is gone would lose them. */
+    final List<Event> afterClose = view(delegate::getEventsAfterShutdown);
 
     @Override
     public ExportResult export(EventBatch batch) {
-        (closed ? afterClose : events).addAll(batch.events());
-        return ExportResult.success();
+        return delegate.export(batch);
     }
 
     @Override
-    public void close() {
-        closed = true;
+    public ExportResult shutdown(Duration deadline) {
+        return delegate.shutdown(deadline);
     }
 
     List<Event> ofType(EventType type) {
-        return events.stream().filter(e -> e.type() == type).toList();
+        return delegate.getFinishedEvents(type);
     }
 
     Event single(EventType type) {
@@ -37,5 +43,19 @@ final class RecordingExporter implements EventExporter {
             throw new AssertionError("expected one " + type + " event but got " + found.size() + ": " + events);
         }
         return found.get(0);
+    }
+
+    private static List<Event> view(Supplier<List<Event>> source) {
+        return new AbstractList<>() {
+            @Override
+            public Event get(int index) {
+                return source.get().get(index);
+            }
+
+            @Override
+            public int size() {
+                return source.get().size();
+            }
+        };
     }
 }

@@ -4,6 +4,7 @@ import com.insidellm.Event;
 import com.insidellm.EventProcessor;
 import com.insidellm.EventType;
 import com.insidellm.ModelPrice;
+import com.insidellm.Payload;
 import com.insidellm.PriceTable;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -25,6 +26,17 @@ public final class CostProcessor implements EventProcessor {
     public Event process(Event event) {
         if (event.type() != EventType.LLM_RESPONSE) {
             return event;
+        }
+        if (event.typedPayload() instanceof Payload.LlmResponse typed) {
+            // Read and replace the record: its map is built once, when the event is serialised.
+            if (typed.cost() != null || typed.usage() == null) {
+                return event;
+            }
+            ModelPrice price = prices.price(typed.modelName());
+            Double cost = price == null ? null : price.cost(typed.usage());
+            return cost == null ? event : event.toBuilder().payload(new Payload.LlmResponse(typed.modelName(),
+                    typed.provider(), typed.responseText(), typed.finishReason(), typed.usage(),
+                    typed.responseTimeMs(), cost)).build();
         }
         Map<String, @Nullable Object> payload = event.payload();
         if (payload.get("cost") != null) {

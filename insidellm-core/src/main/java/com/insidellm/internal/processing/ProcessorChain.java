@@ -1,16 +1,16 @@
 package com.insidellm.internal.processing;
 
 import com.insidellm.EventProcessor;
-import com.insidellm.PriceTable;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Assembles the processors a client runs on its flusher thread, in this order: sampling (cheapest, drops whole runs
- * first), the application's processors, the content filter, redaction, and cost. Redaction runs after the
- * application's processors so that content they add is redacted too. The size cap runs after all of them, on the
- * serialised event ({@link EventTruncator}). Stateless.
+ * first), the application's processors, the content filter, and redaction. Redaction runs after the application's
+ * processors so that content they add is redacted too. Cost ({@link CostProcessor}) runs before all of them, once,
+ * so that metrics see it for every call, sampled or not; the size cap after all of them, on the serialised event
+ * ({@link EventTruncator}). Stateless.
  */
 public final class ProcessorChain {
 
@@ -19,7 +19,7 @@ public final class ProcessorChain {
 
     /** The chain for these settings; {@code processors} are the application's, in the order they were added. */
     public static List<EventProcessor> of(List<EventProcessor> processors, double sampleRate, boolean captureContent,
-            PriceTable prices, @Nullable RedactionProcessor redaction) {
+            @Nullable RedactionProcessor redaction) {
         List<EventProcessor> chain = new ArrayList<>();
         if (sampleRate < 1.0) {
             chain.add(new SamplingProcessor(sampleRate));
@@ -30,9 +30,6 @@ public final class ProcessorChain {
         }
         if (redaction != null) {
             chain.add(redaction);
-        }
-        if (!prices.models().isEmpty()) {
-            chain.add(new CostProcessor(prices));
         }
         return List.copyOf(chain);
     }
