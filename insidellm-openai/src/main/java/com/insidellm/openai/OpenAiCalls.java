@@ -5,29 +5,23 @@ import com.insidellm.ModelCallRecorder;
 import com.openai.core.http.AsyncStreamResponse;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.OpenAIServiceException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Runs one intercepted OpenAI call with its recording around it: the call itself always runs and its result or
- * exception always reaches the caller unchanged; mapping and recording failures are logged at DEBUG and dropped.
+ * Runs one intercepted OpenAI call with its recording around it (through {@link ModelCallRecorder}): the call itself
+ * always runs and its result or exception always reaches the caller unchanged; streams reach the application as the
+ * SDK's own, observed as they are consumed.
  */
 final class OpenAiCalls {
 
     /** The provider name recorded for OpenAI: {@value}. */
     static final String PROVIDER = "openai";
-
-    private static final Logger log = LoggerFactory.getLogger(OpenAiCalls.class);
 
     private final ModelCallRecorder recorder;
 
