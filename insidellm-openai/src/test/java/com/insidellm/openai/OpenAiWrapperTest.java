@@ -346,6 +346,27 @@ class OpenAiWrapperTest {
     }
 
     @Test
+    void anAsyncFailureCompletesTheSdksFutureWithTheSameExceptionAndIsRecorded() throws Exception {
+        OpenAIClientAsync async = InsideLlmOpenAI.wrap(OpenAIOkHttpClientAsync.builder()
+                .baseUrl(server.url("/v1").toString()).apiKey("test-key").maxRetries(0).build(), insideLlm);
+        server.enqueue(OpenAiWire.error(429, "requests", "rate_limit_exceeded", "Rate limit reached"));
+        try {
+            CompletableFuture<ChatCompletion> future = async.chat().completions().create(weatherQuestion());
+
+            Throwable failure = catchThrowable(() -> future.get(10, TimeUnit.SECONDS));
+            assertThat(failure).isInstanceOf(java.util.concurrent.ExecutionException.class)
+                    .hasCauseInstanceOf(RateLimitException.class);
+        } finally {
+            async.close();
+        }
+
+        org.awaitility.Awaitility.await().atMost(10, TimeUnit.SECONDS).until(
+                () -> ofType(exporter.events(insideLlm), EventType.ERROR).size() == 1);
+        assertThat(single(exporter.events(insideLlm), EventType.ERROR).payload())
+                .containsEntry("error_type", RateLimitException.class.getName()).containsEntry("error_code", "429");
+    }
+
+    @Test
     void aCallInsideATrackerBelongsToItsRunUnderTheCurrentStep() throws Exception {
         server.enqueue(OpenAiWire.chatText("Sunny."));
 
