@@ -134,6 +134,14 @@ public final class ConversationThreads implements AutoCloseable {
         remember(digest, previous, answer, runId);
     }
 
+    /**
+     * The fingerprint {@link #remember(Prefixes, Message, String)} stores for {@code request} followed by {@code
+     * answer}: the key a later turn finds among its {@link Prefixes#keys()}. For callers that keep the index themselves.
+     */
+    public static String fingerprint(Prefixes request, Message answer) {
+        return encode(chain(sha256(), request.last, Objects.requireNonNull(answer, "answer")));
+    }
+
     /** Like {@link #remember(List, Message, String)}, with the request's fingerprints already computed. */
     public void remember(Prefixes request, Message answer, String runId) {
         remember(sha256(), request.last, answer, runId);
@@ -255,6 +263,14 @@ public final class ConversationThreads implements AutoCloseable {
         private Prefixes(String[] keys, byte[] last) {
             this.keys = keys;
             this.last = last;
+        }
+
+        /**
+         * The fingerprint of each prefix, shortest first: element {@code i} covers messages {@code 0..i}. For callers
+         * that keep the index themselves (the collector's gateway keeps it in its database).
+         */
+        public List<String> keys() {
+            return List.of(keys);
         }
 
         /** The fingerprints of {@code messages}. */

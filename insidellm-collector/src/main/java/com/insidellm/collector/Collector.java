@@ -12,6 +12,8 @@ import com.insidellm.collector.ingest.Importer;
 import com.insidellm.collector.ingest.Ingestor;
 import com.insidellm.collector.ingest.WireSchema;
 import com.insidellm.collector.otlp.OtlpTracesEndpoint;
+import com.insidellm.collector.proxy.ExportEndpoint;
+import com.insidellm.collector.proxy.Gateway;
 import com.insidellm.collector.query.Queries;
 import com.insidellm.collector.store.Store;
 import com.insidellm.collector.store.StoreException;
@@ -33,12 +35,13 @@ final class Collector implements AutoCloseable {
 
     /** Everything a collector needs to start. */
     record Settings(InetAddress bind, int port, Path database, @Nullable Duration retention, Set<String> apiKeys,
-            @Nullable String viewerToken, long maxBodyBytes, boolean fsyncEachCommit) {}
+            @Nullable String viewerToken, long maxBodyBytes, boolean fsyncEachCommit, Gateway.Settings gateway) {}
 
     private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private final Store store;
     private final Ingestor ingestor;
     private final CollectorServer server;
+    private final Gateway gateway;
 
     /** Opens the store and binds the port; the collector answers once this returns. */
     Collector(Settings settings) throws IOException {
@@ -58,12 +61,16 @@ final class Collector implements AutoCloseable {
             throw e;
         }
         QueryEndpoints api = new QueryEndpoints(queries, WireSchema.get().json());
+        gateway = new Gateway(settings.gateway(), ingestor, store.conversations(), mapper, settings.maxBodyBytes(),
+                Clock.systemUTC());
+        gateway.register(server);
+        server.route("/api/v1/export", Guard.VIEWER_TOKEN, new ExportEndpoint(store, mapper));
         server.route("/api/v1/ingest", Guard.INGEST_KEY, new IngestEndpoint(ingestor, mapper, settings.maxBodyBytes()));
         // OTLP/HTTP traces from OpenTelemetry-instrumented applications: GenAI spans become events, same keys as ingest.
         server.route("/v1/traces", Guard.INGEST_KEY, new OtlpTracesEndpoint(ingestor, mapper, settings.maxBodyBytes()));
         server.route("/api/v1/live", Guard.VIEWER_TOKEN, new LiveTailEndpoint(queries, server));
         server.route("/api/v1/", Guard.VIEWER_TOKEN, api::api);
-        server.route("/health", Guard.OPEN, api::health);
+        server.route("/health", Guard.OPEN, ex -> gateway.health(ex, queries.health()));
         server.route("/", Guard.OPEN, new ViewerEndpoint(server));
     }
 
@@ -79,6 +86,7 @@ final class Collector implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        gateway.close();
         store.close();
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Command line entry point: {@code java -jar insidellm-collector.jar [options]}. Each option has an environment
@@ -29,6 +30,10 @@ public final class CollectorMain {
                                      power: also power loss (fsync per commit; slower)
               --import <path>        import SDK local-mode *.jsonl files (file or directory) INSIDELLM_COLLECTOR_IMPORT
                                      before serving; repeatable
+              --proxy-config <file>  gateway models (dolphin-logger config.json format)     INSIDELLM_COLLECTOR_PROXY_CONFIG
+                                     (default ~/.insidellm/proxy.json when it exists)
+              --export <file>        write recorded calls as an OpenAI chat dataset (JSON lines) and exit;
+                                     filters: --from <time> --to <time> --model <m> --user <u> --run <id>
               --help                 show this text
 
             Binding to anything but loopback requires --api-key and --viewer-token.
@@ -37,7 +42,13 @@ public final class CollectorMain {
     private CollectorMain() {}
 
     /** What the command line asked for. */
-    record Options(InsideLlmCollector.Builder builder, List<Path> imports, boolean help) {}
+    record Options(InsideLlmCollector.Builder builder, List<Path> imports, boolean help, @Nullable Path export,
+            Map<String, String> exportFilters) {
+
+        Options(InsideLlmCollector.Builder builder, List<Path> imports, boolean help) {
+            this(builder, imports, help, null, Map.of());
+        }
+    }
 
     /** Starts the collector and serves until the process is stopped. */
     public static void main(String[] args) {
@@ -53,6 +64,17 @@ public final class CollectorMain {
         }
         if (options.help()) {
             System.out.print(USAGE);
+            return;
+        }
+        if (options.export() != null) {
+            try {
+                InsideLlmCollector collector = options.builder().build();
+                long lines = Export.run(collector.databasePath(), options.export(), options.exportFilters());
+                System.out.printf("Exported %d calls from %s to %s%n", lines, collector.databasePath(), options.export());
+            } catch (RuntimeException | java.io.IOException e) {
+                System.err.println("insidellm-collector: export failed: " + e.getMessage());
+                System.exit(1);
+            }
             return;
         }
         InsideLlmCollector collector;
@@ -126,6 +148,11 @@ public final class CollectorMain {
         if ((v = env.get("INSIDELLM_COLLECTOR_IMPORT")) != null && !v.isBlank()) {
             imports.add(Path.of(v));
         }
+        if ((v = env.get("INSIDELLM_COLLECTOR_PROXY_CONFIG")) != null && !v.isBlank()) {
+            b.proxyConfig(Path.of(v.trim()), env);
+        }
+        Path export = null;
+        Map<String, String> exportFilters = new java.util.LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg;
@@ -136,7 +163,7 @@ public final class CollectorMain {
                 value = arg.substring(eq + 1);
             }
             if (name.equals("--help") || name.equals("-h")) {
-                return new Options(b, imports, true);
+                return new Options(b, imports, true, null, Map.of());
             }
             if (value == null) {
                 if (i + 1 >= args.length) {
@@ -158,15 +185,23 @@ public final class CollectorMain {
                 case "--max-body-bytes" -> b.maxBodyBytes(parseLong(name, value));
                 case "--durability" -> b.durability(durability(name, value));
                 case "--import" -> imports.add(Path.of(value));
+                case "--proxy-config" -> b.proxyConfig(Path.of(value), env);
+                case "--export" -> export = Path.of(value);
+                case "--from", "--to", "--model", "--user", "--run" -> exportFilters.put(name.substring(2), value);
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
-        return new Options(b, imports, false);
+        if (export == null && !exportFilters.isEmpty()) {
+            throw new IllegalArgumentException("--" + exportFilters.keySet().iterator().next()
+                    + " filters an export; use it with --export <file>");
+        }
+        return new Options(b, imports, false, export, Map.copyOf(exportFilters));
     }
 
     private static boolean isKnown(String name) {
         return List.of("--port", "--bind", "--db", "--retention-days", "--api-key", "--viewer-token", "--max-body-bytes",
-                "--durability", "--import").contains(name);
+                "--durability", "--import", "--proxy-config", "--export", "--from", "--to", "--model", "--user", "--run")
+                .contains(name);
     }
 
     private static Durability durability(String name, String value) {

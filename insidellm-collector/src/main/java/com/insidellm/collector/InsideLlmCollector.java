@@ -1,6 +1,7 @@
 package com.insidellm.collector;
 
 import com.insidellm.collector.ingest.Importer;
+import com.insidellm.collector.proxy.Gateway;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -160,6 +162,9 @@ public final class InsideLlmCollector implements AutoCloseable {
         private @Nullable String viewerToken;
         private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private Durability durability = Durability.PROCESS_CRASH;
+        private @Nullable Path proxyConfig;
+        private Map<String, String> proxyEnvironment = System.getenv();
+        private @Nullable Duration proxyTimeout;
 
         private Builder() {}
 
@@ -234,6 +239,32 @@ public final class InsideLlmCollector implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The gateway's configuration file (dolphin-logger's {@code config.json} format), read at start. Default: {@code
+         * ~/.insidellm/proxy.json} when it exists, else no gateway models. A file that cannot be loaded does not stop the
+         * collector: {@code /health} says what is wrong and where.
+         */
+        public Builder proxyConfig(Path file) {
+            return proxyConfig(file, System.getenv());
+        }
+
+        /** Like {@link #proxyConfig(Path)}, resolving {@code "apiKey": "ENV:NAME"} references in {@code environment}. */
+        public Builder proxyConfig(Path file, Map<String, String> environment) {
+            this.proxyConfig = Objects.requireNonNull(file, "file");
+            this.proxyEnvironment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+            return this;
+        }
+
+        /** How long an upstream may take (overrides the file's {@code timeoutSeconds}); the client then gets 504. */
+        public Builder proxyTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("proxyTimeout must be positive, but was " + timeout);
+            }
+            this.proxyTimeout = timeout;
+            return this;
+        }
+
         private static String checkToken(String name, String value) {
             Objects.requireNonNull(value, name);
             if (!TOKEN.matcher(value).matches()) {
@@ -261,7 +292,9 @@ public final class InsideLlmCollector implements AutoCloseable {
                         + " beyond loopback requires at least one API key and a viewer token (--api-key, --viewer-token)");
             }
             return new InsideLlmCollector(new Collector.Settings(bind, port, databasePath, retention,
-                    Set.copyOf(apiKeys), viewerToken, maxBodyBytes, durability == Durability.POWER_LOSS));
+                    Set.copyOf(apiKeys), viewerToken, maxBodyBytes, durability == Durability.POWER_LOSS,
+                    new Gateway.Settings(proxyConfig != null ? proxyConfig : Gateway.Settings.defaultFile(),
+                            proxyConfig != null, proxyEnvironment, proxyTimeout, null)));
         }
     }
 }

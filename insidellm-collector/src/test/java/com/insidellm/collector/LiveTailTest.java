@@ -135,6 +135,28 @@ class LiveTailTest {
     }
 
     @Test
+    void filtersByTagTraceAndMetadata() {
+        Subscription byTag = new Subscription("?tag=vip", null);
+        Subscription byTrace = new Subscription("?trace=t-9", null);
+        Subscription byMeta = new Subscription("?meta.company_id=acme", null);
+        String run = Events.uuid();
+
+        var plain = Events.userInput(run, "u1", Instant.now(), "plain");
+        var tagged = Events.userInput(run, "u1", Instant.now(), "tagged");
+        tagged.putObject("metadata").putArray("tags").add("beta").add("vip");
+        var traced = Events.userInput(run, "u1", Instant.now(), "traced");
+        traced.putObject("metadata").put("trace_id", "t-9").put("company_id", "acme");
+        api.ingest(Events.JSON.createArrayNode().add(plain).add(tagged).add(traced));
+        send(run, "u1", "last");
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> byTag.events.size() == 1 && byTrace.events.size() == 1 && byMeta.events.size() == 1);
+        assertThat(byTag.texts()).containsExactly("tagged");
+        assertThat(byTrace.texts()).containsExactly("traced");
+        assertThat(byMeta.texts()).containsExactly("traced");
+    }
+
+    @Test
     void aClientReconnectingWithLastEventIdMissesNothing() {
         String run = Events.uuid();
         Subscription first = new Subscription("", null);

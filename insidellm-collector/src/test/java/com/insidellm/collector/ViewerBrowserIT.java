@@ -338,6 +338,13 @@ class ViewerBrowserIT {
                 + " all rows after %.0f ms%n", BIG_EVENTS, expectedRows, ((Number) firstScreen).doubleValue(),
                 ((Number) all).doubleValue());
         assertThat(driver.findElements(By.cssSelector("#timeline .wf-row"))).hasSize(expectedRows);
+
+        js.executeScript("window.__t0 = performance.now(); location.hash = '#/run/" + BIG_RUN + "/conversation';");
+        Object conversation = fine.until(d -> ((JavascriptExecutor) d).executeScript(
+                "return document.querySelectorAll('#conversation .call').length >= " + rounds
+                        + " ? performance.now() - window.__t0 : null"));
+        System.out.printf("ViewerBrowserIT: its %,d model calls as conversations after %.0f ms%n", rounds,
+                ((Number) conversation).doubleValue());
     }
 
     @Test
@@ -418,6 +425,19 @@ class ViewerBrowserIT {
                 + " const b = t.getBBox(); const svg = t.ownerSVGElement.viewBox.baseVal;"
                 + " return b.x >= 0 && b.x + b.width <= svg.width && b.y >= 0 && b.y + b.height <= svg.height; })"))
                 .as("no axis label is clipped").isTrue();
+
+        open("#/analytics?range=all");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("outlier-note")));
+        assertThat(driver.findElement(By.id("outlier-note")).getText()).contains("1 event").contains("left out");
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#charts svg"), 6));
+        assertThat((String) js.executeScript("return [...document.querySelectorAll('#charts svg text.axis.date')]"
+                + ".map(t => t.textContent).join(' | ')")).as("the stray 2020 event no longer stretches the axis")
+                .contains("2025").doesNotContain("2019").doesNotContain("2020");
+        screenshot("analytics-all-time");
+        driver.findElement(By.cssSelector("#outlier-note a")).click();
+        wait.until(d -> d.getCurrentUrl().contains("outliers=1"));
+        wait.until(d -> ((String) ((JavascriptExecutor) d).executeScript("return [...document.querySelectorAll("
+                + "'#charts svg text.axis.date')].map(t => t.textContent).join(' | ')")).matches(".*20(19|20).*"));
 
         open("#/analytics?from=2025-06-04T13:10:00Z&to=2025-06-04T13:10:00.500Z");
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("error-rate-card")));

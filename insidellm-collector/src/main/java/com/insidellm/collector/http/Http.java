@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Helpers for writing HTTP answers with the collector's security headers, for every endpoint (a gateway's or a
@@ -40,8 +41,15 @@ public final class Http {
         send(ex, status, body);
     }
 
-    /** Sends {@code {"error": message}} with {@code status}. */
+    /**
+     * Sends {@code {"error": message}} with {@code status}; on the gateway's OpenAI-compatible paths ({@code /v1/…})
+     * the OpenAI shape of {@link #openAiError}, which OpenAI clients understand.
+     */
     public static void error(HttpExchange ex, int status, String message) throws IOException {
+        if (ex.getRequestURI().getPath().startsWith("/v1/")) {
+            json(ex, status, openAiError(status, message, null));
+            return;
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
@@ -49,6 +57,34 @@ public final class Http {
             g.writeEndObject();
         }
         json(ex, status, out.toByteArray());
+    }
+
+    /** An OpenAI-style error body, {@code {"error": {"message", "type", "param", "code"}}}, typed by status. */
+    public static byte[] openAiError(int status, String message, @Nullable String code) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeObjectFieldStart("error");
+            g.writeStringField("message", message);
+            g.writeStringField("type", switch (status) {
+                case 401 -> "authentication_error";
+                case 403 -> "permission_error";
+                case 429 -> "rate_limit_error";
+                case 502, 504 -> "upstream_error";
+                default -> status >= 500 ? "server_error" : "invalid_request_error";
+            });
+            g.writeNullField("param");
+            if (code == null) {
+                g.writeNullField("code");
+            } else {
+                g.writeStringField("code", code);
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     /** Sends {@code body} with {@code status} and closes the exchange; a HEAD request gets no body. */

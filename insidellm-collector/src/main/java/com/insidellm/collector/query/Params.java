@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /** Query-string parameters with typed accessors that reject bad values with a clear message. Internal. */
@@ -59,7 +60,7 @@ public final class Params {
      * acme} gives {@code company_id → acme} for prefix {@code meta.}).
      */
     public Map<String, String> withPrefix(String prefix) {
-        Map<String, String> out = new java.util.TreeMap<>();
+        Map<String, String> out = new TreeMap<>();
         for (Map.Entry<String, String> e : values.entrySet()) {
             if (e.getKey().startsWith(prefix) && e.getKey().length() > prefix.length() && !e.getValue().isBlank()) {
                 out.put(e.getKey().substring(prefix.length()), e.getValue().trim());

@@ -89,7 +89,10 @@ public final class Queries {
 
     // ---------------------------------------------------------------- runs
 
-    /** Runs, newest first, filtered by {@code user}, {@code model}, {@code has_errors}, {@code from}, {@code to}. */
+    /**
+     * Runs, newest first, filtered by {@code user}, {@code model}, {@code has_errors}, {@code from}, {@code to}, {@code
+     * call_type}, {@code trace}, {@code tag} and {@code meta.<key>} (as {@code Filters.runs} reads them).
+     */
     public byte[] runs(Params p) {
         int limit = p.intValue("limit", 50, 1, 1000);
         int offset = p.intValue("offset", 0, 0, Integer.MAX_VALUE);

@@ -114,6 +114,14 @@ public interface Store extends AutoCloseable {
     /** Whether the store can serve, for {@code /health}. */
     Health health();
 
+    /**
+     * The gateway's conversation threading, kept in this store so it survives restarts. The default keeps nothing
+     * (threading then lasts as long as the process); stores override it.
+     */
+    default ConversationStore conversations() {
+        return ConversationStore.NONE;
+    }
+
     /** Stops accepting writes, commits what is already queued, and releases connections. Idempotent. */
     @Override
     void close();

@@ -49,6 +49,8 @@ export function bucketName(seconds) {
   return seconds + ' s';
 }
 
+function day(iso) { return new Date(iso).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' }); }
+
 // Rates: 0 as "0 %", tiny ones as "<0.1 %" rather than a misleading "0.0 %".
 export function pct(rate) {
   if (!rate) return '0 %';
@@ -168,6 +170,33 @@ export function hbars(title, id, items, fmt, note) {
   return panel;
 }
 
+// "All time" spans the earliest to the latest timestamp stored, so one event stamped years off (a wrong clock)
+// squeezes everything else into one bar. When fewer than 1 % of the events sit on one side of a gap wider than half
+// the range, the range that holds the rest: {from, to, left out, earliest or latest outlier}; else null.
+export function denseRange(ts) {
+  const b = ts.buckets;
+  const total = b.reduce((a, x) => a + x.events, 0);
+  const used = [];
+  b.forEach((x, i) => { if (x.events) used.push(i); });
+  if (used.length < 2 || !total) return null;
+  let gap = 0, at = -1;
+  for (let k = 1; k < used.length; k++) if (used[k] - used[k - 1] > gap) { gap = used[k] - used[k - 1]; at = k; }
+  const lead = used[0];
+  const trail = b.length - 1 - used[used.length - 1];
+  if (gap <= b.length / 2) {
+    // No outlier, but the range may still open (or close) with a long empty stretch left by an earlier zoom.
+    if (lead > b.length / 2) return { from: b[lead].start, to: null, left: 0 };
+    if (trail > b.length / 2) return { from: null, to: b[used[used.length - 1] + 1].start, left: 0 };
+    return null;
+  }
+  const before = used.slice(0, at).reduce((a, i) => a + b[i].events, 0);
+  const after = total - before;
+  const period = i => [b[i].start, new Date(Date.parse(b[i].start) + ts.bucket_seconds * 1000).toISOString()];
+  if (before < total * 0.01) return { from: b[used[at]].start, to: null, left: before, outlier: period(used[0]) };
+  if (after < total * 0.01) return { from: null, to: b[used[at - 1] + 1].start, left: after, outlier: period(used[used.length - 1]) };
+  return null;
+}
+
 function table(id, head, rows) {
   return h('table', { id }, h('thead', null, h('tr', null, head.map(([t, numeric]) => h('th', numeric ? { class: 'num' } : null, t)))),
     h('tbody', null, rows));
@@ -204,10 +233,23 @@ export async function analyticsPage(params) {
     if (sel[2]) q = { from: new Date(Date.now() - sel[2] * 1000).toISOString(), to: new Date().toISOString() };
   }
   let stats, ts, tools, users, feedback;
+  const load = async qs => Promise.all(['models', 'timeseries', 'tools', 'users', 'feedback'].map(k => api('/api/v1/stats/' + k + query(qs))));
+  let zoomed = null;
   try {
-    [stats, ts, tools, users, feedback] = await Promise.all(['models', 'timeseries', 'tools', 'users', 'feedback']
-      .map(k => api('/api/v1/stats/' + k + query(q))));
+    let qs = q;
+    for (let pass = 0; pass < 3; pass++) {
+      [stats, ts, tools, users, feedback] = await load(qs);
+      const dense = range === 'all' && !params.get('outliers') ? denseRange(ts) : null;
+      if (!dense) break;
+      if (dense.left && !zoomed) zoomed = dense;
+      qs = { from: dense.from || qs.from || '', to: dense.to || qs.to || '' };
+    }
   } catch (e) { root.appendChild(errorBox(e)); return; }
+  if (zoomed) {
+    root.appendChild(h('div', { class: 'diff-note', id: 'outlier-note' }, num(zoomed.left) + ' event' + (zoomed.left === 1 ? '' : 's')
+      + ' dated between ' + day(zoomed.outlier[0]) + ' and ' + day(zoomed.outlier[1]) + ' (far from all others: a wrong clock?) ' + (zoomed.left === 1 ? 'is' : 'are')
+      + ' left out of these figures. ', h('a', { href: '#/analytics?range=all&outliers=1' }, 'Include ' + (zoomed.left === 1 ? 'it' : 'them'))));
+  }
   const t = stats.totals;
   const errorRate = t.events ? t.errors / t.events : 0;
   const fb = feedback.totals;

@@ -3,6 +3,7 @@
 import { h, append } from './dom.js';
 import { num, cost, dur, clock, micros, asText } from './format.js';
 import { isError } from './events.js';
+import { viaGateway } from './event-rows.js';
 
 export function normalizeMessages(p) {
   if (Array.isArray(p.messages) && p.messages.length) {
@@ -74,13 +75,17 @@ function calls(events) {
     // What the assistant said becomes part of the next call's history, so it does not count as new there.
     const history = msgs.slice();
     if (rp) history.push(rp.response_message || { role: 'assistant', content: rp.response_text });
-    return { req, p, resp, rp, system, msgs, history };
+    // Keys computed once: a long run compares each call with many others.
+    const msgKeys = msgs.map(messageKey);
+    const historyKeys = msgKeys.slice();
+    if (rp) historyKeys.push(messageKey(history[history.length - 1]));
+    return { req, p, resp, rp, system, msgs, history, msgKeys, historyKeys };
   });
 }
 
 function commonPrefix(a, b) {
   let n = 0;
-  while (n < a.length && n < b.length && sameMessage(a[n], b[n])) n++;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
   return n;
 }
 
@@ -90,24 +95,37 @@ function commonPrefix(a, b) {
 // three conversations, each diffed against its own previous turn.
 export function groupConversations(list) {
   const conversations = [];
+  // Only conversations that open with the same message can share a beginning with a call: indexed by that message.
+  const byFirst = new Map();
   for (const call of list) {
     let best = null;
     let bestScore = 0;
-    for (const conv of conversations) {
+    const first = call.msgKeys.length ? call.msgKeys[0] : null;
+    for (const conv of (first !== null && byFirst.get(first)) || []) {
       const last = conv[conv.length - 1];
-      const common = commonPrefix(last.history, call.msgs);
+      const common = commonPrefix(last.historyKeys, call.msgKeys);
       const extends_ = common > 0 && common === last.history.length;
       const score = extends_ ? 2 * common + 1 : (last.system === call.system && common > 0 ? 2 * common : 0);
       if (score > bestScore) { best = conv; bestScore = score; }
     }
-    if (best) best.push(call); else conversations.push([call]);
+    if (best) best.push(call);
+    else {
+      const conv = [call];
+      conversations.push(conv);
+      if (first !== null) {
+        if (!byFirst.has(first)) byFirst.set(first, []);
+        byFirst.get(first).push(conv);
+      }
+    }
   }
   return conversations;
 }
 
 function facts(c) {
-  const { p, rp, resp } = c;
+  const { req, p, rp, resp } = c;
   const out = [h('span', { class: 'pill' }, p.provider + ' / ' + p.model_name)];
+  const via = viaGateway(req);
+  if (via) out.push(via);
   if (p.call_type) out.push(h('span', { class: 'pill' }, p.call_type));
   if (rp) {
     if (rp.response_time_ms !== undefined && rp.response_time_ms !== null) out.push(h('span', { class: 'pill', title: 'response time' }, dur(rp.response_time_ms)));
@@ -156,7 +174,7 @@ function responseView(rp) {
 
 function callView(c, n, prev) {
   const { req, p, rp, system, msgs } = c;
-  const common = prev ? commonPrefix(prev.history, msgs) : 0;
+  const common = prev ? commonPrefix(prev.historyKeys, c.msgKeys) : 0;
   const body = h('div', { class: 'call-body' });
   if (system) {
     const changed = prev && prev.system !== system;
@@ -196,12 +214,22 @@ export function conversation(events) {
       conversations.map((conv, i) => h('a', { href: '#', on: { click: ev => { ev.preventDefault(); document.getElementById('conversation-' + (i + 1)).scrollIntoView(); } } },
         (i + 1) + '. ' + conversationTitle(conv)))));
   }
+  // The first calls at once, the rest in slices after the first paint: a run of thousands of calls shows at once.
+  const jobs = [];
   conversations.forEach((conv, i) => {
     const section = h('section', { class: 'conversation', id: 'conversation-' + (i + 1) },
       conversations.length > 1 ? h('h2', null, 'Conversation ' + (i + 1) + ' · ' + conversationTitle(conv) + ' · ' + conv.length + ' call' + (conv.length === 1 ? '' : 's')) : null);
-    conv.forEach((c, k) => section.appendChild(callView(c, k + 1, k ? conv[k - 1] : null)));
     wrap.appendChild(section);
+    conv.forEach((c, k) => jobs.push(() => section.appendChild(callView(c, k + 1, k ? conv[k - 1] : null))));
   });
+  let done = 0;
+  function run(n) {
+    const end = Math.min(jobs.length, done + n);
+    for (; done < end; done++) jobs[done]();
+    if (done < jobs.length) setTimeout(() => run(200), 0);
+    else wrap.dataset.complete = 'true';
+  }
+  run(30);
   return wrap;
 }
 

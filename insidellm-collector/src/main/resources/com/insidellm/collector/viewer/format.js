@@ -8,7 +8,8 @@ export function cost(c) {
 }
 export function dur(ms) {
   if (ms === null || ms === undefined || isNaN(ms)) return '';
-  if (ms < 1) return ms.toFixed(2) + ' ms';
+  if (ms === 0) return '0 ms';
+  if (ms < 1) return ms.toFixed(1) + ' ms';
   if (ms < 1000) return Math.round(ms) + ' ms';
   if (ms < 60000) return (ms / 1000).toFixed(ms < 10000 ? 2 : 1) + ' s';
   const m = Math.floor(ms / 60000);

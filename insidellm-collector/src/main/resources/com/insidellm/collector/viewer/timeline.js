@@ -6,6 +6,7 @@
 import { h } from './dom.js';
 import { dur, micros, truncate } from './format.js';
 import { typeBadge, isError, latency, summarize } from './events.js';
+import { viaGateway } from './event-rows.js';
 
 // End event type -> start event type. The end names its start as parent (the SDK's rule); run.end pairs by type.
 const ENDS = { 'llm.response': 'llm.request', 'tool.response': 'tool.call', 'chain.end': 'chain.start',
@@ -43,7 +44,7 @@ export function buildRows(events) {
       const ms = latency(e);
       // An event reporting its own duration (function_execution, a lone tool.response) is written when it ends.
       const start = ms !== null && !startType ? t - ms * 1000 : t;
-      row = { start, end: t, first: e, last: null, events: [e], depth: 0, parentRow: null, point: ms === null };
+      row = { start, end: t, first: e, last: null, events: [e], depth: 0, parentRow: null, point: !ms };
       rows.push(row);
       if (e.event_type === 'run.start' && !runStartRow) runStartRow = row;
     }
@@ -129,6 +130,8 @@ export function timeline(events, run) {
     offsetEl.textContent = signedOffset((row.start - origin) / 1000);
     label.appendChild(typeBadge(row.first.event_type));
     if (row.last && row.last.event_type !== row.first.event_type) label.appendChild(typeBadge(row.last.event_type));
+    const via = viaGateway(row.first);
+    if (via) label.appendChild(via);
     label.appendChild(h('span', { class: 'summary' }, truncate(rowSummary(row), 200)));
     if (row.depth) label.style.paddingLeft = (row.depth * 16) + 'px';
     const left = Math.min(100, Math.max(0, (row.start - lo) / span * 100));
@@ -139,7 +142,9 @@ export function timeline(events, run) {
     const durationMs = (row.end - row.start) / 1000;
     const reported = row.last ? latency(row.last) : null;
     if (!row.point) {
-      durEl.textContent = dur(durationMs) + (reported !== null && Math.abs(reported - durationMs) > 1 ? ' (reported ' + dur(reported) + ')' : '');
+      durEl.textContent = durationMs === 0 ? '0 ms' : dur(durationMs);
+      // The event's own measure (response_time_ms, execution_time_ms) next to the timestamps' difference.
+      if (reported !== null) durEl.title = 'reported by the event: ' + dur(reported);
       if (durationMs > 5000) durEl.classList.add('slow');
     }
     return el;

@@ -6,7 +6,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashSet;
 import java.util.Properties;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -157,7 +159,7 @@ final class SqliteSchema {
      * filters on them do not match older events, and older runs show no name, first input or feedback.
      */
     private static void addColumns(Statement st, String table, String[][] columns) throws SQLException {
-        java.util.Set<String> present = new java.util.HashSet<>();
+        Set<String> present = new HashSet<>();
         try (ResultSet rs = st.executeQuery("SELECT name FROM pragma_table_info('" + table + "')")) {
             while (rs.next()) {
                 present.add(rs.getString(1));

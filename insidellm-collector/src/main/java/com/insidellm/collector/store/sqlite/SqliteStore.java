@@ -1,5 +1,6 @@
 package com.insidellm.collector.store.sqlite;
 
+import com.insidellm.collector.store.ConversationStore;
 import com.insidellm.collector.store.EventFilter;
 import com.insidellm.collector.store.RunFilter;
 import com.insidellm.collector.store.Store;
@@ -37,6 +38,7 @@ public final class SqliteStore implements Store {
     private final ReadPool readPool;
     private final SqliteReads reads;
     private final SqliteAggregates aggregates;
+    private final SqliteConversations conversations;
     private volatile boolean closed;
 
     /**
@@ -55,6 +57,7 @@ public final class SqliteStore implements Store {
             }
             Connection writeConnection = SqliteSchema.open(path, false, fsyncEachCommit);
             long lastSeq = SqliteSchema.migrate(writeConnection, path);
+            SqliteConversations.migrate(writeConnection);
             sequence = new LiveSequence(lastSeq);
             readPool = ReadPool.open(path, READ_CONNECTIONS, fsyncEachCommit);
             checkpointer = SqliteSchema.BACKGROUND_CHECKPOINTS
@@ -66,6 +69,7 @@ public final class SqliteStore implements Store {
         this.retention = retention == null ? null : new Retention(retention, clock, writer);
         this.reads = new SqliteReads(readPool);
         this.aggregates = new SqliteAggregates(readPool);
+        this.conversations = new SqliteConversations(writer, readPool);
     }
 
     /** The database file. */
@@ -163,6 +167,11 @@ public final class SqliteStore implements Store {
     @Override
     public Health health() {
         return new Health(!closed, "sqlite", path.toString());
+    }
+
+    @Override
+    public ConversationStore conversations() {
+        return conversations;
     }
 
     /** Counts rows with {@code sql} (a {@code SELECT count(*) …}); for tests and diagnostics. */
