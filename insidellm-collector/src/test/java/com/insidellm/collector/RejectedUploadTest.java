@@ -50,10 +50,7 @@ class RejectedUploadTest {
     void aClientThatUploadsAnOversizedBodyBeforeReadingGetsTheWhole413() throws Exception {
         byte[] body = new byte[200 * 1024];
         Arrays.fill(body, (byte) 'a');
-        for (int i = 0; i < ROUNDS; i++) {
-            String answer = uploadThenRead(body, "");
-            assertThat(answer).startsWith("HTTP/1.1 413").endsWith("send smaller batches\"}");
-        }
+        assertEveryUploadIsAnswered(body, "", "HTTP/1.1 413", "send smaller batches\"}");
     }
 
     @Test
@@ -67,20 +64,15 @@ class RejectedUploadTest {
             chunked.write("\r\n".getBytes(StandardCharsets.US_ASCII));
         }
         chunked.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        for (int i = 0; i < ROUNDS; i++) {
-            String answer = uploadThenRead(chunked.toByteArray(), "Transfer-Encoding: chunked\r\n");
-            assertThat(answer).startsWith("HTTP/1.1 413").endsWith("send smaller batches\"}");
-        }
+        assertEveryUploadIsAnswered(chunked.toByteArray(), "Transfer-Encoding: chunked\r\n", "HTTP/1.1 413",
+                "send smaller batches\"}");
     }
 
     @Test
     void aClientThatUploadsALargeBodyThatIsNotGzipGetsTheWhole400() throws Exception {
         byte[] body = new byte[60 * 1024];
         Arrays.fill(body, (byte) 'x');
-        for (int i = 0; i < ROUNDS; i++) {
-            String answer = uploadThenRead(body, "Content-Encoding: gzip\r\n");
-            assertThat(answer).startsWith("HTTP/1.1 400").endsWith("Not in GZIP format\"}");
-        }
+        assertEveryUploadIsAnswered(body, "Content-Encoding: gzip\r\n", "HTTP/1.1 400", "Not in GZIP format\"}");
     }
 
     /** A body declared beyond what the collector reads after a rejection is answered at once, marked as the last. */
@@ -117,6 +109,13 @@ class RejectedUploadTest {
             assertThat(r.json().get("error").asText()).contains("limit of 65536 bytes");
         }
         assertThat(api.get("/health").status()).isEqualTo(200);
+    }
+
+    private void assertEveryUploadIsAnswered(byte[] body, String headers, String statusLine, String ending)
+            throws Exception {
+        for (int i = 0; i < ROUNDS; i++) {
+            assertThat(uploadThenRead(body, headers)).startsWith(statusLine).endsWith(ending);
+        }
     }
 
     private String uploadThenRead(byte[] body, String headers) throws Exception {
