@@ -66,6 +66,8 @@ public final class CallRecorder {
 
     private final InsideLlmClient client;
     private final boolean recording;
+    /** The last run id that passed the UUID check (racy by design: a stale value only costs one more check). */
+    private volatile @Nullable String checkedRunId;
     private final Clock clock;
 
     private CallRecorder(InsideLlmClient client, Clock clock) {
@@ -122,6 +124,15 @@ public final class CallRecorder {
      * @return the event's id (also when the event could not be built and was dropped)
      */
     public String log(String runId, String userId, @Nullable String parentEventId, Event.Builder event) {
+        return log(runId, userId, parentEventId, false, event);
+    }
+
+    /**
+     * Logs {@code event}; {@code parentTrusted} when the parent is an id this recorder generated, so it is not
+     * checked again. The run id is checked once per run in a row: the last one that passed is remembered.
+     */
+    private String log(String runId, String userId, @Nullable String parentEventId, boolean parentTrusted,
+            Event.Builder event) {
         String id = event.eventIdOrNull();
         if (id == null) {
             id = newId();
@@ -132,7 +143,18 @@ public final class CallRecorder {
         }
         Event built;
         try {
-            built = event.runId(runId).userId(userId).parentEventId(parentEventId).build();
+            if (runId == checkedRunId) {
+                event.trustedRunId(runId);
+            } else if (event.runId(runId).runIdOrNull() == runId) {
+                // Already canonical: the same string can skip the check next time.
+                checkedRunId = runId;
+            }
+            if (parentTrusted) {
+                event.trustedParentEventId(parentEventId);
+            } else {
+                event.parentEventId(parentEventId);
+            }
+            built = event.userId(userId).build();
         } catch (RuntimeException e) {
             rejected(e);
             return id;
@@ -261,7 +283,7 @@ public final class CallRecorder {
 
         /** Logs an event answering the call ({@code llm.response}, {@code tool.response}...): its parent is the call. */
         public String end(Event.Builder event) {
-            return log(where.runId(), where.userId(), eventId, event);
+            return log(where.runId(), where.userId(), eventId, true, event);
         }
 
         /**

@@ -1,17 +1,12 @@
 package com.insidellm;
 
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import static com.insidellm.Fingerprints.chain;
+import static com.insidellm.Fingerprints.encode;
+import static com.insidellm.Fingerprints.normalise;
+import static com.insidellm.Fingerprints.sha256;
+
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,9 +52,6 @@ public final class ConversationThreads implements AutoCloseable {
     public static final int DEFAULT_CAPACITY = 10_000;
 
     private static final Logger log = LoggerFactory.getLogger(ConversationThreads.class);
-    private static final byte SEPARATOR = 0x1f;
-    /** Never used itself: cloned, which costs far less than a provider look-up per fingerprint. */
-    private static final MessageDigest SHA_256 = newSha256();
 
     private final Object lock = new Object();
     private final Object drainLock = new Object();
@@ -70,8 +62,7 @@ public final class ConversationThreads implements AutoCloseable {
     private final int capacity;
     private final LinkedHashMap<String, String> runsByFingerprint;
     private final LinkedHashMap<String, Boolean> seenRuns;
-    private final @Nullable Path file;
-    private @Nullable BufferedWriter writer;
+    private final @Nullable ThreadingFile file;
 
     private ConversationThreads(Builder builder) {
         this.capacity = builder.capacity;
@@ -87,9 +78,15 @@ public final class ConversationThreads implements AutoCloseable {
                 return size() > ConversationThreads.this.capacity;
             }
         };
-        this.file = builder.file;
+        this.file = builder.file == null ? null : new ThreadingFile(builder.file);
         if (file != null) {
-            load(file);
+            int lines = file.load((fingerprint, runId) -> {
+                runsByFingerprint.put(fingerprint, runId);
+                seenRuns.put(runId, Boolean.TRUE);
+            });
+            if (lines > 2L * capacity) {
+                file.compact(runsByFingerprint);
+            }
         }
     }
 
@@ -214,7 +211,9 @@ public final class ConversationThreads implements AutoCloseable {
             if (runId.equals(runsByFingerprint.put(fingerprint, runId))) {
                 return;
             }
-            append(fingerprint, runId);
+            if (file != null) {
+                file.append(fingerprint, runId);
+            }
         }
     }
 
@@ -241,13 +240,8 @@ public final class ConversationThreads implements AutoCloseable {
     public void close() {
         drain();
         synchronized (lock) {
-            if (writer != null) {
-                try {
-                    writer.close();
-                } catch (IOException e) {
-                    log.debug("Could not close the conversation threading file {}", file, e);
-                }
-                writer = null;
+            if (file != null) {
+                file.close();
             }
         }
     }
@@ -342,76 +336,7 @@ public final class ConversationThreads implements AutoCloseable {
          * A tool result without {@code name} takes the name of the call it answers.
          */
         public static List<Message> fromChat(List<? extends Map<String, ?>> messages) {
-            List<Message> out = new ArrayList<>(messages.size());
-            Map<String, String> toolNames = new HashMap<>();
-            for (Map<String, ?> message : messages) {
-                out.add(fromChat(message, toolNames));
-            }
-            return out;
-        }
-
-        private static Message fromChat(Map<String, ?> message, Map<String, String> toolNames) {
-            Object role = message.get("role");
-            Object content = message.get("content");
-            if ("system".equals(role) || "developer".equals(role)) {
-                return system(text(content));
-            }
-            if ("user".equals(role)) {
-                if (!(content instanceof List<?> parts)) {
-                    return user(text(content));
-                }
-                UserBuilder user = userBuilder();
-                for (Object part : parts) {
-                    Map<?, ?> map = part instanceof Map<?, ?> m ? m : Map.of();
-                    Object type = map.get("type");
-                    if ("text".equals(type)) {
-                        user.text(text(map.get("text")));
-                    } else if ("image_url".equals(type)) {
-                        Object image = map.get("image_url");
-                        user.image(image instanceof Map<?, ?> i ? i.get("url") : image);
-                    } else {
-                        user.other(String.valueOf(type).toUpperCase(java.util.Locale.ROOT));
-                    }
-                }
-                return user.build();
-            }
-            if ("assistant".equals(role)) {
-                List<ToolCall> calls = new ArrayList<>();
-                if (message.get("tool_calls") instanceof List<?> toolCalls) {
-                    for (Object call : toolCalls) {
-                        Map<?, ?> map = call instanceof Map<?, ?> m ? m : Map.of();
-                        Map<?, ?> function = map.get("function") instanceof Map<?, ?> f ? f : Map.of();
-                        String name = String.valueOf(function.get("name"));
-                        calls.add(new ToolCall(name, text(function.get("arguments"))));
-                        if (map.get("id") != null) {
-                            toolNames.put(String.valueOf(map.get("id")), name);
-                        }
-                    }
-                }
-                return assistant(text(content), calls);
-            }
-            if ("tool".equals(role)) {
-                Object name = message.get("name");
-                return toolResult(name != null ? String.valueOf(name)
-                        : toolNames.get(String.valueOf(message.get("tool_call_id"))), text(content));
-            }
-            return other(String.valueOf(role).toUpperCase(java.util.Locale.ROOT), text(content));
-        }
-
-        private static @Nullable String text(@Nullable Object value) {
-            if (value == null || value instanceof String) {
-                return (String) value;
-            }
-            if (value instanceof List<?> parts) {
-                StringBuilder sb = new StringBuilder();
-                for (Object part : parts) {
-                    if (part instanceof Map<?, ?> map && map.get("text") != null) {
-                        sb.append(sb.length() == 0 ? "" : "\n").append(map.get("text"));
-                    }
-                }
-                return sb.toString();
-            }
-            return value.toString();
+            return ChatFormat.messages(messages);
         }
 
         private static int length(@Nullable String text) {
@@ -504,136 +429,6 @@ public final class ConversationThreads implements AutoCloseable {
         /** Builds the threading; reads the file if one is set. */
         public ConversationThreads build() {
             return new ConversationThreads(this);
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------- fingerprints
-
-    /** Chains one message onto {@code previous}; {@code digest} is reset by the call, so it can be reused. */
-    private static byte[] chain(MessageDigest digest, byte[] previous, Message message) {
-        digest.update(previous);
-        digest.update(SEPARATOR);
-        digest.update(message.canonical.getBytes(StandardCharsets.UTF_8));
-        return digest.digest();
-    }
-
-    private static String encode(byte[] digest) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-    }
-
-    /** {@code text} normalised, as a string: see {@link #normalise(StringBuilder, String)}. */
-    static String normalise(@Nullable String text) {
-        return normalise(new StringBuilder(), text).toString();
-    }
-
-    /**
-     * Appends {@code text} with leading and trailing white space removed ({@link String#strip()}) and every run of
-     * ASCII white space inside ({@code [ \t\n\x0B\f\r]+}, the regular expression {@code \s+}) replaced by one space.
-     * One pass, no regular expression; {@code null} appends nothing.
-     */
-    static StringBuilder normalise(StringBuilder sb, @Nullable String text) {
-        if (text == null) {
-            return sb;
-        }
-        String stripped = text.strip();
-        int length = stripped.length();
-        int from = 0;
-        for (int i = 0; i < length; i++) {
-            char c = stripped.charAt(i);
-            if (c <= ' ' && isAsciiSpace(c)) {
-                int end = i + 1;
-                while (end < length && isAsciiSpace(stripped.charAt(end))) {
-                    end++;
-                }
-                if (end - i > 1 || c != ' ') {
-                    sb.append(stripped, from, i).append(' ');
-                    from = end;
-                }
-                i = end - 1;
-            }
-        }
-        // Usually nothing to replace: one bulk copy.
-        return from == 0 ? sb.append(stripped) : sb.append(stripped, from, length);
-    }
-
-    private static boolean isAsciiSpace(char c) {
-        // ' ', or one of \t \n \u000b \f \r (9 to 13).
-        return c == ' ' || (c >= '\t' && c <= '\r');
-    }
-
-    /** A new SHA-256 digest: a clone of {@link #SHA_256} (cheap), else from a provider look-up (not cheap). */
-    private static MessageDigest sha256() {
-        try {
-            return (MessageDigest) SHA_256.clone();
-        } catch (CloneNotSupportedException e) {
-            // Not with the JDK's provider; a look-up then.
-            return newSha256();
-        }
-    }
-
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------ the file
-
-    private void load(Path path) {
-        int lines = 0;
-        if (Files.exists(path)) {
-            try {
-                for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
-                    int tab = line.indexOf('\t');
-                    if (tab > 0 && tab < line.length() - 1) {
-                        String runId = line.substring(tab + 1);
-                        runsByFingerprint.put(line.substring(0, tab), runId);
-                        seenRuns.put(runId, Boolean.TRUE);
-                        lines++;
-                    }
-                }
-            } catch (IOException e) {
-                log.warn("Could not read the conversation threading file {}; starting empty: {}", path, e.toString());
-            }
-        }
-        if (lines > 2L * capacity) {
-            compact(path);
-        }
-    }
-
-    private void compact(Path path) {
-        try {
-            Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-            try (BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                for (Map.Entry<String, String> entry : runsByFingerprint.entrySet()) {
-                    out.write(entry.getKey() + '\t' + entry.getValue() + '\n');
-                }
-            }
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            log.warn("Could not compact the conversation threading file {}: {}", path, e.toString());
-        }
-    }
-
-    private void append(String fingerprint, String runId) {
-        if (file == null) {
-            return;
-        }
-        try {
-            if (writer == null) {
-                Path parent = file.toAbsolutePath().getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-                writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND);
-            }
-            writer.write(fingerprint + '\t' + runId + '\n');
-            writer.flush();
-        } catch (IOException e) {
-            log.debug("Could not persist a conversation fingerprint to {}", file, e);
         }
     }
 }

@@ -49,4 +49,14 @@ public interface DeliveryListener {
      */
     default void onDropped(DropReason reason, long count) {
     }
+
+    /**
+     * These {@code events} were dropped for {@code reason}, and {@code detail} says why: for
+     * {@link DropReason#REJECTED}, the backend's reason (shortened). Called on the sender thread as it happens, for
+     * drops of events the client still holds; {@link #onDropped(DropReason, long)} is not called again for them. By
+     * default calls {@link #onDropped(DropReason, long)} with the number of events.
+     */
+    default void onDropped(DropReason reason, List<Event> events, String detail) {
+        onDropped(reason, events.size());
+    }
 }

@@ -34,12 +34,18 @@ public final class Event {
     private final @Nullable Map<String, Object> metadata;
     /** The typed payload this event was built from, or {@code null} when it was built from a map. */
     private final @Nullable Payload typedPayload;
+    /**
+     * Keys set with {@link Builder#payloadEntry} beside a typed payload's fields (never one of them), in the order
+     * set; the payload map (fields, then these) is built from both on first use, off the caller's thread.
+     */
+    private final @Nullable Map<String, @Nullable Object> extras;
     /** The payload map; built from {@link #typedPayload} on first use (on the flusher, not the caller's thread). */
     private volatile @Nullable Map<String, @Nullable Object> payload;
     private final int estimatedBytes;
 
     private Event(@Nullable String eventId, String runId, @Nullable Instant timestamp, String userId,
-            @Nullable String parentEventId, Payload typedPayload, @Nullable Map<String, Object> metadata) {
+            @Nullable String parentEventId, Payload typedPayload, @Nullable Map<String, @Nullable Object> extras,
+            @Nullable Map<String, Object> metadata) {
         this.eventId = eventId;
         this.runId = runId;
         this.timestamp = timestamp == null ? Instant.now() : timestamp;
@@ -48,8 +54,10 @@ public final class Event {
         this.parentEventId = parentEventId;
         this.metadata = metadata;
         this.typedPayload = typedPayload;
-        this.estimatedBytes = 256 + PayloadSizes.estimate(typedPayload) + (metadata == null ? 0
-                : PayloadSizes.estimate(metadata, 0));
+        this.extras = extras;
+        this.estimatedBytes = 256 + PayloadSizes.estimate(typedPayload)
+                + (extras == null ? 0 : PayloadSizes.estimate(extras, 0))
+                + (metadata == null ? 0 : PayloadSizes.estimate(metadata, 0));
     }
 
     private Event(Builder builder, Map<String, @Nullable Object> payload, @Nullable Map<String, Object> metadata) {
@@ -61,6 +69,7 @@ public final class Event {
         this.parentEventId = builder.parentEventId;
         this.metadata = metadata;
         this.typedPayload = null;
+        this.extras = null;
         this.payload = payload;
         this.estimatedBytes = 256 + PayloadSizes.estimate(payload, 0) + (metadata == null ? 0
                 : PayloadSizes.estimate(metadata, 0));
@@ -117,7 +126,11 @@ public final class Event {
         Map<String, @Nullable Object> map = payload;
         if (map == null) {
             // Racing threads build equal maps; any of them may win.
-            map = Collections.unmodifiableMap(Objects.requireNonNull(typedPayload).toMap());
+            Map<String, @Nullable Object> built = Objects.requireNonNull(typedPayload).toMap();
+            if (extras != null) {
+                built.putAll(extras);
+            }
+            map = Collections.unmodifiableMap(built);
             payload = map;
         }
         return map;
@@ -128,7 +141,7 @@ public final class Event {
      * key ({@link Builder#payloadEntry}). Lets code that reads a few fields (metrics, cost) skip building the map.
      */
     public @Nullable Payload typedPayload() {
-        return typedPayload;
+        return extras == null ? typedPayload : null;
     }
 
     /**
@@ -155,6 +168,8 @@ public final class Event {
         if (typedPayload != null) {
             // Kept as the record: a processor that swaps the typed payload never builds this event's map.
             b.typed = typedPayload;
+            b.extras = extras;
+            b.extrasShared = true;
         } else {
             b.payload = new LinkedHashMap<>(payload());
         }
@@ -170,7 +185,8 @@ public final class Event {
     public static Event of(String runId, String userId, Payload payload) {
         Objects.requireNonNull(payload, "payload");
         // The same checks as the builder's, without a builder: this is the caller's hot path.
-        return new Event(null, EventFields.uuid("run_id", runId), null, Builder.checkUserId(userId), null, payload, null);
+        return new Event(null, EventFields.uuid("run_id", runId), null, Builder.checkUserId(userId), null, payload,
+                null, null);
     }
 
     /** A {@code user.input} event: a message the user sent. */
@@ -248,8 +264,11 @@ public final class Event {
         private Map<String, @Nullable Object> payload = new LinkedHashMap<>();
         /** Whether {@link #payload} is also the payload of an event already built (copy before changing it). */
         private boolean payloadShared;
-        /** The typed payload, while the payload is exactly that record; its map is built only when needed. */
+        /** The typed payload, while the payload is that record (plus {@link #extras}); its map is built when needed. */
         private @Nullable Payload typed;
+        /** Keys beside {@link #typed}'s fields, set with {@link #payloadEntry}; copied before a change when shared. */
+        private @Nullable Map<String, @Nullable Object> extras;
+        private boolean extrasShared;
 
         private Builder(EventType type) {
             this.type = type;
@@ -270,6 +289,23 @@ public final class Event {
         Builder trustedEventId(String eventId) {
             this.eventId = eventId;
             return this;
+        }
+
+        /** Sets a run id already known to be a canonical UUID (checked once by {@link CallRecorder}). */
+        Builder trustedRunId(String runId) {
+            this.runId = runId;
+            return this;
+        }
+
+        /** Sets a parent id this SDK generated, or none. */
+        Builder trustedParentEventId(@Nullable String parentEventId) {
+            this.parentEventId = parentEventId;
+            return this;
+        }
+
+        /** The run id set so far (canonical), or {@code null}. */
+        @Nullable String runIdOrNull() {
+            return runId;
         }
 
         /** Sets the run id (a UUID). Required. */
@@ -337,6 +373,7 @@ public final class Event {
             }
             // Kept as the record: its map is built on the flusher thread, not on the caller's.
             this.typed = payload;
+            this.extras = null;
             return this;
         }
 
@@ -349,14 +386,29 @@ public final class Event {
             this.payload = new LinkedHashMap<>(payload);
             this.payloadShared = false;
             this.typed = null;
+            this.extras = null;
             return this;
         }
 
         /** Sets one payload key, adding to whatever payload was set. */
         public Builder payloadEntry(String key, @Nullable Object value) {
+            Objects.requireNonNull(key, "key");
+            if (typed != null && !type.hasPayloadField(key)) {
+                // A key the type does not have: kept beside the record, so no map is built on the caller's thread.
+                if (extras == null || extrasShared) {
+                    extras = extras == null ? new LinkedHashMap<>(4) : new LinkedHashMap<>(extras);
+                    extrasShared = false;
+                }
+                extras.put(key, value);
+                return this;
+            }
             if (typed != null) {
                 // Every Payload.toMap() returns a new map, so the builder can own it.
                 this.payload = typed.toMap();
+                if (extras != null) {
+                    this.payload.putAll(extras);
+                    this.extras = null;
+                }
                 this.payloadShared = false;
                 this.typed = null;
             }
@@ -384,7 +436,11 @@ public final class Event {
             }
             if (typed != null) {
                 // A typed payload is complete and in wire order, and its record checked the required fields.
-                return new Event(eventId, runId, timestamp, userId, parentEventId, typed, copyMetadata());
+                if (extras != null) {
+                    // The event shares the map; a later payloadEntry on this builder copies it first.
+                    extrasShared = true;
+                }
+                return new Event(eventId, runId, timestamp, userId, parentEventId, typed, extras, copyMetadata());
             }
             Map<String, @Nullable Object> normalized;
             if (EventFields.isNormalized(type, payload)) {

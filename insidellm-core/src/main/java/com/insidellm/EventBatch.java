@@ -1,5 +1,6 @@
 package com.insidellm;
 
+import com.insidellm.internal.SpooledEvents;
 import com.insidellm.internal.WireJson;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -61,6 +62,16 @@ public final class EventBatch {
             }
         }
         return new EventBatch(List.copyOf(events), json);
+    }
+
+    /**
+     * A batch known by its events' wire JSON only (read back from a file, such as the disk outbox's): the JSON is
+     * sent as given, and {@link #events()} reads each event from it when first asked for, so a batch nobody inspects
+     * costs no parsing.
+     */
+    public static EventBatch fromJson(List<byte[]> json) {
+        List<byte[]> copy = List.copyOf(json);
+        return new EventBatch(SpooledEvents.lazy(copy), copy);
     }
 
     /** The events, in the order they were logged. */

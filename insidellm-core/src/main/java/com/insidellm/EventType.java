@@ -85,6 +85,7 @@ public enum EventType {
 
     private final String wireValue;
     private final List<PayloadField> fields;
+    private final java.util.Set<String> fieldNames;
 
     EventType(String wireValue, String... fieldSpecs) {
         this.wireValue = wireValue;
@@ -94,6 +95,16 @@ public enum EventType {
             parsed.add(field);
         }
         this.fields = Collections.unmodifiableList(parsed);
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (PayloadField field : parsed) {
+            names.add(field.name());
+        }
+        this.fieldNames = java.util.Set.copyOf(names);
+    }
+
+    /** Whether {@code key} is one of this type's payload fields. */
+    boolean hasPayloadField(String key) {
+        return fieldNames.contains(key);
     }
 
     /** Returns the value sent in {@code event_type}, for example {@code "llm.response"}. */

@@ -1,5 +1,6 @@
 package com.insidellm;
 
+import com.insidellm.internal.IngestAnswer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.InputStream;
@@ -37,6 +38,8 @@ final class HttpExporter implements EventExporter {
     private static final Logger log = LoggerFactory.getLogger(HttpExporter.class);
     private static final MediaType JSON = MediaType.get("application/json");
     private static final int MAX_ERROR_BODY = 512;
+    /** Most of a 2xx answer read for per-event verdicts (a collector's answer to 10,000 refused events fits). */
+    private static final int MAX_ANSWER_BODY = 4 * 1024 * 1024;
 
     private final OkHttpClient http;
     private final boolean ownsHttpClient;
@@ -45,6 +48,8 @@ final class HttpExporter implements EventExporter {
     private final String userAgent;
     private final Clock clock;
     private volatile boolean gzip;
+    /** The HTTP status of the last answer, 0 if there was none; read and written by the sender thread only. */
+    private int lastStatus;
     private volatile boolean lastAttemptOk = true;
     private volatile @Nullable Call inFlight;
 
@@ -84,12 +89,15 @@ final class HttpExporter implements EventExporter {
 
     @Override
     public ExportResult export(EventBatch batch) {
-        ExportResult result = send(batch, gzip);
-        if (result.status() == ExportResult.Status.REJECTED && result.message() != null
-                && result.message().startsWith("HTTP 415") && gzip) {
-            log.info("{} does not accept gzip request bodies (HTTP 415); sending uncompressed from now on",
-                    ingestUrl);
+        boolean compress = gzip;
+        ExportResult result = send(batch, compress);
+        if (compress && (lastStatus == 400 || lastStatus == 415)) {
+            // A backend that reads the body as plain JSON answers a compressed one with 400 ("invalid JSON"), one
+            // that knows Content-Encoding but not gzip with 415: either way, plain JSON is what it takes.
             gzip = false;
+            log.warn("InsideLLM: {} refused a gzip-compressed request (HTTP {}); sending uncompressed from now on."
+                    + " Turn compression off for this backend: gzip(false) / insidellm.gzip / INSIDELLM_GZIP",
+                    ingestUrl, lastStatus);
             result = send(batch, false);
         }
         lastAttemptOk = result.isSuccess();
@@ -107,10 +115,12 @@ final class HttpExporter implements EventExporter {
         }
         Call call = http.newCall(request.build());
         inFlight = call;
+        lastStatus = 0;
         try (Response response = call.execute()) {
             int code = response.code();
+            lastStatus = code;
             if (code >= 200 && code < 300) {
-                return ExportResult.success();
+                return ExportResult.partiallyRejected(rejected(response.body(), batch));
             }
             String detail = "HTTP " + code + " from " + ingestUrl + errorBody(response.body());
             switch (code) {
@@ -118,6 +128,8 @@ final class HttpExporter implements EventExporter {
                     return ExportResult.retryable(detail, retryAfter(response.header("Retry-After")));
                 case 413:
                     return ExportResult.tooLarge(detail);
+                case 400, 422:
+                    return ExportResult.invalid(detail);
                 case 401, 403:
                     return ExportResult.unauthorized("API key rejected by " + ingestUrl + " (HTTP " + code
                             + "): check INSIDELLM_API_KEY / apiKey(...)");
@@ -162,6 +174,35 @@ final class HttpExporter implements EventExporter {
         }
         close();
         return call == null ? ExportResult.success() : ExportResult.retryable("cancelled a request in flight", null);
+    }
+
+    /**
+     * The events a 2xx answer refuses one by one: our collector answers {@code {"accepted", "rejected": [{index,
+     * event_id, reason}]}}; any other body (the documented backend's, an empty one) refuses nothing.
+     */
+    private static java.util.List<ExportResult.Rejection> rejected(@Nullable ResponseBody body, EventBatch batch) {
+        if (body == null) {
+            return java.util.List.of();
+        }
+        byte[] bytes;
+        try (InputStream in = body.byteStream()) {
+            bytes = in.readNBytes(MAX_ANSWER_BODY);
+        } catch (IOException e) {
+            // The events were accepted; an answer we cannot read refuses nothing.
+            return java.util.List.of();
+        }
+        java.util.List<String> ids = new java.util.AbstractList<>() {
+            @Override
+            public String get(int index) {
+                return batch.events().get(index).eventId();
+            }
+
+            @Override
+            public int size() {
+                return batch.size();
+            }
+        };
+        return IngestAnswer.rejected(bytes, ids);
     }
 
     private static String errorBody(@Nullable ResponseBody body) {

@@ -1,6 +1,7 @@
 package com.insidellm;
 
 import com.insidellm.internal.Checks;
+import com.insidellm.internal.Outbox;
 import com.insidellm.internal.Settings;
 import com.insidellm.internal.SettingsDraft;
 import com.insidellm.internal.Sleeper;
@@ -143,8 +144,9 @@ public interface InsideLlmClient extends AutoCloseable {
     }
 
     /**
-     * Stops accepting events, delivers what is queued within the configured close timeout, and stops the client's
-     * threads. Idempotent.
+     * Ends every run this client started and did not end ({@code run.end} with {@code exit_reason:
+     * "client_closed"} and the run's duration), stops accepting events, delivers what is queued within the configured
+     * close timeout, and stops the client's threads. The JVM shutdown hook does the same. Idempotent.
      */
     @Override
     void close();
@@ -204,6 +206,10 @@ public interface InsideLlmClient extends AutoCloseable {
         public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
         /** Default local-mode directory: {@code .insidellm/events} under the working directory. */
         public static final Path DEFAULT_LOCAL_DIRECTORY = Path.of(".insidellm", "events");
+        /** Default bound on the disk outbox's size: {@value} bytes (100 MiB). */
+        public static final long DEFAULT_OUTBOX_MAX_BYTES = Outbox.DEFAULT_MAX_BYTES;
+        /** Default bound on how long a batch may wait in the disk outbox: 7 days. */
+        public static final Duration DEFAULT_OUTBOX_MAX_AGE = Outbox.DEFAULT_MAX_AGE;
 
         /** What the setters gave; resolved against properties, environment and defaults by {@link #build()}. */
         final SettingsDraft draft = new SettingsDraft();
@@ -318,10 +324,10 @@ public interface InsideLlmClient extends AutoCloseable {
         }
 
         /**
-         * Whether request bodies are gzip-compressed (with automatic fall-back on HTTP 415). Default: on, except when
-         * the base URL is a loopback address ({@code localhost}, {@code 127.x.x.x}, {@code [::1]}, such as a local
-         * collector), where compressing costs CPU on both ends and saves nothing. Also {@code insidellm.gzip} /
-         * {@code INSIDELLM_GZIP} (for a tunnel or port-forward that makes a remote backend look local).
+         * Whether request bodies are gzip-compressed. Default: off, as in the Python SDK (a backend built from its
+         * documentation reads the body as plain JSON). Also {@code insidellm.gzip} / {@code INSIDELLM_GZIP}. When on
+         * and the backend answers a compressed request with 400 or 415, the client sends that batch again
+         * uncompressed, stays uncompressed from then on, and says so in one WARN.
          */
         public Builder gzip(boolean gzip) {
             draft.gzip = gzip;
@@ -368,6 +374,45 @@ public interface InsideLlmClient extends AutoCloseable {
         public Builder localMode(Path directory) {
             draft.localMode = true;
             draft.localDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /**
+         * Turns on the disk outbox in {@code directory} (created if needed; else {@code insidellm.outbox-directory} /
+         * {@code INSIDELLM_OUTBOX_DIR}; off by default). Batches for the InsideLLM API that cannot be delivered — the
+         * backend is down, the circuit breaker is open, the retries are exhausted, or {@code close()} runs out of
+         * time — are written there instead of being counted as failed, and are delivered first, oldest first, when
+         * the backend answers again or when the next process with the same directory starts. While the outbox holds
+         * batches, new batches are written behind them, so order is kept. With the outbox on, a failed batch goes to
+         * the outbox at once instead of being retried in memory ({@link #maxRetries} applies without an outbox): the
+         * outbox retries it with the same backoff while new batches keep flowing, so a slow or dead backend never
+         * fills the queue. Batches are gathered into files of up to 20 batches (at most {@link #maxBatchBytes}),
+         * written when full or after 100 ms without a new batch; each file is sent as one request.
+         *
+         * <p>Crash-safe (a file is written to a temporary name, forced to disk and renamed), shared safely (processes
+         * using the same directory lock each file they send, so none is sent twice), bounded by
+         * {@link #outboxMaxBytes} and {@link #outboxMaxAge} (the oldest batches are dropped first and counted as
+         * {@link DropReason#OUTBOX_FULL} and {@link DropReason#OUTBOX_EXPIRED}). A damaged file is moved to
+         * {@code damaged/} with a WARN. All of it happens on the client's threads, never the caller's. Events
+         * delivered from the outbox count in {@code eventsSent} of the process that delivers them; the delivery
+         * listener's {@code onDelivered} receives them read back from their JSON.
+         *
+         * @throws IllegalArgumentException from {@link #build()} if the directory cannot be created or written
+         */
+        public Builder outbox(Path directory) {
+            draft.outboxDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /** The most bytes the disk outbox may hold; default {@value #DEFAULT_OUTBOX_MAX_BYTES} (100 MiB). */
+        public Builder outboxMaxBytes(long outboxMaxBytes) {
+            draft.outboxMaxBytes = Checks.checkRange("outboxMaxBytes", outboxMaxBytes, 1024, Long.MAX_VALUE);
+            return this;
+        }
+
+        /** How long a batch may wait in the disk outbox before it is dropped; default 7 days. */
+        public Builder outboxMaxAge(Duration outboxMaxAge) {
+            draft.outboxMaxAge = Checks.checkPositive("outboxMaxAge", outboxMaxAge);
             return this;
         }
 

@@ -1,13 +1,9 @@
 package com.insidellm;
 
-import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -54,8 +50,6 @@ import org.slf4j.LoggerFactory;
 public final class InsideLlmTracker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(InsideLlmTracker.class);
-    /** Stack traces longer than this are cut; the size cap would truncate them anyway. */
-    static final int MAX_STACK_TRACE_CHARS = CallRecorder.MAX_STACK_TRACE_CHARS;
     /** The {@code tool_type} used when none is given, as in the Python SDK. */
     public static final String DEFAULT_TOOL_TYPE = "function";
 
@@ -68,6 +62,7 @@ public final class InsideLlmTracker implements AutoCloseable {
     private final InsideLlmContext.@Nullable Scope scope;
     private final Thread owner;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final TrackerCalls calls;
 
     InsideLlmTracker(InsideLlmClient client, String userId, @Nullable Map<String, ?> metadata) {
         this.client = Objects.requireNonNull(client, "client");
@@ -76,6 +71,7 @@ public final class InsideLlmTracker implements AutoCloseable {
         this.recording = recorder.recording();
         this.runId = client.startRun(null, userId, metadata);
         this.context = InsideLlmContext.of(runId, userId);
+        this.calls = new TrackerCalls(recorder, runId, userId, context);
         this.owner = Thread.currentThread();
         this.scope = recording ? context.makeCurrent() : null;
     }
@@ -118,14 +114,14 @@ public final class InsideLlmTracker implements AutoCloseable {
 
     /** Logs a {@code user.input} event. */
     public String logUserInput(String inputText) {
-        return emit(() -> Event.builder(EventType.USER_INPUT).payload(new Payload.UserInput(inputText)),
-                currentParent(), null, null);
+        return calls.emit(() -> Event.builder(EventType.USER_INPUT).payload(new Payload.UserInput(inputText)),
+                calls.currentParent(), null, null);
     }
 
     /** Logs a {@code user.input} event with metadata (string, number or boolean values). */
     public String logUserInput(String inputText, Map<String, ?> metadata) {
-        return emit(() -> Event.builder(EventType.USER_INPUT).payload(new Payload.UserInput(inputText)),
-                currentParent(), metadata, null);
+        return calls.emit(() -> Event.builder(EventType.USER_INPUT).payload(new Payload.UserInput(inputText)),
+                calls.currentParent(), metadata, null);
     }
 
     /** Logs an {@code agent.response} event. */
@@ -138,8 +134,8 @@ public final class InsideLlmTracker implements AutoCloseable {
      * or the current parent when {@code null}.
      */
     public String logAgentResponse(String responseText, @Nullable String parentEventId) {
-        return emit(() -> Event.builder(EventType.AGENT_RESPONSE).payload(new Payload.AgentResponse(responseText)),
-                parentOr(parentEventId), null, null);
+        return calls.emit(() -> Event.builder(EventType.AGENT_RESPONSE)
+                .payload(new Payload.AgentResponse(responseText)), calls.parentOr(parentEventId), null, null);
     }
 
     /** Logs an {@code llm.request} event. */
@@ -153,7 +149,8 @@ public final class InsideLlmTracker implements AutoCloseable {
     }
 
     private String logLlmRequest(Supplier<Payload.LlmRequest> request) {
-        return emit(() -> Event.builder(EventType.LLM_REQUEST).payload(request.get()), currentParent(), null, null);
+        return calls.emit(() -> Event.builder(EventType.LLM_REQUEST).payload(request.get()), calls.currentParent(),
+                null, null);
     }
 
     /** Logs an {@code llm.response} event answering the request {@code parentEventId} (or the current parent). */
@@ -168,8 +165,8 @@ public final class InsideLlmTracker implements AutoCloseable {
     }
 
     private String logLlmResponse(Supplier<Payload.LlmResponse> response, @Nullable String parentEventId) {
-        return emit(() -> Event.builder(EventType.LLM_RESPONSE).payload(response.get()), parentOr(parentEventId),
-                null, null);
+        return calls.emit(() -> Event.builder(EventType.LLM_RESPONSE).payload(response.get()),
+                calls.parentOr(parentEventId), null, null);
     }
 
     /** Logs a {@code tool.call} event with tool type {@value #DEFAULT_TOOL_TYPE}. */
@@ -179,21 +176,21 @@ public final class InsideLlmTracker implements AutoCloseable {
 
     /** Logs a {@code tool.call} event. */
     public String logToolCall(String toolName, String toolType, Map<String, ?> parameters) {
-        return emit(() -> Event.builder(EventType.TOOL_CALL)
-                .payload(new Payload.ToolCall(toolName, toolType, parameters)), currentParent(), null, null);
+        return calls.emit(() -> Event.builder(EventType.TOOL_CALL)
+                .payload(new Payload.ToolCall(toolName, toolType, parameters)), calls.currentParent(), null, null);
     }
 
     /** Logs a successful {@code tool.response} event answering the call {@code parentEventId}. */
     public String logToolResponse(String toolName, @Nullable Object responseData, @Nullable String parentEventId) {
-        return emit(() -> Event.builder(EventType.TOOL_RESPONSE).payload(
-                new Payload.ToolResponse(toolName, DEFAULT_TOOL_TYPE, wireValue(responseData))),
-                parentOr(parentEventId), null, null);
+        return calls.emit(() -> Event.builder(EventType.TOOL_RESPONSE).payload(
+                new Payload.ToolResponse(toolName, DEFAULT_TOOL_TYPE, TrackerCalls.wireValue(responseData))),
+                calls.parentOr(parentEventId), null, null);
     }
 
     /** Logs a {@code tool.response} event with timing, success and error message. */
     public String logToolResponse(Payload.ToolResponse response, @Nullable String parentEventId) {
-        return emit(() -> Event.builder(EventType.TOOL_RESPONSE).payload(response), parentOr(parentEventId), null,
-                null);
+        return calls.emit(() -> Event.builder(EventType.TOOL_RESPONSE).payload(response),
+                calls.parentOr(parentEventId), null, null);
     }
 
     /** Logs an {@code error} event of severity {@code error}. */
@@ -203,13 +200,14 @@ public final class InsideLlmTracker implements AutoCloseable {
 
     /** Logs an {@code error} event caused by {@code parentEventId} (or the current parent). */
     public String logError(String errorType, String errorMessage, @Nullable String parentEventId) {
-        return emit(() -> Event.builder(EventType.ERROR).payload(new Payload.Error(errorType, errorMessage)),
-                parentOr(parentEventId), null, null);
+        return calls.emit(() -> Event.builder(EventType.ERROR).payload(new Payload.Error(errorType, errorMessage)),
+                calls.parentOr(parentEventId), null, null);
     }
 
     /** Logs an {@code error} event with code, stack trace, context or severity. */
     public String logError(Payload.Error error, @Nullable String parentEventId) {
-        return emit(() -> Event.builder(EventType.ERROR).payload(error), parentOr(parentEventId), null, null);
+        return calls.emit(() -> Event.builder(EventType.ERROR).payload(error), calls.parentOr(parentEventId),
+                null, null);
     }
 
     /**
@@ -217,14 +215,14 @@ public final class InsideLlmTracker implements AutoCloseable {
      * {@code context.exception_class} and its stack trace.
      */
     public String logError(Throwable error) {
-        return logFailure("exception", error, currentParent(), Map.of());
+        return calls.logFailure("exception", error, calls.currentParent(), Map.of());
     }
 
     /** Logs a {@code performance_metric} event (a gauge). */
     public String logPerformanceMetric(String metricName, Number metricValue, @Nullable String metricUnit) {
-        return emit(() -> Event.builder(EventType.PERFORMANCE_METRIC)
-                .payload(new Payload.PerformanceMetric(metricName, metricValue, metricUnit)), currentParent(), null,
-                null);
+        return calls.emit(() -> Event.builder(EventType.PERFORMANCE_METRIC)
+                .payload(new Payload.PerformanceMetric(metricName, metricValue, metricUnit)), calls.currentParent(),
+                null, null);
     }
 
     /**
@@ -232,7 +230,7 @@ public final class InsideLlmTracker implements AutoCloseable {
      * metadata.
      */
     public String log(Payload payload, @Nullable Map<String, ?> metadata) {
-        return emit(() -> Event.builder(payload.type()).payload(payload), currentParent(), metadata, null);
+        return calls.emit(() -> Event.builder(payload.type()).payload(payload), calls.currentParent(), metadata, null);
     }
 
     // ---------------------------------------------------------------- wrappers
@@ -248,7 +246,7 @@ public final class InsideLlmTracker implements AutoCloseable {
      */
     public <T, E extends Exception> T trackLlmCall(String modelName, String provider, String prompt,
             TrackedCall<T, E> call) throws E {
-        return llmCall(() -> new Payload.LlmRequest(modelName, provider, prompt), call, InsideLlmTracker::toResult);
+        return calls.llmCall(() -> new Payload.LlmRequest(modelName, provider, prompt), call, TrackerCalls::toResult);
     }
 
     /**
@@ -259,30 +257,12 @@ public final class InsideLlmTracker implements AutoCloseable {
     public <T, E extends Exception> T trackLlmCall(String modelName, String provider, String prompt,
             TrackedCall<T, E> call, Function<? super T, LlmCallResult> describe) throws E {
         Objects.requireNonNull(describe, "describe");
-        return llmCall(() -> new Payload.LlmRequest(modelName, provider, prompt), call, describe);
+        return calls.llmCall(() -> new Payload.LlmRequest(modelName, provider, prompt), call, describe);
     }
 
     /** Like {@link #trackLlmCall(String, String, String, TrackedCall)} with a full request (messages, parameters). */
     public <T, E extends Exception> T trackLlmCall(Payload.LlmRequest request, TrackedCall<T, E> call) throws E {
-        return llmCall(() -> request, call, InsideLlmTracker::toResult);
-    }
-
-    private <T, E extends Exception> T llmCall(Supplier<Payload.LlmRequest> request, TrackedCall<T, E> call,
-            Function<? super T, LlmCallResult> describe) throws E {
-        Objects.requireNonNull(call, "call");
-        if (!recording) {
-            return call.call();
-        }
-        LlmCallRecording llm = new LlmCallRecording(request);
-        T result;
-        try (InsideLlmContext.Scope ignored = llm.call.makeCurrent()) {
-            result = call.call();
-        } catch (Throwable t) {
-            llm.failed(t);
-            throw t;
-        }
-        llm.succeeded(result, describe);
-        return result;
+        return calls.llmCall(() -> request, call, TrackerCalls::toResult);
     }
 
     /**
@@ -293,98 +273,15 @@ public final class InsideLlmTracker implements AutoCloseable {
      */
     public <T> CompletableFuture<T> trackLlmCallAsync(String modelName, String provider, String prompt,
             Supplier<? extends CompletionStage<T>> call) {
-        return llmCallAsync(() -> new Payload.LlmRequest(modelName, provider, prompt), call,
-                InsideLlmTracker::toResult);
+        return calls.llmCallAsync(() -> new Payload.LlmRequest(modelName, provider, prompt), call,
+                TrackerCalls::toResult);
     }
 
     /** Like {@link #trackLlmCallAsync(String, String, String, Supplier)}, mapping the result to what is recorded. */
     public <T> CompletableFuture<T> trackLlmCallAsync(String modelName, String provider, String prompt,
             Supplier<? extends CompletionStage<T>> call, Function<? super T, LlmCallResult> describe) {
         Objects.requireNonNull(describe, "describe");
-        return llmCallAsync(() -> new Payload.LlmRequest(modelName, provider, prompt), call, describe);
-    }
-
-    private <T> CompletableFuture<T> llmCallAsync(Supplier<Payload.LlmRequest> request,
-            Supplier<? extends CompletionStage<T>> call, Function<? super T, LlmCallResult> describe) {
-        Objects.requireNonNull(call, "call");
-        if (!recording) {
-            return call.get().toCompletableFuture();
-        }
-        LlmCallRecording llm = new LlmCallRecording(request);
-        CompletionStage<T> stage;
-        try (InsideLlmContext.Scope ignored = llm.call.makeCurrent()) {
-            stage = call.get();
-        } catch (RuntimeException | Error t) {
-            llm.failed(t);
-            throw t;
-        }
-        return stage.whenComplete((value, error) -> {
-            if (error != null) {
-                llm.failed(error instanceof CompletionException && error.getCause() != null
-                        ? error.getCause() : error);
-            } else {
-                try {
-                    llm.succeeded(value, describe);
-                } catch (RuntimeException e) {
-                    // Strict mode: the caller's value must still arrive.
-                    log.debug("InsideLLM could not record an asynchronous LLM response: {}", e.toString());
-                }
-            }
-        }).toCompletableFuture();
-    }
-
-    /** One LLM call being recorded: its request event, logged on creation, and the response or error to come. */
-    private final class LlmCallRecording {
-        private final Payload.@Nullable LlmRequest request;
-        final CallRecorder.Call call;
-
-        LlmCallRecording(Supplier<Payload.LlmRequest> request) {
-            Payload.LlmRequest[] sent = new Payload.LlmRequest[1];
-            this.call = open();
-            start(call, () -> Event.builder(EventType.LLM_REQUEST).payload(sent[0] = request.get()));
-            this.request = sent[0];
-        }
-
-        <T> void succeeded(T result, Function<? super T, LlmCallResult> describe) {
-            long elapsedMs = call.elapsedMs();
-            Payload.LlmRequest sent = request;
-            if (sent != null) {
-                emit(() -> llmResponse(sent, describe.apply(result), elapsedMs), call.eventId(), null, null);
-            }
-        }
-
-        void failed(Throwable error) {
-            Map<String, Object> where = new LinkedHashMap<>();
-            where.put("operation", "llm_call");
-            if (request != null) {
-                where.put("model_name", request.modelName());
-                where.put("provider", request.provider());
-            }
-            whileFailing(error, () -> fail(call, "llm_error", error, where));
-        }
-    }
-
-    private static Event.Builder llmResponse(Payload.LlmRequest request, LlmCallResult result, long elapsedMs) {
-        Event.Builder builder = Event.builder(EventType.LLM_RESPONSE).payload(new Payload.LlmResponse(
-                request.modelName(), request.provider(), result.responseText(), result.finishReason(), result.usage(),
-                elapsedMs, result.cost()));
-        if (result.responseMessage() != null) {
-            builder.payloadEntry("response_message", result.responseMessage());
-        }
-        if (result.responseId() != null) {
-            builder.payloadEntry("response_id", result.responseId());
-        }
-        if (result.responseModel() != null) {
-            builder.payloadEntry("response_model", result.responseModel());
-        }
-        return builder;
-    }
-
-    private static LlmCallResult toResult(@Nullable Object value) {
-        if (value instanceof LlmCallResult result) {
-            return result;
-        }
-        return LlmCallResult.of(value == null ? "" : value.toString());
+        return calls.llmCallAsync(() -> new Payload.LlmRequest(modelName, provider, prompt), call, describe);
     }
 
     /**
@@ -402,31 +299,7 @@ public final class InsideLlmTracker implements AutoCloseable {
     /** Like {@link #trackToolCall(String, Map, TrackedCall)} with a tool type. */
     public <T, E extends Exception> T trackToolCall(String toolName, String toolType, Map<String, ?> parameters,
             TrackedCall<T, E> call) throws E {
-        Objects.requireNonNull(call, "call");
-        if (!recording) {
-            return call.call();
-        }
-        CallRecorder.Call recording = open();
-        start(recording, () -> Event.builder(EventType.TOOL_CALL)
-                .payload(new Payload.ToolCall(toolName, toolType, parameters)));
-        T result;
-        try (InsideLlmContext.Scope ignored = recording.makeCurrent()) {
-            result = call.call();
-        } catch (Throwable t) {
-            long elapsedMs = recording.elapsedMs();
-            whileFailing(t, () -> {
-                emit(() -> Event.builder(EventType.TOOL_RESPONSE).payload(new Payload.ToolResponse(toolName,
-                        toolType, null, null, elapsedMs, false, CallRecorder.errorMessage(t, true))),
-                        recording.eventId(), null, null);
-                fail(recording, "tool_error", t, Map.of("operation", "tool_call",
-                        "tool_name", String.valueOf(toolName)));
-            });
-            throw t;
-        }
-        long elapsedMs = recording.elapsedMs();
-        emit(() -> Event.builder(EventType.TOOL_RESPONSE).payload(new Payload.ToolResponse(toolName, toolType, null,
-                wireValue(result), elapsedMs, true, null)), recording.eventId(), null, null);
-        return result;
+        return calls.toolCall(toolName, toolType, parameters, call);
     }
 
     /**
@@ -439,9 +312,9 @@ public final class InsideLlmTracker implements AutoCloseable {
      */
     public <T, E extends Exception> T trackAgentStep(String stepName, TrackedCall<T, E> step) throws E {
         Objects.requireNonNull(step, "step");
-        return recordAfter(step, (result, failure, elapsedMs) -> {
+        return calls.recordAfter(step, (result, failure, elapsedMs) -> {
             Event.Builder builder = Event.builder(EventType.AGENT_REASONING).payload(new Payload.AgentReasoning(
-                    stepName, reasoningSteps(result), null, elapsedMs));
+                    stepName, TrackerCalls.reasoningSteps(result), null, elapsedMs));
             return failure == null ? builder
                     : builder.payloadEntry("success", false)
                             .payloadEntry("error_message", CallRecorder.errorMessage(failure, true));
@@ -467,44 +340,11 @@ public final class InsideLlmTracker implements AutoCloseable {
     public <T, E extends Exception> T trackFunction(String functionName, Map<String, ?> args,
             TrackedCall<T, E> function) throws E {
         Objects.requireNonNull(function, "function");
-        return recordAfter(function, (result, failure, elapsedMs) -> Event.builder(EventType.FUNCTION_EXECUTION)
-                .payload(new Payload.FunctionExecution(functionName, args, wireValue(result), elapsedMs,
+        return calls.recordAfter(function, (result, failure, elapsedMs) -> Event.builder(EventType.FUNCTION_EXECUTION)
+                .payload(new Payload.FunctionExecution(functionName, args, TrackerCalls.wireValue(result), elapsedMs,
                         failure == null, failure == null ? null : CallRecorder.errorMessage(failure, true))),
                 "function_error", Map.of("operation", "function_execution",
                         "function_name", String.valueOf(functionName)));
-    }
-
-    /** Builds the one event recorded after a call, from its result or failure. */
-    @FunctionalInterface
-    private interface Completion {
-        Event.Builder event(@Nullable Object result, @Nullable Throwable failure, long elapsedMs);
-    }
-
-    /**
-     * Runs {@code call} with a pre-allocated event id as the current parent, then logs that event (timestamped at
-     * the start, so it sorts before its children) and, on failure, an {@code error} event under it
-     * ({@link CallRecorder.Call#complete}).
-     */
-    private <T, E extends Exception> T recordAfter(TrackedCall<T, E> call, Completion completion, String errorType,
-            Map<String, ?> where) throws E {
-        if (!recording) {
-            return call.call();
-        }
-        CallRecorder.Call recording = open();
-        T result;
-        try (InsideLlmContext.Scope ignored = recording.makeCurrent()) {
-            result = call.call();
-        } catch (Throwable t) {
-            long elapsedMs = recording.elapsedMs();
-            whileFailing(t, () -> {
-                start(recording, () -> completion.event(null, t, elapsedMs));
-                fail(recording, errorType, t, where);
-            });
-            throw t;
-        }
-        long elapsedMs = recording.elapsedMs();
-        start(recording, () -> completion.event(result, null, elapsedMs));
-        return result;
     }
 
     /** Like {@link #trackFunction(String, Map, TrackedCall)} for a function without a result. */
@@ -536,21 +376,10 @@ public final class InsideLlmTracker implements AutoCloseable {
     public void closeExceptionally(Throwable error) {
         Objects.requireNonNull(error, "error");
         if (recording && !closed.get()) {
-            whileFailing(error, () -> logFailure("context_error", error, null, Map.of("operation", "run")));
+            TrackerCalls.whileFailing(error,
+                    () -> calls.logFailure("context_error", error, null, Map.of("operation", "run")));
         }
-        whileFailing(error, () -> end("error"));
-    }
-
-    /**
-     * Records a failure without ever replacing it: if recording throws (strict mode, a closed client), that exception
-     * is attached to the application's as suppressed.
-     */
-    private static void whileFailing(Throwable failure, Runnable recording) {
-        try {
-            recording.run();
-        } catch (RuntimeException e) {
-            failure.addSuppressed(e);
-        }
+        TrackerCalls.whileFailing(error, () -> end("error"));
     }
 
     private void end(String exitReason) {
@@ -576,105 +405,4 @@ public final class InsideLlmTracker implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private @Nullable String currentParent() {
-        InsideLlmContext current = InsideLlmContext.current();
-        return current != null && current.runId().equals(runId) ? current.parentEventId() : null;
-    }
-
-    private @Nullable String parentOr(@Nullable String explicit) {
-        return explicit != null ? explicit : currentParent();
-    }
-
-    /** A call of this run, opened under the current parent. */
-    private CallRecorder.Call open() {
-        return recorder.open(context.withParent(currentParent()));
-    }
-
-    /** Logs a call's own event; building runs inside the guard, as in {@link #emit}. */
-    private void start(CallRecorder.Call call, Supplier<Event.Builder> event) {
-        Event.Builder builder = build(event);
-        if (builder != null) {
-            call.start(builder);
-        }
-    }
-
-    /** The error event of a wrapper's failure, under its call, unless an inner call recorded the exception. */
-    private void fail(CallRecorder.Call call, String errorType, Throwable error, Map<String, ?> where) {
-        if (recording && CallRecorder.firstRecording(error)) {
-            call.end(CallRecorder.error(errorType, error, null, where, true));
-        }
-    }
-
-    /** An error event for an exception the application hands over (it is noted as recorded, never skipped). */
-    private String logFailure(String errorType, Throwable error, @Nullable String parentEventId,
-            Map<String, ?> where) {
-        CallRecorder.firstRecording(error);
-        return emit(() -> CallRecorder.error(errorType, error, null, where, true), parentEventId, null, null);
-    }
-
-    /**
-     * Builds and logs an event of this run. Building runs inside the guard, so a bad argument (a null model name, a
-     * mapper that throws) costs the event, never the caller's call.
-     */
-    private String emit(Supplier<Event.Builder> event, @Nullable String parentEventId,
-            @Nullable Map<String, ?> metadata, @Nullable String eventId) {
-        if (!recording) {
-            return eventId != null ? eventId : CallRecorder.newId();
-        }
-        Event.Builder builder = build(event);
-        if (builder == null) {
-            return eventId != null ? eventId : CallRecorder.newId();
-        }
-        if (metadata != null) {
-            try {
-                builder.metadata(metadata);
-            } catch (RuntimeException e) {
-                recorder.rejected(e);
-                return eventId != null ? eventId : CallRecorder.newId();
-            }
-        }
-        if (eventId != null) {
-            builder.trustedEventId(eventId);
-        }
-        return recorder.log(runId, userId, parentEventId, builder);
-    }
-
-    private Event.@Nullable Builder build(Supplier<Event.Builder> event) {
-        try {
-            return event.get();
-        } catch (RuntimeException e) {
-            recorder.rejected(e);
-            return null;
-        }
-    }
-
-    static String stackTrace(Throwable error) {
-        return CallRecorder.stackTrace(error);
-    }
-
-    private static List<String> reasoningSteps(@Nullable Object result) {
-        if (result instanceof CharSequence text) {
-            return List.of(text.toString());
-        }
-        if (result instanceof Collection<?> items && items.stream().allMatch(i -> i instanceof CharSequence)) {
-            return items.stream().map(Object::toString).toList();
-        }
-        return List.of();
-    }
-
-    /**
-     * A tool or function result as it goes on the wire: JSON-like values as they are, anything else as its
-     * {@code toString()}, so that an application object's getters are never called by the serialiser.
-     */
-    static @Nullable Object wireValue(@Nullable Object value) {
-        if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean
-                || value instanceof Map<?, ?> || value instanceof Collection<?>) {
-            return value;
-        }
-        if (value instanceof Enum<?> || value instanceof CharSequence || value instanceof Character) {
-            return value.toString();
-        }
-        return String.valueOf(value);
-    }
 }

@@ -160,4 +160,18 @@ class CallRecorderTest {
                 .isEqualTo(call.eventId());
         assertThat(call.eventId()).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
     }
+
+    @Test
+    void runIdsAreCheckedAndStoredCanonicalEvenWhenTheSameRunRepeats() {
+        String upper = RUN.toUpperCase(java.util.Locale.ROOT).replace('1', 'A');
+        for (int i = 0; i < 2; i++) {
+            recorder.log(upper, "u", null, Event.builder(EventType.USER_INPUT).payload(new Payload.UserInput("a")));
+            recorder.log(RUN, "u", null, Event.builder(EventType.USER_INPUT).payload(new Payload.UserInput("b")));
+        }
+        recorder.log("not-a-uuid", "u", null, Event.builder(EventType.USER_INPUT).payload(new Payload.UserInput("c")));
+
+        assertThat(delivered()).extracting(e -> e.get("run_id").asText()).containsExactly(
+                upper.toLowerCase(java.util.Locale.ROOT), RUN, upper.toLowerCase(java.util.Locale.ROOT), RUN);
+        assertThat(client.stats().dropped(DropReason.INVALID_EVENT)).isOne();
+    }
 }

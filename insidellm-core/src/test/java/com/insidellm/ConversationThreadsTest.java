@@ -123,11 +123,11 @@ class ConversationThreadsTest {
                 "emoji \uD83D\uDE00  done", "line\n\n\nbreaks\n", "\u3000ideographic\u3000 space\u3000",
                 "mixed \t\u2003\t end", " \u0085next line\u0085 ", "single\ttab", "trailing space ");
         for (String input : inputs) {
-            assertThat(ConversationThreads.normalise(input))
+            assertThat(Fingerprints.normalise(input))
                     .as("normalise(%s)", input.codePoints().mapToObj(Integer::toHexString).toList())
                     .isEqualTo(whitespace.matcher(input.strip()).replaceAll(" "));
         }
-        assertThat(ConversationThreads.normalise(null)).isEmpty();
+        assertThat(Fingerprints.normalise(null)).isEmpty();
     }
 
     @Test

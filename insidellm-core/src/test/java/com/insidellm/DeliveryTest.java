@@ -94,7 +94,7 @@ class DeliveryTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {400, 401, 403, 422})
+    @ValueSource(ints = {401, 403, 404})
     void neverRetriesClientErrors(int status) {
         server.respondWith(request -> new MockResponse().setResponseCode(status).setBody("{\"error\":\"nope\"}"));
         List<String> failures = new CopyOnWriteArrayList<>();
@@ -120,6 +120,64 @@ class DeliveryTest {
         } else {
             assertThat(stats.lastError()).contains("HTTP " + status).contains("nope");
         }
+    }
+
+    @Test
+    void countsTheEventsA2xxAnswerRejectsAsDroppedNotSent() {
+        server.respondWith(request -> {
+            String second = request.body().get(1).get("event_id").asText();
+            return new MockResponse().setResponseCode(200).setBody("{\"accepted\":2,\"duplicates\":0,\"rejected\":"
+                    + "[{\"index\":1,\"event_id\":\"" + second + "\",\"reason\":\"payload.name must be a string\"}]}");
+        });
+        client = builder().batchSize(3).build();
+        client.logEvent(userInput("one"));
+        client.logEvent(userInput("two"));
+        client.logEvent(userInput("three"));
+
+        assertThat(client.flush(Duration.ofSeconds(10))).isFalse();
+        ClientStats stats = client.stats();
+        assertThat(stats.eventsSent()).isEqualTo(2);
+        assertThat(stats.dropped(DropReason.REJECTED)).isEqualTo(1);
+        assertThat(stats.eventsFailed()).isZero();
+        assertThat(stats.lastError()).contains("payload.name must be a string");
+        assertThat(server.requests).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {400, 422})
+    void dropsALoneInvalidEventOnceAsRejectedWithTheServersReasonAndNeverRetriesIt(int status) {
+        server.respondWith(request -> new MockResponse().setResponseCode(status)
+                .setBody("{\"detail\":\"event_type:\n   not a valid enumeration member\"}"));
+        List<String> rejected = new CopyOnWriteArrayList<>();
+        List<String> failures = new CopyOnWriteArrayList<>();
+        Event event = userInput("hello");
+        client = builder().deliveryListener(new DeliveryListener() {
+            @Override
+            public void onDropped(DropReason reason, List<Event> events, String detail) {
+                rejected.add(reason + " " + events.get(0).eventId() + " " + detail);
+            }
+
+            @Override
+            public void onFailed(List<Event> events, String reason) {
+                failures.add(reason);
+            }
+        }).build();
+        client.logEvent(event);
+
+        assertThat(client.flush(Duration.ofSeconds(10))).isFalse();
+        assertThat(server.requests).hasSize(1);
+        assertThat(sleeps).isEmpty();
+        ClientStats stats = client.stats();
+        assertThat(stats.dropped(DropReason.REJECTED)).isEqualTo(1);
+        assertThat(stats.eventsFailed()).isZero();
+        assertThat(stats.eventsSent()).isZero();
+        assertThat(stats.retries()).isZero();
+        assertThat(stats.healthy()).as("the backend answers; it refuses the event").isTrue();
+        assertThat(failures).isEmpty();
+        assertThat(rejected).singleElement().asString()
+                .startsWith("rejected " + event.eventId() + " HTTP " + status)
+                .contains("event_type: not a valid enumeration member");
+        assertThat(stats.lastError()).contains("HTTP " + status, "not a valid enumeration member");
     }
 
     @Test
@@ -198,7 +256,7 @@ class DeliveryTest {
     void gzipsBodiesAndFallsBackToIdentityOn415() {
         server.respondWith(request -> "gzip".equals(request.header("Content-Encoding"))
                 ? new MockResponse().setResponseCode(415) : new MockResponse().setResponseCode(202));
-        client = builder().batchSize(1).gzip(true).build(); // on loopback (this server) gzip is off by default
+        client = builder().batchSize(1).gzip(true).build(); // gzip is off by default
         client.logEvent(userInput("one"));
         assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
         client.logEvent(userInput("two"));

@@ -60,7 +60,7 @@ final class Collector implements AutoCloseable {
             store.close();
             throw e;
         }
-        QueryEndpoints api = new QueryEndpoints(queries, WireSchema.get().json());
+        QueryEndpoints api = new QueryEndpoints(queries, WireSchema.get().json(), ingestor.rejections());
         gateway = new Gateway(settings.gateway(), ingestor, store.conversations(), mapper, settings.maxBodyBytes(),
                 Clock.systemUTC());
         gateway.register(server);
@@ -70,7 +70,8 @@ final class Collector implements AutoCloseable {
         server.route("/v1/traces", Guard.INGEST_KEY, new OtlpTracesEndpoint(ingestor, mapper, settings.maxBodyBytes()));
         server.route("/api/v1/live", Guard.VIEWER_TOKEN, new LiveTailEndpoint(queries, server));
         server.route("/api/v1/", Guard.VIEWER_TOKEN, api::api);
-        server.route("/health", Guard.OPEN, ex -> gateway.health(ex, queries.health()));
+        server.route("/health", Guard.OPEN, ex -> gateway.health(ex,
+                queries.health(ingestor.rejections().count(), ingestor.rejections().last())));
         server.route("/", Guard.OPEN, new ViewerEndpoint(server));
     }
 

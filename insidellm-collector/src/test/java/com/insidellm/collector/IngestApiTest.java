@@ -179,6 +179,27 @@ class IngestApiTest {
     }
 
     @Test
+    void healthCountsRejectedEventsAndNamesTheLastReason() {
+        assertThat(api.getJson("/health").get("ingest").get("rejected").asLong()).isZero();
+        ArrayNode batch = Events.JSON.createArrayNode();
+        batch.add(Events.runStart(run, "u1", Instant.now()));
+        ObjectNode noUser = Events.userInput(run, "u1", Instant.now(), "hello");
+        noUser.put("user_id", "");
+        batch.add(noUser);
+        ObjectNode badName = Events.event("custom.event", run, "u1", Instant.now());
+        badName.putObject("payload").put("name", 42);
+        batch.add(badName);
+
+        Api.Response r = api.ingest(batch);
+
+        assertThat(r.json().get("accepted").asInt()).isEqualTo(1);
+        assertThat(r.json().get("rejected")).hasSize(2);
+        JsonNode ingest = api.getJson("/health").get("ingest");
+        assertThat(ingest.get("rejected").asLong()).isEqualTo(2);
+        assertThat(ingest.get("last_rejection").asText()).contains(badName.get("event_id").asText(), "name");
+    }
+
+    @Test
     void answersHealth() {
         Api.Response r = api.get("/health");
 

@@ -3,7 +3,10 @@ package com.insidellm.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.insidellm.ClientStats;
+import com.insidellm.DropReason;
 import com.insidellm.Event;
+import com.insidellm.EventType;
 import com.insidellm.InsideLlmClient;
 import com.insidellm.Payload;
 import com.insidellm.TokenUsage;
@@ -81,6 +84,31 @@ class SdkEndToEndIT {
         assertThat(stats.at("/models/0/model").asText()).isEqualTo("gpt-4o");
         assertThat(stats.at("/models/0/latency_p50_ms").asDouble()).isEqualTo(420.0);
         assertThat(api.getJson("/api/v1/events?q=capital%20of%20France").get("events")).hasSize(2);
+    }
+
+    @Test
+    void eventsTheCollectorRejectsAreCountedAsRejectedByTheSdkAndByTheCollector() {
+        ClientStats stats;
+        String runId;
+        try (InsideLlmClient client = client(KEY)) {
+            runId = client.startRun("alice");
+            // Passes the SDK's builder (the name is not checked for a map payload), refused by the collector.
+            client.logEvent(Event.builder(EventType.CUSTOM_EVENT).runId(runId).userId("alice")
+                    .payload(Map.of("name", 42)).build());
+            client.logEvent(Event.userInput(runId, "alice", "hello"));
+            client.endRun(runId);
+            assertThat(client.flush(Duration.ofSeconds(10))).isFalse();
+            stats = client.stats();
+        }
+
+        assertThat(stats.eventsSent()).isEqualTo(3);
+        assertThat(stats.dropped(DropReason.REJECTED)).isEqualTo(1);
+        assertThat(stats.eventsFailed()).isZero();
+        assertThat(stats.lastError()).contains("payload.name");
+        assertThat(api.getJson("/api/v1/runs/" + runId).get("events")).hasSize(3);
+        JsonNode ingest = api.getJson("/health").get("ingest");
+        assertThat(ingest.get("rejected").asLong()).isEqualTo(1);
+        assertThat(ingest.get("last_rejection").asText()).contains("payload.name");
     }
 
     @Test

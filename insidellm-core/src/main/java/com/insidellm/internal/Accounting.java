@@ -34,6 +34,8 @@ final class Accounting {
     private final AtomicLong batchesFailed = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     private volatile @Nullable String lastError;
+    /** The reason of the last event refused on its own, for the aggregated drop warning. */
+    private volatile @Nullable String lastRejection;
     private final long[] reportedToListener = new long[DropReason.values().length];
     private final long[] reportedToLog = new long[DropReason.values().length];
     private long lastDropLogNanos;
@@ -76,6 +78,27 @@ final class Accounting {
         return false;
     }
 
+    /**
+     * Counts an event the destination refused on its own as dropped ({@link DropReason#REJECTED}), makes its reason
+     * the last error, and tells the listener at once, with the reason. Called by the sender.
+     */
+    void rejected(Event event, String reason) {
+        dropped[DropReason.REJECTED.ordinal()].increment();
+        lastError = "rejected " + event + ": " + reason;
+        lastRejection = reason;
+        log.debug("Dropped {} (rejected): {}", event, reason);
+        if (!listeners.isEmpty()) {
+            listeners.dropped(DropReason.REJECTED, List.of(event), reason);
+        }
+    }
+
+    /** Events the client held and lost without an answer (the outbox could not write them), counted as failed. */
+    void lost(int events, String reason) {
+        failed.addAndGet(events);
+        lastError = reason;
+        noteFailure(events, reason);
+    }
+
     void lastError(String error) {
         lastError = error;
     }
@@ -97,7 +120,9 @@ final class Accounting {
             batchesSent.incrementAndGet();
         } else {
             batchesFailed.incrementAndGet();
-            lastError = failure;
+            if (failure != null) {
+                lastError = failure;
+            }
             failed.addAndGet(bad.size());
             if (!bad.isEmpty()) {
                 // Events cut off by close() are reported as shutdown_timeout drops, not as delivery failures.
@@ -131,7 +156,8 @@ final class Accounting {
         for (DropReason reason : DropReason.values()) {
             long count = dropped[reason.ordinal()].sum();
             long delta = count - reportedToListener[reason.ordinal()];
-            if (delta > 0) {
+            // Rejected events were reported one by one, with their reason, as they were rejected.
+            if (delta > 0 && reason != DropReason.REJECTED) {
                 reportedToListener[reason.ordinal()] = count;
                 listeners.dropped(reason, delta);
             }
@@ -145,7 +171,10 @@ final class Accounting {
         }
         if (summary != null) {
             lastDropLogNanos = now;
-            log.warn("InsideLLM: dropped {} events since last report: {}", total, summary);
+            String rejection = lastRejection;
+            log.warn("InsideLLM: dropped {} events since last report: {}{}", total, summary,
+                    rejection != null && summary.indexOf(DropReason.REJECTED.tag()) >= 0
+                            ? " (last rejection: " + rejection + ")" : "");
         }
     }
 

@@ -6,6 +6,7 @@ import com.insidellm.Event;
 import com.insidellm.EventBatch;
 import com.insidellm.EventExporter;
 import com.insidellm.InsideLlmClient;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class BatchingClient implements InsideLlmClient {
 
     private static final Logger log = LoggerFactory.getLogger(BatchingClient.class);
+    /** The {@code exit_reason} of the {@code run.end} that close() sends for each run left open. */
+    static final String CLIENT_CLOSED = "client_closed";
 
     private final Settings settings;
     private final Accounting accounting;
@@ -49,12 +52,44 @@ public final class BatchingClient implements InsideLlmClient {
         this.runs = new RunRegistry(settings.strict, settings.redaction, accounting);
         this.lifecycle = new Lifecycle(settings.sleeper);
         this.destinations = new Destinations(exporters, prepareAhead, settings, accounting, progress, lifecycle,
-                listeners);
+                listeners, outbox(settings, exporters, accounting));
         EventPipeline pipeline = new EventPipeline(settings.cost, settings.processors, settings.maxEventBytes, runs,
                 accounting, listeners);
         this.flusher = new Flusher(settings, queue, pipeline, destinations, accounting, progress, lifecycle);
         if (settings.shutdownHook) {
             lifecycle.addShutdownHook(() -> close(settings.closeTimeout));
+        }
+        if (destinations.hasOutboxWork()) {
+            // A previous process left batches: deliver them now, not only once this one logs an event.
+            flusher.startForOutbox();
+        }
+    }
+
+    /**
+     * The disk outbox of the InsideLLM API destination (the first exporter), when one is configured and there is
+     * an API destination; fails fast when its directory cannot be used.
+     */
+    private static @Nullable OutboxSender outbox(Settings settings, List<EventExporter> exporters,
+            Accounting accounting) {
+        if (settings.outboxDirectory == null) {
+            return null;
+        }
+        if (settings.localMode || settings.apiKey == null || exporters.isEmpty()) {
+            log.warn("InsideLLM: the outbox ({}) is only used for the InsideLLM API; ignored without an API key or in"
+                    + " local mode", settings.outboxDirectory);
+            return null;
+        }
+        try {
+            Outbox outbox = new Outbox(settings.outboxDirectory, settings.outboxMaxBytes, settings.outboxMaxAge,
+                    settings.clock, accounting::drop);
+            // Files of up to 20 batches (one request each when delivered), within the request size limit.
+            return new OutboxSender(outbox, settings.initialBackoff, settings.maxBackoff,
+                    Math.min(10_000, settings.batchSize * 20),
+                    Math.max(1024, Math.min(settings.maxBatchBytes, settings.outboxMaxBytes / 4)), System::nanoTime,
+                    accounting::lost);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("outbox directory " + settings.outboxDirectory + " cannot be used: "
+                    + e.getMessage(), e);
         }
     }
 
@@ -151,6 +186,13 @@ public final class BatchingClient implements InsideLlmClient {
 
     @Override
     public void close(Duration timeout) {
+        if (!lifecycle.isClosed()) {
+            // Every run this client started ends, before the final delivery: a run nobody ended would show as open
+            // for ever. endAll marks each run once, so a second close() (or the shutdown hook) adds nothing.
+            for (Event end : runs.endAll(CLIENT_CLOSED)) {
+                logEvent(end);
+            }
+        }
         if (!lifecycle.close(timeout)) {
             awaitTermination(timeout);
             return;

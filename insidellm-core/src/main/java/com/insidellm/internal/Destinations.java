@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +30,18 @@ final class Destinations {
     private final Lifecycle lifecycle;
     private final Listeners listeners;
     private final Consumer<EventBatch> prepare;
+    /** The disk outbox of the API destination, or null. Used by the sender thread only. */
+    private final @Nullable OutboxSender outbox;
+    /** The destination whose undeliverable batches go to the outbox (the API), or null. */
+    private final @Nullable ExporterDelivery spooling;
 
+    /**
+     * Destinations; when {@code outbox} is not null, the first exporter (the InsideLLM API) spools what it cannot
+     * deliver now to it.
+     */
     Destinations(List<EventExporter> exporters, Consumer<EventBatch> prepare, Settings settings,
-            Accounting accounting, Progress progress, Lifecycle lifecycle, Listeners listeners) {
+            Accounting accounting, Progress progress, Lifecycle lifecycle, Listeners listeners,
+            @Nullable OutboxSender outbox) {
         List<ExporterDelivery> list = new ArrayList<>(exporters.size());
         for (EventExporter exporter : exporters) {
             list.add(new ExporterDelivery(exporter, settings, System::nanoTime));
@@ -42,6 +52,11 @@ final class Destinations {
         this.lifecycle = lifecycle;
         this.listeners = listeners;
         this.prepare = prepare;
+        this.outbox = outbox == null || deliveries.isEmpty() ? null : outbox;
+        this.spooling = this.outbox == null ? null : deliveries.get(0);
+        if (spooling != null) {
+            spooling.spoolWhenOpen();
+        }
     }
 
     /**
@@ -60,11 +75,20 @@ final class Destinations {
         Outcome outcome = new Outcome(batch.size());
         for (ExporterDelivery delivery : deliveries) {
             Outcome own = new Outcome(batch.size());
-            long startNanos = System.nanoTime();
-            delivery.deliver(batch, own, 0, lifecycle.deliveryDeadlineNanos(), lifecycle::awaitBackoff);
-            if (!listeners.isEmpty()) {
-                listeners.exported(delivery.exporter().name(), batch.size(), own.allDelivered(),
-                        System.nanoTime() - startNanos);
+            if (delivery == spooling && (outbox.hasWork() || lifecycle.pastCloseDeadline())) {
+                // Older batches wait in the outbox (delivered first, in order), or close() is out of time: this one
+                // goes behind them, at the cost of a sequential write.
+                own.mark(0, batch.size(), Outcome.UNAVAILABLE);
+            } else {
+                long startNanos = System.nanoTime();
+                delivery.deliver(batch, own, 0, lifecycle.deliveryDeadlineNanos(), lifecycle::awaitBackoff);
+                if (!listeners.isEmpty()) {
+                    listeners.exported(delivery.exporter().name(), batch.size(), own.allDelivered(),
+                            System.nanoTime() - startNanos);
+                }
+            }
+            if (delivery == spooling) {
+                spoolUndelivered(batch, own);
             }
             outcome.merge(own);
             if (own.failure != null) {
@@ -72,22 +96,155 @@ final class Destinations {
             }
         }
         accounting.retries(outcome.retries);
-        List<Event> ok = new ArrayList<>(batch.size());
+        settle(batch, outcome, lastSeq);
+    }
+
+    /**
+     * Counts what became of each event of {@code batch} and tells the listener; spooled events are counted when
+     * they are delivered from the outbox. {@code lastSeq} (when not negative) is noted as undelivered unless every
+     * event arrived.
+     */
+    private void settle(EventBatch batch, Outcome outcome, long lastSeq) {
+        int[] delivered = new int[batch.size()];
+        int okCount = 0;
         List<Event> bad = new ArrayList<>();
+        int spooled = 0;
         for (int i = 0; i < batch.size(); i++) {
             switch (outcome.status[i]) {
-                case Outcome.DELIVERED -> ok.add(batch.events().get(i));
+                // By index: a batch read back from the outbox parses an event only if a listener asks for it.
+                case Outcome.DELIVERED -> delivered[okCount++] = i;
+                case Outcome.SPOOLED -> spooled++;
                 case Outcome.TOO_LARGE -> accounting.drop(DropReason.EVENT_TOO_LARGE, batch.events().get(i),
                         "refused alone as too large");
                 case Outcome.SHUTDOWN -> accounting.drop(DropReason.SHUTDOWN_TIMEOUT, batch.events().get(i),
                         "close() timed out");
+                case Outcome.REJECTED -> accounting.rejected(batch.events().get(i),
+                        String.valueOf(outcome.reason(i)));
+                // FAILED, and UNAVAILABLE when there is no outbox (or it could not take the events)
                 default -> bad.add(batch.events().get(i));
             }
         }
-        if (ok.size() != batch.size()) {
+        List<Event> ok = okCount == batch.size() ? batch.events() : new Selection(batch.events(), delivered, okCount);
+        if (ok.size() != batch.size() && lastSeq >= 0) {
             progress.noteUndelivered(lastSeq);
         }
-        accounting.settled(batch.size(), ok, bad, outcome.failure);
+        if (spooled == batch.size()) {
+            return;
+        }
+        accounting.settled(batch.size() - spooled, ok, bad, outcome.failure);
+    }
+
+    /** Writes the events {@code delivery} could not deliver now to the outbox and marks them spooled. */
+    private void spoolUndelivered(EventBatch batch, Outcome own) {
+        List<byte[]> json = null;
+        for (int i = 0; i < batch.size(); i++) {
+            if (own.status[i] == Outcome.UNAVAILABLE || own.status[i] == Outcome.SHUTDOWN) {
+                if (json == null) {
+                    json = new ArrayList<>();
+                }
+                json.add(batch.eventJson(i));
+            }
+        }
+        if (json == null || !outbox.spool(json)) {
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            if (own.status[i] == Outcome.UNAVAILABLE || own.status[i] == Outcome.SHUTDOWN) {
+                own.set(i, Outcome.SPOOLED);
+            }
+        }
+        if (own.failure != null) {
+            accounting.lastError(own.failure + " (kept in the outbox)");
+        }
+    }
+
+    /** Whether a disk outbox is on. */
+    boolean hasOutbox() {
+        return outbox != null;
+    }
+
+    /** Whether batches wait in the disk outbox. */
+    boolean hasOutboxWork() {
+        return outbox != null && outbox.hasWork();
+    }
+
+    /**
+     * Nanoseconds until the outbox should be drained: 0 for now, {@link Long#MAX_VALUE} if there is no outbox or
+     * nothing in it. While the API's circuit breaker is open, not before it lets a call through.
+     */
+    long nanosUntilDrain() {
+        if (outbox == null) {
+            return Long.MAX_VALUE;
+        }
+        long due = outbox.nanosUntilDrain();
+        if (due != Long.MAX_VALUE && spooling.isPaused()) {
+            outbox.deferBy(spooling.pauseRemainingNanos());
+            due = outbox.nanosUntilDrain();
+        }
+        return due;
+    }
+
+    /**
+     * Delivers batches from the outbox, oldest first, while the API takes them and {@code stop} does not say stop
+     * (checked before each batch). Called by the sender.
+     */
+    void drainOutbox(java.util.function.BooleanSupplier stop) throws InterruptedException {
+        if (outbox != null) {
+            outbox.drain(this::sendSpooled, stop);
+        }
+    }
+
+    /** Sends one batch read back from the outbox, once; counts what was settled and returns what must stay. */
+    private List<byte[]> sendSpooled(List<byte[]> json) throws InterruptedException {
+        EventBatch batch = EventBatch.fromJson(json);
+        prepare.accept(batch);
+        Outcome own = new Outcome(batch.size());
+        long startNanos = System.nanoTime();
+        spooling.deliver(batch, own, 0, lifecycle.deliveryDeadlineNanos(), lifecycle::awaitBackoff, true);
+        if (!listeners.isEmpty()) {
+            listeners.exported(spooling.exporter().name(), batch.size(), own.allDelivered(),
+                    System.nanoTime() - startNanos);
+        }
+        List<byte[]> keep = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            if (own.status[i] == Outcome.UNAVAILABLE || own.status[i] == Outcome.SHUTDOWN) {
+                keep.add(json.get(i));
+                own.set(i, Outcome.SPOOLED);
+            }
+        }
+        if (!keep.isEmpty() && own.failure != null) {
+            accounting.lastError(own.failure + " (kept in the outbox)");
+        }
+        accounting.retries(own.retries);
+        settle(batch, own, -1);
+        return keep;
+    }
+
+    /**
+     * Gives events that never reached the sender (still queued when close() ran out of time) to the outbox; false if
+     * there is no outbox or it could not take them. {@link #flushSpool()} writes what it gathered.
+     */
+    boolean spool(List<byte[]> json) {
+        return outbox != null && outbox.spool(json);
+    }
+
+    /** Writes the batches the outbox gathered in memory (the sender is stopping, or close() ran out of time). */
+    void flushSpool() {
+        if (outbox != null) {
+            outbox.flush();
+        }
+    }
+
+    /** Writes the batches the outbox gathered once they waited long enough; called by an idle sender. */
+    void flushSpoolIfLingered() {
+        if (outbox != null) {
+            outbox.flushIfLingered();
+        }
+    }
+
+    /** Nanoseconds until gathered batches must be written, {@link Long#MAX_VALUE} if there are none. */
+    long nanosUntilSpoolWrite() {
+        return outbox == null ? Long.MAX_VALUE : outbox.nanosUntilLingered();
     }
 
     boolean isEmpty() {
@@ -100,7 +257,8 @@ final class Destinations {
             return false;
         }
         for (ExporterDelivery delivery : deliveries) {
-            if (!delivery.isPaused()) {
+            // With an outbox, batches for a paused API go there: the flusher must keep taking events off the queue.
+            if (!delivery.isPaused() || delivery == spooling) {
                 return false;
             }
         }
@@ -164,5 +322,29 @@ final class Destinations {
 
     List<String> names() {
         return deliveries.stream().map(d -> d.exporter().name()).toList();
+    }
+
+    /** The events of a batch at some indexes, read through to the batch's list. Unmodifiable. */
+    private static final class Selection extends java.util.AbstractList<Event> {
+        private final List<Event> events;
+        private final int[] indexes;
+        private final int size;
+
+        Selection(List<Event> events, int[] indexes, int size) {
+            this.events = events;
+            this.indexes = indexes;
+            this.size = size;
+        }
+
+        @Override
+        public Event get(int index) {
+            java.util.Objects.checkIndex(index, size);
+            return events.get(indexes[index]);
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
     }
 }

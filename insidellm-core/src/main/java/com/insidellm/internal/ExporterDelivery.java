@@ -39,6 +39,8 @@ final class ExporterDelivery {
     private volatile long openedAtNanos;
     private volatile boolean lastOk = true;
     private volatile boolean unauthorizedReported;
+    /** Whether a disk outbox takes what this destination cannot deliver now (then an open breaker is not waited for). */
+    private volatile boolean spoolWhenOpen;
     private volatile boolean exporting;
     private final AtomicBoolean shutDown = new AtomicBoolean();
 
@@ -77,8 +79,9 @@ final class ExporterDelivery {
         breaker.getEventPublisher().onStateTransition(event -> {
             if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
                 openedAtNanos = nanoTime.getAsLong();
-                log.warn("InsideLLM delivery to {} keeps failing; pausing for {} s (events wait in the bounded queue)",
-                        exporter.name(), openDuration.toSeconds());
+                log.warn("InsideLLM delivery to {} keeps failing; pausing for {} s ({})", exporter.name(),
+                        openDuration.toSeconds(), spoolWhenOpen ? "batches go to the disk outbox"
+                                : "events wait in the bounded queue");
             } else if (event.getStateTransition().getToState() == CircuitBreaker.State.CLOSED) {
                 log.info("InsideLLM delivery to {} works again", exporter.name());
             }
@@ -87,6 +90,11 @@ final class ExporterDelivery {
 
     EventExporter exporter() {
         return exporter;
+    }
+
+    /** Tells this delivery that a disk outbox takes the events it cannot deliver now. */
+    void spoolWhenOpen() {
+        this.spoolWhenOpen = true;
     }
 
     /** Whether the breaker is open and its wait has not elapsed: sending now would be refused. */
@@ -107,14 +115,38 @@ final class ExporterDelivery {
         return breaker.getState().name();
     }
 
-    /** Delivers {@code batch}, marking each event's outcome into {@code outcome} starting at {@code offset}. */
+    /**
+     * Delivers {@code batch}, marking each event's outcome into {@code outcome} starting at {@code offset}.
+     *
+     * <p>A batch refused as too large (413) or as invalid (400, 422) is halved and each half sent, until the
+     * refused events stand alone: one too large is dropped as {@code event_too_large}, one invalid as
+     * {@code rejected}, and every other event is delivered. For {@code k} invalid events in a batch of {@code n}
+     * that costs at most {@code 2·k·⌈log₂ n⌉} extra requests (never more than {@code 2n − 2}, when every event is
+     * invalid); for one invalid event among 50, 12. Event ids never change, so nothing arrives twice.
+     */
     void deliver(EventBatch batch, Outcome outcome, int offset, long deadlineNanos, BackoffWaiter waiter)
             throws InterruptedException {
+        deliver(batch, outcome, offset, deadlineNanos, waiter, false);
+    }
+
+    /**
+     * Like {@link #deliver(EventBatch, Outcome, int, long, BackoffWaiter)}; with {@code once}, a transient failure
+     * is not retried but marks the events {@link Outcome#UNAVAILABLE} at once (a batch from the outbox, which keeps
+     * it for later). With an outbox attached ({@link #spoolWhenOpen}) the same holds for every batch, and for an
+     * open circuit breaker: the outbox retries, so the sender never waits out a backoff.
+     */
+    void deliver(EventBatch batch, Outcome outcome, int offset, long deadlineNanos, BackoffWaiter waiter,
+            boolean once) throws InterruptedException {
         Retry.AsyncContext<ExportResult> context = retry.asyncContext();
         while (true) {
             ExportResult result;
             if (!breaker.tryAcquirePermission()) {
                 result = ExportResult.retryable("circuit breaker open for " + exporter.name(), null);
+                if (once || spoolWhenOpen) {
+                    outcome.mark(offset, offset + batch.size(), Outcome.UNAVAILABLE);
+                    outcome.failure = result.message();
+                    return;
+                }
             } else {
                 long start = nanoTime.getAsLong();
                 exporting = true;
@@ -141,6 +173,12 @@ final class ExporterDelivery {
                     context.onComplete();
                     lastOk = true;
                     unauthorizedReported = false;
+                    for (ExportResult.Rejection rejection : result.rejected()) {
+                        // Accepted as a request, refused one by one (our collector's answer): dropped, not sent.
+                        if (rejection.index() >= 0 && rejection.index() < batch.size()) {
+                            outcome.reject(offset + rejection.index(), IngestAnswer.shorten(rejection.reason()));
+                        }
+                    }
                     return;
                 }
                 case TOO_LARGE -> {
@@ -153,8 +191,25 @@ final class ExporterDelivery {
                     int half = batch.size() / 2;
                     log.debug("{} refused a batch of {} events as too large; splitting it", exporter.name(),
                             batch.size());
-                    deliver(batch.slice(0, half), outcome, offset, deadlineNanos, waiter);
-                    deliver(batch.slice(half, batch.size()), outcome, offset + half, deadlineNanos, waiter);
+                    deliver(batch.slice(0, half), outcome, offset, deadlineNanos, waiter, once);
+                    deliver(batch.slice(half, batch.size()), outcome, offset + half, deadlineNanos, waiter, once);
+                    return;
+                }
+                case INVALID -> {
+                    context.onComplete();
+                    // The backend works; it refuses what is in the batch.
+                    lastOk = true;
+                    if (batch.size() == 1) {
+                        String reason = IngestAnswer.shorten(String.valueOf(result.message()));
+                        outcome.reject(offset, reason);
+                        log.debug("{} rejected event {}: {}", exporter.name(), batch.events().get(0), reason);
+                        return;
+                    }
+                    int half = batch.size() / 2;
+                    log.debug("{} refused a batch of {} events as invalid; splitting it to find the invalid ones",
+                            exporter.name(), batch.size());
+                    deliver(batch.slice(0, half), outcome, offset, deadlineNanos, waiter, once);
+                    deliver(batch.slice(half, batch.size()), outcome, offset + half, deadlineNanos, waiter, once);
                     return;
                 }
                 case REJECTED -> {
@@ -176,11 +231,14 @@ final class ExporterDelivery {
                     return;
                 }
                 case RETRYABLE -> {
-                    long delayMillis = context.onResult(result);
+                    // With an outbox, the outbox retries (with backoff, between new batches): waiting here would hold
+                    // up the flusher, and the queue would fill while the backend is slow or down.
+                    long delayMillis = once || spoolWhenOpen ? -1 : context.onResult(result);
                     if (delayMillis < 0) {
                         lastOk = false;
-                        fail(batch, outcome, offset, result.message() + " (gave up after " + (outcome.retries + 1)
-                                + " attempts)");
+                        outcome.mark(offset, offset + batch.size(), Outcome.UNAVAILABLE);
+                        outcome.failure = once || spoolWhenOpen ? result.message()
+                                : result.message() + " (gave up after " + (outcome.retries + 1) + " attempts)";
                         return;
                     }
                     outcome.retries++;

@@ -74,6 +74,12 @@ final class Flusher {
     }
 
     /** The flusher thread, started if it is not yet. */
+    /** Starts the client's threads for a backlog in the outbox (left by an earlier process), before any event. */
+    void startForOutbox() {
+        start();
+        sender.startForOutbox();
+    }
+
     Thread start() {
         synchronized (lock) {
             Thread started = thread;
@@ -188,7 +194,7 @@ final class Flusher {
             }
             byte[] bytes = serialized.json();
             if (!events.isEmpty() && batchBytes + bytes.length > maxBatchBytes) {
-                sender.handOff(EventBatch.of(events, json), lastSeq, firstSeq + i);
+                handOff(events, json, lastSeq, firstSeq + i);
                 events = new ArrayList<>();
                 json = new ArrayList<>();
                 batchBytes = 0;
@@ -198,7 +204,7 @@ final class Flusher {
             batchBytes += bytes.length;
         }
         if (!events.isEmpty()) {
-            sender.handOff(EventBatch.of(events, json), lastSeq, lastSeq + 1);
+            handOff(events, json, lastSeq, lastSeq + 1);
         }
         if (firstSeq > lastSeq) {
             return;
@@ -206,11 +212,67 @@ final class Flusher {
         accounting.reportDrops(System.nanoTime());
     }
 
+    /**
+     * Gives a batch to the sender; or, while the outbox holds a backlog, writes it behind the backlog here, so that
+     * the sender delivers the backlog without stopping for each new batch and the queue never waits for it (one
+     * hand-over per file sent had let the queue overflow at 10,000 events/s). The backlog is delivered first either
+     * way.
+     */
+    private void handOff(List<Event> events, List<byte[]> json, long lastSeq, long watermark) {
+        // Only while the sender holds no batch: one it holds may still go to the outbox, and must go first.
+        if (!sender.isBusy() && destinations.hasOutboxWork() && !lifecycle.isClosed() && destinations.spool(json)) {
+            progress.noteUndelivered(lastSeq);
+            sender.wakeForOutbox();
+            return;
+        }
+        sender.handOff(EventBatch.of(events, json), lastSeq, watermark);
+    }
+
+    /**
+     * Serialises what is still queued (close() ran out of time) and writes it to the outbox, for the next process
+     * to deliver; what the outbox cannot take is counted as {@code shutdown_timeout}. Runs after the sender ended.
+     */
+    private void spoolLeftovers() {
+        long spooled = 0;
+        long lost = 0;
+        long lastSeq = -1;
+        List<byte[]> json = new ArrayList<>(batchSize);
+        Event event;
+        while ((event = queue.poll()) != null) {
+            lastSeq = queue.consumedCount() - 1;
+            Event processed = pipeline.process(event);
+            EventPipeline.Serialized serialized = processed == null ? null : pipeline.serialize(processed);
+            if (serialized != null) {
+                json.add(serialized.json());
+            }
+            if (json.size() == batchSize || queue.size() == 0 && !json.isEmpty()) {
+                if (destinations.spool(json)) {
+                    spooled += json.size();
+                } else {
+                    lost += json.size();
+                }
+                json = new ArrayList<>(batchSize);
+            }
+        }
+        destinations.flushSpool();
+        if (lastSeq >= 0) {
+            progress.noteUndelivered(lastSeq);
+        }
+        if (lost > 0) {
+            accounting.drop(DropReason.SHUTDOWN_TIMEOUT, lost);
+        }
+        log.warn("InsideLLM: close() timed out with {} events queued: {} went to the outbox{}", spooled + lost,
+                spooled, lost > 0 ? ", " + lost + " could not be written and were dropped" : "");
+    }
+
     /** Counts what is still queued, shuts the exporters down and releases waiting flushes. Runs once. */
     void finishTermination() {
         synchronized (lock) {
             if (progress.isTerminated()) {
                 return;
+            }
+            if (destinations.hasOutbox() && queue.size() > 0) {
+                spoolLeftovers();
             }
             // Whatever is still queued (close ran out of time) is counted, not silently lost.
             long leftover = queue.clear();

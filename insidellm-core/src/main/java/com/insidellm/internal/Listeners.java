@@ -51,6 +51,10 @@ final class Listeners {
         each("onDropped", listener -> listener.onDropped(reason, count));
     }
 
+    void dropped(DropReason reason, List<Event> events, String detail) {
+        each("onDropped", listener -> listener.onDropped(reason, events, detail));
+    }
+
     private void each(String method, Consumer<DeliveryListener> call) {
         synchronized (lock) {
             for (DeliveryListener listener : listeners) {

@@ -6,8 +6,12 @@ import com.insidellm.EventType;
 import com.insidellm.InsideLlmException;
 import com.insidellm.Payload;
 import com.insidellm.internal.processing.RedactionProcessor;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,17 +103,39 @@ final class RunRegistry {
     @Nullable Event end(@Nullable String runId, @Nullable String exitReason) {
         String id = runId == null ? null : Ids.canonicalUuidOrNull(runId);
         RunState state = id == null ? null : runs.get(id);
-        if (state == null || state.ended) {
+        if (state == null || !state.markEnded()) {
             if (strict) {
                 throw new InsideLlmException("endRun: no open run with id " + runId);
             }
             log.debug("endRun for an unknown or already ended run {}", runId);
             return null;
         }
-        state.ended = true;
+        return runEnd(id, state, exitReason);
+    }
+
+    private static Event runEnd(String id, RunState state, @Nullable String exitReason) {
         long durationMs = (System.nanoTime() - state.startNanos) / 1_000_000;
         return Event.builder(EventType.RUN_END).runId(id).userId(state.userId)
                 .payload(new Payload.RunEnd(id, durationMs, null, exitReason)).build();
+    }
+
+    /**
+     * Ends every run that was started and not ended, returning their {@code run.end} events with
+     * {@code exitReason} and each run's duration, oldest first. Called once, as the client closes.
+     */
+    List<Event> endAll(String exitReason) {
+        List<Map.Entry<String, RunState>> open = new ArrayList<>();
+        for (Map.Entry<String, RunState> entry : runs.entrySet()) {
+            if (entry.getValue().markEnded()) {
+                open.add(entry);
+            }
+        }
+        open.sort(Comparator.comparingLong(e -> e.getValue().startNanos));
+        List<Event> ends = new ArrayList<>(open.size());
+        for (Map.Entry<String, RunState> entry : open) {
+            ends.add(runEnd(entry.getKey(), entry.getValue(), exitReason));
+        }
+        return ends;
     }
 
     /** The run metadata to merge into an event of {@code runId}, or {@code null}. */
@@ -132,12 +158,17 @@ final class RunRegistry {
         final String userId;
         final long startNanos;
         final @Nullable Map<String, Object> metadata;
-        volatile boolean ended;
+        private final AtomicBoolean ended = new AtomicBoolean();
 
         RunState(String userId, long startNanos, @Nullable Map<String, Object> metadata) {
             this.userId = userId;
             this.startNanos = startNanos;
             this.metadata = metadata;
+        }
+
+        /** Marks the run ended; false if it was already (endRun and close() may race). */
+        boolean markEnded() {
+            return ended.compareAndSet(false, true);
         }
     }
 }

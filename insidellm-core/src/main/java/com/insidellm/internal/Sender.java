@@ -113,10 +113,13 @@ final class Sender {
     private void run() {
         while (true) {
             PreparedBatch next;
+            // Read outside the hand-over lock: it may list the outbox directory.
+            long drainIn = Math.min(destinations.nanosUntilDrain(), destinations.nanosUntilSpoolWrite());
             synchronized (handoff) {
-                while (prepared == null && !stopping) {
+                if (prepared == null && !stopping && drainIn > 0) {
                     try {
-                        handoff.wait();
+                        // Until a batch comes, or it is time to try the outbox again.
+                        handoff.wait(drainIn == Long.MAX_VALUE ? 0 : Math.max(1, drainIn / 1_000_000));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return;
@@ -124,18 +127,27 @@ final class Sender {
                 }
                 next = prepared;
                 if (next == null) {
-                    return;
+                    if (stopping) {
+                        break;
+                    }
+                } else {
+                    prepared = null;
+                    sending = true;
+                    handoff.notifyAll();
                 }
-                prepared = null;
-                sending = true;
-                handoff.notifyAll();
+            }
+            if (next == null) {
+                destinations.flushSpoolIfLingered();
+                drainOutbox();
+                continue;
             }
             try {
-                if (lifecycle.isClosed() && lifecycle.pastCloseDeadline()) {
+                if (lifecycle.isClosed() && lifecycle.pastCloseDeadline() && !destinations.hasOutbox()) {
                     // close() ran out of time: counted as shutdown_timeout, like what is still queued.
                     accounting.drop(DropReason.SHUTDOWN_TIMEOUT, next.batch().size());
                     progress.noteUndelivered(next.lastSeq());
                 } else {
+                    // Past close()'s deadline, the outbox takes the batch without an attempt.
                     destinations.deliver(next.batch(), next.lastSeq());
                 }
             } catch (InterruptedException e) {
@@ -156,6 +168,55 @@ final class Sender {
                 }
                 progress.advance(next.watermark());
                 wakeFlusher.run();
+            }
+            drainOutbox();
+        }
+        // Stopping: a last go at the outbox while close() has time (the backend may be back), then end with
+        // everything the outbox gathered on disk.
+        drainOutbox();
+        destinations.flushSpool();
+    }
+
+    /**
+     * Delivers from the outbox if it is due, stopping as soon as a new batch waits (it only needs a quick write to
+     * the outbox, so the flusher is never held up by the backlog) or close() is out of time.
+     */
+    private void drainOutbox() {
+        if (destinations.nanosUntilDrain() != 0) {
+            return;
+        }
+        try {
+            destinations.drainOutbox(() -> hasPrepared() || lifecycle.isClosed() && lifecycle.pastCloseDeadline());
+        } catch (InterruptedException e) {
+            // Interrupted from outside: the batch being sent stays in the outbox.
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            accounting.lastError("internal error: " + e);
+            log.error("InsideLLM: unexpected error while delivering from the outbox; continuing", e);
+        }
+    }
+
+    private boolean hasPrepared() {
+        synchronized (handoff) {
+            return prepared != null;
+        }
+    }
+
+    /** Wakes the sender if it waits: the flusher spooled a batch, which may be due for writing or delivery. */
+    void wakeForOutbox() {
+        if (thread == null) {
+            startForOutbox();
+        }
+        synchronized (handoff) {
+            handoff.notifyAll();
+        }
+    }
+
+    /** Starts the sender without a batch, to deliver what the outbox holds (a previous process left it). */
+    void startForOutbox() {
+        synchronized (handoff) {
+            if (thread == null) {
+                start();
             }
         }
     }

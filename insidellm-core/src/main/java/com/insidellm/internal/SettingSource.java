@@ -56,16 +56,6 @@ final class SettingSource {
         };
     }
 
-    /** Whether {@code url}'s host is a loopback address, judged from the text alone (no name lookup). */
-    public static boolean isLoopback(String url) {
-        HttpUrl parsed = HttpUrl.parse(url);
-        if (parsed == null) {
-            return false;
-        }
-        String host = parsed.host();
-        return host.equals("localhost") || host.equals("::1") || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
-    }
-
     String url(String property, String env) {
         Source source = source(property, env);
         if (source == null || source.value().isEmpty()) {

@@ -45,6 +45,10 @@ public final class Settings {
     public final boolean shutdownHook;
     public final boolean localMode;
     public final Path localDirectory;
+    /** The disk outbox's directory, or {@code null} when the outbox is off. */
+    public final @Nullable Path outboxDirectory;
+    public final long outboxMaxBytes;
+    public final Duration outboxMaxAge;
     public final List<DeliveryListener> listeners;
     public final List<EventExporter> exporters;
     public final List<EventProcessor> processors;
@@ -86,7 +90,9 @@ public final class Settings {
         this.closeTimeout = b.closeTimeout;
         this.circuitOpenDuration = b.circuitOpenDuration;
         this.httpClient = b.httpClient;
-        this.gzip = b.gzip != null ? b.gzip : src.bool("gzip", "INSIDELLM_GZIP", !SettingSource.isLoopback(baseUrl));
+        // Off by default, as in the Python SDK: a backend written from its documentation reads the body as plain JSON
+        // and answers a compressed one with 400, which lost every event before the fallback below existed.
+        this.gzip = b.gzip != null ? b.gzip : src.bool("gzip", "INSIDELLM_GZIP", false);
         this.dropPolicy = b.dropPolicy;
         this.strict = b.strict != null ? b.strict : src.bool("strict", "INSIDELLM_RAISE_ON_ERROR", false);
         this.shutdownHook = b.shutdownHook;
@@ -94,6 +100,11 @@ public final class Settings {
         String dir = src.lookup("local-directory", "INSIDELLM_LOCAL_DIR");
         this.localDirectory = b.localDirectory != null ? b.localDirectory
                 : dir != null && !dir.isBlank() ? Path.of(dir) : InsideLlmClient.Builder.DEFAULT_LOCAL_DIRECTORY;
+        String outbox = src.lookup("outbox-directory", "INSIDELLM_OUTBOX_DIR");
+        this.outboxDirectory = b.outboxDirectory != null ? b.outboxDirectory
+                : outbox != null && !outbox.isBlank() ? Path.of(outbox) : null;
+        this.outboxMaxBytes = b.outboxMaxBytes;
+        this.outboxMaxAge = b.outboxMaxAge;
         this.listeners = List.copyOf(b.listeners);
         this.exporters = List.copyOf(b.exporters);
         this.prices = b.prices != null ? b.prices : PriceTable.defaults();

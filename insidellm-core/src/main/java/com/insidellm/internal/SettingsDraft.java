@@ -46,6 +46,9 @@ public final class SettingsDraft {
     public boolean shutdownHook = true;
     public @Nullable Boolean localMode;
     public @Nullable Path localDirectory;
+    public @Nullable Path outboxDirectory;
+    public long outboxMaxBytes = Outbox.DEFAULT_MAX_BYTES;
+    public Duration outboxMaxAge = Outbox.DEFAULT_MAX_AGE;
     public final List<DeliveryListener> listeners = new ArrayList<>();
     public final List<EventExporter> exporters = new ArrayList<>();
     public final List<EventProcessor> processors = new ArrayList<>();

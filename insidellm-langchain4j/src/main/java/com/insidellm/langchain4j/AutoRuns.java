@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * find the new run.
  *
  * <p>Idle runs are ended by the module's one daemon thread ({@code insidellm-langchain4j}), started lazily, that
- * looks every {@code min(timeout / 4, 1 minute)}; at most {@value #MAX_OPEN} runs are watched, the least recently
- * used end first; the same thread does the work {@link #later} takes off callers. Runs the application started (a tracker, an annotated method) are
+ * looks every {@code min(timeout / 4, 1 minute)}; at most {@value #MAX_OPEN} runs are watched (beyond, the least recently
+ * used quarter ends); the same thread does the work {@link #later} takes off callers. Runs the application started (a tracker, an annotated method) are
  * never ended here. Thread-safe.
  */
 final class AutoRuns implements AutoCloseable {
@@ -39,7 +40,7 @@ final class AutoRuns implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AutoRuns.class);
     private static final int MAX_ENDED = 10_000;
     /**
-     * The most runs watched at once; beyond it the least recently used tenth end early, as if idle (an application
+     * The most runs watched at once; beyond it the least recently used quarter ends early, as if idle (an application
      * starting many one-call conversations would otherwise hold every run for the whole timeout).
      */
     static final int MAX_OPEN = 10_000;
@@ -65,6 +66,7 @@ final class AutoRuns implements AutoCloseable {
                 }
             }));
     private final Object lock = new Object();
+    private final AtomicBoolean evicting = new AtomicBoolean();
     private volatile @Nullable ScheduledExecutorService sweeper;
     private boolean closed;
 
@@ -79,8 +81,15 @@ final class AutoRuns implements AutoCloseable {
         Map<String, Object> context = previousRunId == null ? Map.of("source", RUN_TYPE, "kind", kind)
                 : Map.of("source", RUN_TYPE, "kind", kind, "previous_run_id", previousRunId);
         active.put(runId, new Active(runId, userId, at, clock.millis()));
-        if (active.size() > MAX_OPEN) {
-            endLeastRecentlyUsed();
+        if (active.size() > MAX_OPEN && evicting.compareAndSet(false, true)) {
+            // On the background thread: ending a quarter of the runs logs thousands of run.end events.
+            later(() -> {
+                try {
+                    endLeastRecentlyUsed();
+                } finally {
+                    evicting.set(false);
+                }
+            }, 0);
         }
         recorder.log(runId, userId, null, Event.builder(EventType.RUN_START).timestamp(at)
                 .payload(new Payload.RunStart(runId, RUN_TYPE, context)));
@@ -147,17 +156,25 @@ final class AutoRuns implements AutoCloseable {
      * Logs the run's end. An idle run ended with its last event, so that is its end and duration (as a web-analytics
      * session's); a run closed with the integration ends now.
      */
+    /** Ends the least recently used quarter, so that the (sorting) work is done once per {@code MAX_OPEN / 4} starts. */
     private void endLeastRecentlyUsed() {
         synchronized (lock) {
-            int excess = active.size() - MAX_OPEN * 9 / 10;
+            List<Active> runs = new ArrayList<>(active.values());
+            int excess = runs.size() - MAX_OPEN * 3 / 4;
             if (excess <= 0) {
                 return;
             }
-            List<Active> runs = new ArrayList<>(active.values());
-            runs.sort(java.util.Comparator.comparingLong(Active::lastUsedMillis));
-            for (Active run : runs.subList(0, Math.min(excess, runs.size()))) {
-                if (run.endNow()) {
+            long[] used = new long[runs.size()];
+            for (int i = 0; i < used.length; i++) {
+                used[i] = runs.get(i).lastUsed;
+            }
+            java.util.Arrays.sort(used);
+            long cutoff = used[excess - 1];
+            int ended = 0;
+            for (Active run : runs) {
+                if (ended < excess && run.lastUsed <= cutoff && run.endNow()) {
                     end(run, "idle", true);
+                    ended++;
                 }
             }
         }
@@ -252,14 +269,15 @@ final class AutoRuns implements AutoCloseable {
         final String runId;
         final String userId;
         final Instant startedAt;
-        private long lastUsedMillis;
+        /** Written under the run's monitor; read without it only to pick runs to end early. */
+        volatile long lastUsed;
         private boolean ended;
 
         Active(String runId, String userId, Instant startedAt, long now) {
             this.runId = runId;
             this.userId = userId;
             this.startedAt = startedAt;
-            this.lastUsedMillis = now;
+            this.lastUsed = now;
         }
 
         /** Notes a use; false when the run has ended (a new one must continue it). */
@@ -267,16 +285,16 @@ final class AutoRuns implements AutoCloseable {
             if (ended) {
                 return false;
             }
-            lastUsedMillis = Math.max(lastUsedMillis, now);
+            lastUsed = Math.max(lastUsed, now);
             return true;
         }
 
-        synchronized long lastUsedMillis() {
-            return lastUsedMillis;
+        long lastUsedMillis() {
+            return lastUsed;
         }
 
         synchronized boolean endIfIdle(long now, long idleMillis) {
-            if (ended || now - lastUsedMillis < idleMillis) {
+            if (ended || now - lastUsed < idleMillis) {
                 return false;
             }
             ended = true;

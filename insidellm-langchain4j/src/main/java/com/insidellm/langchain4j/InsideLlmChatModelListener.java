@@ -35,7 +35,9 @@ public final class InsideLlmChatModelListener implements ChatModelListener {
 
     /**
      * A listener with default settings, recording to {@code client}. To share settings and conversation threading
-     * with AI services, use {@link InsideLlmLangChain4j#chatModelListener()} instead.
+     * with AI services, use {@link InsideLlmLangChain4j#chatModelListener()} instead; that is also the way to end the
+     * runs it starts when the application stops ({@link InsideLlmLangChain4j#close()}) — this one's end only when
+     * idle.
      */
     public static InsideLlmChatModelListener create(InsideLlmClient client) {
         return InsideLlmLangChain4j.create(Objects.requireNonNull(client, "client")).chatModelListener();

@@ -116,6 +116,9 @@ public class InsideLlmAutoConfiguration {
         set(p.getCloseTimeout(), b::closeTimeout);
         set(p.getCircuitOpenDuration(), b::circuitOpenDuration);
         set(p.getGzip(), b::gzip);
+        set(p.getOutboxDirectory(), b::outbox);
+        set(p.getOutboxMaxSize(), size -> b.outboxMaxBytes(size.toBytes()));
+        set(p.getOutboxMaxAge(), b::outboxMaxAge);
         set(p.getDropPolicy(), b::dropPolicy);
         set(p.getStrict(), b::strict);
         set(p.getCaptureContent(), b::captureContent);

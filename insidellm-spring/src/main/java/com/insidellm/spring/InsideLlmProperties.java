@@ -45,6 +45,18 @@ public class InsideLlmProperties {
     /** Directory for LOCAL mode. Default .insidellm/events under the working directory. */
     private @Nullable Path localDirectory;
 
+    /**
+     * Directory of the disk outbox, where batches the API cannot take now (backend down, close() out of time) wait
+     * to be delivered, also by the next start. Off by default.
+     */
+    private @Nullable Path outboxDirectory;
+
+    /** The most the disk outbox may hold; the oldest batches are dropped first. Default 100MB. */
+    private @Nullable DataSize outboxMaxSize;
+
+    /** How long a batch may wait in the disk outbox. Default 7d. */
+    private @Nullable Duration outboxMaxAge;
+
     /** Events per request, 1 to 10000. Default 50. */
     private @Nullable Integer batchSize;
 
@@ -84,7 +96,10 @@ public class InsideLlmProperties {
     /** How long the circuit breaker stays open before probing a failing backend again. Default 30s. */
     private @Nullable Duration circuitOpenDuration;
 
-    /** Whether request bodies are gzip-compressed. Default true, except for a loopback base URL (a local collector). */
+    /**
+     * Whether request bodies are gzip-compressed. Default false, as in the Python SDK; when on, a backend that answers a
+     * compressed request with 400 or 415 gets plain JSON from then on.
+     */
     private @Nullable Boolean gzip;
 
     /** What a full queue drops: DROP_NEWEST (the default) or DROP_OLDEST. */
@@ -147,6 +162,30 @@ public class InsideLlmProperties {
 
     public void setMode(@Nullable Mode mode) {
         this.mode = mode;
+    }
+
+    public @Nullable Path getOutboxDirectory() {
+        return outboxDirectory;
+    }
+
+    public void setOutboxDirectory(@Nullable Path outboxDirectory) {
+        this.outboxDirectory = outboxDirectory;
+    }
+
+    public @Nullable DataSize getOutboxMaxSize() {
+        return outboxMaxSize;
+    }
+
+    public void setOutboxMaxSize(@Nullable DataSize outboxMaxSize) {
+        this.outboxMaxSize = outboxMaxSize;
+    }
+
+    public @Nullable Duration getOutboxMaxAge() {
+        return outboxMaxAge;
+    }
+
+    public void setOutboxMaxAge(@Nullable Duration outboxMaxAge) {
+        this.outboxMaxAge = outboxMaxAge;
     }
 
     public @Nullable Path getLocalDirectory() {

@@ -71,6 +71,34 @@ class InsideLlmAutoConfigurationTest {
     }
 
     @Test
+    void outboxDirectoryKeepsWhatTheBackendCannotTakeOnDisk(@TempDir Path dir) throws Exception {
+        try (MockWebServer server = new MockWebServer()) {
+            server.setDispatcher(new okhttp3.mockwebserver.Dispatcher() {
+                @Override
+                public MockResponse dispatch(RecordedRequest request) {
+                    return new MockResponse().setResponseCode(503);
+                }
+            });
+            server.start();
+            runner.withPropertyValues("insidellm.api-key=test-key", "insidellm.base-url=" + server.url("/"),
+                    "insidellm.outbox-directory=" + dir, "insidellm.outbox-max-size=10MB",
+                    "insidellm.outbox-max-age=1d", "insidellm.max-retries=0", "insidellm.batch-size=1")
+                    .run(context -> {
+                        InsideLlmClient client = context.getBean(InsideLlmClient.class);
+                        client.logEvent(Event.userInput(UUID.randomUUID().toString(), "u-1", "keep me"));
+                        assertThat(client.flush(Duration.ofSeconds(10))).isFalse();
+                        assertThat(client.stats().eventsFailed()).isZero();
+                    });
+            // The context closed the client, which wrote what the outbox had gathered.
+            try (Stream<Path> files = Files.list(dir)) {
+                List<Path> spooled = files.filter(f -> f.toString().endsWith(".batch")).toList();
+                assertThat(spooled).singleElement().satisfies(
+                        f -> assertThat(Files.readString(f)).contains("keep me"));
+            }
+        }
+    }
+
+    @Test
     void disabledGivesTheNoopClientEvenWithAnApiKey() {
         runner.withPropertyValues("insidellm.enabled=false", "insidellm.api-key=test-key")
                 .run(context -> assertThat(context.getBean(InsideLlmClient.class)).isSameAs(InsideLlmClient.noop()));
@@ -314,7 +342,7 @@ class InsideLlmAutoConfigurationTest {
         throw new AssertionError("no Spring Boot metrics auto-configuration on the classpath");
     }
 
-    /** The request's JSON; gzip is off by default for a loopback base URL such as this test server's. */
+    /** The request's JSON; gzip is off by default, but a test may turn it on. */
     private static String body(RecordedRequest request) throws java.io.IOException {
         byte[] raw = request.getBody().readByteArray();
         if (!"gzip".equals(request.getHeader("Content-Encoding"))) {

@@ -42,11 +42,11 @@ public final class Http {
     }
 
     /**
-     * Sends {@code {"error": message}} with {@code status}; on the gateway's OpenAI-compatible paths ({@code /v1/…})
-     * the OpenAI shape of {@link #openAiError}, which OpenAI clients understand.
+     * Sends {@code {"error": message}} with {@code status}; on the gateway's OpenAI API paths ({@code /v1/chat/…},
+     * {@code /v1/models}, …) the OpenAI shape of {@link #openAiError}, which OpenAI clients understand.
      */
     public static void error(HttpExchange ex, int status, String message) throws IOException {
-        if (ex.getRequestURI().getPath().startsWith("/v1/")) {
+        if (openAiPath(ex.getRequestURI().getPath())) {
             json(ex, status, openAiError(status, message, null));
             return;
         }
@@ -57,6 +57,12 @@ public final class Http {
             g.writeEndObject();
         }
         json(ex, status, out.toByteArray());
+    }
+
+    /** The OpenAI API's paths the gateway answers on (not OTLP's {@code /v1/traces}, which has its own errors). */
+    private static boolean openAiPath(String path) {
+        return path.startsWith("/v1/chat/") || path.startsWith("/v1/models") || path.startsWith("/v1/completions")
+                || path.startsWith("/v1/embeddings") || path.startsWith("/v1/responses");
     }
 
     /** An OpenAI-style error body, {@code {"error": {"message", "type", "param", "code"}}}, typed by status. */

@@ -1,5 +1,6 @@
 package com.insidellm.collector.http;
 
+import com.insidellm.collector.ingest.Rejections;
 import com.insidellm.collector.query.Params;
 import com.insidellm.collector.query.Queries;
 import com.sun.net.httpserver.HttpExchange;
@@ -14,11 +15,16 @@ public final class QueryEndpoints {
 
     private final Queries queries;
     private final byte[] schema;
+    private final Rejections rejections;
 
-    /** Creates the endpoints over {@code queries}; {@code schema} is the wire schema served at {@code schema}. */
-    public QueryEndpoints(Queries queries, byte[] schema) {
+    /**
+     * Creates the endpoints over {@code queries}; {@code schema} is the wire schema served at {@code schema};
+     * {@code rejections} are the ingest rejections {@code /health} reports.
+     */
+    public QueryEndpoints(Queries queries, byte[] schema, Rejections rejections) {
         this.queries = queries;
         this.schema = schema.clone();
+        this.rejections = rejections;
     }
 
     /** {@code /api/v1/…}. */
@@ -58,9 +64,9 @@ public final class QueryEndpoints {
         Http.json(ex, 200, body);
     }
 
-    /** {@code /health}: 200 while the store can serve, else 503. */
+    /** {@code /health}: 200 while the store can serve, else 503; with the count of rejected events. */
     public void health(HttpExchange ex) throws Exception {
-        Queries.Health health = queries.health();
+        Queries.Health health = queries.health(rejections.count(), rejections.last());
         Http.json(ex, health.ok() ? 200 : 503, health.json());
     }
 }

@@ -26,6 +26,7 @@ public final class Ingestor {
     private final Store store;
     private final ObjectMapper mapper;
     private final EventValidator validator = new EventValidator();
+    private final Rejections rejections = new Rejections(System::nanoTime);
 
     /** Creates an ingestor writing to {@code store}. */
     public Ingestor(Store store, ObjectMapper mapper) {
@@ -70,8 +71,14 @@ public final class Ingestor {
                 rejected.add(new Rejection(i, id != null && id.isTextual() ? id.asText() : null, String.valueOf(r.reason())));
             }
         }
+        rejections.record(rejected);
         Store.WriteOutcome outcome = store.write(valid);
         return new Result(outcome.accepted(), outcome.duplicates().size(), rejected);
+    }
+
+    /** The events this ingestor refused: counted and logged, for {@code /health} and the viewer. */
+    public Rejections rejections() {
+        return rejections;
     }
 
     private EventValidator.Result validate(JsonNode node) {

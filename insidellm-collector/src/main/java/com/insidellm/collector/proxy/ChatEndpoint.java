@@ -298,7 +298,7 @@ final class ChatEndpoint implements Handler {
                 if (data.length() > 0) {
                     data.append('\n');
                 }
-                data.append(line, line.charAt(5) == ' ' ? 6 : 5, line.length());
+                data.append(line, line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5, line.length());
             } else if (line.startsWith(":") && translator == null) {
                 write(out, (line + "\n\n").getBytes(StandardCharsets.UTF_8), true);
             }
@@ -336,7 +336,8 @@ final class ChatEndpoint implements Handler {
             }
             data = data.replace(",\"usage\":null", "");
         }
-        write(out, ("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8), true);
+        // An event of several data lines goes out as several data lines again.
+        write(out, ("data: " + data.replace("\n", "\ndata: ") + "\n\n").getBytes(StandardCharsets.UTF_8), true);
         return false;
     }
 

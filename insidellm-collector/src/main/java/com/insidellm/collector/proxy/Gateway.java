@@ -119,8 +119,8 @@ public final class Gateway implements AutoCloseable {
     public void register(CollectorServer server) {
         server.route("/v1/chat/completions", Guard.INGEST_KEY, chat);
         server.route("/v1/models", Guard.INGEST_KEY, this::models);
-        server.route("/v1/", Guard.INGEST_KEY, ex -> Http.error(ex, 404, "the gateway serves /v1/chat/completions and"
-                + " /v1/models; " + ex.getRequestURI().getPath() + " is not one of them"));
+        server.route("/v1/", Guard.INGEST_KEY, ex -> Http.json(ex, 404, Http.openAiError(404, "the gateway serves"
+                + " /v1/chat/completions and /v1/models; " + ex.getRequestURI().getPath() + " is not one of them", null)));
     }
 
     /** {@code GET /v1/models}: the configured models, in the OpenAI list format dolphin-logger answers with. */

@@ -70,8 +70,11 @@ public final class Queries {
         return LiveTail.open(store, p, lastEventId);
     }
 
-    /** {@code {"status": "ok"}} while the store can serve, else {@code "unavailable"}, with the store's kind. */
-    public Health health() {
+    /**
+     * {@code {"status": "ok"}} while the store can serve, else {@code "unavailable"}, with the store's kind, and
+     * {@code ingest}: the number of events rejected since start and the last rejection (event and reason).
+     */
+    public Health health(long rejected, @Nullable String lastRejection) {
         Store.Health h = store.health();
         return new Health(h.ok(), document(g -> {
             g.writeStartObject();
@@ -79,6 +82,10 @@ public final class Queries {
             g.writeObjectFieldStart("store");
             g.writeStringField("kind", h.kind());
             g.writeStringField("status", h.ok() ? "ok" : "unavailable");
+            g.writeEndObject();
+            g.writeObjectFieldStart("ingest");
+            g.writeNumberField("rejected", rejected);
+            g.writeStringField("last_rejection", lastRejection);
             g.writeEndObject();
             g.writeEndObject();
         }));

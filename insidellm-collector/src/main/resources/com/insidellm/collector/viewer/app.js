@@ -28,5 +28,17 @@ function route() {
   document.title = 'InsideLLM · ' + section.charAt(0).toUpperCase() + section.slice(1);
 }
 
-window.addEventListener('hashchange', route);
+// Events the collector refused are easy to miss (the SDK that sent them may not say): show their count, from /health.
+async function showRejections() {
+  const badge = document.getElementById('rejected');
+  try {
+    const ingest = (await (await fetch('/health')).json()).ingest || {};
+    badge.hidden = !(ingest.rejected > 0);
+    badge.textContent = ingest.rejected + ' events rejected';
+    badge.title = 'Last: ' + (ingest.last_rejection || '');
+  } catch (e) { badge.hidden = true; }
+}
+
+window.addEventListener('hashchange', () => { route(); showRejections(); });
 route();
+showRejections();
