@@ -43,6 +43,7 @@ run event-construction 'EventConstructionBenchmark' -prof gc
 run delivery 'DeliveryThroughputBenchmark' -prof gc
 run collector 'CollectorThroughputBenchmark'
 run integrations 'LangChain4jListenerBenchmark|SpringAopBenchmark' -prof gc
+run wrappers 'OpenAiWrapperBenchmark|AnthropicWrapperBenchmark|GenAiWrapperBenchmark' -prof gc
 run opentelemetry 'OpenTelemetryExporterBenchmark' -prof gc
 
 echo "load after run: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"

@@ -54,6 +54,9 @@ public final class Demo {
                 + TrackerExample.run(client)));
         examples.put("LangChain4jAgent", (client, collector, out) -> LangChain4jAgent.runOffline(client));
         examples.put("SpringBootAgent", (client, collector, out) -> SpringBootAgent.demo(collector, out));
+        examples.put("OpenAiSdkAgent", (client, collector, out) -> OpenAiSdkAgent.runOffline(client));
+        examples.put("AnthropicSdkAgent", (client, collector, out) -> AnthropicSdkAgent.runOffline(client));
+        examples.put("GeminiSdkAgent", (client, collector, out) -> GeminiSdkAgent.runOffline(client));
         return examples;
     }
 

@@ -43,25 +43,32 @@ class DemoIT {
             Demo.Summary summary = Demo.summarize(url, List.of());
 
             // QuickStart, TrackerExample and the LangChain4j conversation make one run each; the Spring Boot app one
-            // per HTTP request (two).
-            assertThat(summary.runs()).isEqualTo(5);
+            // per HTTP request (two); each provider SDK example one (OpenAI and Gemini threaded automatically,
+            // Anthropic in its tracker).
+            assertThat(summary.runs()).isEqualTo(8);
             assertThat(summary.eventsByType())
-                    .containsEntry("run.start", 5L)
+                    .containsEntry("run.start", 8L)
                     .containsEntry("agent.planning", 1L)
-                    .containsEntry("agent.reasoning", 2L)
+                    .containsEntry("agent.reasoning", 4L)
                     .containsEntry("error", 1L);
-            // QuickStart and TrackerExample make one model call each, @TrackLlmCall one per request, and the AI
-            // services at least two per turn (the tool call, then the answer): 2 + 2 + 2 * 2 + 2 * 2.
-            assertThat(summary.eventsByType().get("llm.response")).isGreaterThanOrEqualTo(12L);
+            // QuickStart and TrackerExample make one model call each, @TrackLlmCall one per request, the AI
+            // services at least two per turn (the tool call, then the answer): 2 + 2 + 2 * 2 + 2 * 2; the OpenAI SDK
+            // example two per turn over two turns, the Anthropic and Gemini ones two each.
+            assertThat(summary.eventsByType().get("llm.response")).isGreaterThanOrEqualTo(20L);
             assertThat(summary.llmCalls()).isEqualTo(summary.eventsByType().get("llm.response"));
-            assertThat(summary.eventsByType().get("tool.call")).isGreaterThanOrEqualTo(8L);
+            assertThat(summary.eventsByType().get("tool.call")).isGreaterThanOrEqualTo(9L);
             assertThat(summary.eventsByType().get("tool.response")).isEqualTo(summary.eventsByType().get("tool.call"));
             assertThat(summary.tokens()).isPositive();
             assertThat(summary.cost()).isPositive();
 
             assertThat(payloads(url, "tool.call")).extracting(p -> p.path("tool_name").asText())
                     .contains("get_forecast", "check_calendar", "currentWeather", "convertCurrency", "orderStatus",
-                            "order_api");
+                            "order_api", "current_weather");
+            // The provider SDK examples' model calls, each with its provider and its answer.
+            assertThat(payloads(url, "llm.response")).extracting(p -> p.path("provider").asText())
+                    .contains("openai", "anthropic", "google");
+            assertThat(payloads(url, "llm.response")).filteredOn(p -> p.path("provider").asText().equals("anthropic"))
+                    .anySatisfy(p -> assertThat(p.path("response_text").asText()).contains("Paris"));
             assertThat(payloads(url, "llm.response")).anySatisfy(p -> {
                 assertThat(p.path("model_name").asText()).startsWith("gpt-4o-mini");
                 assertThat(p.path("usage").path("total_tokens").asInt()).isPositive();

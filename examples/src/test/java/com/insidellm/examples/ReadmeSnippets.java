@@ -3,6 +3,10 @@ package com.insidellm.examples;
 import com.insidellm.Event;
 import com.insidellm.InsideLlmClient;
 import com.insidellm.Redactors;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.openai.OpenAiChatModel;
 import java.time.Duration;
 
 /**
@@ -33,6 +37,15 @@ final class ReadmeSnippets {
                 .build();
         // end README
         return client;
+    }
+
+    /** The collector as a gateway: clients pointed at it, as the README shows (compiled now that openai-java is here). */
+    static Object[] gateway() {
+        // README: gateway
+        OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:7800/v1").apiKey("unused").build();
+        ChatModel model = OpenAiChatModel.builder().baseUrl("http://127.0.0.1:7800/v1").apiKey("unused").modelName("gpt4.1").build();
+        // end README
+        return new Object[] {client, model};
     }
 
     // README: serverless

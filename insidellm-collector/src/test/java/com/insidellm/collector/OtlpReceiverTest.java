@@ -410,4 +410,70 @@ class OtlpReceiverTest {
         // An empty export request is valid and stores nothing.
         assertThat(api.post("/v1/traces", empty, "Authorization", "Bearer " + KEY).status()).isEqualTo(200);
     }
+
+    @Test
+    void deeplyNestedAttributeValuesAreRejectedWithA400() {
+        // A 2 MB export request whose one attribute is an array in an array ... 150,000 levels deep: recursing into it
+        // overflowed the handler thread's stack (a StackOverflowError, no answer) instead of a clear 400.
+        assertThat(post("application/x-protobuf", nestedArrays(150_000))).isEqualTo(400);
+        // The server still answers afterwards.
+        assertThat(post("application/x-protobuf", new byte[0])).isEqualTo(200);
+    }
+
+    /** An export request with one span whose attribute {@code k} is {@code depth} nested array values. */
+    private static byte[] nestedArrays(int depth) {
+        // Sizes inside out: an AnyValue holding an ArrayValue holding the next AnyValue.
+        long[] any = new long[depth + 1];
+        for (int i = 1; i <= depth; i++) {
+            long array = 1 + varintSize(any[i - 1]) + any[i - 1];
+            any[i] = 1 + varintSize(array) + array;
+        }
+        java.io.ByteArrayOutputStream kv = new java.io.ByteArrayOutputStream();
+        kv.write(0x0a);
+        kv.write(1);
+        kv.write('k');
+        kv.write(0x12);
+        writeVarint(kv, any[depth]);
+        for (int i = depth; i >= 1; i--) {
+            kv.write(0x2a); // AnyValue.array_value = 5
+            writeVarint(kv, 1 + varintSize(any[i - 1]) + any[i - 1]);
+            kv.write(0x0a); // ArrayValue.values = 1
+            writeVarint(kv, any[i - 1]);
+        }
+        java.io.ByteArrayOutputStream span = new java.io.ByteArrayOutputStream();
+        span.write(0x0a);
+        span.write(16);
+        span.writeBytes(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+        span.write(0x12);
+        span.write(8);
+        span.writeBytes(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        span.write(0x4a); // Span.attributes = 9
+        writeVarint(span, kv.size());
+        span.writeBytes(kv.toByteArray());
+        return wrap(0x0a, wrap(0x12, wrap(0x12, span.toByteArray()))); // request > resource spans > scope spans > span
+    }
+
+    private static byte[] wrap(int tag, byte[] inner) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(tag);
+        writeVarint(out, inner.length);
+        out.writeBytes(inner);
+        return out.toByteArray();
+    }
+
+    private static int varintSize(long v) {
+        int n = 1;
+        while ((v >>>= 7) != 0) {
+            n++;
+        }
+        return n;
+    }
+
+    private static void writeVarint(java.io.ByteArrayOutputStream out, long v) {
+        while ((v & ~0x7FL) != 0) {
+            out.write((int) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        out.write((int) v);
+    }
 }

@@ -169,6 +169,13 @@ public final class OpenTelemetryExporter implements EventExporter {
         return "opentelemetry";
     }
 
+    /** Runs whose root span is open (tests). */
+    int openRuns() {
+        synchronized (lock) {
+            return tree.openRuns();
+        }
+    }
+
     /** Events that could not be turned into spans (logged at DEBUG). */
     public long failedEvents() {
         return failed.get();

@@ -37,6 +37,16 @@ final class SpanTree {
 
     private final LinkedHashMap<String, Run> runs = new LinkedHashMap<>(64, 0.75f, true);
     private final LinkedHashMap<String, Open> open = new LinkedHashMap<>(256);
+    /**
+     * Root spans of runs already ended, so a late event of such a run (feedback after the answer) joins its trace
+     * instead of opening a new root that nothing ends until shutdown.
+     */
+    private final LinkedHashMap<String, SpanContext> endedRuns = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, SpanContext> eldest) {
+            return size() > MAX_OPEN_RUNS;
+        }
+    };
     private final LinkedHashMap<String, SpanContext> ended = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, SpanContext> eldest) {
@@ -106,6 +116,7 @@ final class SpanTree {
             run.startEventId = event.eventId();
             return;
         }
+        endedRuns.remove(event.runId()); // the same id started again: a new trace
         Span root = tracer.spanBuilder(GenAiMapping.runSpanName(event)).setNoParent()
                 .setStartTimestamp(micros(event.timestamp()), TimeUnit.MICROSECONDS).startSpan();
         mapping.runStart(root, event);
@@ -121,6 +132,7 @@ final class SpanTree {
         closeRun(run, event.timestamp());
         mapping.runEnd(run.root, event);
         run.root.end(micros(event.timestamp()), TimeUnit.MICROSECONDS);
+        endedRuns.put(run.runId, run.root.getSpanContext());
     }
 
     private void start(Event event) {
@@ -224,6 +236,11 @@ final class SpanTree {
     private Run run(Event event) {
         Run run = runs.get(event.runId());
         if (run == null) {
+            SpanContext endedRoot = endedRuns.get(event.runId());
+            if (endedRoot != null) {
+                // Not kept in runs: its root has ended, and the event's own span (if any) parents to that trace.
+                return new Run(event.runId(), Span.wrap(endedRoot), null, event.timestamp());
+            }
             Span root = tracer.spanBuilder(GenAiMapping.OP_INVOKE_AGENT).setNoParent()
                     .setStartTimestamp(micros(event.timestamp()), TimeUnit.MICROSECONDS).startSpan();
             mapping.common(root, event);
@@ -245,6 +262,7 @@ final class SpanTree {
             eldest.remove();
             closeRun(evicted, evicted.lastSeen);
             evicted.root.end(micros(evicted.lastSeen), TimeUnit.MICROSECONDS);
+            endedRuns.put(evicted.runId, evicted.root.getSpanContext());
         }
     }
 

@@ -308,6 +308,28 @@ class OpenTelemetryExporterTest {
     }
 
     @Test
+    void feedbackAfterTheRunEndedJoinsThatTraceInsteadOfOpeningANewRoot() {
+        AgentScenario run = new AgentScenario();
+        List<Event> events = new java.util.ArrayList<>(run.events());
+        // The user rates the answer after the run has ended, as a thumbs-up button does.
+        events.add(Event.builder(EventType.USER_FEEDBACK).runId(run.runId).userId(AgentScenario.USER)
+                .timestamp(AgentScenario.T0.plusSeconds(30))
+                .payload(new Payload.UserFeedback("stars", 5, run.response2, null)).build());
+        OpenTelemetryExporter exporter = OpenTelemetryExporter.builder().openTelemetry(sdk).build();
+        try (InsideLlmClient client = InsideLlmClient.builder().addExporter(exporter).shutdownHook(false).build()) {
+            events.forEach(client::logEvent);
+            assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+            // Before the fix, the late event opened a fresh root span of its own that stayed open until shutdown.
+            assertThat(exporter.openRuns()).isZero();
+        }
+        List<SpanData> out = spans.getFinishedSpanItems();
+        SpanData root = named(out, "invoke_agent support");
+        assertThat(out).allSatisfy(s -> assertThat(s.getTraceId()).isEqualTo(root.getTraceId()));
+        assertThat(out).extracting(SpanData::getName).doesNotContain("invoke_agent")
+                .filteredOn("gen_ai.evaluation.result"::equals).hasSize(2);
+    }
+
+    @Test
     void retrievalsApiCallsFunctionsAndTheRemainingSingleEventsMapToo() {
         String runId = UUID.randomUUID().toString();
         String retrieval = UUID.randomUUID().toString();

@@ -12,6 +12,15 @@ import java.util.zip.ZipException;
 /** Reads request bodies within the size limit, gzip or identity. Internal; stateless. */
 public final class Bodies {
 
+    /**
+     * How much of a rejected body we read and discard before answering. The JDK server drains only 64 KiB itself and
+     * then closes the connection with the rest of the upload unread; the kernel answers unread data on close with a
+     * reset, and a reset throws away the error answer the client has not read yet (it is still uploading). Reading the
+     * rest first lets the answer arrive complete and keeps the connection; beyond this much we stop and say
+     * {@code Connection: close} (a client that sends more than this after a rejection may lose the answer).
+     */
+    static final long DRAIN_BYTES = 8L << 20;
+
     private Bodies() {}
 
     /**
@@ -26,7 +35,7 @@ public final class Bodies {
                     return null;
                 }
             } catch (NumberFormatException e) {
-                Http.error(ex, 400, "Content-Length is not a number");
+                refuse(ex, 400, "Content-Length is not a number");
                 return null;
             }
         }
@@ -42,13 +51,13 @@ public final class Bodies {
         };
         if (encoding != null && !encoding.isBlank() && !encoding.equalsIgnoreCase("identity")) {
             if (!encoding.trim().equalsIgnoreCase("gzip")) {
-                Http.error(ex, 415, "Content-Encoding " + encoding + " is not supported; use gzip or identity");
+                refuse(ex, 415, "Content-Encoding " + encoding + " is not supported; use gzip or identity");
                 return null;
             }
             try {
                 in = new GZIPInputStream(in, 8192);
             } catch (ZipException | EOFException e) {
-                Http.error(ex, 400, "body is not valid gzip: " + e.getMessage());
+                refuse(ex, 400, "body is not valid gzip: " + e.getMessage());
                 return null;
             }
         }
@@ -64,14 +73,52 @@ public final class Bodies {
                 }
             }
         } catch (ZipException | EOFException e) {
-            Http.error(ex, 400, "body is not valid gzip: " + e.getMessage());
+            refuse(ex, 400, "body is not valid gzip: " + e.getMessage());
             return null;
         }
         return out.toByteArray();
     }
 
     private static void reject(HttpExchange ex, long limit) throws IOException {
-        // Closing the exchange lets the server discard the rest of the body (it closes the connection if it is large).
-        Http.error(ex, 413, "body is larger than the limit of " + limit + " bytes; send smaller batches");
+        refuse(ex, 413, "body is larger than the limit of " + limit + " bytes; send smaller batches");
+    }
+
+    /** Answers a body we will not use, after reading the rest of it (see {@link #DRAIN_BYTES}). */
+    private static void refuse(HttpExchange ex, int status, String message) throws IOException {
+        if (!drain(ex)) {
+            ex.getResponseHeaders().set("Connection", "close");
+        }
+        Http.error(ex, status, message);
+    }
+
+    /**
+     * Reads and discards what is left of the request body, at most {@link #DRAIN_BYTES}; true when it reached the end.
+     * A declared length beyond the bound is not read at all: the connection closes either way.
+     */
+    private static boolean drain(HttpExchange ex) {
+        String length = ex.getRequestHeaders().getFirst("Content-Length");
+        try {
+            if (length != null && Long.parseLong(length.trim()) > DRAIN_BYTES) {
+                return false;
+            }
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        InputStream body = ex.getRequestBody();
+        byte[] buf = new byte[16384];
+        long left = DRAIN_BYTES;
+        try {
+            while (left > 0) {
+                int n = body.read(buf, 0, (int) Math.min(buf.length, left));
+                if (n < 0) {
+                    return true;
+                }
+                left -= n;
+            }
+            return body.read() < 0;
+        } catch (IOException e) {
+            // The client hung up or sent a broken chunk: nothing left to answer politely.
+            return false;
+        }
     }
 }

@@ -21,6 +21,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class OtlpProtobuf {
 
+    /**
+     * Deepest attribute value (arrays and maps within arrays and maps) read. The decoder recurses per level, so without
+     * a bound a small body of nested arrays overflows the handler thread's stack; real attributes nest a few levels.
+     */
+    static final int MAX_VALUE_DEPTH = 64;
+
     private OtlpProtobuf() {}
 
     /** A body that is not a valid export request. */
@@ -78,7 +84,7 @@ final class OtlpProtobuf {
         while (r.more()) {
             int tag = r.tag();
             if (tag >>> 3 == 1 && (tag & 7) == 2) {
-                keyValue(r.message(), attributes);
+                keyValue(r.message(), attributes, 0);
             } else {
                 r.skip(tag);
             }
@@ -112,7 +118,7 @@ final class OtlpProtobuf {
                 case 6 -> kind = (int) r.varint(wire);
                 case 7 -> start = r.fixed64(wire);
                 case 8 -> end = r.fixed64(wire);
-                case 9 -> keyValue(r.message(wire), attributes);
+                case 9 -> keyValue(r.message(wire), attributes, 0);
                 case 11 -> events.add(event(r.message(wire)));
                 case 15 -> {
                     Reader status = r.message(wire);
@@ -146,21 +152,21 @@ final class OtlpProtobuf {
             switch (tag >>> 3) {
                 case 1 -> time = r.fixed64(tag & 7);
                 case 2 -> name = r.string(tag & 7);
-                case 3 -> keyValue(r.message(tag & 7), attributes);
+                case 3 -> keyValue(r.message(tag & 7), attributes, 0);
                 default -> r.skip(tag);
             }
         }
         return new OtlpSpan.Event(name, time, attributes);
     }
 
-    private static void keyValue(Reader r, Map<String, Object> into) {
+    private static void keyValue(Reader r, Map<String, Object> into, int depth) {
         String key = null;
         Object value = null;
         while (r.more()) {
             int tag = r.tag();
             switch (tag >>> 3) {
                 case 1 -> key = r.string(tag & 7);
-                case 2 -> value = anyValue(r.message(tag & 7));
+                case 2 -> value = anyValue(r.message(tag & 7), depth);
                 default -> r.skip(tag);
             }
         }
@@ -169,7 +175,10 @@ final class OtlpProtobuf {
         }
     }
 
-    private static @Nullable Object anyValue(Reader r) {
+    private static @Nullable Object anyValue(Reader r, int depth) {
+        if (depth > MAX_VALUE_DEPTH) {
+            throw new MalformedException("attribute values nested deeper than " + MAX_VALUE_DEPTH + " levels");
+        }
         Object value = null;
         while (r.more()) {
             int tag = r.tag();
@@ -185,7 +194,7 @@ final class OtlpProtobuf {
                     while (array.more()) {
                         int at = array.tag();
                         if (at >>> 3 == 1) {
-                            Object item = anyValue(array.message(at & 7));
+                            Object item = anyValue(array.message(at & 7), depth + 1);
                             if (item != null) {
                                 list.add(item);
                             }
@@ -201,7 +210,7 @@ final class OtlpProtobuf {
                     while (kvs.more()) {
                         int kt = kvs.tag();
                         if (kt >>> 3 == 1) {
-                            keyValue(kvs.message(kt & 7), map);
+                            keyValue(kvs.message(kt & 7), map, depth + 1);
                         } else {
                             kvs.skip(kt);
                         }

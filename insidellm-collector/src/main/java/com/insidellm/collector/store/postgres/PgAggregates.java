@@ -34,6 +34,12 @@ final class PgAggregates {
     private static final String P50_P95 = " percentile_disc(0.5) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE %1$s),"
             + " percentile_disc(0.95) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE %1$s)";
 
+    /**
+     * Most rows a per-user, per-tool or per-feedback-name breakdown returns (the busiest first), as in the SQLite
+     * store: those names come from the applications, so their number has no bound of its own.
+     */
+    static final int MAX_GROUPS = 1_000;
+
     private final PgSql sql;
 
     PgAggregates(PgSql sql) {
@@ -98,7 +104,7 @@ final class PgAggregates {
                     + " THEN 'function' ELSE raw::jsonb #>> '{payload,tool_type}' END), count(*),"
                     + " count(*) FILTER (WHERE is_error)," + P50_P95.formatted("latency_ms IS NOT NULL")
                     + " FROM events WHERE event_type IN ('tool.response', 'function_execution') AND name IS NOT NULL"
-                    + range + " GROUP BY name ORDER BY count(*) DESC, name COLLATE \"C\"", args);
+                    + range + " GROUP BY name ORDER BY count(*) DESC, name COLLATE \"C\" LIMIT " + MAX_GROUPS, args);
                     ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     out.add(new ToolUsage(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
@@ -122,7 +128,7 @@ final class PgAggregates {
                     + " count(score) FILTER (WHERE event_type = 'user.feedback'),"
                     + " coalesce(sum(score) FILTER (WHERE event_type = 'user.feedback'), 0)"
                     + " FROM events e WHERE true" + range + " GROUP BY user_id ORDER BY count(*) DESC,"
-                    + " user_id COLLATE \"C\"", args); ResultSet rs = st.executeQuery()) {
+                    + " user_id COLLATE \"C\" LIMIT " + MAX_GROUPS, args); ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     out.add(new UserUsage(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
                             rs.getDouble(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
@@ -141,7 +147,8 @@ final class PgAggregates {
             List<FeedbackUsage> out = new ArrayList<>();
             try (PreparedStatement st = prepare(c, "SELECT coalesce(name, '') AS type, count(*), count(score),"
                     + " coalesce(sum(score), 0) FROM events WHERE event_type = 'user.feedback'" + range
-                    + " GROUP BY 1 ORDER BY count(*) DESC, coalesce(name, '') COLLATE \"C\"", args); ResultSet rs = st.executeQuery()) {
+                    + " GROUP BY 1 ORDER BY count(*) DESC, coalesce(name, '') COLLATE \"C\" LIMIT " + MAX_GROUPS, args);
+                    ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     out.add(new FeedbackUsage(rs.getString(1), Feedback.of(rs.getLong(2), rs.getLong(3),
                             rs.getDouble(4))));

@@ -17,6 +17,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,6 +26,12 @@ import org.jspecify.annotations.Nullable;
 
 /** Totals, per-model, per-tool, per-user and feedback figures and time series, aggregated with SQL. Internal. Thread-safe. */
 final class SqliteAggregates {
+
+    /**
+     * Most rows a per-user, per-tool or per-feedback-name breakdown returns (the busiest first): user ids, tool and
+     * feedback names come from the applications, so their number has no bound of its own.
+     */
+    static final int MAX_GROUPS = 1_000;
 
     private final ReadPool pool;
 
@@ -98,26 +105,67 @@ final class SqliteAggregates {
         List<Object> args = range.args();
         String calls = " FROM events WHERE event_type IN ('tool.response', 'function_execution') AND name IS NOT NULL";
         return pool.read(c -> {
-            Map<String, List<Double>> durations = new HashMap<>();
-            try (PreparedStatement st = prepare(c, "SELECT name, latency_ms" + calls + " AND latency_ms IS NOT NULL"
-                    + range.sql(), args); ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    durations.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getDouble(2));
-                }
-            }
-            List<ToolUsage> out = new ArrayList<>();
+            Map<String, ToolGroup> groups = new LinkedHashMap<>();
             try (PreparedStatement st = prepare(c, "SELECT name, max(CASE WHEN event_type = 'function_execution'"
-                    + " THEN 'function' ELSE json_extract(raw, '$.payload.tool_type') END), count(*), sum(is_error)"
-                    + calls + range.sql() + " GROUP BY name ORDER BY count(*) DESC, name", args);
+                    + " THEN 'function' ELSE json_extract(raw, '$.payload.tool_type') END), count(*), sum(is_error),"
+                    + " count(latency_ms)" + calls + range.sql() + " GROUP BY name ORDER BY count(*) DESC, name LIMIT "
+                    + MAX_GROUPS, args);
                     ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    String name = rs.getString(1);
-                    out.add(new ToolUsage(name, rs.getString(2), rs.getLong(3), rs.getLong(4),
-                            Latency.of(durations.get(name))));
+                    groups.put(rs.getString(1), new ToolGroup(rs.getString(2), rs.getLong(3), rs.getLong(4),
+                            rs.getLong(5)));
                 }
             }
+            // Percentiles from the durations in order, one group after another: SQLite sorts (spilling to disk if it
+            // must), so memory stays per tool rather than per call.
+            try (PreparedStatement st = prepare(c, "SELECT name, latency_ms" + calls + " AND latency_ms IS NOT NULL"
+                    + range.sql() + " ORDER BY name, latency_ms", args); ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    ToolGroup g = groups.get(rs.getString(1));
+                    if (g != null) {
+                        g.offer(rs.getDouble(2));
+                    }
+                }
+            }
+            List<ToolUsage> out = new ArrayList<>(groups.size());
+            groups.forEach((name, g) -> out.add(new ToolUsage(name, g.type, g.calls, g.failures,
+                    new Latency(g.p50, g.p95))));
             return out;
         });
+    }
+
+    /** One tool's figures while its durations stream past in ascending order. */
+    private static final class ToolGroup {
+        final @Nullable String type;
+        final long calls;
+        final long failures;
+        final long timed;
+        long seen;
+        @Nullable Double p50;
+        @Nullable Double p95;
+
+        ToolGroup(@Nullable String type, long calls, long failures, long timed) {
+            this.type = type;
+            this.calls = calls;
+            this.failures = failures;
+            this.timed = timed;
+        }
+
+        /** The next duration in ascending order; keeps the nearest-rank percentiles, as {@link Latency#of} does. */
+        void offer(double duration) {
+            long index = seen++;
+            if (index == nearestRank(50)) {
+                p50 = duration;
+            }
+            if (index == nearestRank(95)) {
+                p95 = duration;
+            }
+        }
+
+        private long nearestRank(int p) {
+            long rank = (long) Math.ceil(p / 100.0 * timed);
+            return Math.max(0, Math.min(timed - 1, rank - 1));
+        }
     }
 
     List<UserUsage> userUsage(@Nullable Long from, @Nullable Long to) {
@@ -130,7 +178,7 @@ final class SqliteAggregates {
                     + " sum(" + ErrorCounting.COUNTED_ERROR.formatted("e") + "), min(ts), max(ts),"
                     + " sum(event_type = 'user.feedback'), sum(event_type = 'user.feedback' AND score IS NOT NULL),"
                     + " coalesce(sum(CASE WHEN event_type = 'user.feedback' THEN score END), 0)"
-                    + " FROM events e WHERE 1=1" + range.sql() + " GROUP BY user_id ORDER BY count(*) DESC, user_id", args);
+                    + " FROM events e WHERE 1=1" + range.sql() + " GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT " + MAX_GROUPS, args);
                     ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     out.add(new UserUsage(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
@@ -149,7 +197,7 @@ final class SqliteAggregates {
             List<FeedbackUsage> out = new ArrayList<>();
             try (PreparedStatement st = prepare(c, "SELECT coalesce(name, ''), count(*), count(score),"
                     + " coalesce(sum(score), 0) FROM events WHERE event_type = 'user.feedback'" + range.sql()
-                    + " GROUP BY 1 ORDER BY count(*) DESC, 1", args); ResultSet rs = st.executeQuery()) {
+                    + " GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT " + MAX_GROUPS, args); ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     out.add(new FeedbackUsage(rs.getString(1), Feedback.of(rs.getLong(2), rs.getLong(3),
                             rs.getDouble(4))));

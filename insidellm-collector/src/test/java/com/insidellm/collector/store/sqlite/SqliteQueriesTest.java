@@ -345,6 +345,26 @@ class SqliteQueriesTest {
     }
 
     @Test
+    void perUserBreakdownsStopAtTheBusiestThousand() throws Exception {
+        // User ids come from the applications: a breakdown over all of them grew with every new user, in one answer.
+        String r = run();
+        List<ObjectNode> events = new ArrayList<>();
+        for (int i = 0; i <= SqliteAggregates.MAX_GROUPS; i++) {
+            ObjectNode input = event("user.input", r, "user-" + i, i);
+            payload(input).put("input_text", "x");
+            events.add(input);
+        }
+        ObjectNode again = event("user.input", r, "user-500", 5_000);
+        payload(again).put("input_text", "y");
+        events.add(again);
+        write(events.toArray(ObjectNode[]::new));
+
+        List<UserUsage> users = store.userUsage(null, null);
+        assertThat(users).hasSize(SqliteAggregates.MAX_GROUPS);
+        assertThat(users.get(0).userId()).isEqualTo("user-500");
+    }
+
+    @Test
     void upgradesADatabaseWrittenByAnEarlierBuild() throws Exception {
         store.close();
         Path db = dir.resolve("earlier.db");

@@ -1,0 +1,220 @@
+package com.insidellm.googlegenai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.genai.errors.ApiException;
+import com.insidellm.ModelCallRecorder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import okhttp3.Interceptor;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.BufferedSource;
+import okio.ForwardingSource;
+import okio.Okio;
+import okio.Source;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records {@code generateContent} and {@code streamGenerateContent} where the Google Gen AI SDK sends them: in its
+ * OkHttp client. The SDK's {@code Client}, {@code Models} and {@code AsyncModels} are final classes with final
+ * fields, so no wrapper of the same type is possible; at the HTTP layer every way of calling the model is recorded
+ * ({@code models}, {@code async.models}, {@code chats}) and the application keeps the SDK's own client.
+ *
+ * <p>Every other request passes through untouched. Requests and responses reach the SDK unchanged: a plain answer
+ * is read from a copy, a streamed one as the SDK consumes it. Errors: the SDK's own exception for the HTTP status,
+ * built from a copy of the response, is what the error event records. Thread-safe.
+ */
+final class RecordingInterceptor implements Interceptor {
+
+    private static final Logger log = LoggerFactory.getLogger(RecordingInterceptor.class);
+
+    private final ModelCallRecorder recorder;
+
+    RecordingInterceptor(ModelCallRecorder recorder) {
+        this.recorder = recorder;
+    }
+
+    @Override
+    public Response intercept(Chain chain) throws IOException {
+        Request request = chain.request();
+        String path = request.url().encodedPath();
+        boolean stream = path.endsWith(":streamGenerateContent");
+        RequestBody body = request.body();
+        if (!stream && !path.endsWith(":generateContent") || body == null || body.isOneShot()) {
+            return chain.proceed(request);
+        }
+        ModelCallRecorder.ModelCall call = recorder.start(() -> {
+            try {
+                Buffer buffer = new Buffer();
+                body.writeTo(buffer);
+                return GeminiWire.request(GeminiWire.model(path), buffer.readByteArray(), stream);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        Response response;
+        try {
+            response = chain.proceed(request);
+        } catch (IOException | RuntimeException | Error e) {
+            call.failed(e, (Integer) null);
+            throw e;
+        }
+        if (!response.isSuccessful()) {
+            call.failed(sdkException(response), response.code());
+            return response;
+        }
+        if (!stream) {
+            try {
+                GeminiWire.Accumulator answer = new GeminiWire.Accumulator();
+                answer.accept(GeminiWire.JSON.readTree(response.peekBody(Long.MAX_VALUE).bytes()));
+                call.succeeded(answer.result());
+            } catch (IOException | RuntimeException e) {
+                log.debug("InsideLLM could not read a Gemini response", e);
+            }
+            return response;
+        }
+        ResponseBody streamed = response.body();
+        if (streamed == null) {
+            return response;
+        }
+        return response.newBuilder().body(new ObservedBody(streamed, new ModelCallRecorder.StreamRecording<>(call,
+                new GeminiWire.Accumulator(), RecordingInterceptor::status))).build();
+    }
+
+    /** The exception the SDK throws for this error response, made from a copy of it. */
+    private static Throwable sdkException(Response response) {
+        try {
+            ApiException.throwFromResponse(response.newBuilder().body(response.peekBody(Long.MAX_VALUE)).build());
+        } catch (ApiException e) {
+            return e;
+        } catch (IOException | RuntimeException e) {
+            log.debug("InsideLLM could not read a Gemini error response", e);
+        }
+        return new ApiException(response.code(), response.message(), "HTTP " + response.code());
+    }
+
+    static @Nullable Integer status(@Nullable Throwable error) {
+        for (int depth = 0; error != null && depth < 16; depth++, error = error.getCause()) {
+            if (error instanceof ApiException api) {
+                return api.code();
+            }
+            if (error instanceof GeminiWire.GeminiStreamException stream) {
+                return stream.code();
+            }
+        }
+        return null;
+    }
+
+    /** A response body that reports the server-sent events it carries as the SDK reads them. */
+    private static final class ObservedBody extends ResponseBody {
+        private final ResponseBody delegate;
+        private final ModelCallRecorder.StreamRecording<JsonNode> recording;
+        private @Nullable BufferedSource source;
+
+        ObservedBody(ResponseBody delegate, ModelCallRecorder.StreamRecording<JsonNode> recording) {
+            this.delegate = delegate;
+            this.recording = recording;
+        }
+
+        @Override
+        public @Nullable MediaType contentType() {
+            return delegate.contentType();
+        }
+
+        @Override
+        public long contentLength() {
+            return delegate.contentLength();
+        }
+
+        @Override
+        public BufferedSource source() {
+            if (source == null) {
+                source = Okio.buffer(new EventSource(delegate.source(), recording));
+            }
+            return source;
+        }
+
+        @Override
+        public void close() {
+            try {
+                delegate.close();
+            } finally {
+                recording.closed();
+            }
+        }
+    }
+
+    /** Copies the bytes read into a line buffer and reports each {@code data:} line's JSON. */
+    private static final class EventSource extends ForwardingSource {
+        private final ModelCallRecorder.StreamRecording<JsonNode> recording;
+        private final Buffer pending = new Buffer();
+        private boolean broken;
+
+        EventSource(Source delegate, ModelCallRecorder.StreamRecording<JsonNode> recording) {
+            super(delegate);
+            this.recording = recording;
+        }
+
+        @Override
+        public long read(Buffer sink, long byteCount) throws IOException {
+            long read;
+            try {
+                read = super.read(sink, byteCount);
+            } catch (IOException | RuntimeException e) {
+                recording.failed(e);
+                throw e;
+            }
+            if (read == -1) {
+                try {
+                    lines(true);
+                } catch (IOException | RuntimeException e) {
+                    log.debug("InsideLLM could not follow a Gemini stream", e);
+                }
+                recording.completed();
+                return read;
+            }
+            if (!broken) {
+                try {
+                    sink.copyTo(pending, sink.size() - read, read);
+                    lines(false);
+                } catch (IOException | RuntimeException e) {
+                    broken = true;
+                    log.debug("InsideLLM could not follow a Gemini stream", e);
+                }
+            }
+            return read;
+        }
+
+        private void lines(boolean end) throws IOException {
+            if (broken) {
+                return;
+            }
+            long newline;
+            while ((newline = pending.indexOf((byte) '\n')) != -1) {
+                event(pending.readString(newline, StandardCharsets.UTF_8));
+                pending.skip(1);
+            }
+            if (end && pending.size() > 0) {
+                event(pending.readUtf8());
+            }
+        }
+
+        private void event(String line) {
+            if (!line.startsWith("data:")) {
+                return;
+            }
+            try {
+                recording.next(GeminiWire.JSON.readTree(line.substring(5).trim()));
+            } catch (IOException | RuntimeException e) {
+                log.debug("InsideLLM could not read a Gemini stream event", e);
+            }
+        }
+    }
+}

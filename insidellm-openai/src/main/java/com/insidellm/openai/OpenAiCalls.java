@@ -1,0 +1,137 @@
+package com.insidellm.openai;
+
+import com.insidellm.LlmCallResult;
+import com.insidellm.ModelCallRecorder;
+import com.openai.core.http.AsyncStreamResponse;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.OpenAIServiceException;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs one intercepted OpenAI call with its recording around it (through {@link ModelCallRecorder}): the call itself
+ * always runs and its result or exception always reaches the caller unchanged; streams reach the application as the
+ * SDK's own, observed as they are consumed.
+ */
+final class OpenAiCalls {
+
+    /** The provider name recorded for OpenAI: {@value}. */
+    static final String PROVIDER = "openai";
+
+    private final ModelCallRecorder recorder;
+
+    OpenAiCalls(ModelCallRecorder recorder) {
+        this.recorder = recorder;
+    }
+
+    <R> R call(Supplier<ModelCallRecorder.Request> request, Supplier<R> call,
+            Function<R, LlmCallResult> describe) {
+        return recorder.call(request, call, describe, OpenAiCalls::status);
+    }
+
+    <R> CompletableFuture<R> callAsync(Supplier<ModelCallRecorder.Request> request,
+            Supplier<CompletableFuture<R>> call, Function<R, LlmCallResult> describe) {
+        return recorder.callAsync(request, call, describe, OpenAiCalls::status);
+    }
+
+    <T> StreamResponse<T> stream(Supplier<ModelCallRecorder.Request> request, Supplier<StreamResponse<T>> open,
+            ModelCallRecorder.StreamAccumulator<T> accumulator) {
+        return recorder.stream(request, open, (call, stream) -> observed(call, stream, accumulator),
+                OpenAiCalls::status);
+    }
+
+    private static <T> StreamResponse<T> observed(ModelCallRecorder.ModelCall call, StreamResponse<T> stream,
+            ModelCallRecorder.StreamAccumulator<T> accumulator) {
+        ModelCallRecorder.StreamRecording<T> recording = new ModelCallRecorder.StreamRecording<>(call, accumulator,
+                OpenAiCalls::status);
+        return new StreamResponse<>() {
+            @Override
+            public Stream<T> stream() {
+                return recording.observe(stream.stream());
+            }
+
+            @Override
+            public void close() {
+                try {
+                    stream.close();
+                } finally {
+                    recording.closed();
+                }
+            }
+        };
+    }
+
+    <T> AsyncStreamResponse<T> streamAsync(Supplier<ModelCallRecorder.Request> request,
+            Supplier<AsyncStreamResponse<T>> open, ModelCallRecorder.StreamAccumulator<T> accumulator) {
+        return recorder.stream(request, open, (call, stream) -> observedAsync(call, stream, accumulator),
+                OpenAiCalls::status);
+    }
+
+    private static <T> AsyncStreamResponse<T> observedAsync(ModelCallRecorder.ModelCall call,
+            AsyncStreamResponse<T> stream, ModelCallRecorder.StreamAccumulator<T> accumulator) {
+        ModelCallRecorder.StreamRecording<T> recording = new ModelCallRecorder.StreamRecording<>(call, accumulator,
+                OpenAiCalls::status);
+        return new AsyncStreamResponse<>() {
+            @Override
+            public AsyncStreamResponse<T> subscribe(Handler<? super T> handler) {
+                stream.subscribe(observed(handler));
+                return this;
+            }
+
+            @Override
+            public AsyncStreamResponse<T> subscribe(Handler<? super T> handler, Executor executor) {
+                stream.subscribe(observed(handler), executor);
+                return this;
+            }
+
+            private Handler<T> observed(Handler<? super T> handler) {
+                return new Handler<>() {
+                    @Override
+                    public void onNext(T element) {
+                        recording.next(element);
+                        handler.onNext(element);
+                    }
+
+                    @Override
+                    public void onComplete(Optional<Throwable> error) {
+                        if (error.isPresent()) {
+                            recording.failed(error.get());
+                        } else {
+                            recording.completed();
+                        }
+                        handler.onComplete(error);
+                    }
+                };
+            }
+
+            @Override
+            public CompletableFuture<Void> onCompleteFuture() {
+                return stream.onCompleteFuture();
+            }
+
+            @Override
+            public void close() {
+                try {
+                    stream.close();
+                } finally {
+                    recording.closed();
+                }
+            }
+        };
+    }
+
+    /** The HTTP status of the first OpenAI service exception in the cause chain. */
+    static @Nullable Integer status(@Nullable Throwable error) {
+        for (int depth = 0; error != null && depth < 16; depth++, error = error.getCause()) {
+            if (error instanceof OpenAIServiceException service) {
+                return service.statusCode();
+            }
+        }
+        return null;
+    }
+}
