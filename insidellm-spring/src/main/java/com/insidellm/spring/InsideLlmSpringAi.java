@@ -50,10 +50,11 @@ public final class InsideLlmSpringAi {
 
     /**
      * The {@code ChatClient} advisor that makes the chat-memory conversation id the run of a request's calls, the
-     * user coming from {@code userId}.
+     * user coming from {@code userId}; the run's start is recorded to {@code client}.
      */
-    public static Advisor conversationAdvisor(Supplier<String> userId) {
-        return new SpringAiConversationAdvisor(Objects.requireNonNull(userId, "userId"));
+    public static Advisor conversationAdvisor(InsideLlmClient client, Supplier<String> userId) {
+        Objects.requireNonNull(client, "client");
+        return new SpringAiConversationAdvisor(Objects.requireNonNull(userId, "userId"), () -> client);
     }
 
     /** Whether {@code bean} is a chat model that already records. */

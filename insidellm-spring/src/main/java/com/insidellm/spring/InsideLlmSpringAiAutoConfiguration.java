@@ -64,9 +64,10 @@ public class InsideLlmSpringAiAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(name = "insideLlmChatClientCustomizer")
-        ChatClientCustomizer insideLlmChatClientCustomizer(ObjectProvider<InsideLlmUserResolver> userResolver,
-                ObjectProvider<InsideLlmProperties> properties) {
-            SpringAiConversationAdvisor advisor = new SpringAiConversationAdvisor(users(userResolver, properties));
+        ChatClientCustomizer insideLlmChatClientCustomizer(ObjectProvider<InsideLlmClient> client,
+                ObjectProvider<InsideLlmUserResolver> userResolver, ObjectProvider<InsideLlmProperties> properties) {
+            SpringAiConversationAdvisor advisor = new SpringAiConversationAdvisor(users(userResolver, properties),
+                    client::getIfUnique);
             return (ChatClient.Builder builder) -> builder.defaultAdvisors(advisor);
         }
     }
