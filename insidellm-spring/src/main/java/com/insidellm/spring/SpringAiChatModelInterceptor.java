@@ -4,6 +4,7 @@ import com.insidellm.InsideLlmContext;
 import com.insidellm.LlmCallResult;
 import com.insidellm.ModelCallRecorder;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,8 @@ import java.util.regex.Pattern;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.metadata.Usage;
@@ -28,7 +31,8 @@ import reactor.core.publisher.Flux;
 /**
  * Records the calls of one Spring AI {@link ChatModel} through {@link ModelCallRecorder}: {@code call(Prompt)} and
  * {@code stream(Prompt)}, and the convenience methods that build a prompt. The model is proxied by class, so a bean
- * declared as {@code OpenAiChatModel} can still be injected as one. Tools Spring AI runs inside a blocking call see the
+ * declared as {@code OpenAiChatModel} can still be injected as one; a final class (Spring AI 2.0's models) is proxied
+ * by its interfaces, so inject it as {@code ChatModel}. Tools Spring AI runs inside a blocking call see the
  * call's context, so the {@link SpringAiToolCallingManager} records them as its children. Thread-safe.
  */
 final class SpringAiChatModelInterceptor implements MethodInterceptor {
@@ -36,6 +40,7 @@ final class SpringAiChatModelInterceptor implements MethodInterceptor {
     /** The key of the InsideLLM context in a stream's Reactor context, set by {@link SpringAiConversationAdvisor}. */
     static final String CONTEXT_KEY = InsideLlmContext.class.getName();
 
+    private static final Logger log = LoggerFactory.getLogger(SpringAiChatModelInterceptor.class);
     private static final Pattern STATUS = Pattern.compile("^(?:HTTP )?([1-5]\\d\\d)\\b");
 
     private final ModelCallRecorder recorder;
@@ -49,10 +54,17 @@ final class SpringAiChatModelInterceptor implements MethodInterceptor {
         if (isRecorded(model)) {
             return model;
         }
-        ProxyFactory factory = new ProxyFactory(model);
-        factory.setProxyTargetClass(true);
-        factory.addAdvice(new SpringAiChatModelInterceptor(recorder));
-        return (ChatModel) factory.getProxy(model.getClass().getClassLoader());
+        try {
+            ProxyFactory factory = new ProxyFactory(model);
+            // Spring AI 2.0's chat models are final classes: those get a proxy of their interfaces.
+            factory.setProxyTargetClass(!Modifier.isFinal(model.getClass().getModifiers()));
+            factory.addAdvice(new SpringAiChatModelInterceptor(recorder));
+            return (ChatModel) factory.getProxy(model.getClass().getClassLoader());
+        } catch (RuntimeException | LinkageError e) {
+            // Recording must never cost the application its model.
+            log.debug("InsideLLM cannot record the Spring AI chat model {}", model.getClass().getName(), e);
+            return model;
+        }
     }
 
     static boolean isRecorded(Object bean) {
