@@ -17,9 +17,12 @@ import com.insidellm.collector.proxy.Gateway;
 import com.insidellm.collector.query.Queries;
 import com.insidellm.collector.store.Store;
 import com.insidellm.collector.store.StoreException;
+import com.insidellm.collector.store.postgres.PostgresStore;
+import com.insidellm.collector.store.postgres.PostgresUrl;
 import com.insidellm.collector.store.sqlite.SqliteStore;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,7 +38,14 @@ final class Collector implements AutoCloseable {
 
     /** Everything a collector needs to start. */
     record Settings(InetAddress bind, int port, Path database, @Nullable Duration retention, Set<String> apiKeys,
-            @Nullable String viewerToken, long maxBodyBytes, boolean fsyncEachCommit, Gateway.Settings gateway) {}
+            @Nullable String viewerToken, long maxBodyBytes, boolean fsyncEachCommit, Gateway.Settings gateway,
+            @Nullable PostgresUrl postgres, @Nullable URI redis) {
+
+        /** Where events are kept, for messages (never a password). */
+        String databaseDescription() {
+            return postgres != null ? postgres.toString() : database.toString();
+        }
+    }
 
     private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private final Store store;
@@ -46,8 +56,10 @@ final class Collector implements AutoCloseable {
     /** Opens the store and binds the port; the collector answers once this returns. */
     Collector(Settings settings) throws IOException {
         try {
-            store = new SqliteStore(settings.database(), settings.retention(), settings.fsyncEachCommit(),
-                    Clock.systemUTC());
+            store = settings.postgres() != null
+                    ? new PostgresStore(settings.postgres(), settings.redis(), settings.retention(), Clock.systemUTC())
+                    : new SqliteStore(settings.database(), settings.retention(), settings.fsyncEachCommit(),
+                            Clock.systemUTC());
         } catch (StoreException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }

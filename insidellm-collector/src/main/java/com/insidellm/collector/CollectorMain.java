@@ -21,7 +21,13 @@ public final class CollectorMain {
 
               --port <n>             port to listen on (default 7800; 0 = any free port)    INSIDELLM_COLLECTOR_PORT
               --bind <address>       address to listen on (default 127.0.0.1)               INSIDELLM_COLLECTOR_BIND
-              --db <file>            SQLite database (default ~/.insidellm/collector.db)    INSIDELLM_COLLECTOR_DB
+              --db <file|url>        SQLite file (default ~/.insidellm/collector.db), or     INSIDELLM_COLLECTOR_DB
+                                     PostgreSQL: postgresql://user@host:5432/db or
+                                     jdbc:postgresql://host:5432/db?user=u
+                                     (password: INSIDELLM_COLLECTOR_DB_PASSWORD or in the URL)
+              --redis <url>          Redis for the live tail across instances               INSIDELLM_COLLECTOR_REDIS
+                                     (redis://host:6379; needs a PostgreSQL --db)
+              --migrate-only         apply PostgreSQL schema migrations and exit
               --retention-days <n>   delete events older than n days (default: keep all)    INSIDELLM_COLLECTOR_RETENTION_DAYS
               --api-key <key>        accepted ingest key; repeatable                         INSIDELLM_COLLECTOR_API_KEYS (comma-separated)
               --viewer-token <t>     token required by the viewer and query API             INSIDELLM_COLLECTOR_VIEWER_TOKEN
@@ -43,10 +49,10 @@ public final class CollectorMain {
 
     /** What the command line asked for. */
     record Options(InsideLlmCollector.Builder builder, List<Path> imports, boolean help, @Nullable Path export,
-            Map<String, String> exportFilters) {
+            Map<String, String> exportFilters, boolean migrateOnly) {
 
         Options(InsideLlmCollector.Builder builder, List<Path> imports, boolean help) {
-            this(builder, imports, help, null, Map.of());
+            this(builder, imports, help, null, Map.of(), false);
         }
     }
 
@@ -65,6 +71,17 @@ public final class CollectorMain {
         if (options.help()) {
             System.out.print(USAGE);
             return;
+        }
+        if (options.migrateOnly()) {
+            try {
+                int version = options.builder().build().migrateOnly();
+                System.out.printf("InsideLLM collector: database schema at version %d%n", version);
+                return;
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                System.err.println("insidellm-collector: " + e.getMessage());
+                System.exit(1);
+                return;
+            }
         }
         if (options.export() != null) {
             try {
@@ -93,7 +110,7 @@ public final class CollectorMain {
         }, "insidellm-collector-shutdown"));
         PrintStream out = System.out;
         out.printf("InsideLLM collector listening on %s (database %s), started in %d ms%n", collector.baseUrl(),
-                collector.databasePath(), (System.nanoTime() - startNanos) / 1_000_000);
+                collector.databaseDescription(), (System.nanoTime() - startNanos) / 1_000_000);
         for (Path path : options.imports()) {
             try {
                 InsideLlmCollector.ImportResult r = collector.importEvents(path);
@@ -124,8 +141,15 @@ public final class CollectorMain {
             b.bindAddress(v);
         }
         if ((v = env.get("INSIDELLM_COLLECTOR_DB")) != null) {
-            b.databasePath(Path.of(v));
+            b.database(v);
         }
+        if ((v = env.get("INSIDELLM_COLLECTOR_DB_PASSWORD")) != null) {
+            b.databasePassword(v);
+        }
+        if ((v = env.get("INSIDELLM_COLLECTOR_REDIS")) != null) {
+            b.redis(v);
+        }
+        boolean migrateOnly = false;
         if ((v = env.get("INSIDELLM_COLLECTOR_RETENTION_DAYS")) != null) {
             b.retention(days("INSIDELLM_COLLECTOR_RETENTION_DAYS", v));
         }
@@ -163,7 +187,11 @@ public final class CollectorMain {
                 value = arg.substring(eq + 1);
             }
             if (name.equals("--help") || name.equals("-h")) {
-                return new Options(b, imports, true, null, Map.of());
+                return new Options(b, imports, true, null, Map.of(), false);
+            }
+            if (name.equals("--migrate-only")) {
+                migrateOnly = true;
+                continue;
             }
             if (value == null) {
                 if (i + 1 >= args.length) {
@@ -178,7 +206,8 @@ public final class CollectorMain {
             switch (name) {
                 case "--port" -> b.port(parseInt(name, value));
                 case "--bind" -> b.bindAddress(value);
-                case "--db" -> b.databasePath(Path.of(value));
+                case "--db" -> b.database(value);
+                case "--redis" -> b.redis(value);
                 case "--retention-days" -> b.retention(days(name, value));
                 case "--api-key" -> b.apiKey(value);
                 case "--viewer-token" -> b.viewerToken(value);
@@ -195,11 +224,11 @@ public final class CollectorMain {
             throw new IllegalArgumentException("--" + exportFilters.keySet().iterator().next()
                     + " filters an export; use it with --export <file>");
         }
-        return new Options(b, imports, false, export, Map.copyOf(exportFilters));
+        return new Options(b, imports, false, export, Map.copyOf(exportFilters), migrateOnly);
     }
 
     private static boolean isKnown(String name) {
-        return List.of("--port", "--bind", "--db", "--retention-days", "--api-key", "--viewer-token", "--max-body-bytes",
+        return List.of("--port", "--bind", "--db", "--redis", "--retention-days", "--api-key", "--viewer-token", "--max-body-bytes",
                 "--durability", "--import", "--proxy-config", "--export", "--from", "--to", "--model", "--user", "--run")
                 .contains(name);
     }

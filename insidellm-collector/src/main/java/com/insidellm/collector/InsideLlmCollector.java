@@ -2,6 +2,9 @@ package com.insidellm.collector;
 
 import com.insidellm.collector.ingest.Importer;
 import com.insidellm.collector.proxy.Gateway;
+import com.insidellm.collector.store.StoreException;
+import com.insidellm.collector.store.postgres.PostgresStore;
+import com.insidellm.collector.store.postgres.PostgresUrl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -100,9 +103,32 @@ public final class InsideLlmCollector implements AutoCloseable {
         return URI.create("http://" + host + ":" + port());
     }
 
-    /** The database file in use. */
+    /** The database file in use (SQLite; unused when {@link Builder#database(String)} named PostgreSQL). */
     public Path databasePath() {
         return config.database();
+    }
+
+    /** Where events are kept: the SQLite file, or the PostgreSQL URL and user (never the password). */
+    public String databaseDescription() {
+        return config.databaseDescription();
+    }
+
+    /**
+     * Applies the PostgreSQL schema migrations and returns the schema version, without serving (for deployment
+     * pipelines: {@code --migrate-only}).
+     *
+     * @throws IllegalStateException if the database is not PostgreSQL or cannot be migrated
+     */
+    int migrateOnly() {
+        if (config.postgres() == null) {
+            throw new IllegalStateException("--migrate-only needs a PostgreSQL database (--db postgresql://...);"
+                    + " a SQLite file is migrated when the collector opens it");
+        }
+        try {
+            return PostgresStore.migrateOnly(config.postgres());
+        } catch (StoreException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     /**
@@ -157,6 +183,9 @@ public final class InsideLlmCollector implements AutoCloseable {
         private int port = DEFAULT_PORT;
         private String bindAddress = DEFAULT_BIND_ADDRESS;
         private Path databasePath = defaultDatabasePath();
+        private @Nullable String postgresUrl;
+        private @Nullable String databasePassword;
+        private @Nullable URI redis;
         private @Nullable Duration retention;
         private final Set<String> apiKeys = new LinkedHashSet<>();
         private @Nullable String viewerToken;
@@ -193,6 +222,51 @@ public final class InsideLlmCollector implements AutoCloseable {
         /** The SQLite database file; created with its directories if missing. */
         public Builder databasePath(Path databasePath) {
             this.databasePath = Objects.requireNonNull(databasePath, "databasePath");
+            this.postgresUrl = null;
+            return this;
+        }
+
+        /**
+         * Where to keep events: a PostgreSQL URL ({@code jdbc:postgresql://host:5432/db} or {@code
+         * postgresql://user@host:5432/db}), shared by any number of collectors, or else a SQLite file path.
+         */
+        public Builder database(String location) {
+            Objects.requireNonNull(location, "location");
+            if (PostgresUrl.isPostgres(location)) {
+                PostgresUrl.parse(location, null); // fails now, not at start, on a malformed URL
+                this.postgresUrl = location.trim();
+            } else {
+                databasePath(Path.of(location));
+            }
+            return this;
+        }
+
+        /** The PostgreSQL password; wins over one in the URL. Never logged. */
+        public Builder databasePassword(@Nullable String password) {
+            this.databasePassword = password == null || password.isEmpty() ? null : password;
+            return this;
+        }
+
+        /**
+         * Redis for the live tail's fan-out between instances ({@code redis://host:6379}); needs a PostgreSQL database.
+         * Null for none: live tails then poll the database for other instances' events.
+         */
+        public Builder redis(@Nullable String url) {
+            if (url == null || url.isBlank()) {
+                this.redis = null;
+                return this;
+            }
+            URI uri;
+            try {
+                uri = URI.create(url.trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("redis must be a URL like redis://host:6379, but was not parseable");
+            }
+            if (!"redis".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException("redis must be a URL like redis://host:6379, but had scheme "
+                        + uri.getScheme() + " and host " + uri.getHost());
+            }
+            this.redis = uri;
             return this;
         }
 
@@ -291,10 +365,15 @@ public final class InsideLlmCollector implements AutoCloseable {
                 throw new IllegalStateException("refusing to listen on " + bindAddress + " without protection: binding"
                         + " beyond loopback requires at least one API key and a viewer token (--api-key, --viewer-token)");
             }
+            PostgresUrl postgres = postgresUrl == null ? null : PostgresUrl.parse(postgresUrl, databasePassword);
+            if (redis != null && postgres == null) {
+                throw new IllegalStateException("redis fans the live tail out between instances that share a PostgreSQL"
+                        + " database; give --db postgresql://... as well");
+            }
             return new InsideLlmCollector(new Collector.Settings(bind, port, databasePath, retention,
                     Set.copyOf(apiKeys), viewerToken, maxBodyBytes, durability == Durability.POWER_LOSS,
                     new Gateway.Settings(proxyConfig != null ? proxyConfig : Gateway.Settings.defaultFile(),
-                            proxyConfig != null, proxyEnvironment, proxyTimeout, null)));
+                            proxyConfig != null, proxyEnvironment, proxyTimeout, null), postgres, redis));
         }
     }
 }

@@ -39,8 +39,14 @@ final class ChildCollector implements AutoCloseable {
 
     /** Starts {@code java -jar insidellm-collector.jar --port 0 --db <db>} and waits for its "listening" line. */
     static ChildCollector start(Path db, String... extraArgs) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar().toString(), "--port", "0", "--db", db.toString()));
+        return start(List.of(), db.toString(), extraArgs);
+    }
+
+    /** Starts the jar with JVM options ({@code -Xmx512m}) on {@code db}, a file or a PostgreSQL URL. */
+    static ChildCollector start(List<String> jvmArgs, String db, String... extraArgs) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-jar", jar().toString(), "--port", "0", "--db", db));
         command.addAll(List.of(extraArgs));
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -4,6 +4,9 @@ import com.insidellm.collector.ingest.Rejections;
 import com.insidellm.collector.query.Params;
 import com.insidellm.collector.query.Queries;
 import com.sun.net.httpserver.HttpExchange;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.Locale;
 
 /**
@@ -50,11 +53,13 @@ public final class QueryEndpoints {
             case "schema" -> body = schema;
             default -> {
                 if (path.startsWith("runs/") && path.length() > 5 && path.indexOf('/', 5) < 0) {
-                    body = queries.run(path.substring(5).toLowerCase(Locale.ROOT));
-                    if (body == null) {
+                    Queries.Streamed run = queries.run(path.substring(5).toLowerCase(Locale.ROOT), p);
+                    if (run == null) {
                         Http.error(ex, 404, "no run with id " + path.substring(5));
                         return;
                     }
+                    stream(ex, run);
+                    return;
                 } else {
                     Http.error(ex, 404, "no such endpoint: /api/v1/" + path);
                     return;
@@ -62,6 +67,23 @@ public final class QueryEndpoints {
             }
         }
         Http.json(ex, 200, body);
+    }
+
+    /** Sends a JSON document as it is written (chunked), so a large run is never held in memory whole. */
+    private static void stream(HttpExchange ex, Queries.Streamed body) throws IOException {
+        Http.securityHeaders(ex);
+        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        if (ex.getRequestMethod().equals("HEAD")) {
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+            return;
+        }
+        ex.sendResponseHeaders(200, 0);
+        try (OutputStream out = new BufferedOutputStream(ex.getResponseBody(), 64 * 1024)) {
+            body.writeTo(out);
+        }
+        ex.close();
     }
 
     /** {@code /health}: 200 while the store can serve, else 503; with the count of rejected events. */

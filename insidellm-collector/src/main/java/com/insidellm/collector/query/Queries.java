@@ -10,6 +10,7 @@ import com.insidellm.collector.store.Store.FeedbackUsage;
 import com.insidellm.collector.store.Store.Latency;
 import com.insidellm.collector.store.Store.ModelTotals;
 import com.insidellm.collector.store.Store.ModelUsage;
+import com.insidellm.collector.store.Store.RunCursor;
 import com.insidellm.collector.store.Store.RunPage;
 import com.insidellm.collector.store.Store.RunSummary;
 import com.insidellm.collector.store.Store.Series;
@@ -22,6 +23,7 @@ import com.insidellm.collector.store.Store.UsageTotals;
 import com.insidellm.collector.store.Store.UserUsage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
@@ -71,8 +73,9 @@ public final class Queries {
     }
 
     /**
-     * {@code {"status": "ok"}} while the store can serve, else {@code "unavailable"}, with the store's kind, and
-     * {@code ingest}: the number of events rejected since start and the last rejection (event and reason).
+     * {@code {"status": "ok"}} while the store can serve, else {@code "unavailable"}, with the store's kind and facts
+     * (pool, schema), {@code ingest}: the number of events rejected since start and the last rejection (event and
+     * reason), and, where there is one, the live tail's fan-out ({@code live}).
      */
     public Health health(long rejected, @Nullable String lastRejection) {
         Store.Health h = store.health();
@@ -82,11 +85,17 @@ public final class Queries {
             g.writeObjectFieldStart("store");
             g.writeStringField("kind", h.kind());
             g.writeStringField("status", h.ok() ? "ok" : "unavailable");
+            for (Map.Entry<String, Object> e : h.store().entrySet()) {
+                g.writeObjectField(e.getKey(), e.getValue());
+            }
             g.writeEndObject();
             g.writeObjectFieldStart("ingest");
             g.writeNumberField("rejected", rejected);
             g.writeStringField("last_rejection", lastRejection);
             g.writeEndObject();
+            if (!h.live().isEmpty()) {
+                g.writeObjectField("live", h.live());
+            }
             g.writeEndObject();
         }));
     }
@@ -158,21 +167,83 @@ public final class Queries {
         g.writeEndObject();
     }
 
+    /** Writes a document to a stream, such as an HTTP response body. */
+    @FunctionalInterface
+    public interface Streamed {
+        /** Writes the document to {@code out}; does not close it. */
+        void writeTo(OutputStream out) throws IOException;
+    }
+
     /** One run's summary and all its events in time order; null when the run is unknown. */
     public byte @Nullable [] run(String runId) {
+        Streamed body = run(runId, Params.of(Map.of()));
+        if (body == null) {
+            return null;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        try {
+            body.writeTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * One run's summary and its events in time order, written as they are read so memory stays bounded however large
+     * the run; null when the run is unknown. With {@code limit} (1 to {@value #MAX_RUN_PAGE}) one page of events, and
+     * {@code next_after} when more may follow; {@code after} (a previous {@code next_after}) continues from there.
+     */
+    public @Nullable Streamed run(String runId, Params p) {
+        String limitParam = p.get("limit");
+        int limit = p.intValue("limit", MAX_RUN_PAGE, 1, MAX_RUN_PAGE);
+        RunCursor after = cursor(p.get("after"));
         RunSummary run = store.run(runId);
         if (run == null) {
             return null;
         }
-        return document(g -> {
-            g.writeStartObject();
-            g.writeFieldName("run");
-            writeRun(g, run);
-            g.writeArrayFieldStart("events");
-            store.forEachRunEvent(runId, (seq, raw) -> writeEvent(g, seq, raw));
-            g.writeEndArray();
-            g.writeEndObject();
-        });
+        return out -> {
+            try (JsonGenerator g = json.createGenerator(out)) {
+                g.writeStartObject();
+                g.writeFieldName("run");
+                writeRun(g, run);
+                g.writeArrayFieldStart("events");
+                RunCursor cursor = after;
+                int[] count = new int[1];
+                do {
+                    count[0] = 0;
+                    RunCursor last = store.runEvents(runId, cursor, limit, (seq, raw) -> {
+                        writeEvent(g, seq, raw);
+                        count[0]++;
+                    });
+                    cursor = last != null ? last : cursor;
+                    g.flush();
+                } while (limitParam == null && count[0] == limit);
+                g.writeEndArray();
+                if (limitParam != null && count[0] == limit && cursor != null) {
+                    g.writeStringField("next_after", cursor.timestampMicros() + ":" + cursor.seq());
+                }
+                g.writeEndObject();
+            }
+        };
+    }
+
+    /** Most events in one page of a run. */
+    public static final int MAX_RUN_PAGE = 10_000;
+
+    private static @Nullable RunCursor cursor(@Nullable String after) {
+        if (after == null) {
+            return null;
+        }
+        int colon = after.lastIndexOf(':');
+        try {
+            if (colon > 0) {
+                return new RunCursor(Long.parseLong(after.substring(0, colon)), Long.parseLong(after.substring(colon + 1)));
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new Params.BadRequestException("after must be a next_after value from a previous page, but was " + after);
     }
 
     // ---------------------------------------------------------------- events

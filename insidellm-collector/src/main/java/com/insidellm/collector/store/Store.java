@@ -28,6 +28,9 @@ import org.jspecify.annotations.Nullable;
  */
 public interface Store extends AutoCloseable {
 
+    /** Events per page when {@link #forEachRunEvent} walks a whole run. */
+    int RUN_PAGE = 1000;
+
     // ---------------------------------------------------------------- ingest
 
     /**
@@ -60,8 +63,20 @@ public interface Store extends AutoCloseable {
     /** One run's summary, or null when no such run is stored. */
     @Nullable RunSummary run(String runId);
 
-    /** Hands each event of the run to {@code sink} in time order (then by sequence). */
-    void forEachRunEvent(String runId, RowSink sink) throws IOException;
+    /** Hands each event of the run to {@code sink} in time order (then by sequence), a page at a time. */
+    default void forEachRunEvent(String runId, RowSink sink) throws IOException {
+        RunCursor cursor = null;
+        do {
+            cursor = runEvents(runId, cursor, RUN_PAGE, sink);
+        } while (cursor != null);
+    }
+
+    /**
+     * Hands at most {@code limit} events of the run that come after {@code after} (from the first when null) to
+     * {@code sink}, in time order then by sequence, and returns the cursor of the last one handed over, or null when
+     * there was none. Memory stays bounded by one page however large the run.
+     */
+    @Nullable RunCursor runEvents(String runId, @Nullable RunCursor after, int limit, RowSink sink) throws IOException;
 
     /**
      * Matching events, at most {@code limit}: ascending by sequence after {@code after} when it is given (the live
@@ -253,6 +268,25 @@ public interface Store extends AutoCloseable {
     /** A time series: the models that appear and the buckets in time order. */
     record Series(SortedSet<String> models, List<SeriesBucket> buckets) {}
 
-    /** The store's state for {@code /health}: {@code kind} such as {@code sqlite}, {@code detail} for operators. */
-    record Health(boolean ok, String kind, String detail) {}
+    /** A position in a run's events: the timestamp and sequence number of the last event of a page. */
+    record RunCursor(long timestampMicros, long seq) {}
+
+    /**
+     * The store's state for {@code /health}: {@code kind} such as {@code sqlite}, {@code detail} for operators (never
+     * a password), {@code store} facts added to the store's section (pool, schema), and {@code live} the live tail's
+     * fan-out state (empty when there is none to report).
+     */
+    record Health(boolean ok, String kind, String detail, Map<String, Object> store, Map<String, Object> live) {
+
+        /** Copies the maps. */
+        public Health {
+            store = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(store));
+            live = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(live));
+        }
+
+        /** A state with nothing more to say. */
+        public Health(boolean ok, String kind, String detail) {
+            this(ok, kind, detail, Map.of(), Map.of());
+        }
+    }
 }

@@ -2,19 +2,28 @@
 
 import { h, mount } from './dom.js';
 import { num, cost, dur, time, truncate } from './format.js';
-import { api } from './api.js';
+import { api, query } from './api.js';
 import { errorBox, card } from './widgets.js';
 import { conversation } from './conversation.js';
 import { timeline } from './timeline.js';
 import { statusPill, feedbackText } from './runs.js';
 
+// A run is read a page at a time (GET /api/v1/runs/{id}?limit=&after=): a run of any size opens at once, and the
+// browser holds only the pages the reader asked for ("Load more"); the view is drawn again over what is loaded.
+const PAGE = 10000;
+
+function runUrl(runId, after) {
+  return '/api/v1/runs/' + encodeURIComponent(runId) + query({ limit: PAGE, after });
+}
+
 export async function runPage(runId, tab) {
   const root = h('div', { id: 'run-page' });
   mount(root);
   let data;
-  try { data = await api('/api/v1/runs/' + encodeURIComponent(runId)); } catch (e) { root.appendChild(errorBox(e)); return; }
+  try { data = await api(runUrl(runId)); } catch (e) { root.appendChild(errorBox(e)); return; }
   const run = data.run;
-  const events = data.events.map(x => x.event);
+  let events = data.events.map(x => x.event);
+  let next = data.next_after || null;
   root.appendChild(h('div', null, h('a', { href: '#/runs' }, '‹ All runs')));
   root.appendChild(h('div', { class: 'run-head' }, h('h1', { id: 'run-title' }, run.name || 'Run'),
     h('span', { class: 'mono muted' }, run.run_id), statusPill(run)));
@@ -31,5 +40,28 @@ export async function runPage(runId, tab) {
   root.appendChild(h('div', { class: 'tabs' },
     h('a', { href: base, class: tab === 'conversation' ? '' : 'active', id: 'tab-timeline' }, 'Timeline'),
     h('a', { href: base + '/conversation', class: tab === 'conversation' ? 'active' : '', id: 'tab-conversation' }, 'Conversation')));
-  root.appendChild(tab === 'conversation' ? conversation(events) : timeline(events, run));
+  let view = null;
+  const status = h('span', { class: 'muted' });
+  const more = h('button', { type: 'button' }, 'Load more');
+  const bar = h('div', { class: 'load-more', id: 'load-more' }, status, ' ', more);
+  function draw() {
+    const fresh = tab === 'conversation' ? conversation(events) : timeline(events, run);
+    if (view) view.replaceWith(fresh); else root.appendChild(fresh);
+    view = fresh;
+    status.textContent = 'Showing ' + num(events.length) + ' of ' + num(run.event_count) + ' events';
+    more.hidden = !next;
+    if (!next) bar.dataset.complete = 'true';
+  }
+  more.addEventListener('click', async () => {
+    more.disabled = true;
+    try {
+      const page = await api(runUrl(run.run_id, next));
+      events = events.concat(page.events.map(x => x.event));
+      next = page.next_after || null;
+      draw();
+    } catch (e) { bar.appendChild(errorBox(e)); }
+    more.disabled = false;
+  });
+  draw();
+  if (next) root.appendChild(bar);
 }

@@ -1,6 +1,7 @@
 package com.insidellm.collector.store.sqlite;
 
 import com.insidellm.collector.store.EventFilter;
+import com.insidellm.collector.store.sql.SqlRows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -114,28 +115,14 @@ final class SqlFilters {
 
     /** Appends the half-open time range {@code [from, to)} on the {@code ts} column. */
     static void timeRange(StringBuilder sql, List<Object> args, @Nullable Long from, @Nullable Long to) {
-        if (from != null) {
-            sql.append(" AND ts >= ?");
-            args.add(from);
-        }
-        if (to != null) {
-            sql.append(" AND ts < ?");
-            args.add(to);
-        }
+        SqlRows.timeRange(sql, args, from, to);
     }
 
     private static void eq(StringBuilder sql, List<Object> args, String column, @Nullable String value) {
-        if (value != null) {
-            sql.append(" AND ").append(column).append(" = ?");
-            args.add(value);
-        }
+        SqlRows.eq(sql, args, column, value);
     }
 
     static PreparedStatement prepare(Connection c, String sql, List<Object> args) throws SQLException {
-        PreparedStatement st = c.prepareStatement(sql);
-        for (int i = 0; i < args.size(); i++) {
-            st.setObject(i + 1, args.get(i));
-        }
-        return st;
+        return SqlRows.prepare(c, sql, args);
     }
 }

@@ -108,6 +108,12 @@ public final class SqliteStore implements Store {
     }
 
     @Override
+    public @Nullable RunCursor runEvents(String runId, @Nullable RunCursor after, int limit, RowSink sink)
+            throws IOException {
+        return reads.runEvents(runId, after, limit, sink);
+    }
+
+    @Override
     public List<EventRow> events(EventFilter filter, @Nullable Long after, @Nullable Long before, int limit) {
         return reads.events(filter, after, before, limit);
     }

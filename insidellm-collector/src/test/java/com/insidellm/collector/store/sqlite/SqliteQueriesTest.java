@@ -38,11 +38,16 @@ class SqliteQueriesTest {
     static final Instant T0 = Instant.parse("2025-06-04T10:00:00Z");
 
     @TempDir Path dir;
-    SqliteStore store;
+    Store store;
 
     @BeforeEach
     void open() {
-        store = new SqliteStore(dir.resolve("q.db"), null, false, Clock.systemUTC());
+        store = newStore();
+    }
+
+    /** The store under test; {@code PostgresQueriesTest} runs these tests against PostgreSQL. */
+    Store newStore() {
+        return new SqliteStore(dir.resolve("q.db"), null, false, Clock.systemUTC());
     }
 
     @AfterEach
