@@ -306,6 +306,14 @@ public final class ModelCallRecorder implements AutoCloseable {
             return recording == null ? null : recording.eventId();
         }
 
+        /**
+         * The context of events nested in the call, such as the tools a framework runs inside it: the call's run and
+         * user, its request event as parent; {@code null} for a call that records nothing.
+         */
+        public @Nullable InsideLlmContext context() {
+            return recording == null ? null : recording.context();
+        }
+
         /** Notes that the first streamed output arrived; only the first call counts. */
         public void firstToken() {
             if (recording != null) {

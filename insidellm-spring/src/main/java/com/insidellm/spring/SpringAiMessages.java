@@ -1,0 +1,236 @@
+package com.insidellm.spring;
+
+import com.insidellm.LlmCallResult;
+import com.insidellm.ModelCallRecorder;
+import com.insidellm.Payload;
+import com.insidellm.TokenUsage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.messages.Message;
+import org.springframework.ai.chat.messages.MessageType;
+import org.springframework.ai.chat.messages.ToolResponseMessage;
+import org.springframework.ai.chat.metadata.ChatResponseMetadata;
+import org.springframework.ai.chat.metadata.Usage;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.model.Generation;
+import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.model.tool.ToolCallingChatOptions;
+import org.springframework.ai.tool.ToolCallback;
+import org.springframework.ai.tool.definition.ToolDefinition;
+
+/**
+ * Describes Spring AI prompts and responses in the OpenAI chat format that every integration records. Uses only the
+ * parts of Spring AI's API that are the same in 1.1 and 2.0 ({@code Message.getText()}, {@code ChatOptions} getters,
+ * {@code Usage} prompt and completion tokens). Stateless.
+ */
+final class SpringAiMessages {
+
+    private SpringAiMessages() {
+    }
+
+    /** The provider of a chat model, from its class name: {@code OpenAiChatModel} is {@code openai}. */
+    static String provider(ChatModel model) {
+        String name = model.getClass().getSimpleName();
+        int end = name.indexOf("ChatModel");
+        String provider = end > 0 ? name.substring(0, end) : name;
+        return provider.isEmpty() ? "spring-ai" : provider.toLowerCase(Locale.ROOT);
+    }
+
+    /** The request of a call to {@code model}: model, messages, parameters, tools offered. */
+    static ModelCallRecorder.Request request(ChatModel model, Prompt prompt, boolean stream) {
+        ChatOptions options = prompt.getOptions();
+        ChatOptions defaults = null;
+        try {
+            defaults = model.getDefaultOptions();
+        } catch (RuntimeException e) {
+            // Some models have no default options; the prompt's are enough.
+        }
+        String modelName = first(options == null ? null : options.getModel(),
+                defaults == null ? null : defaults.getModel());
+        List<Map<String, @Nullable Object>> messages = new ArrayList<>();
+        String system = null;
+        String lastUser = null;
+        for (Message message : prompt.getInstructions()) {
+            Map<String, @Nullable Object> map = message(message);
+            if (system == null && message.getMessageType() == MessageType.SYSTEM) {
+                system = message.getText();
+            }
+            if (message.getMessageType() == MessageType.USER) {
+                lastUser = message.getText();
+            }
+            messages.add(map);
+        }
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        ChatOptions source = options != null ? options : defaults;
+        if (source != null) {
+            put(parameters, "temperature", source.getTemperature());
+            put(parameters, "top_p", source.getTopP());
+            put(parameters, "top_k", source.getTopK());
+            put(parameters, "max_tokens", source.getMaxTokens());
+            put(parameters, "frequency_penalty", source.getFrequencyPenalty());
+            put(parameters, "presence_penalty", source.getPresencePenalty());
+            List<String> stop = source.getStopSequences();
+            if (stop != null && !stop.isEmpty()) {
+                parameters.put("stop", List.copyOf(stop));
+            }
+        }
+        Map<String, Object> extras = new LinkedHashMap<>();
+        extras.put("call_type", "chat");
+        extras.put("framework", "spring-ai");
+        List<Map<String, Object>> tools = tools(options);
+        if (!tools.isEmpty()) {
+            extras.put("tools", tools);
+        }
+        return new ModelCallRecorder.Request(new Payload.LlmRequest(modelName == null ? "unknown" : modelName,
+                provider(model), lastUser == null ? "" : lastUser, parameters.isEmpty() ? null : parameters, system,
+                messages), extras, stream);
+    }
+
+    private static List<Map<String, Object>> tools(@Nullable ChatOptions options) {
+        if (!(options instanceof ToolCallingChatOptions toolOptions) || toolOptions.getToolCallbacks() == null) {
+            return List.of();
+        }
+        List<Map<String, Object>> tools = new ArrayList<>();
+        for (ToolCallback callback : toolOptions.getToolCallbacks()) {
+            ToolDefinition definition = callback.getToolDefinition();
+            Map<String, Object> function = new LinkedHashMap<>();
+            function.put("name", definition.name());
+            if (definition.description() != null) {
+                function.put("description", definition.description());
+            }
+            if (definition.inputSchema() != null) {
+                function.put("parameters_schema", definition.inputSchema());
+            }
+            tools.add(Map.of("type", "function", "function", function));
+        }
+        return tools;
+    }
+
+    /** One message in the OpenAI chat format. */
+    static Map<String, @Nullable Object> message(Message message) {
+        Map<String, @Nullable Object> map = new LinkedHashMap<>();
+        MessageType type = message.getMessageType();
+        if (message instanceof ToolResponseMessage tools) {
+            // The OpenAI format has one message per tool result; Spring AI puts them all in one.
+            List<ToolResponseMessage.ToolResponse> responses = tools.getResponses();
+            if (responses.size() == 1) {
+                map.put("role", "tool");
+                map.put("tool_call_id", responses.get(0).id());
+                map.put("name", responses.get(0).name());
+                map.put("content", responses.get(0).responseData());
+                return map;
+            }
+            map.put("role", "tool");
+            List<Map<String, @Nullable Object>> results = new ArrayList<>();
+            for (ToolResponseMessage.ToolResponse response : responses) {
+                Map<String, @Nullable Object> result = new LinkedHashMap<>();
+                result.put("tool_call_id", response.id());
+                result.put("name", response.name());
+                result.put("content", response.responseData());
+                results.add(result);
+            }
+            map.put("content", results);
+            return map;
+        }
+        if (message instanceof AssistantMessage assistant) {
+            return assistant(message.getText(), assistant.getToolCalls());
+        }
+        map.put("role", type == null ? "user" : type.getValue());
+        map.put("content", message.getText());
+        return map;
+    }
+
+    /**
+     * An assistant message with its tool calls. (Built as a map rather than through {@code AssistantMessage.builder()},
+     * whose binary signature changed in Spring AI 2.0.)
+     */
+    static Map<String, @Nullable Object> assistant(@Nullable String text,
+            List<AssistantMessage.@Nullable ToolCall> calls) {
+        Map<String, @Nullable Object> map = new LinkedHashMap<>();
+        map.put("role", "assistant");
+        map.put("content", text);
+        if (calls != null && !calls.isEmpty()) {
+            map.put("tool_calls", toolCalls(calls));
+        }
+        return map;
+    }
+
+    private static List<Map<String, Object>> toolCalls(List<AssistantMessage.@Nullable ToolCall> calls) {
+        List<Map<String, Object>> out = new ArrayList<>(calls.size());
+        for (AssistantMessage.ToolCall call : calls) {
+            if (call == null) {
+                continue;
+            }
+            Map<String, Object> function = new LinkedHashMap<>();
+            function.put("name", call.name());
+            function.put("arguments", call.arguments() == null ? "" : call.arguments());
+            Map<String, Object> map = new LinkedHashMap<>();
+            if (call.id() != null) {
+                map.put("id", call.id());
+            }
+            map.put("type", call.type() == null ? "function" : call.type());
+            map.put("function", function);
+            out.add(map);
+        }
+        return out;
+    }
+
+    /** The answer: first generation's text and tool calls, finish reason, usage, id and model. */
+    static LlmCallResult result(ChatResponse response) {
+        String text = "";
+        Map<String, @Nullable Object> message = null;
+        String finishReason = null;
+        Generation generation = response.getResult();
+        if (generation != null && generation.getOutput() != null) {
+            message = message(generation.getOutput());
+            text = generation.getOutput().getText() == null ? "" : generation.getOutput().getText();
+            if (generation.getMetadata() != null) {
+                finishReason = normalise(generation.getMetadata().getFinishReason());
+            }
+        }
+        ChatResponseMetadata metadata = response.getMetadata();
+        return LlmCallResult.builder(text).responseMessage(message).finishReason(finishReason)
+                .usage(metadata == null ? null : usage(metadata.getUsage()))
+                .responseId(metadata == null ? null : empty(metadata.getId()))
+                .responseModel(metadata == null ? null : empty(metadata.getModel())).build();
+    }
+
+    static @Nullable TokenUsage usage(@Nullable Usage usage) {
+        if (usage == null || usage.getPromptTokens() == null && usage.getCompletionTokens() == null) {
+            return null;
+        }
+        Integer prompt = usage.getPromptTokens();
+        Integer completion = usage.getCompletionTokens();
+        // Spring AI's EmptyUsage reports zeros: a response without usage.
+        if ((prompt == null || prompt == 0) && (completion == null || completion == 0)) {
+            return null;
+        }
+        return new TokenUsage(prompt, completion, usage.getTotalTokens(), null, null);
+    }
+
+    /** Spring AI upper-cases OpenAI's finish reasons ({@code STOP}); the wire format has them lower case. */
+    static @Nullable String normalise(@Nullable String finishReason) {
+        return finishReason == null || finishReason.isEmpty() ? null : finishReason.toLowerCase(Locale.ROOT);
+    }
+
+    private static @Nullable String empty(@Nullable String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    private static @Nullable String first(@Nullable String a, @Nullable String b) {
+        return a != null && !a.isEmpty() ? a : b;
+    }
+
+    private static void put(Map<String, Object> map, String key, @Nullable Object value) {
+        if (value != null) {
+            map.put(key, value);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package com.insidellm.spring;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.insidellm.CallRecorder;
+import com.insidellm.Event;
+import com.insidellm.EventType;
+import com.insidellm.InsideLlmClient;
+import com.insidellm.InsideLlmContext;
+import com.insidellm.Payload;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.messages.Message;
+import org.springframework.ai.chat.messages.ToolResponseMessage;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.model.Generation;
+import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.model.tool.ToolCallingChatOptions;
+import org.springframework.ai.model.tool.ToolCallingManager;
+import org.springframework.ai.model.tool.ToolExecutionResult;
+import org.springframework.ai.tool.definition.ToolDefinition;
+
+/**
+ * Records the tools Spring AI runs for a model: a {@code tool.call} when the model asks for a tool and a
+ * {@code tool.response} with its result, children of the model call whose context is current (set by
+ * {@link SpringAiChatModelInterceptor} around a blocking call, or by an InsideLLM run or annotated method). Spring AI
+ * runs all the tool calls of one answer in one {@code executeToolCalls}, so each response's execution time is that of
+ * the batch. Outside any InsideLLM context (a streamed call, whose tools Spring AI runs on a Reactor thread) nothing is
+ * recorded. Thread-safe.
+ */
+final class SpringAiToolCallingManager implements ToolCallingManager {
+
+    private static final Logger log = LoggerFactory.getLogger(SpringAiToolCallingManager.class);
+    private static final String TOOL_TYPE = "function";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ToolCallingManager delegate;
+    private final CallRecorder recorder;
+
+    SpringAiToolCallingManager(ToolCallingManager delegate, InsideLlmClient client) {
+        this.delegate = delegate;
+        this.recorder = CallRecorder.of(client);
+    }
+
+    /** The manager being recorded. */
+    ToolCallingManager delegate() {
+        return delegate;
+    }
+
+    @Override
+    public List<ToolDefinition> resolveToolDefinitions(ToolCallingChatOptions chatOptions) {
+        return delegate.resolveToolDefinitions(chatOptions);
+    }
+
+    @Override
+    public ToolExecutionResult executeToolCalls(Prompt prompt, ChatResponse chatResponse) {
+        List<Open> open = open(chatResponse);
+        ToolExecutionResult result;
+        try {
+            result = delegate.executeToolCalls(prompt, chatResponse);
+        } catch (RuntimeException | Error e) {
+            for (Open call : open) {
+                try {
+                    call.call.end(Event.builder(EventType.TOOL_RESPONSE).payload(new Payload.ToolResponse(
+                            call.request.name(), TOOL_TYPE, call.request.id(), null, call.call.elapsedMs(), false,
+                            CallRecorder.errorMessage(e, true))));
+                    call.call.fail("tool_error", e, Map.of("tool_name", call.request.name()));
+                } catch (RuntimeException | LinkageError recording) {
+                    log.debug("InsideLLM could not record a failed Spring AI tool call", recording);
+                }
+            }
+            throw e;
+        }
+        ended(open, result);
+        return result;
+    }
+
+    private List<Open> open(ChatResponse response) {
+        InsideLlmContext where = InsideLlmContext.current();
+        if (where == null || !recorder.recording()) {
+            return List.of();
+        }
+        List<Open> open = new ArrayList<>();
+        try {
+            for (Generation generation : response.getResults()) {
+                AssistantMessage message = generation.getOutput();
+                if (message == null || !message.hasToolCalls()) {
+                    continue;
+                }
+                for (AssistantMessage.ToolCall request : message.getToolCalls()) {
+                    CallRecorder.Call call = recorder.open(where);
+                    call.start(Event.builder(EventType.TOOL_CALL).payload(new Payload.ToolCall(request.name(),
+                            TOOL_TYPE, arguments(request.arguments()), request.id())));
+                    open.add(new Open(request, call));
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("InsideLLM could not record a Spring AI tool call", e);
+        }
+        return open;
+    }
+
+    private void ended(List<Open> open, ToolExecutionResult result) {
+        if (open.isEmpty()) {
+            return;
+        }
+        try {
+            Map<String, ToolResponseMessage.ToolResponse> byId = new LinkedHashMap<>();
+            List<Message> history = result.conversationHistory();
+            Message last = history == null || history.isEmpty() ? null : history.get(history.size() - 1);
+            if (last instanceof ToolResponseMessage responses) {
+                for (ToolResponseMessage.ToolResponse response : responses.getResponses()) {
+                    byId.put(response.id(), response);
+                }
+            }
+            for (Open call : open) {
+                ToolResponseMessage.ToolResponse response = byId.get(call.request.id());
+                call.call.end(Event.builder(EventType.TOOL_RESPONSE).payload(new Payload.ToolResponse(
+                        call.request.name(), TOOL_TYPE, call.request.id(),
+                        response == null ? null : response.responseData(), call.call.elapsedMs(), true, null)));
+            }
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("InsideLLM could not record a Spring AI tool response", e);
+        }
+    }
+
+    private static Map<String, ?> arguments(@Nullable String json) {
+        if (json == null || json.isBlank()) {
+            return Map.of();
+        }
+        try {
+            Map<String, Object> parsed = JSON.readValue(json, new TypeReference<Map<String, Object>>() { });
+            return parsed == null ? Map.of() : parsed;
+        } catch (Exception e) {
+            return Map.of("arguments", json);
+        }
+    }
+
+    private record Open(AssistantMessage.ToolCall request, CallRecorder.Call call) {
+    }
+}

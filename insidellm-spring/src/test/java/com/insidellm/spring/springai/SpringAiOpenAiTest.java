@@ -1,0 +1,247 @@
+package com.insidellm.spring.springai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.insidellm.Event;
+import com.insidellm.EventExporter;
+import com.insidellm.EventType;
+import com.insidellm.InsideLlmClient;
+import com.insidellm.spring.InsideLlmAutoConfiguration;
+import com.insidellm.spring.InsideLlmSpringAiAutoConfiguration;
+import com.insidellm.testing.InMemoryEventExporter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.client.ChatClientCustomizer;
+import org.springframework.ai.chat.memory.ChatMemory;
+import org.springframework.ai.model.tool.ToolCallingManager;
+import org.springframework.ai.openai.OpenAiChatModel;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.tool.annotation.Tool;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Spring AI's real OpenAI chat model, through {@code ChatClient}, against MockWebServer speaking OpenAI's wire format:
+ * the starter records it with no code. Runs on Spring AI 1.1 and 2.0: {@code OpenAiModels} builds the version's model
+ (2.0 moved it onto openai-java).
+ */
+class SpringAiOpenAiTest {
+
+    private final MockWebServer server = new MockWebServer();
+    private final InMemoryEventExporter exporter = InMemoryEventExporter.create();
+
+    @BeforeEach
+    void start() throws Exception {
+        server.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.shutdown();
+    }
+
+    private ApplicationContextRunner runner() {
+        return new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(InsideLlmAutoConfiguration.class,
+                        InsideLlmSpringAiAutoConfiguration.class))
+                .withBean(EventExporter.class, () -> exporter)
+                .withPropertyValues("openai.test.url=" + server.url("/").toString())
+                .withUserConfiguration(Application.class);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Application {
+        @Bean
+        ToolCallingManager toolCallingManager() {
+            return ToolCallingManager.builder().build();
+        }
+
+        @Bean
+        OpenAiChatModel openAiChatModel(ToolCallingManager tools,
+                org.springframework.core.env.Environment environment) {
+            return OpenAiModels.model(environment.getProperty("openai.test.url"), tools);
+        }
+
+        /** What Spring AI's ChatClientAutoConfiguration does: a builder with every customizer applied. */
+        @Bean
+        ChatClient.Builder chatClientBuilder(ChatModel model, ObjectProvider<ChatClientCustomizer> customizers) {
+            ChatClient.Builder builder = ChatClient.builder(model);
+            customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+            return builder;
+        }
+    }
+
+    static class Weather {
+        @Tool(description = "The weather in a city")
+        String weather(String city) {
+            return "sunny in " + city;
+        }
+    }
+
+    private static String json(String body) {
+        return body.replace('\'', '"');
+    }
+
+    private static final String ANSWER = json("{'id':'chatcmpl-1','object':'chat.completion','created':1,"
+            + "'model':'gpt-4o-mini-2024-07-18','choices':[{'index':0,'message':{'role':'assistant',"
+            + "'content':'Hello there!'},'finish_reason':'stop'}],"
+            + "'usage':{'prompt_tokens':12,'completion_tokens':3,'total_tokens':15}}");
+
+    private List<Event> events(InsideLlmClient client, int atLeast) {
+        client.flush(Duration.ofSeconds(5));
+        await().atMost(Duration.ofSeconds(10)).until(() -> exporter.getFinishedEvents().size() >= atLeast);
+        return exporter.getFinishedEvents();
+    }
+
+    private static Event single(List<Event> events, EventType type) {
+        List<Event> found = events.stream().filter(e -> e.type() == type).toList();
+        assertThat(found).as("%s events in %s", type, events).hasSize(1);
+        return found.get(0);
+    }
+
+    @Test
+    void plainCallWithTheConversationIdAsRun() {
+        server.enqueue(new MockResponse().setHeader("Content-Type", "application/json").setBody(ANSWER));
+        runner().run(context -> {
+            String answer = context.getBean(ChatClient.Builder.class).build().prompt().system("Be brief.")
+                    .user("Hi").advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "conversation-42")).call()
+                    .content();
+            assertThat(answer).isEqualTo("Hello there!");
+
+            List<Event> events = events(context.getBean(InsideLlmClient.class), 3);
+            Event request = single(events, EventType.LLM_REQUEST);
+            Event response = single(events, EventType.LLM_RESPONSE);
+            Event run = single(events, EventType.RUN_START);
+            assertThat(request.runId()).isEqualTo(run.runId());
+            assertThat((Map<String, Object>) run.payload().get("initial_context"))
+                    .containsEntry("conversation_id", "conversation-42");
+            assertThat(request.payload()).containsEntry("model_name", "gpt-4o-mini").containsEntry("provider", "openai")
+                    .containsEntry("prompt", "Hi").containsEntry("system_message", "Be brief.")
+                    .containsEntry("call_type", "chat");
+            assertThat((Map<String, Object>) request.payload().get("parameters")).containsEntry("temperature", 0.2);
+            assertThat((List<?>) request.payload().get("messages")).hasSize(2);
+            assertThat(response.runId()).isEqualTo(run.runId());
+            assertThat(response.parentEventId()).isEqualTo(request.eventId());
+            assertThat(response.payload()).containsEntry("response_text", "Hello there!")
+                    .containsEntry("finish_reason", "stop").containsEntry("response_id", "chatcmpl-1")
+                    .containsEntry("response_model", "gpt-4o-mini-2024-07-18");
+            assertThat((Map<String, Object>) response.payload().get("usage")).containsEntry("prompt_tokens", 12)
+                    .containsEntry("completion_tokens", 3);
+            assertThat(response.payload().get("cost")).isInstanceOf(Number.class);
+            assertThat(((Number) response.payload().get("cost")).doubleValue()).isPositive();
+        });
+    }
+
+    @Test
+    void toolRoundTripNestsTheToolUnderTheModelCall() {
+        server.enqueue(new MockResponse().setHeader("Content-Type", "application/json").setBody(json(
+                "{'id':'chatcmpl-t','object':'chat.completion','created':1,'model':'gpt-4o-mini','choices':[{'index':0,"
+                + "'message':{'role':'assistant','content':null,'tool_calls':[{'id':'call_1','type':'function',"
+                + "'function':{'name':'weather','arguments':'{\\'city\\':\\'Paris\\'}'}}]},"
+                + "'finish_reason':'tool_calls'}],'usage':{'prompt_tokens':20,'completion_tokens':7,"
+                + "'total_tokens':27}}")));
+        server.enqueue(new MockResponse().setHeader("Content-Type", "application/json").setBody(ANSWER));
+        runner().run(context -> {
+            String answer = context.getBean(ChatClient.Builder.class).build().prompt().user("Weather in Paris?")
+                    .tools(new Weather()).call().content();
+            assertThat(answer).isEqualTo("Hello there!");
+
+            if (!OpenAiModels.TOOLS_INSIDE_MODEL_CALL) {
+                // Spring AI 2.0: ChatClient runs the tool between two model calls, each recorded in the same run;
+                // the second sends the tool's result. (Tool events need a model call's context: see the README.)
+                List<Event> events = events(context.getBean(InsideLlmClient.class), 5);
+                List<Event> requests = events.stream().filter(e -> e.type() == EventType.LLM_REQUEST).toList();
+                assertThat(requests).hasSize(2);
+                assertThat((List<?>) requests.get(0).payload().get("tools")).hasSize(1);
+                assertThat(requests.get(1).runId()).isEqualTo(requests.get(0).runId());
+                assertThat(String.valueOf(requests.get(1).payload().get("messages"))).contains("sunny in Paris")
+                        .contains("call_1");
+                assertThat(events.stream().filter(e -> e.type() == EventType.LLM_RESPONSE)
+                        .map(Event::parentEventId)).containsExactly(requests.get(0).eventId(),
+                        requests.get(1).eventId());
+                return;
+            }
+            List<Event> events = events(context.getBean(InsideLlmClient.class), 4);
+            Event request = single(events, EventType.LLM_REQUEST);
+            Event call = single(events, EventType.TOOL_CALL);
+            Event result = single(events, EventType.TOOL_RESPONSE);
+            assertThat((List<?>) request.payload().get("tools")).hasSize(1);
+            assertThat(call.parentEventId()).isEqualTo(request.eventId());
+            assertThat(call.runId()).isEqualTo(request.runId());
+            assertThat(call.payload()).containsEntry("tool_name", "weather").containsEntry("call_id", "call_1")
+                    .containsEntry("parameters", Map.of("city", "Paris"));
+            assertThat(result.parentEventId()).isEqualTo(call.eventId());
+            assertThat(result.payload()).containsEntry("success", true);
+            assertThat(String.valueOf(result.payload().get("response_data"))).contains("sunny in Paris");
+            assertThat(single(events, EventType.LLM_RESPONSE).parentEventId()).isEqualTo(request.eventId());
+        });
+    }
+
+    @Test
+    void streamWithUsageAndTimeToFirstToken() {
+        String sse = "data: " + json("{'id':'chatcmpl-s','object':'chat.completion.chunk','created':1,"
+                + "'model':'gpt-4o-mini','choices':[{'index':0,'delta':{'role':'assistant','content':'Hel'},"
+                + "'finish_reason':null}]}") + "\n\n"
+                + "data: " + json("{'id':'chatcmpl-s','object':'chat.completion.chunk','created':1,"
+                + "'model':'gpt-4o-mini','choices':[{'index':0,'delta':{'content':'lo'},'finish_reason':'stop'}]}")
+                + "\n\n"
+                + "data: " + json("{'id':'chatcmpl-s','object':'chat.completion.chunk','created':1,"
+                + "'model':'gpt-4o-mini','choices':[],'usage':{'prompt_tokens':9,'completion_tokens':2,"
+                + "'total_tokens':11}}") + "\n\n"
+                + "data: [DONE]\n\n";
+        server.enqueue(new MockResponse().setHeader("Content-Type", "text/event-stream").setBody(sse));
+        runner().run(context -> {
+            String answer = context.getBean(ChatClient.Builder.class).build().prompt().user("Hi")
+                    .options(OpenAiModels.streamUsage())
+                    .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "conversation-7")).stream().content()
+                    .collect(Collectors.joining()).block(Duration.ofSeconds(10));
+            assertThat(answer).isEqualTo("Hello");
+
+            List<Event> events = events(context.getBean(InsideLlmClient.class), 3);
+            Event request = single(events, EventType.LLM_REQUEST);
+            Event response = single(events, EventType.LLM_RESPONSE);
+            Event run = single(events, EventType.RUN_START);
+            assertThat((Map<String, Object>) run.payload().get("initial_context"))
+                    .containsEntry("conversation_id", "conversation-7");
+            assertThat(request.runId()).isEqualTo(run.runId());
+            assertThat(request.payload()).containsEntry("stream", true);
+            assertThat(response.parentEventId()).isEqualTo(request.eventId());
+            assertThat(response.payload()).containsEntry("response_text", "Hello").containsEntry("finish_reason", "stop")
+                    .containsKey("time_to_first_token_ms");
+            assertThat((Map<String, Object>) response.payload().get("usage")).containsEntry("prompt_tokens", 9)
+                    .containsEntry("completion_tokens", 2);
+        });
+    }
+
+    @Test
+    void errorReachesTheApplicationAndIsRecordedWithItsStatus() {
+        server.enqueue(new MockResponse().setResponseCode(401).setHeader("Content-Type", "application/json")
+                .setBody(json("{'error':{'message':'Incorrect API key provided','type':'invalid_request_error',"
+                        + "'code':'invalid_api_key'}}")));
+        runner().run(context -> {
+            assertThatThrownBy(() -> context.getBean(ChatClient.Builder.class).build().prompt().user("Hi").call()
+                    .content()).isInstanceOf(RuntimeException.class);
+
+            List<Event> events = events(context.getBean(InsideLlmClient.class), 2);
+            Event request = single(events, EventType.LLM_REQUEST);
+            Event error = single(events, EventType.ERROR);
+            assertThat(error.parentEventId()).isEqualTo(request.eventId());
+            assertThat(error.runId()).isEqualTo(request.runId());
+            assertThat(error.payload()).containsEntry("error_code", "401");
+            assertThat(events).noneMatch(e -> e.type() == EventType.LLM_RESPONSE);
+        });
+    }
+}
