@@ -1,6 +1,9 @@
 package com.insidellm;
 
+import com.insidellm.internal.IdleRuns;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,11 +55,16 @@ public final class ModelCallRecorder implements AutoCloseable {
 
     /** The user id of calls outside an InsideLLM context when none is configured: {@value}. */
     public static final String DEFAULT_USER_ID = "anonymous";
+    /** How long a run started by automatic threading stays open without a call, unless configured. */
+    public static final Duration DEFAULT_RUN_IDLE_TIMEOUT = Duration.ofMinutes(30);
 
     private static final Logger log = LoggerFactory.getLogger(ModelCallRecorder.class);
 
     private final CallRecorder recorder;
     private final ConversationThreads threads;
+    /** The runs threading started here: ended when idle ({@code "idle"}) and at {@link #close} ({@code "client_closed"}). */
+    private final IdleRuns runs;
+    private final Clock clock;
     private final String source;
     private final Supplier<String> userId;
     private final String defaultUserId;
@@ -66,6 +74,9 @@ public final class ModelCallRecorder implements AutoCloseable {
         this.threads = ConversationThreads.builder().capacity(builder.threadingCacheSize).file(builder.threadingFile)
                 .build();
         this.source = builder.source;
+        this.clock = builder.clock;
+        this.runs = new IdleRuns(recorder, builder.runIdleTimeout, builder.clock, builder.source,
+                "insidellm-" + builder.source);
         this.defaultUserId = builder.userId;
         this.userId = builder.userIdSupplier != null ? builder.userIdSupplier : () -> builder.userId;
     }
@@ -106,7 +117,10 @@ public final class ModelCallRecorder implements AutoCloseable {
                 String user = currentUserId();
                 prefixes = ConversationThreads.Prefixes.of(messages(request));
                 String runId = threads.find(prefixes);
-                where = InsideLlmContext.of(runId != null ? runId : newRun(user), user);
+                where = InsideLlmContext.of(runId != null ? runs.continueRun(runId, user, "conversation")
+                        : newRun(user), user);
+            } else {
+                runs.touch(where.runId());
             }
             CallRecorder.Call call = recorder.open(where);
             Event.Builder event = Event.builder(EventType.LLM_REQUEST).payload(request);
@@ -133,14 +147,14 @@ public final class ModelCallRecorder implements AutoCloseable {
     private String newRun(String user) {
         String runId = CallRecorder.newId();
         threads.markRunSeen(runId);
-        recorder.log(runId, user, null, Event.builder(EventType.RUN_START)
-                .payload(new Payload.RunStart(runId, source, Map.of("source", source, "kind", "conversation"))));
+        runs.start(runId, user, clock.instant(), "conversation", null);
         return runId;
     }
 
     /** Remembers the conversation of a call with its answer, so the next turn finds the call's run. */
     private void answered(ModelCall call, LlmCallResult result) {
         String runId = call.recording.where().runId();
+        runs.touch(runId);
         Map<String, ?> answer = result.responseMessage() != null ? result.responseMessage()
                 : Map.of("role", "assistant", "content", result.responseText());
         Supplier<ConversationThreads.Message> message = () -> ConversationThreads.Message.fromChat(List.of(answer))
@@ -268,9 +282,18 @@ public final class ModelCallRecorder implements AutoCloseable {
         }
     }
 
-    /** Remembers what threading has queued, then closes its file, if any. Idempotent; the client stays open. */
+    /** Ends the runs threading started here that are idle now (what the background check does); tests only. */
+    int endIdleRuns() {
+        return runs.endIdle();
+    }
+
+    /**
+     * Ends the runs threading started here and did not end ({@code exit_reason "client_closed"}), remembers what
+     * threading has queued, then closes its file, if any. Idempotent; the client stays open.
+     */
     @Override
     public void close() {
+        runs.close();
         threads.close();
     }
 
@@ -537,6 +560,8 @@ public final class ModelCallRecorder implements AutoCloseable {
         private @Nullable Supplier<String> userIdSupplier;
         private @Nullable Path threadingFile;
         private int threadingCacheSize = ConversationThreads.DEFAULT_CAPACITY;
+        private Duration runIdleTimeout = DEFAULT_RUN_IDLE_TIMEOUT;
+        private Clock clock = Clock.systemUTC();
 
         private Builder(InsideLlmClient client) {
             this.client = client;
@@ -590,6 +615,22 @@ public final class ModelCallRecorder implements AutoCloseable {
                         + threadingCacheSize);
             }
             this.threadingCacheSize = threadingCacheSize;
+            return this;
+        }
+
+        /**
+         * How long a run started by automatic threading stays open without a call: then it ends ({@code run.end},
+         * {@code exit_reason "idle"}) and the conversation, if it continues, goes on in a new run naming it
+         * ({@code initial_context.previous_run_id}). 1 second to 30 days; default 30 minutes.
+         */
+        public Builder runIdleTimeout(Duration runIdleTimeout) {
+            this.runIdleTimeout = IdleRuns.checkIdleTimeout(runIdleTimeout);
+            return this;
+        }
+
+        /** The clock of idle-run ends; tests only. */
+        Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

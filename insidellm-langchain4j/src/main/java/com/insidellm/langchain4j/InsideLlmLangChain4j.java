@@ -2,6 +2,7 @@ package com.insidellm.langchain4j;
 
 import com.insidellm.ConversationThreads;
 import com.insidellm.InsideLlmClient;
+import com.insidellm.internal.IdleRuns;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.observability.api.AiServiceListenerRegistrar;
 import dev.langchain4j.observability.api.listener.AiServiceListener;
@@ -266,12 +267,7 @@ public final class InsideLlmLangChain4j implements AutoCloseable {
          * application started (a tracker, an annotated method) are never ended by this module.
          */
         public Builder runIdleTimeout(Duration runIdleTimeout) {
-            Objects.requireNonNull(runIdleTimeout, "runIdleTimeout");
-            if (runIdleTimeout.compareTo(Duration.ofSeconds(1)) < 0 || runIdleTimeout.compareTo(Duration.ofDays(30)) > 0) {
-                throw new IllegalArgumentException("runIdleTimeout must be between 1 second and 30 days, but was "
-                        + runIdleTimeout);
-            }
-            this.runIdleTimeout = runIdleTimeout;
+            this.runIdleTimeout = IdleRuns.checkIdleTimeout(runIdleTimeout);
             return this;
         }
 
