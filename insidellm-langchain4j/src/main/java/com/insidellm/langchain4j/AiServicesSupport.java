@@ -4,6 +4,9 @@ import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.tool.BeforeToolExecution;
 import dev.langchain4j.service.tool.ToolExecution;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -39,11 +42,33 @@ final class AiServicesSupport {
         };
     }
 
-    private static @Nullable InvocationContext invocationContext(BeforeToolExecution before) {
+    /**
+     * {@code BeforeToolExecution.invocationContext()}, looked up once: LangChain4j before 1.12 has no such method
+     * (the module compiles and runs against 1.11), and there the tool runs without a parent scope.
+     */
+    private static final @Nullable MethodHandle INVOCATION_CONTEXT = invocationContextAccessor();
+
+    private static @Nullable MethodHandle invocationContextAccessor() {
         try {
-            return before.invocationContext();
-        } catch (LinkageError e) {
-            // A version whose hook has no invocation context: the tool runs without a parent scope.
+            return MethodHandles.publicLookup().findVirtual(BeforeToolExecution.class, "invocationContext",
+                    MethodType.methodType(InvocationContext.class));
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /** Whether this LangChain4j hands tool hooks their invocation, which tool nesting needs (1.12 and later). */
+    static boolean toolHooksSeeTheirInvocation() {
+        return INVOCATION_CONTEXT != null;
+    }
+
+    private static @Nullable InvocationContext invocationContext(BeforeToolExecution before) {
+        if (INVOCATION_CONTEXT == null) {
+            return null;
+        }
+        try {
+            return (InvocationContext) INVOCATION_CONTEXT.invoke(before);
+        } catch (Throwable e) {
             return null;
         }
     }

@@ -4,6 +4,7 @@ import static com.insidellm.langchain4j.CapturingExporter.ofType;
 import static com.insidellm.langchain4j.CapturingExporter.single;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.insidellm.Event;
 import com.insidellm.EventType;
@@ -223,6 +224,8 @@ class RunLifecycleTest {
 
     @Test
     void withoutAnyRunOfTheApplicationAToolStillParentsWhatItRecords() throws Exception {
+        assumeTrue(AiServicesSupport.toolHooksSeeTheirInvocation(),
+                "LangChain4j before 1.12 gives tool hooks no invocation context; tools are not parents there");
         String[] seen = new String[2];
         Object tool = new Object() {
             @Tool("Reads the current context")
