@@ -1,5 +1,6 @@
 package com.insidellm.anthropic;
 
+import com.insidellm.testing.ThrowingClient;
 import static com.insidellm.anthropic.CapturingExporter.ofType;
 import static com.insidellm.anthropic.CapturingExporter.single;
 import static com.insidellm.anthropic.CapturingExporter.types;

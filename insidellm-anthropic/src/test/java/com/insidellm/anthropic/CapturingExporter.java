@@ -10,34 +10,36 @@ import com.insidellm.EventExporter;
 import com.insidellm.EventType;
 import com.insidellm.ExportResult;
 import com.insidellm.InsideLlmClient;
+import com.insidellm.testing.InMemoryEventExporter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
-/** An exporter that keeps every delivered event, in order, for assertions. */
+/**
+ * This module's assertions over the shared {@link InMemoryEventExporter} (insidellm-testing), which keeps the
+ * events: flush-then-read helpers and the wire JSON parsed for assertions.
+ */
 final class CapturingExporter implements EventExporter {
 
-    private final List<Event> events = new CopyOnWriteArrayList<>();
-    private final List<String> json = new CopyOnWriteArrayList<>();
+    private final InMemoryEventExporter events = InMemoryEventExporter.create();
 
     @Override
     public ExportResult export(EventBatch batch) {
-        events.addAll(batch.events());
-        for (int i = 0; i < batch.size(); i++) {
-            json.add(new String(batch.eventJson(i), StandardCharsets.UTF_8));
-        }
-        return ExportResult.success();
+        return events.export(batch);
+    }
+
+    @Override
+    public ExportResult shutdown(Duration deadline) {
+        return events.shutdown(deadline);
     }
 
     /** The wire JSON of every event delivered so far, after flushing {@code client}. */
     List<JsonNode> json(InsideLlmClient client) throws IOException {
-        assertThat(client.flush(Duration.ofSeconds(10))).as("flush").isTrue();
+        events.flushAndGet(client);
         List<JsonNode> nodes = new ArrayList<>();
-        for (String line : json) {
+        for (String line : events.getFinishedJson()) {
             nodes.add(new ObjectMapper().readTree(line));
         }
         return nodes;
@@ -52,7 +54,7 @@ final class CapturingExporter implements EventExporter {
     /** Every event delivered so far, after flushing {@code client}. */
     List<Event> events(InsideLlmClient client) {
         assertThat(client.flush(Duration.ofSeconds(10))).as("flush").isTrue();
-        return new ArrayList<>(events);
+        return events.getFinishedEvents();
     }
 
     static List<EventType> types(List<Event> events) {

@@ -1,5 +1,6 @@
 package com.insidellm.googlegenai;
 
+import com.insidellm.testing.ThrowingClient;
 import static com.insidellm.googlegenai.CapturingExporter.ofType;
 import static com.insidellm.googlegenai.CapturingExporter.single;
 import static com.insidellm.googlegenai.CapturingExporter.types;

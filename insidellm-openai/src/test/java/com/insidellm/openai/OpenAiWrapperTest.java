@@ -1,5 +1,6 @@
 package com.insidellm.openai;
 
+import com.insidellm.testing.ThrowingClient;
 import static com.insidellm.openai.CapturingExporter.ofType;
 import static com.insidellm.openai.CapturingExporter.single;
 import static com.insidellm.openai.CapturingExporter.types;

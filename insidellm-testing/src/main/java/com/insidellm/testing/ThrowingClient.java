@@ -1,4 +1,4 @@
-package com.insidellm.googlegenai;
+package com.insidellm.testing;
 
 import com.insidellm.ClientStats;
 import com.insidellm.Event;
@@ -7,8 +7,16 @@ import java.time.Duration;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** A client whose every recording method throws: recording failures must never reach the application. */
-final class ThrowingClient implements InsideLlmClient {
+/**
+ * A client whose every recording method throws, to prove in integration tests that recording failures never reach
+ * the application: wrap a real SDK client with this and assert the application call still succeeds.
+ * {@link #flush} reports success and {@code close} does nothing so test teardown stays quiet.
+ */
+public final class ThrowingClient implements InsideLlmClient {
+
+    /** Creates a client that throws from every recording method. */
+    public ThrowingClient() {
+    }
 
     @Override
     public boolean logEvent(Event event) {
