@@ -251,6 +251,10 @@ class RunLifecycleTest {
 
     @Test
     void atMostTheOpenRunLimitIsWatchedAndTheLeastRecentlyUsedEndFirst() {
+        // 12,502 events: more than the default queue holds if the flusher falls behind on a slow machine.
+        CapturingExporter exporter = new CapturingExporter();
+        InsideLlmClient client = InsideLlmClient.builder().addExporter(exporter).shutdownHook(false)
+                .maxQueueSize(50_000).flushInterval(Duration.ofMillis(50)).build();
         AutoRuns runs = new AutoRuns(com.insidellm.CallRecorder.of(client), Duration.ofMinutes(30), clock);
         try {
             for (int i = 0; i <= AutoRuns.MAX_OPEN; i++) {
@@ -259,9 +263,10 @@ class RunLifecycleTest {
             }
             // Ended on the module's background thread.
             int expected = AutoRuns.MAX_OPEN + 1 - AutoRuns.MAX_OPEN * 3 / 4;
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
-                    .until(() -> runEnds().size() == expected);
-            List<Event> ends = runEnds();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+                    .until(() -> ofType(exporter.events(client), EventType.RUN_END).size() >= expected);
+            assertThat(client.stats().eventsDropped()).as("events dropped").isZero();
+            List<Event> ends = ofType(exporter.events(client), EventType.RUN_END);
             List<Event> starts = ofType(exporter.events(client), EventType.RUN_START);
             assertThat(ends).hasSize(expected);
             assertThat(ends).extracting(Event::runId)
@@ -270,6 +275,7 @@ class RunLifecycleTest {
             assertThat(ends).allSatisfy(e -> assertThat(e.payload()).containsEntry("exit_reason", "idle"));
         } finally {
             runs.close();
+            client.close();
         }
     }
 }
