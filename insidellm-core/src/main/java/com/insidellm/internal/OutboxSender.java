@@ -246,7 +246,7 @@ public final class OutboxSender {
                     return finished;
                 }
             }
-            Outbox.Claim claim = outbox.claim(file);
+            OutboxClaim claim = outbox.claim(file);
             if (claim == null) {
                 // Sent or being sent by another process, or damaged and moved aside.
                 synchronized (lock) {
