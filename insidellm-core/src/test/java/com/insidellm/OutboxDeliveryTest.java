@@ -11,7 +11,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.SocketPolicy;
 import org.junit.jupiter.api.AfterEach;
@@ -146,5 +148,33 @@ class OutboxDeliveryTest {
             assertThat(client.stats().eventsSent()).isZero();
         }
         assertThat(server.events).isEmpty();
+    }
+
+    @Test
+    void aRetryAfterFromTheBackendPacesTheOutboxAsItPacesLiveRetries() {
+        List<Long> arrivals = new CopyOnWriteArrayList<>();
+        AtomicInteger answered = new AtomicInteger();
+        server.respondWith(request -> {
+            arrivals.add(System.nanoTime());
+            return answered.incrementAndGet() <= 2
+                    ? new MockResponse().setResponseCode(429).setHeader("Retry-After", "2")
+                    : new MockResponse().setResponseCode(202);
+        });
+        // The outbox's own backoff starts at 10 ms: only the server's Retry-After can make it wait seconds.
+        try (InsideLlmClient client = builder().maxBackoff(Duration.ofSeconds(10)).build()) {
+            List<String> ids = log(client, "paced ", 10);
+            await().atMost(Duration.ofSeconds(60)).until(() -> server.events.size() == 10);
+
+            assertThat(arrivals).as("the live attempt, one refused replay, the delivered replay").hasSize(3);
+            assertThat(Duration.ofNanos(arrivals.get(1) - arrivals.get(0)))
+                    .as("the first replay waits for the live attempt's Retry-After")
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+            assertThat(Duration.ofNanos(arrivals.get(2) - arrivals.get(1)))
+                    .as("the next replay waits for the refused replay's Retry-After")
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+            assertThat(server.eventIds()).isEqualTo(ids);
+            assertThat(client.stats().eventsSent()).isEqualTo(10);
+            assertThat(client.stats().eventsFailed()).isZero();
+        }
     }
 }

@@ -153,6 +153,10 @@ final class Destinations {
                 own.set(i, Outcome.SPOOLED);
             }
         }
+        if (own.serverWait != null) {
+            // The backend asked for a pause (429, 503 with Retry-After): the outbox's first attempt honours it too.
+            outbox.deferBy(own.serverWait.toNanos());
+        }
         if (own.failure != null) {
             accounting.lastError(own.failure + " (kept in the outbox)");
         }
@@ -195,7 +199,7 @@ final class Destinations {
     }
 
     /** Sends one batch read back from the outbox, once; counts what was settled and returns what must stay. */
-    private List<byte[]> sendSpooled(List<byte[]> json) throws InterruptedException {
+    private OutboxSender.Attempt sendSpooled(List<byte[]> json) throws InterruptedException {
         EventBatch batch = EventBatch.fromJson(json);
         prepare.accept(batch);
         Outcome own = new Outcome(batch.size());
@@ -217,7 +221,7 @@ final class Destinations {
         }
         accounting.retries(own.retries);
         settle(batch, own, -1);
-        return keep;
+        return new OutboxSender.Attempt(keep, own.serverWait);
     }
 
     /**

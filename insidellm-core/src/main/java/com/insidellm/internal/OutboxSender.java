@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,12 +44,32 @@ public final class OutboxSender {
     /** Delivers one spooled batch once (no retries) and says which of its events must stay for a later attempt. */
     @FunctionalInterface
     public interface Send {
-        /**
-         * Sends {@code events} (wire JSON, as spooled) and returns the ones that could not be delivered now and must
-         * be kept: all of them when the backend is unavailable, none when every event was delivered or given up on
-         * for good (refused, rejected; the caller counts those).
-         */
-        List<byte[]> send(List<byte[]> events) throws InterruptedException;
+        /** Sends {@code events} (wire JSON, as spooled) once and says what must be kept. */
+        Attempt send(List<byte[]> events) throws InterruptedException;
+    }
+
+    /**
+     * What one attempt at a spooled batch left.
+     *
+     * @param keep the events that could not be delivered now and must be kept: all of them when the backend is
+     *     unavailable, none when every event was delivered or given up on for good (refused, rejected; the caller
+     *     counts those)
+     * @param serverWait how long the backend asked to wait before the next attempt ({@code Retry-After}, already
+     *     capped by the delivery's rule), or {@code null}
+     */
+    public record Attempt(List<byte[]> keep, @Nullable Duration serverWait) {
+
+        private static final Attempt DELIVERED = new Attempt(List.of(), null);
+
+        /** Every event was settled. */
+        public static Attempt delivered() {
+            return DELIVERED;
+        }
+
+        /** {@code keep} must stay, with no wait asked for. */
+        public static Attempt keep(List<byte[]> keep) {
+            return new Attempt(keep, null);
+        }
     }
 
     private final Outbox outbox;
@@ -254,14 +275,15 @@ public final class OutboxSender {
                 }
                 continue;
             }
-            List<byte[]> keep;
+            Attempt attempt;
             try {
                 // Not under the lock: the flusher keeps spooling while a batch is being sent.
-                keep = send.send(claim.events());
+                attempt = send.send(claim.events());
             } catch (InterruptedException | RuntimeException | Error e) {
                 claim.release();
                 throw e;
             }
+            List<byte[]> keep = attempt.keep();
             synchronized (lock) {
                 if (keep.isEmpty()) {
                     claim.delivered();
@@ -278,13 +300,24 @@ public final class OutboxSender {
                     claim.release();
                 }
                 failures++;
-                long backoff = initialBackoffNanos << Math.min(failures - 1, 30);
-                nextAttemptNanos = nanoTime.getAsLong()
-                        + Math.min(maxBackoffNanos, backoff > 0 ? backoff : maxBackoffNanos);
+                nextAttemptNanos = nanoTime.getAsLong() + waitAfterFailure(attempt.serverWait());
                 return finished;
             }
         }
         return finished;
+    }
+
+    /**
+     * The wait before the next attempt: the backend's {@code Retry-After} when it sent one (as the live retries do),
+     * else exponential backoff from {@code initialBackoff} capped at {@code maxBackoff}. Never shorter than
+     * {@code initialBackoff}: a {@code Retry-After: 0} on every answer must not spin the sender.
+     */
+    private long waitAfterFailure(@Nullable Duration serverWait) {
+        if (serverWait != null) {
+            return Math.max(initialBackoffNanos, serverWait.toNanos());
+        }
+        long backoff = initialBackoffNanos << Math.min(failures - 1, 30);
+        return Math.min(maxBackoffNanos, backoff > 0 ? backoff : maxBackoffNanos);
     }
 
     private void refresh(boolean force) {
