@@ -3,6 +3,7 @@ package com.insidellm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -75,6 +76,8 @@ class OutboxDeliveryTest {
             assertThat(client.flush(Duration.ofSeconds(10))).isFalse();
             // Gathered in memory, written once the sender has been idle a moment.
             await().atMost(Duration.ofSeconds(10)).until(() -> spooledEvents() == 30);
+            assertThat(client.stats().outboxSize()).isEqualTo(30);
+            assertThat(client.stats().queueSize()).isZero();
             assertThat(client.stats().eventsFailed()).isZero();
             assertThat(client.stats().lastError()).contains("503", "outbox");
 
@@ -89,6 +92,7 @@ class OutboxDeliveryTest {
             assertThat(server.deliveriesById).allSatisfy((id, times) -> assertThat(times).isEqualTo(1));
             assertThat(spooledEvents()).isZero();
             ClientStats stats = client.stats();
+            assertThat(stats.outboxSize()).isZero();
             assertThat(stats.eventsSent()).isEqualTo(40);
             assertThat(stats.eventsFailed()).isZero();
             assertThat(stats.eventsDropped()).isZero();
@@ -107,6 +111,15 @@ class OutboxDeliveryTest {
         assertThat(stats.dropped(DropReason.SHUTDOWN_TIMEOUT)).isZero();
         assertThat(stats.eventsFailed()).isZero();
         assertThat(spooledEvents()).isEqualTo(120);
+
+        server.respondWith(request -> new MockResponse().setResponseCode(503));
+        InsideLlmMetrics metrics = InsideLlmMetrics.create();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        metrics.bindTo(registry);
+        try (InsideLlmClient waiting = builder().deliveryListener(metrics).build()) {
+            assertThat(waiting.stats().outboxSize()).as("batches an earlier process left").isEqualTo(120);
+            assertThat(registry.get("insidellm.outbox.size").gauge().value()).isEqualTo(120);
+        }
 
         server.respondWith(request -> new MockResponse().setResponseCode(202));
         int before = server.events.size();

@@ -167,6 +167,11 @@ final class Destinations {
         return outbox != null;
     }
 
+    /** Events waiting in the disk outbox, 0 without one; never touches the disk (see {@link OutboxSender}). */
+    long outboxEvents() {
+        return outbox == null ? 0 : outbox.waitingEvents();
+    }
+
     /** Whether batches wait in the disk outbox. */
     boolean hasOutboxWork() {
         return outbox != null && outbox.hasWork();

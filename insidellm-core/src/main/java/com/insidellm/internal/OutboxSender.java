@@ -82,6 +82,10 @@ public final class OutboxSender {
     /** Guards the gathered batches, the list of files and the backoff: the flusher spools, the sender drains. */
     private final Object lock = new Object();
     private final ArrayDeque<Path> queue = new ArrayDeque<>();
+    /** Events in the files of {@link #queue}, from their names. */
+    private long queuedEvents;
+    /** {@link #queuedEvents} plus the gathered events, for stats read from any thread without the lock. */
+    private volatile long waiting;
     private final List<byte[]> buffer = new ArrayList<>();
     private long bufferBytes;
     private long bufferedSinceNanos;
@@ -147,12 +151,15 @@ public final class OutboxSender {
             }
             buffer.addAll(events);
             bufferBytes += bytes;
+            noteWaiting();
             if (buffer.size() >= maxFileEvents || bufferBytes >= maxFileBytes) {
                 List<byte[]> mine = new ArrayList<>(buffer);
                 buffer.clear();
                 bufferBytes = 0;
                 // The caller still holds these events' batch: a failed write is reported to it, not counted here.
-                return writeFile(mine, false);
+                boolean written = writeFile(mine, false);
+                noteWaiting();
+                return written;
             }
             return true;
         }
@@ -168,6 +175,7 @@ public final class OutboxSender {
             buffer.clear();
             bufferBytes = 0;
             writeFile(events, true);
+            noteWaiting();
         }
     }
 
@@ -210,6 +218,8 @@ public final class OutboxSender {
         }
         if (file != null && listed) {
             queue.addLast(file);
+            queuedEvents += events.size();
+            noteWaiting();
         }
         return true;
     }
@@ -271,7 +281,7 @@ public final class OutboxSender {
             if (claim == null) {
                 // Sent or being sent by another process, or damaged and moved aside.
                 synchronized (lock) {
-                    queue.remove(file);
+                    forget(file);
                 }
                 continue;
             }
@@ -287,7 +297,7 @@ public final class OutboxSender {
             synchronized (lock) {
                 if (keep.isEmpty()) {
                     claim.delivered();
-                    queue.remove(file);
+                    forget(file);
                     failures = 0;
                     finished++;
                     continue;
@@ -295,7 +305,7 @@ public final class OutboxSender {
                 if (keep.size() < claim.events().size() && writeFile(keep, false)) {
                     // Part of it arrived: keep only the rest, so that nothing is sent twice.
                     claim.delivered();
-                    queue.remove(file);
+                    forget(file);
                 } else {
                     claim.release();
                 }
@@ -325,9 +335,35 @@ public final class OutboxSender {
         if (force || !listed || now - listedAtNanos >= RESCAN_MILLIS * 1_000_000) {
             queue.clear();
             queue.addAll(outbox.pending());
+            queuedEvents = 0;
+            for (Path file : queue) {
+                queuedEvents += Math.max(0, OutboxFormat.eventCount(file));
+            }
             listed = true;
             listedAtNanos = now;
+            noteWaiting();
         }
+    }
+
+    /** Takes a file off the list: delivered, or no longer this process's to send. */
+    private void forget(Path file) {
+        if (queue.remove(file)) {
+            queuedEvents -= Math.max(0, OutboxFormat.eventCount(file));
+            noteWaiting();
+        }
+    }
+
+    private void noteWaiting() {
+        waiting = queuedEvents + buffer.size();
+    }
+
+    /**
+     * Events waiting in the outbox: gathered in memory, or in the files this sender knows of (its own, and other
+     * processes' as of the last directory listing, at most {@value #RESCAN_MILLIS} ms old). Any thread; no lock, no
+     * disk access, so metrics may ask often.
+     */
+    public long waitingEvents() {
+        return waiting;
     }
 
     @Override
