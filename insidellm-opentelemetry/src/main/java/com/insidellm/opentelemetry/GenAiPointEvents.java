@@ -63,7 +63,8 @@ final class GenAiPointEvents {
                     a.put(CHANNEL, c);
                 }
                 if (content.captured() && p.get("input_text") instanceof String text) {
-                    a.put(INPUT_MESSAGES, content.toJson(List.of(Map.of("role", "user", "parts", List.of(textPart(text))))));
+                    a.put(INPUT_MESSAGES,
+                            content.toJson(List.of(Map.of("role", "user", "parts", List.of(textPart(text))))));
                 }
                 yield new PointEvent(USER_INPUT_EVENT, a.build(), false);
             }

@@ -15,34 +15,31 @@ final class Cursors {
 
     /** The {@code after} cursor of a run's events, or null when absent. */
     static @Nullable RunCursor runAfter(@Nullable String after) {
-        if (after == null) {
-            return null;
-        }
-        int colon = after.lastIndexOf(':');
-        try {
-            if (colon > 0) {
-                return new RunCursor(Long.parseLong(after.substring(0, colon)), Long.parseLong(after.substring(colon + 1)));
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw new Params.BadRequestException("after must be a next_after value from a previous page, but was " + after);
+        long[] c = pair(after, "after must be a next_after value from a previous page, but was ");
+        return c == null ? null : new RunCursor(c[0], c[1]);
     }
 
     /** The {@code before} cursor of the event list, or null when absent. */
     static @Nullable TimeCursor eventsBefore(@Nullable String before) {
-        if (before == null) {
+        long[] c = pair(before, "before must be a cursor such as 1749031200000000:42 (next_before of the previous"
+                + " page), but was ");
+        return c == null ? null : new TimeCursor(c[0], c[1]);
+    }
+
+    /** {@code <micros>:<seq>} as two numbers; null when absent; a bad request, with {@code error} + value, if not. */
+    private static long @Nullable [] pair(@Nullable String value, String error) {
+        if (value == null) {
             return null;
         }
-        int colon = before.indexOf(':');
+        int colon = value.indexOf(':');
         try {
             if (colon > 0) {
-                return new TimeCursor(Long.parseLong(before.substring(0, colon)), Long.parseLong(before.substring(colon + 1)));
+                return new long[] {Long.parseLong(value.substring(0, colon)),
+                        Long.parseLong(value.substring(colon + 1))};
             }
         } catch (NumberFormatException e) {
-            // reported below
+            // answered below
         }
-        throw new Params.BadRequestException("before must be a cursor such as 1749031200000000:42 (next_before of the"
-                + " previous page), but was " + before);
+        throw new Params.BadRequestException(error + value);
     }
 }
