@@ -160,7 +160,8 @@ public final class InsideLlmCollector implements AutoCloseable {
         }
     }
 
-    private Collector running() {
+    /** The running collector; package-private for tests that reach its server. */
+    Collector running() {
         synchronized (lock) {
             if (server == null) {
                 throw new IllegalStateException("the collector is not running; call start() first");
