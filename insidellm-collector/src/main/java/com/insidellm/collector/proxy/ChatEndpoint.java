@@ -35,15 +35,14 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /v1/chat/completions}: finds the configured model, forwards the request with the gateway's key (never
  * the client's), answers with the upstream's answer — passed through unchanged from OpenAI-compatible upstreams,
- * translated from Anthropic's — and hands the call to the {@link CallRecorder}. Streams are passed on event by event as
- * they arrive, never buffered whole. Each call runs on the gateway's own threads, so a slow model does not hold the
- * collector's request threads. Internal. Thread-safe.
+ * translated from Anthropic's — and hands the call to the {@link GatewayRecorder}. Streams are passed on event by
+ * event as they arrive, never buffered whole ({@link StreamRelay}). Each call runs on the gateway's own threads, so a
+ * slow model does not hold the collector's request threads. Internal. Thread-safe.
  */
 final class ChatEndpoint implements Handler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChatEndpoint.class);
     private static final MediaType JSON = MediaType.get("application/json");
-    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
     private static final String USER_HEADER = "X-InsideLLM-User-Id";
     private static final String RUN_HEADER = "X-InsideLLM-Run-Id";
     /** Error bodies kept for the record; longer ones are cut. */
@@ -59,12 +58,13 @@ final class ChatEndpoint implements Handler {
     private final java.util.Set<Call> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ObjectMapper mapper;
     private final ExecutorService workers;
-    private final CallRecorder recorder;
+    private final GatewayRecorder recorder;
     private final long maxBodyBytes;
     private final Clock clock;
+    private final StreamRelay relay;
 
     ChatEndpoint(Supplier<GatewayState> state, OkHttpClient http, ObjectMapper mapper, ExecutorService workers,
-            CallRecorder recorder, long maxBodyBytes, Clock clock) {
+            GatewayRecorder recorder, long maxBodyBytes, Clock clock) {
         this.state = state;
         this.http = http;
         this.whole = http.newBuilder().readTimeout(java.time.Duration.ZERO).writeTimeout(java.time.Duration.ZERO)
@@ -74,6 +74,7 @@ final class ChatEndpoint implements Handler {
         this.recorder = recorder;
         this.maxBodyBytes = maxBodyBytes;
         this.clock = clock;
+        this.relay = new StreamRelay(mapper, clock, this::finish);
     }
 
     @Override
@@ -193,7 +194,7 @@ final class ChatEndpoint implements Handler {
             }
             passOnHeaders(response, ex);
             if (stream && contentType.startsWith("text/event-stream")) {
-                streamAnswer(ex, call, route, responseBody.source(), upstreamCall, clientWantsUsage, suppressed,
+                relay.relay(ex, call, route, responseBody.source(), upstreamCall, clientWantsUsage, suppressed,
                         contentType);
                 return;
             }
@@ -207,7 +208,7 @@ final class ChatEndpoint implements Handler {
             finish(call, suppressed);
             ex.getResponseHeaders().set("Content-Type", contentType);
             Http.send(ex, 200, bytes);
-        } catch (ClientGone e) {
+        } catch (StreamRelay.ClientGone e) {
             upstreamCall.cancel();
             call.fail(499, "client_disconnected", "the client disconnected before the answer was complete;"
                     + " the upstream call was cancelled", null);
@@ -263,135 +264,6 @@ final class ChatEndpoint implements Handler {
 
     private static boolean streamStarted(HttpExchange ex) {
         return ex.getResponseCode() > 0;
-    }
-
-    /** Passes the stream on event by event; from Anthropic, each event translated into OpenAI chunks. */
-    private void streamAnswer(HttpExchange ex, ProxiedCall call, ProxyConfig.Route route, BufferedSource source,
-            Call upstreamCall, boolean clientWantsUsage, boolean suppressed, String contentType) throws IOException {
-        boolean anthropic = route.provider() == ProxyConfig.Provider.ANTHROPIC;
-        Http.securityHeaders(ex);
-        ex.getResponseHeaders().set("Content-Type", anthropic ? "text/event-stream; charset=utf-8" : contentType);
-        ex.getResponseHeaders().set("Cache-Control", "no-cache");
-        ex.sendResponseHeaders(200, 0);
-        OutputStream out = ex.getResponseBody();
-        Anthropic.Stream translator = anthropic ? new Anthropic.Stream(clock.millis() / 1000) : null;
-        StringBuilder data = new StringBuilder();
-        boolean done = false;
-        String line;
-        while ((line = source.readUtf8Line()) != null) {
-            if (line.isEmpty()) {
-                if (data.length() > 0) {
-                    String event = data.toString();
-                    data.setLength(0);
-                    if (translator == null) {
-                        done = passOn(out, call, event, clientWantsUsage, suppressed);
-                    } else {
-                        done = translate(out, call, translator, event, clientWantsUsage, suppressed);
-                    }
-                    if (done) {
-                        break;
-                    }
-                }
-                continue;
-            }
-            if (line.startsWith("data:")) {
-                if (data.length() > 0) {
-                    data.append('\n');
-                }
-                data.append(line, line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5, line.length());
-            } else if (line.startsWith(":") && translator == null) {
-                write(out, (line + "\n\n").getBytes(StandardCharsets.UTF_8), true);
-            }
-            // "event:" lines: Anthropic repeats the type inside the data; OpenAI sends none.
-        }
-        if (!done && translator != null && translator.error() != null) {
-            throw new IOException("the upstream stream reported an error: " + translator.error());
-        }
-        if (!done) {
-            // An upstream that ends without [DONE] (some OpenAI-compatible servers do): still a complete answer.
-            call.end(micros(), System.nanoTime());
-            finish(call, suppressed);
-            write(out, DONE, true);
-        }
-        upstreamCall.cancel(); // releases the connection at once if the upstream sent anything after [DONE]
-        ex.close();
-    }
-
-    /** OpenAI route: the chunk goes out as it came, except the usage the client did not ask for. */
-    private boolean passOn(OutputStream out, ProxiedCall call, String data, boolean clientWantsUsage,
-            boolean suppressed) throws IOException {
-        if (data.equals("[DONE]")) {
-            call.end(micros(), System.nanoTime());
-            finish(call, suppressed);
-            write(out, DONE, true);
-            return true;
-        }
-        call.chunks.add(data);
-        if (call.firstTokenNanos == 0 && carriesToken(data)) {
-            call.firstTokenNanos = System.nanoTime();
-        }
-        if (!clientWantsUsage) {
-            if (data.contains("\"choices\":[]") && data.contains("\"usage\":{")) {
-                return false; // the usage chunk we asked for on the client's behalf
-            }
-            data = data.replace(",\"usage\":null", "");
-        }
-        // An event of several data lines goes out as several data lines again.
-        write(out, ("data: " + data.replace("\n", "\ndata: ") + "\n\n").getBytes(StandardCharsets.UTF_8), true);
-        return false;
-    }
-
-    /** Anthropic route: one event in, its OpenAI chunks out. */
-    private boolean translate(OutputStream out, ProxiedCall call, Anthropic.Stream translator, String data,
-            boolean clientWantsUsage, boolean suppressed) throws IOException {
-        JsonNode event = mapper.readTree(data);
-        if (event.path("type").asText().equals("error")) {
-            translator.onEvent(event);
-            return false;
-        }
-        boolean stop = event.path("type").asText().equals("message_stop");
-        StringBuilder sb = new StringBuilder(256);
-        for (ObjectNode chunk : translator.onEvent(event)) {
-            String json = mapper.writeValueAsString(chunk);
-            call.chunks.add(json);
-            boolean usageOnly = chunk.path("choices").isEmpty() && chunk.has("usage");
-            if (call.firstTokenNanos == 0 && !usageOnly && carriesToken(json)) {
-                call.firstTokenNanos = System.nanoTime();
-            }
-            if (usageOnly && !clientWantsUsage) {
-                continue;
-            }
-            sb.append("data: ").append(json).append("\n\n");
-        }
-        if (stop) {
-            call.end(micros(), System.nanoTime());
-            finish(call, suppressed);
-            sb.append("data: [DONE]\n\n");
-        }
-        if (sb.length() > 0) {
-            write(out, sb.toString().getBytes(StandardCharsets.UTF_8), true);
-        }
-        return stop;
-    }
-
-    /** Whether an OpenAI chunk holds the first piece of an answer (text or a tool call), for time to first token. */
-    static boolean carriesToken(String chunk) {
-        int i = chunk.indexOf("\"content\":\"");
-        if (i >= 0 && i + 11 < chunk.length() && chunk.charAt(i + 11) != '"') {
-            return true;
-        }
-        return chunk.contains("\"tool_calls\":[");
-    }
-
-    private static void write(OutputStream out, byte[] bytes, boolean flush) {
-        try {
-            out.write(bytes);
-            if (flush) {
-                out.flush();
-            }
-        } catch (IOException e) {
-            throw new ClientGone(e);
-        }
     }
 
     private void finish(ProxiedCall call, boolean suppressed) {
@@ -466,16 +338,6 @@ final class ChatEndpoint implements Handler {
     }
 
     private long micros() {
-        java.time.Instant now = clock.instant();
-        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
-    }
-
-    /** Writing to the client failed: it went away. */
-    private static final class ClientGone extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        ClientGone(IOException cause) {
-            super(cause);
-        }
+        return StreamRelay.micros(clock);
     }
 }

@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * full queue drops (and counts) rather than slowing the proxy. Internal. Thread-safe; {@link #close()} records what is
  * queued and is idempotent.
  */
-final class CallRecorder implements AutoCloseable {
+final class GatewayRecorder implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(CallRecorder.class);
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayRecorder.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
@@ -66,7 +66,7 @@ final class CallRecorder implements AutoCloseable {
     private long lastDropReport;
     private long lastIdleCheck;
 
-    CallRecorder(Ingestor ingestor, ObjectMapper mapper, ConversationStore conversations, ConversationKeys keys,
+    GatewayRecorder(Ingestor ingestor, ObjectMapper mapper, ConversationStore conversations, ConversationKeys keys,
             java.time.Duration idle, Clock clock) {
         this.ingestor = ingestor;
         this.mapper = mapper;
