@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import okhttp3.Call;
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -62,6 +63,8 @@ final class ChatEndpoint implements Handler {
     private final long maxBodyBytes;
     private final Clock clock;
     private final StreamRelay relay;
+    /** Upstream URLs by route (a reloaded configuration brings new routes; a few stale entries are harmless). */
+    private final java.util.Map<ProxyConfig.Route, HttpUrl> urls = new java.util.concurrent.ConcurrentHashMap<>();
 
     ChatEndpoint(Supplier<GatewayState> state, OkHttpClient http, ObjectMapper mapper, ExecutorService workers,
             GatewayRecorder recorder, long maxBodyBytes, Clock clock) {
@@ -276,16 +279,11 @@ final class ChatEndpoint implements Handler {
     }
 
     private Request upstreamRequest(ProxyConfig.Route route, ObjectNode request, boolean stream) throws IOException {
-        String base = route.apiBase().toString();
-        if (base.endsWith("/")) {
-            base = base.substring(0, base.length() - 1);
-        }
-        Request.Builder b = new Request.Builder();
+        Request.Builder b = new Request.Builder().url(urls.computeIfAbsent(route, ChatEndpoint::url));
         byte[] body;
         if (route.provider() == ProxyConfig.Provider.ANTHROPIC) {
-            String url = base.endsWith("/v1") ? base + "/messages" : base + "/v1/messages";
             body = mapper.writeValueAsBytes(Anthropic.request(request, route.providerModel(), stream, mapper));
-            b.url(url).header("anthropic-version", Anthropic.VERSION);
+            b.header("anthropic-version", Anthropic.VERSION);
             if (route.apiKey() != null) {
                 b.header("x-api-key", route.apiKey());
             }
@@ -297,13 +295,24 @@ final class ChatEndpoint implements Handler {
                 request.withObjectProperty("stream_options").put("include_usage", true);
             }
             body = mapper.writeValueAsBytes(request);
-            b.url(base + "/chat/completions");
             if (route.apiKey() != null) {
                 b.header("Authorization", "Bearer " + route.apiKey());
             }
         }
         b.header("Accept", stream ? "text/event-stream" : "application/json");
         return b.post(RequestBody.create(body, JSON)).build();
+    }
+
+    /** Where a route's calls go; parsed once per route rather than per call. */
+    private static HttpUrl url(ProxyConfig.Route route) {
+        String base = route.apiBase().toString();
+        if (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        if (route.provider() == ProxyConfig.Provider.ANTHROPIC) {
+            return HttpUrl.get(base.endsWith("/v1") ? base + "/messages" : base + "/v1/messages");
+        }
+        return HttpUrl.get(base + "/chat/completions");
     }
 
     /**

@@ -35,7 +35,7 @@ class GatewayRecorderTest {
             ProxyConfig.Route route = new ProxyConfig.Route("mini", ProxyConfig.Provider.OPENAI, "gpt-4o-mini",
                     URI.create("http://127.0.0.1:1/v1"), null, null);
             try (GatewayRecorder recorder = new GatewayRecorder(ingestor, mapper, store.conversations(),
-                    new Fingerprints(mapper), Duration.ofMillis(300), Clock.systemUTC())) {
+                    new Fingerprints(), Duration.ofMillis(300), Clock.systemUTC())) {
                 ObjectNode request = (ObjectNode) mapper.readTree(
                         "{\"model\": \"mini\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}");
                 long now = System.currentTimeMillis() * 1000;
