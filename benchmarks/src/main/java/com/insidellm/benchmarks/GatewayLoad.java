@@ -45,6 +45,10 @@ public final class GatewayLoad {
     /** Runs every step and prints a Markdown report. */
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        // A second argument (client counts, "16" or "1,16") runs only those closed-loop steps: for profiling and
+        // before/after comparisons of one step.
+        int[] closedLoop = args.length > 1 ? Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray()
+                : new int[] {1, 16, 100};
         PrintStream out = System.out;
         Path dir = Files.createTempDirectory("gateway-load");
         try (GatewayFakeUpstream upstream = new GatewayFakeUpstream()) {
@@ -62,21 +66,30 @@ public final class GatewayLoad {
                         + Files.readString(Path.of("/proc/loadavg")).trim() + ")");
                 out.println();
                 out.println("| clients | direct p50 ms | gateway p50 ms | added p50 ms | direct p99 ms | gateway p99 ms"
-                        + " | added p99 ms | direct req/s | gateway req/s | gateway CPU µs/call | errors |");
-                out.println("|---|---|---|---|---|---|---|---|---|---|---|");
-                for (int clients : new int[] {1, 16, 100}) {
+                        + " | added p99 ms | direct req/s | gateway req/s | gateway CPU µs/call"
+                        + " | of which recorder µs/call | errors |");
+                out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+                for (int clients : closedLoop) {
                     run(direct, "gpt-4o-mini", clients, 1); // warm-up, discarded
                     Result warm = run(gateway, "mini", clients, 1);
                     await(collector, warm.millis().length);
                     Result d = run(direct, "gpt-4o-mini", clients, seconds);
-                    long cpuBefore = gatewayCpuNanos();
+                    long cpuBefore = gatewayCpuNanos("insidellm-");
+                    long recorderBefore = gatewayCpuNanos("insidellm-gateway-recorder");
                     Result g = run(gateway, "mini", clients, seconds);
                     // The gateway's own threads (serving and recording), per call: what a call costs whatever the load.
                     await(collector, g.millis().length);
-                    double cpuPerCall = (gatewayCpuNanos() - cpuBefore) / 1000.0 / Math.max(1, g.millis().length);
-                    out.printf("| %d | %.3f | %.3f | **%.3f** | %.3f | %.3f | **%.3f** | %.0f | %.0f | %.0f | %d |%n",
+                    int calls = Math.max(1, g.millis().length);
+                    double cpuPerCall = (gatewayCpuNanos("insidellm-") - cpuBefore) / 1000.0 / calls;
+                    double recorderPerCall = (gatewayCpuNanos("insidellm-gateway-recorder") - recorderBefore) / 1000.0
+                            / calls;
+                    out.printf("| %d | %.3f | %.3f | **%.3f** | %.3f | %.3f | **%.3f** | %.0f | %.0f | %.0f | %.0f"
+                            + " | %d |%n",
                             clients, d.p50(), g.p50(), g.p50() - d.p50(), d.p99(), g.p99(), g.p99() - d.p99(),
-                            d.rate(), g.rate(), cpuPerCall, d.errors() + g.errors());
+                            d.rate(), g.rate(), cpuPerCall, recorderPerCall, d.errors() + g.errors());
+                }
+                if (args.length > 1) {
+                    return;
                 }
                 out.println();
                 out.println("| paced at (req/s) | direct p50 ms | gateway p50 ms | added p50 ms | direct p99 ms"
@@ -115,12 +128,15 @@ public final class GatewayLoad {
         }
     }
 
-    /** CPU time of the collector's threads (HTTP, gateway, recorder, store writer) so far. */
-    static long gatewayCpuNanos() {
+    /**
+     * CPU time so far of the collector's threads whose names start with {@code prefix}: {@code insidellm-} for all of
+     * them (HTTP, gateway, recorder, store writer).
+     */
+    static long gatewayCpuNanos(String prefix) {
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         long total = 0;
         for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
-            if (info != null && info.getThreadName().startsWith("insidellm-")) {
+            if (info != null && info.getThreadName().startsWith(prefix)) {
                 long cpu = mx.getThreadCpuTime(info.getThreadId());
                 total += Math.max(0, cpu);
             }
