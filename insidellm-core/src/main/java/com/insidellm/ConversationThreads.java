@@ -3,21 +3,13 @@ package com.insidellm;
 import static com.insidellm.Fingerprints.chain;
 import static com.insidellm.Fingerprints.encode;
 import static com.insidellm.Fingerprints.normalise;
-import static com.insidellm.Fingerprints.sha256;
 
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Automatic conversation threading: groups model calls made without any run into conversations, for integrations
@@ -51,43 +43,14 @@ public final class ConversationThreads implements AutoCloseable {
     /** Default number of fingerprints kept: {@value}. */
     public static final int DEFAULT_CAPACITY = 10_000;
 
-    private static final Logger log = LoggerFactory.getLogger(ConversationThreads.class);
-
-    private final Object lock = new Object();
-    private final Object drainLock = new Object();
-    private final Queue<Queued> queued = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger queuedCount = new AtomicInteger();
-    /** The fewest request messages among queued conversations (a large value when none). */
-    private final AtomicInteger shortestQueued = new AtomicInteger(Integer.MAX_VALUE - 2);
+    /** Conversations queued by {@link #rememberLater}, not fingerprinted yet. */
+    private final PendingConversations pending = new PendingConversations();
     private final int capacity;
-    private final LinkedHashMap<String, String> runsByFingerprint;
-    private final LinkedHashMap<String, Boolean> seenRuns;
-    private final @Nullable ThreadingFile file;
+    private final FingerprintIndex index;
 
     private ConversationThreads(Builder builder) {
         this.capacity = builder.capacity;
-        this.runsByFingerprint = new LinkedHashMap<>(Math.min(capacity, 1024), 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-                return size() > ConversationThreads.this.capacity;
-            }
-        };
-        this.seenRuns = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                return size() > ConversationThreads.this.capacity;
-            }
-        };
-        this.file = builder.file == null ? null : new ThreadingFile(builder.file);
-        if (file != null) {
-            int lines = file.load((fingerprint, runId) -> {
-                runsByFingerprint.put(fingerprint, runId);
-                seenRuns.put(runId, Boolean.TRUE);
-            });
-            if (lines > 2L * capacity) {
-                file.compact(runsByFingerprint);
-            }
-        }
+        this.index = new FingerprintIndex(builder.capacity, builder.file);
     }
 
     /** A builder for threading kept in memory, {@value #DEFAULT_CAPACITY} fingerprints. */
@@ -103,19 +66,11 @@ public final class ConversationThreads implements AutoCloseable {
     /** Like {@link #find(List)}, with the request's fingerprints already computed. */
     public @Nullable String find(Prefixes prefixes) {
         // A queued conversation of n messages plus its answer can only be a prefix of a request of n + 2 or more.
-        if (prefixes.keys.length >= shortestQueued.get() + 2) {
+        if (pending.mayPrecede(prefixes.keys.length)) {
             drain();
         }
-        synchronized (lock) {
-            // Never the whole request: an identical first request starts a new conversation.
-            for (int length = prefixes.keys.length - 1; length >= 1; length--) {
-                String run = runsByFingerprint.get(prefixes.keys[length - 1]);
-                if (run != null) {
-                    return run;
-                }
-            }
-        }
-        return null;
+        // Never the whole request: an identical first request starts a new conversation.
+        return index.longest(prefixes.keys, prefixes.keys.length - 1);
     }
 
     /**
@@ -123,12 +78,11 @@ public final class ConversationThreads implements AutoCloseable {
      * only the fingerprint of the whole request, none of the per-prefix keys that {@link #find} needs.
      */
     public void remember(List<Message> request, Message answer, String runId) {
-        MessageDigest digest = sha256();
         byte[] previous = new byte[0];
         for (Message message : request) {
-            previous = chain(digest, previous, message);
+            previous = chain(previous, message);
         }
-        remember(digest, previous, answer, runId);
+        remember(previous, answer, runId);
     }
 
     /**
@@ -136,12 +90,12 @@ public final class ConversationThreads implements AutoCloseable {
      * answer}: the key a later turn finds among its {@link Prefixes#keys()}. For callers that keep the index themselves.
      */
     public static String fingerprint(Prefixes request, Message answer) {
-        return encode(chain(sha256(), request.last, Objects.requireNonNull(answer, "answer")));
+        return encode(chain(request.last(), Objects.requireNonNull(answer, "answer")));
     }
 
     /** Like {@link #remember(List, Message, String)}, with the request's fingerprints already computed. */
     public void remember(Prefixes request, Message answer, String runId) {
-        remember(sha256(), request.last, answer, runId);
+        remember(request.last(), answer, runId);
     }
 
     /**
@@ -151,20 +105,20 @@ public final class ConversationThreads implements AutoCloseable {
      * draining thread; a supplier that throws loses that one conversation.
      */
     public void rememberLater(Supplier<List<Message>> request, Supplier<Message> answer, String runId) {
-        queue(new Queued(Objects.requireNonNull(request, "request"), null, answer, runId), 0);
+        Objects.requireNonNull(request, "request");
+        queue(answer, runId, 0, () -> remember(request.get(), answer.get(), runId));
     }
 
     /** Like {@link #rememberLater(Supplier, Supplier, String)}, with the request's fingerprints already computed. */
     public void rememberLater(Prefixes request, Supplier<Message> answer, String runId) {
-        queue(new Queued(null, Objects.requireNonNull(request, "request"), answer, runId), request.keys.length);
+        Objects.requireNonNull(request, "request");
+        queue(answer, runId, request.keys.length, () -> remember(request, answer.get(), runId));
     }
 
-    private void queue(Queued entry, int requestLength) {
-        Objects.requireNonNull(entry.answer, "answer");
-        Objects.requireNonNull(entry.runId, "runId");
-        queued.add(entry);
-        shortestQueued.accumulateAndGet(requestLength, Math::min);
-        if (queuedCount.incrementAndGet() > capacity) {
+    private void queue(Supplier<Message> answer, String runId, int requestLength, Runnable remember) {
+        Objects.requireNonNull(answer, "answer");
+        Objects.requireNonNull(runId, "runId");
+        if (pending.add(remember, requestLength) > capacity) {
             // Nobody drains (no background thread, no look-ups): the caller does, so the queue stays bounded.
             drain();
         }
@@ -172,49 +126,17 @@ public final class ConversationThreads implements AutoCloseable {
 
     /** Whether {@link #rememberLater} queued conversations that are not fingerprinted yet. */
     public boolean hasQueued() {
-        return queuedCount.get() > 0;
+        return pending.hasAny();
     }
 
     /** Fingerprints and remembers every conversation queued by {@link #rememberLater}. */
     public void drain() {
-        if (queuedCount.get() == 0) {
-            return;
-        }
-        // One drainer at a time, and find() waits for it: a look-up sees every conversation queued before it.
-        synchronized (drainLock) {
-            // Reset before polling: an entry queued meanwhile lowers it again after it is in the queue.
-            shortestQueued.set(Integer.MAX_VALUE - 2);
-            Queued next;
-            while ((next = queued.poll()) != null) {
-                queuedCount.decrementAndGet();
-                try {
-                    if (next.prefixes != null) {
-                        remember(next.prefixes, next.answer.get(), next.runId);
-                    } else {
-                        remember(Objects.requireNonNull(next.request).get(), next.answer.get(), next.runId);
-                    }
-                } catch (RuntimeException e) {
-                    log.debug("Could not fingerprint a conversation for threading", e);
-                }
-            }
-        }
+        pending.drain();
     }
 
-    private record Queued(@Nullable Supplier<List<Message>> request, @Nullable Prefixes prefixes,
-            Supplier<Message> answer, String runId) {
-    }
-
-    private void remember(MessageDigest digest, byte[] request, Message answer, String runId) {
+    private void remember(byte[] request, Message answer, String runId) {
         Objects.requireNonNull(runId, "runId");
-        String fingerprint = encode(chain(digest, request, Objects.requireNonNull(answer, "answer")));
-        synchronized (lock) {
-            if (runId.equals(runsByFingerprint.put(fingerprint, runId))) {
-                return;
-            }
-            if (file != null) {
-                file.append(fingerprint, runId);
-            }
-        }
+        index.put(encode(chain(request, Objects.requireNonNull(answer, "answer"))), runId);
     }
 
     /**
@@ -222,41 +144,51 @@ public final class ConversationThreads implements AutoCloseable {
      * file), so that its {@code run.start} is sent once.
      */
     public boolean markRunSeen(String runId) {
-        synchronized (lock) {
-            return seenRuns.put(Objects.requireNonNull(runId, "runId"), Boolean.TRUE) == null;
-        }
+        return index.markRunSeen(runId);
     }
 
     /** The number of remembered fingerprints (queued conversations included). */
     public int size() {
         drain();
-        synchronized (lock) {
-            return runsByFingerprint.size();
-        }
+        return index.size();
     }
 
     /** Remembers what is queued, then closes the file, if any. Idempotent; remembering afterwards reopens it. */
     @Override
     public void close() {
         drain();
-        synchronized (lock) {
-            if (file != null) {
-                file.close();
-            }
-        }
+        index.close();
     }
 
     /**
      * The chained fingerprints of a request: one per prefix of its messages. Computed once per call, for looking the
-     * request up and for remembering it with its answer. Immutable.
+     * request up and for remembering it with its answer. The fingerprint of the whole request, which a look-up never
+     * needs, is computed when first asked for (when the request is remembered, usually off the caller's thread).
+     * Immutable (the deferred fingerprint is the same whoever computes it).
      */
     public static final class Prefixes {
+        private static final byte[] NOTHING = new byte[0];
+        /** The keys of the prefixes without the last message; the last element is left empty (see {@link #keys()}). */
         final String[] keys;
-        final byte[] last;
+        private final byte[] beforeLast;
+        private final @Nullable Message lastMessage;
+        private volatile byte @Nullable [] last;
 
-        private Prefixes(String[] keys, byte[] last) {
+        private Prefixes(String[] keys, byte[] beforeLast, @Nullable Message lastMessage) {
             this.keys = keys;
-            this.last = last;
+            this.beforeLast = beforeLast;
+            this.lastMessage = lastMessage;
+            this.last = lastMessage == null ? NOTHING : null;
+        }
+
+        /** The chained digest of every message. */
+        byte[] last() {
+            byte[] digest = last;
+            if (digest == null) {
+                digest = chain(beforeLast, Objects.requireNonNull(lastMessage));
+                last = digest;
+            }
+            return digest;
         }
 
         /**
@@ -264,19 +196,32 @@ public final class ConversationThreads implements AutoCloseable {
          * that keep the index themselves (the collector's gateway keeps it in its database).
          */
         public List<String> keys() {
-            return List.of(keys);
+            String[] all = keys.clone();
+            if (all.length > 0) {
+                all[all.length - 1] = encode(last());
+            }
+            return List.of(all);
         }
 
         /** The fingerprints of {@code messages}. */
         public static Prefixes of(List<Message> messages) {
-            String[] keys = new String[messages.size()];
-            MessageDigest digest = sha256();
-            byte[] previous = new byte[0];
-            for (int i = 0; i < keys.length; i++) {
-                previous = chain(digest, previous, messages.get(i));
-                keys[i] = encode(previous);
+            int n = messages.size();
+            String[] keys = new String[n];
+            if (n == 0) {
+                return new Prefixes(keys, NOTHING, null);
             }
-            return new Prefixes(keys, previous);
+            byte[] previous = NOTHING;
+            if (n > 1) {
+                // Usually the system prompt of the last conversation: its fingerprint is known.
+                Fingerprints.First first = Fingerprints.first(messages.get(0));
+                previous = first.digest();
+                keys[0] = first.key();
+                for (int i = 1; i < n - 1; i++) {
+                    previous = chain(previous, messages.get(i));
+                    keys[i] = encode(previous);
+                }
+            }
+            return new Prefixes(keys, previous, messages.get(n - 1));
         }
     }
 

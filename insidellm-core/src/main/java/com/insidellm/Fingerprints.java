@@ -13,8 +13,17 @@ import org.jspecify.annotations.Nullable;
 final class Fingerprints {
 
     private static final byte SEPARATOR = 0x1f;
+    private static final byte[] NOTHING = new byte[0];
     /** Never used itself: cloned, which costs far less than a provider look-up per fingerprint. */
     private static final MessageDigest SHA_256 = newSha256();
+    /** One digest per thread, reused: {@link #chain} resets it, so every fingerprint starts from a clean state. */
+    private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Fingerprints::sha256);
+    /**
+     * The fingerprint of the last first message seen: most conversations open with the same system prompt, so a
+     * request's first chain step is usually this one, known already. Immutable, replaced whole; racing threads store
+     * equal values.
+     */
+    private static volatile @Nullable First first;
 
     private Fingerprints() {
     }
@@ -25,6 +34,31 @@ final class Fingerprints {
         digest.update(SEPARATOR);
         digest.update(message.toString().getBytes(StandardCharsets.UTF_8));
         return digest.digest();
+    }
+
+    /** {@link #chain} on this thread's digest. */
+    static byte[] chain(byte[] previous, ConversationThreads.Message message) {
+        return chain(DIGEST.get(), previous, message);
+    }
+
+    /**
+     * The fingerprint of a conversation's first message, {@code [digest, key]}: taken from the last one computed when
+     * the message is the same (the same fingerprint as {@link #chain} from nothing; only not computed twice).
+     */
+    static First first(ConversationThreads.Message message) {
+        First known = first;
+        String canonical = message.toString();
+        if (known != null && known.canonical.equals(canonical)) {
+            return known;
+        }
+        byte[] digest = chain(NOTHING, message);
+        First computed = new First(canonical, digest, encode(digest));
+        first = computed;
+        return computed;
+    }
+
+    /** A first message's canonical form, its chained digest and that digest encoded (the prefix key). */
+    record First(String canonical, byte[] digest, String key) {
     }
 
     static String encode(byte[] digest) {

@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Spliterator;
@@ -61,22 +60,17 @@ public final class ModelCallRecorder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ModelCallRecorder.class);
 
     private final CallRecorder recorder;
-    private final ConversationThreads threads;
-    /** The runs threading started here: ended when idle ({@code "idle"}) and at {@link #close} ({@code "client_closed"}). */
-    private final IdleRuns runs;
-    private final Clock clock;
+    /** Runs of calls outside a context: threading, and the runs it started (ended when idle and at {@link #close}). */
+    private final AutoThreading threading;
     private final String source;
     private final Supplier<String> userId;
     private final String defaultUserId;
 
     private ModelCallRecorder(Builder builder) {
         this.recorder = CallRecorder.of(builder.client);
-        this.threads = ConversationThreads.builder().capacity(builder.threadingCacheSize).file(builder.threadingFile)
-                .build();
+        this.threading = new AutoThreading(recorder, builder.source, builder.threadingCacheSize, builder.threadingFile,
+                builder.runIdleTimeout, builder.clock);
         this.source = builder.source;
-        this.clock = builder.clock;
-        this.runs = new IdleRuns(recorder, builder.runIdleTimeout, builder.clock, builder.source,
-                "insidellm-" + builder.source);
         this.defaultUserId = builder.userId;
         this.userId = builder.userIdSupplier != null ? builder.userIdSupplier : () -> builder.userId;
     }
@@ -115,12 +109,11 @@ public final class ModelCallRecorder implements AutoCloseable {
             if (where == null) {
                 // No run on this thread: the conversation's earlier turns decide it, or this call starts one.
                 String user = currentUserId();
-                prefixes = ConversationThreads.Prefixes.of(messages(request));
-                String runId = threads.find(prefixes);
-                where = InsideLlmContext.of(runId != null ? runs.continueRun(runId, user, "conversation")
-                        : newRun(user), user);
+                AutoThreading.Placed placed = threading.place(request, user);
+                prefixes = placed.prefixes();
+                where = InsideLlmContext.of(placed.runId(), user);
             } else {
-                runs.touch(where.runId());
+                threading.touch(where.runId());
             }
             CallRecorder.Call call = recorder.open(where);
             Event.Builder event = Event.builder(EventType.LLM_REQUEST).payload(request);
@@ -135,36 +128,6 @@ public final class ModelCallRecorder implements AutoCloseable {
         } catch (RuntimeException | LinkageError e) {
             log.debug("InsideLLM could not record a {} model request", source, e);
             return ModelCall.NONE;
-        }
-    }
-
-    private static List<ConversationThreads.Message> messages(Payload.LlmRequest request) {
-        List<? extends Map<String, ?>> messages = request.messages();
-        return messages == null ? List.of(ConversationThreads.Message.user(request.prompt()))
-                : ConversationThreads.Message.fromChat(messages);
-    }
-
-    private String newRun(String user) {
-        String runId = CallRecorder.newId();
-        threads.markRunSeen(runId);
-        runs.start(runId, user, clock.instant(), "conversation", null);
-        return runId;
-    }
-
-    /** Remembers the conversation of a call with its answer, so the next turn finds the call's run. */
-    private void answered(ModelCall call, LlmCallResult result) {
-        String runId = call.recording.where().runId();
-        runs.touch(runId);
-        Map<String, ?> answer = result.responseMessage() != null ? result.responseMessage()
-                : Map.of("role", "assistant", "content", result.responseText());
-        Supplier<ConversationThreads.Message> message = () -> ConversationThreads.Message.fromChat(List.of(answer))
-                .get(0);
-        // Queued: fingerprinted by the next look-up, so the caller does not pay for it when no look-up comes.
-        if (call.prefixes != null) {
-            threads.rememberLater(call.prefixes, message, runId);
-        } else {
-            Payload.LlmRequest request = call.request;
-            threads.rememberLater(() -> messages(request), message, runId);
         }
     }
 
@@ -284,7 +247,7 @@ public final class ModelCallRecorder implements AutoCloseable {
 
     /** Ends the runs threading started here that are idle now (what the background check does); tests only. */
     int endIdleRuns() {
-        return runs.endIdle();
+        return threading.endIdleRuns();
     }
 
     /**
@@ -293,8 +256,7 @@ public final class ModelCallRecorder implements AutoCloseable {
      */
     @Override
     public void close() {
-        runs.close();
-        threads.close();
+        threading.close();
     }
 
     /**
@@ -353,24 +315,8 @@ public final class ModelCallRecorder implements AutoCloseable {
                 return;
             }
             try {
-                Event.Builder event = Event.builder(EventType.LLM_RESPONSE).payload(new Payload.LlmResponse(
-                        sent.modelName(), sent.provider(), result.responseText(), result.finishReason(),
-                        result.usage(), call.elapsedMs(), result.cost()));
-                if (result.responseMessage() != null) {
-                    event.payloadEntry("response_message", result.responseMessage());
-                }
-                if (result.responseId() != null) {
-                    event.payloadEntry("response_id", result.responseId());
-                }
-                if (result.responseModel() != null) {
-                    event.payloadEntry("response_model", result.responseModel());
-                }
-                Long firstToken = call.timeToFirstTokenMs();
-                if (firstToken != null) {
-                    event.payloadEntry("time_to_first_token_ms", firstToken);
-                }
-                call.end(event);
-                r.answered(this, result);
+                ModelCallEvents.response(call, sent, result);
+                r.threading.answered(call.where().runId(), sent, prefixes, result);
             } catch (RuntimeException | LinkageError e) {
                 log.debug("InsideLLM could not record a model response", e);
             }
@@ -413,16 +359,7 @@ public final class ModelCallRecorder implements AutoCloseable {
                 return;
             }
             try {
-                Map<String, Object> where = new LinkedHashMap<>();
-                where.put("model_name", sent.modelName());
-                where.put("provider", sent.provider());
-                if (httpStatus != null) {
-                    where.put("status_code", httpStatus);
-                }
-                where.put("request_event_id", call.eventId());
-                where.put("elapsed_ms", call.elapsedMs());
-                call.fail(error.getClass().getName(), error, httpStatus == null ? null : String.valueOf(httpStatus),
-                        where, true);
+                ModelCallEvents.error(call, sent, error, httpStatus);
             } catch (RuntimeException | LinkageError e) {
                 log.debug("InsideLLM could not record a model error", e);
             }

@@ -30,4 +30,40 @@ class ConversationThreadsKeysTest {
             assertThat(threads.find(ConversationThreads.Prefixes.of(turn2))).isEqualTo("run-1");
         }
     }
+
+    @Test
+    void keysAreTheGoldenFingerprintsWhicheverWayTheyAreComputed() {
+        // Computed with the code before fingerprints were cached and deferred (commit 881cc6d): the gateway's database
+        // and threading files hold these, so they must never change.
+        ConversationThreads.Message system = ConversationThreads.Message.system("You are helpful.");
+        ConversationThreads.Message hello = ConversationThreads.Message.user("Hello");
+        ConversationThreads.Message hi = ConversationThreads.Message.assistant("Hi! How can I help?", List.of());
+        List<String> golden = List.of("o00l5nFKiNivmSveo_91CYW80ZLxoqrFVnG8U9q58ag",
+                "F8wKFkQyG_JvuAgg_y60C5MPy61IKrBMyYF4NGdFWs8", "rrOXiBiyZ0Qkp1rX5Hi6LpLmIMG9BWK6H-QJ1_2pUEY",
+                "YfIZQuRpB0Afe3HerPwm0vlNnsEoWFlOjLmaQ94Wgi8");
+        List<ConversationThreads.Message> conversation = List.of(system, hello, hi,
+                ConversationThreads.Message.user("Next"));
+
+        // Twice: the second time the first message's fingerprint is the one remembered from the first time.
+        assertThat(ConversationThreads.Prefixes.of(conversation).keys()).isEqualTo(golden);
+        ConversationThreads.Prefixes.of(List.of(ConversationThreads.Message.system("Another prompt."), hello));
+        assertThat(ConversationThreads.Prefixes.of(conversation).keys()).isEqualTo(golden);
+        assertThat(ConversationThreads.Prefixes.of(conversation).keys()).isEqualTo(golden);
+        assertThat(ConversationThreads.fingerprint(ConversationThreads.Prefixes.of(List.of(system, hello)), hi))
+                .isEqualTo(golden.get(2));
+        assertThat(ConversationThreads.Prefixes.of(List.of(hello)).keys())
+                .containsExactly("TqVvKyb5tkL5sru0TbDtrFOMC8_OXdD-ZjKcqb-9vyo");
+        assertThat(ConversationThreads.fingerprint(ConversationThreads.Prefixes.of(List.of()),
+                ConversationThreads.Message.user("x"))).isEqualTo("lB-v44RTD8uWLtJPF5XHImoV_5AwcmcWzJhOPTpryDs");
+        // Remembered on another thread (as the background drain does) and found here.
+        try (ConversationThreads threads = ConversationThreads.builder().build()) {
+            ConversationThreads.Prefixes first = ConversationThreads.Prefixes.of(List.of(system, hello));
+            Thread other = new Thread(() -> threads.remember(first, hi, "run-golden"));
+            other.start();
+            assertThat(org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> {
+                other.join();
+                return threads.find(conversation);
+            })).isEqualTo("run-golden");
+        }
+    }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,12 +44,32 @@ public final class OutboxSender {
     /** Delivers one spooled batch once (no retries) and says which of its events must stay for a later attempt. */
     @FunctionalInterface
     public interface Send {
-        /**
-         * Sends {@code events} (wire JSON, as spooled) and returns the ones that could not be delivered now and must
-         * be kept: all of them when the backend is unavailable, none when every event was delivered or given up on
-         * for good (refused, rejected; the caller counts those).
-         */
-        List<byte[]> send(List<byte[]> events) throws InterruptedException;
+        /** Sends {@code events} (wire JSON, as spooled) once and says what must be kept. */
+        Attempt send(List<byte[]> events) throws InterruptedException;
+    }
+
+    /**
+     * What one attempt at a spooled batch left.
+     *
+     * @param keep the events that could not be delivered now and must be kept: all of them when the backend is
+     *     unavailable, none when every event was delivered or given up on for good (refused, rejected; the caller
+     *     counts those)
+     * @param serverWait how long the backend asked to wait before the next attempt ({@code Retry-After}, already
+     *     capped by the delivery's rule), or {@code null}
+     */
+    public record Attempt(List<byte[]> keep, @Nullable Duration serverWait) {
+
+        private static final Attempt DELIVERED = new Attempt(List.of(), null);
+
+        /** Every event was settled. */
+        public static Attempt delivered() {
+            return DELIVERED;
+        }
+
+        /** {@code keep} must stay, with no wait asked for. */
+        public static Attempt keep(List<byte[]> keep) {
+            return new Attempt(keep, null);
+        }
     }
 
     private final Outbox outbox;
@@ -61,6 +82,10 @@ public final class OutboxSender {
     /** Guards the gathered batches, the list of files and the backoff: the flusher spools, the sender drains. */
     private final Object lock = new Object();
     private final ArrayDeque<Path> queue = new ArrayDeque<>();
+    /** Events in the files of {@link #queue}, from their names. */
+    private long queuedEvents;
+    /** {@link #queuedEvents} plus the gathered events, for stats read from any thread without the lock. */
+    private volatile long waiting;
     private final List<byte[]> buffer = new ArrayList<>();
     private long bufferBytes;
     private long bufferedSinceNanos;
@@ -126,12 +151,15 @@ public final class OutboxSender {
             }
             buffer.addAll(events);
             bufferBytes += bytes;
+            noteWaiting();
             if (buffer.size() >= maxFileEvents || bufferBytes >= maxFileBytes) {
                 List<byte[]> mine = new ArrayList<>(buffer);
                 buffer.clear();
                 bufferBytes = 0;
                 // The caller still holds these events' batch: a failed write is reported to it, not counted here.
-                return writeFile(mine, false);
+                boolean written = writeFile(mine, false);
+                noteWaiting();
+                return written;
             }
             return true;
         }
@@ -147,6 +175,7 @@ public final class OutboxSender {
             buffer.clear();
             bufferBytes = 0;
             writeFile(events, true);
+            noteWaiting();
         }
     }
 
@@ -189,6 +218,8 @@ public final class OutboxSender {
         }
         if (file != null && listed) {
             queue.addLast(file);
+            queuedEvents += events.size();
+            noteWaiting();
         }
         return true;
     }
@@ -246,26 +277,27 @@ public final class OutboxSender {
                     return finished;
                 }
             }
-            Outbox.Claim claim = outbox.claim(file);
+            OutboxClaim claim = outbox.claim(file);
             if (claim == null) {
                 // Sent or being sent by another process, or damaged and moved aside.
                 synchronized (lock) {
-                    queue.remove(file);
+                    forget(file);
                 }
                 continue;
             }
-            List<byte[]> keep;
+            Attempt attempt;
             try {
                 // Not under the lock: the flusher keeps spooling while a batch is being sent.
-                keep = send.send(claim.events());
+                attempt = send.send(claim.events());
             } catch (InterruptedException | RuntimeException | Error e) {
                 claim.release();
                 throw e;
             }
+            List<byte[]> keep = attempt.keep();
             synchronized (lock) {
                 if (keep.isEmpty()) {
                     claim.delivered();
-                    queue.remove(file);
+                    forget(file);
                     failures = 0;
                     finished++;
                     continue;
@@ -273,18 +305,29 @@ public final class OutboxSender {
                 if (keep.size() < claim.events().size() && writeFile(keep, false)) {
                     // Part of it arrived: keep only the rest, so that nothing is sent twice.
                     claim.delivered();
-                    queue.remove(file);
+                    forget(file);
                 } else {
                     claim.release();
                 }
                 failures++;
-                long backoff = initialBackoffNanos << Math.min(failures - 1, 30);
-                nextAttemptNanos = nanoTime.getAsLong()
-                        + Math.min(maxBackoffNanos, backoff > 0 ? backoff : maxBackoffNanos);
+                nextAttemptNanos = nanoTime.getAsLong() + waitAfterFailure(attempt.serverWait());
                 return finished;
             }
         }
         return finished;
+    }
+
+    /**
+     * The wait before the next attempt: the backend's {@code Retry-After} when it sent one (as the live retries do),
+     * else exponential backoff from {@code initialBackoff} capped at {@code maxBackoff}. Never shorter than
+     * {@code initialBackoff}: a {@code Retry-After: 0} on every answer must not spin the sender.
+     */
+    private long waitAfterFailure(@Nullable Duration serverWait) {
+        if (serverWait != null) {
+            return Math.max(initialBackoffNanos, serverWait.toNanos());
+        }
+        long backoff = initialBackoffNanos << Math.min(failures - 1, 30);
+        return Math.min(maxBackoffNanos, backoff > 0 ? backoff : maxBackoffNanos);
     }
 
     private void refresh(boolean force) {
@@ -292,9 +335,35 @@ public final class OutboxSender {
         if (force || !listed || now - listedAtNanos >= RESCAN_MILLIS * 1_000_000) {
             queue.clear();
             queue.addAll(outbox.pending());
+            queuedEvents = 0;
+            for (Path file : queue) {
+                queuedEvents += Math.max(0, OutboxFormat.eventCount(file));
+            }
             listed = true;
             listedAtNanos = now;
+            noteWaiting();
         }
+    }
+
+    /** Takes a file off the list: delivered, or no longer this process's to send. */
+    private void forget(Path file) {
+        if (queue.remove(file)) {
+            queuedEvents -= Math.max(0, OutboxFormat.eventCount(file));
+            noteWaiting();
+        }
+    }
+
+    private void noteWaiting() {
+        waiting = queuedEvents + buffer.size();
+    }
+
+    /**
+     * Events waiting in the outbox: gathered in memory, or in the files this sender knows of (its own, and other
+     * processes' as of the last directory listing, at most {@value #RESCAN_MILLIS} ms old). Any thread; no lock, no
+     * disk access, so metrics may ask often.
+     */
+    public long waitingEvents() {
+        return waiting;
     }
 
     @Override
