@@ -10,6 +10,7 @@ import com.insidellm.EventType;
 import com.insidellm.InsideLlmClient;
 import com.insidellm.spring.InsideLlmAutoConfiguration;
 import com.insidellm.spring.InsideLlmSpringAiAutoConfiguration;
+import com.insidellm.spring.InsideLlmUserResolver;
 import com.insidellm.testing.InMemoryEventExporter;
 import java.time.Duration;
 import java.util.List;
@@ -114,9 +115,9 @@ class SpringAiOpenAiTest {
     }
 
     @Test
-    void plainCallWithTheConversationIdAsRun() {
+    void plainCallWithTheConversationIdAsRunAndTheResolvedUser() {
         server.enqueue(new MockResponse().setHeader("Content-Type", "application/json").setBody(ANSWER));
-        runner().run(context -> {
+        runner().withBean(InsideLlmUserResolver.class, () -> () -> "user-7").run(context -> {
             String answer = context.getBean(ChatClient.Builder.class).build().prompt().system("Be brief.")
                     .user("Hi").advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "conversation-42")).call()
                     .content();
@@ -127,6 +128,8 @@ class SpringAiOpenAiTest {
             Event response = single(events, EventType.LLM_RESPONSE);
             Event run = single(events, EventType.RUN_START);
             assertThat(request.runId()).isEqualTo(run.runId());
+            assertThat(run.userId()).isEqualTo("user-7");
+            assertThat(request.userId()).isEqualTo("user-7");
             assertThat((Map<String, Object>) run.payload().get("initial_context"))
                     .containsEntry("conversation_id", "conversation-42");
             assertThat(request.payload()).containsEntry("model_name", "gpt-4o-mini").containsEntry("provider", "openai")
