@@ -3,15 +3,11 @@ package com.insidellm;
 import com.insidellm.internal.Checks;
 import com.insidellm.internal.Outbox;
 import com.insidellm.internal.Settings;
-import com.insidellm.internal.SettingsDraft;
-import com.insidellm.internal.Sleeper;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
-import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
@@ -175,8 +171,12 @@ public interface InsideLlmClient extends AutoCloseable {
     /**
      * Configures an {@link InsideLlmClient}. Every setting validates its value at once and
      * {@link IllegalArgumentException} names the setting and the bad value. Not thread-safe.
+     *
+     * <p>This file declares what is recorded and where it goes (API key, destinations, processors, listeners,
+     * privacy, sampling, prices); the delivery options — batching, queue bounds, retries, timeouts, HTTP, the disk
+     * outbox — are declared beside it, in a package-private superclass, and are this builder's methods all the same.
      */
-    final class Builder {
+    final class Builder extends DeliveryOptions {
 
         /** Default {@code batchSize}: {@value}. */
         public static final int DEFAULT_BATCH_SIZE = 50;
@@ -211,9 +211,6 @@ public interface InsideLlmClient extends AutoCloseable {
         /** Default bound on how long a batch may wait in the disk outbox: 7 days. */
         public static final Duration DEFAULT_OUTBOX_MAX_AGE = Outbox.DEFAULT_MAX_AGE;
 
-        /** What the setters gave; resolved against properties, environment and defaults by {@link #build()}. */
-        final SettingsDraft draft = new SettingsDraft();
-
         Builder() {
         }
 
@@ -230,113 +227,6 @@ public interface InsideLlmClient extends AutoCloseable {
         /** The ingestion API's base URL; else {@code INSIDELLM_BASE_URL}, else {@value #DEFAULT_BASE_URL}. */
         public Builder baseUrl(String baseUrl) {
             draft.baseUrl = Checks.checkUrl("baseUrl", Objects.requireNonNull(baseUrl, "baseUrl"));
-            return this;
-        }
-
-        /** Events per request, 1 to 10,000; default {@value #DEFAULT_BATCH_SIZE}. */
-        public Builder batchSize(int batchSize) {
-            draft.batchSize = Checks.checkRange("batchSize", batchSize, 1, 10_000);
-            return this;
-        }
-
-        /** How long an event may wait before it is sent even if the batch is not full; default 5 seconds. */
-        public Builder flushInterval(Duration flushInterval) {
-            draft.flushInterval = Checks.checkPositive("flushInterval", flushInterval);
-            return this;
-        }
-
-        /** The most events the queue holds, 1 to 10,000,000; default {@value #DEFAULT_MAX_QUEUE_SIZE}. */
-        public Builder maxQueueSize(int maxQueueSize) {
-            draft.maxQueueSize = Checks.checkRange("maxQueueSize", maxQueueSize, 1, 10_000_000);
-            return this;
-        }
-
-        /** The most (estimated) bytes of event data the queue holds; default 64 MiB. */
-        public Builder maxQueueBytes(long maxQueueBytes) {
-            draft.maxQueueBytes = Checks.checkRange("maxQueueBytes", maxQueueBytes, 1024, Long.MAX_VALUE);
-            return this;
-        }
-
-        /** The most bytes of JSON per request; default 512 KiB. */
-        public Builder maxBatchBytes(long maxBatchBytes) {
-            draft.maxBatchBytes = Checks.checkRange("maxBatchBytes", maxBatchBytes, 1024, 1L << 30);
-            return this;
-        }
-
-        /**
-         * The most bytes of JSON per event; larger events have their longest strings truncated with a visible
-         * marker, and are dropped if that is not enough. Default 1 MiB.
-         */
-        public Builder maxEventBytes(int maxEventBytes) {
-            draft.maxEventBytes = (int) Checks.checkRange("maxEventBytes", maxEventBytes, 1024, 1 << 30);
-            return this;
-        }
-
-        /** Retries after the first attempt, 0 to 100; default {@value #DEFAULT_MAX_RETRIES}. */
-        public Builder maxRetries(int maxRetries) {
-            draft.maxRetries = Checks.checkRange("maxRetries", maxRetries, 0, 100);
-            return this;
-        }
-
-        /** Multiplier between consecutive backoff waits, 1.0 to 10.0; default {@value #DEFAULT_BACKOFF_FACTOR}. */
-        public Builder backoffFactor(double backoffFactor) {
-            draft.backoffFactor = Checks.checkRange("backoffFactor", backoffFactor, 1.0, 10.0);
-            return this;
-        }
-
-        /** The first backoff wait (before jitter); default 500 ms. */
-        public Builder initialBackoff(Duration initialBackoff) {
-            draft.initialBackoff = Checks.checkPositive("initialBackoff", initialBackoff);
-            return this;
-        }
-
-        /** The longest backoff wait, also the cap on a server's {@code Retry-After}; default 30 s. */
-        public Builder maxBackoff(Duration maxBackoff) {
-            draft.maxBackoff = Checks.checkPositive("maxBackoff", maxBackoff);
-            return this;
-        }
-
-        /** Timeout of one HTTP request; default 30 s. */
-        public Builder requestTimeout(Duration requestTimeout) {
-            draft.requestTimeout = Checks.checkPositive("requestTimeout", requestTimeout);
-            return this;
-        }
-
-        /** How long {@link InsideLlmClient#close()} and the shutdown hook may take to deliver; default 10 s. */
-        public Builder closeTimeout(Duration closeTimeout) {
-            draft.closeTimeout = Checks.checkPositive("closeTimeout", closeTimeout);
-            return this;
-        }
-
-        /** How long the circuit breaker stays open before probing a failing backend again; default 30 s. */
-        public Builder circuitOpenDuration(Duration circuitOpenDuration) {
-            draft.circuitOpenDuration = Checks.checkPositive("circuitOpenDuration", circuitOpenDuration);
-            return this;
-        }
-
-        /**
-         * The OkHttp client to send with, for proxies, TLS or interceptors. The SDK derives its own client from it
-         * (sharing its connection pool and dispatcher) and never shuts it down.
-         */
-        public Builder httpClient(OkHttpClient httpClient) {
-            draft.httpClient = Objects.requireNonNull(httpClient, "httpClient");
-            return this;
-        }
-
-        /**
-         * Whether request bodies are gzip-compressed. Default: off, as in the Python SDK (a backend built from its
-         * documentation reads the body as plain JSON). Also {@code insidellm.gzip} / {@code INSIDELLM_GZIP}. When on
-         * and the backend answers a compressed request with 400 or 415, the client sends that batch again
-         * uncompressed, stays uncompressed from then on, and says so in one WARN.
-         */
-        public Builder gzip(boolean gzip) {
-            draft.gzip = gzip;
-            return this;
-        }
-
-        /** What a full queue drops; default {@link DropPolicy#DROP_NEWEST}. */
-        public Builder dropPolicy(DropPolicy dropPolicy) {
-            draft.dropPolicy = Objects.requireNonNull(dropPolicy, "dropPolicy");
             return this;
         }
 
@@ -374,45 +264,6 @@ public interface InsideLlmClient extends AutoCloseable {
         public Builder localMode(Path directory) {
             draft.localMode = true;
             draft.localDirectory = Objects.requireNonNull(directory, "directory");
-            return this;
-        }
-
-        /**
-         * Turns on the disk outbox in {@code directory} (created if needed; else {@code insidellm.outbox-directory} /
-         * {@code INSIDELLM_OUTBOX_DIR}; off by default). Batches for the InsideLLM API that cannot be delivered — the
-         * backend is down, the circuit breaker is open, the retries are exhausted, or {@code close()} runs out of
-         * time — are written there instead of being counted as failed, and are delivered first, oldest first, when
-         * the backend answers again or when the next process with the same directory starts. While the outbox holds
-         * batches, new batches are written behind them, so order is kept. With the outbox on, a failed batch goes to
-         * the outbox at once instead of being retried in memory ({@link #maxRetries} applies without an outbox): the
-         * outbox retries it with the same backoff while new batches keep flowing, so a slow or dead backend never
-         * fills the queue. Batches are gathered into files of up to 20 batches (at most {@link #maxBatchBytes}),
-         * written when full or after 100 ms without a new batch; each file is sent as one request.
-         *
-         * <p>Crash-safe (a file is written to a temporary name, forced to disk and renamed), shared safely (processes
-         * using the same directory lock each file they send, so none is sent twice), bounded by
-         * {@link #outboxMaxBytes} and {@link #outboxMaxAge} (the oldest batches are dropped first and counted as
-         * {@link DropReason#OUTBOX_FULL} and {@link DropReason#OUTBOX_EXPIRED}). A damaged file is moved to
-         * {@code damaged/} with a WARN. All of it happens on the client's threads, never the caller's. Events
-         * delivered from the outbox count in {@code eventsSent} of the process that delivers them; the delivery
-         * listener's {@code onDelivered} receives them read back from their JSON.
-         *
-         * @throws IllegalArgumentException from {@link #build()} if the directory cannot be created or written
-         */
-        public Builder outbox(Path directory) {
-            draft.outboxDirectory = Objects.requireNonNull(directory, "directory");
-            return this;
-        }
-
-        /** The most bytes the disk outbox may hold; default {@value #DEFAULT_OUTBOX_MAX_BYTES} (100 MiB). */
-        public Builder outboxMaxBytes(long outboxMaxBytes) {
-            draft.outboxMaxBytes = Checks.checkRange("outboxMaxBytes", outboxMaxBytes, 1024, Long.MAX_VALUE);
-            return this;
-        }
-
-        /** How long a batch may wait in the disk outbox before it is dropped; default 7 days. */
-        public Builder outboxMaxAge(Duration outboxMaxAge) {
-            draft.outboxMaxAge = Checks.checkPositive("outboxMaxAge", outboxMaxAge);
             return this;
         }
 
@@ -483,16 +334,6 @@ public interface InsideLlmClient extends AutoCloseable {
          */
         public Builder prices(PriceTable prices) {
             draft.prices = Objects.requireNonNull(prices, "prices");
-            return this;
-        }
-
-        Builder clock(Clock clock) {
-            draft.clock = clock;
-            return this;
-        }
-
-        Builder sleeper(Sleeper sleeper) {
-            draft.sleeper = sleeper;
             return this;
         }
 

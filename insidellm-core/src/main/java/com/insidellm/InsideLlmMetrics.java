@@ -36,6 +36,7 @@ import org.jspecify.annotations.Nullable;
  * <tr><td>{@code insidellm.events.queued}, {@code .sent}, {@code .failed}</td><td>counter, events</td><td></td></tr>
  * <tr><td>{@code insidellm.events.dropped}</td><td>counter, events</td><td>{@code reason}</td></tr>
  * <tr><td>{@code insidellm.queue.size}, {@code insidellm.queue.capacity}</td><td>gauge, events</td><td></td></tr>
+ * <tr><td>{@code insidellm.outbox.size}</td><td>gauge, events</td><td></td></tr>
  * <tr><td>{@code insidellm.export.retries}</td><td>counter, requests</td><td></td></tr>
  * <tr><td>{@code insidellm.export.duration}</td><td>timer</td><td>{@code exporter}, {@code outcome}</td></tr>
  * <tr><td>{@code gen_ai.client.token.usage}</td><td>distribution summary, {@code {token}}</td>
@@ -109,6 +110,8 @@ public final class InsideLlmMetrics implements MeterBinder, DeliveryListener {
                 .description("Events waiting in the queue").baseUnit("events").register(registry);
         Gauge.builder("insidellm.queue.capacity", this, m -> m.client.stats().queueCapacity())
                 .description("The most events the queue holds").baseUnit("events").register(registry);
+        Gauge.builder("insidellm.outbox.size", this, m -> m.client.stats().outboxSize())
+                .description("Events waiting in the disk outbox").baseUnit("events").register(registry);
         registries.add(new Bound(registry));
     }
 

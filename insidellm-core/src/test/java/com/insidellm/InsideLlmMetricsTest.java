@@ -35,6 +35,7 @@ class InsideLlmMetricsTest {
             assertThat(registry.get("insidellm.events.dropped").functionCounters()).hasSize(DropReason.values().length);
             assertThat(registry.get("insidellm.queue.size").gauge().value()).isZero();
             assertThat(registry.get("insidellm.queue.capacity").gauge().value()).isEqualTo(500);
+            assertThat(registry.get("insidellm.outbox.size").gauge().value()).as("no outbox").isZero();
             Timer export = registry.get("insidellm.export.duration").tag("exporter", "CapturingExporter")
                     .tag("outcome", "success").timer();
             assertThat(export.count()).isGreaterThanOrEqualTo(1);
@@ -118,9 +119,14 @@ class InsideLlmMetricsTest {
 
     @Test
     void metricsNotYetBuiltIntoAClientBindAndReadZero() {
-        InsideLlmMetrics.create().bindTo(registry);
+        // Micrometer holds a gauge's object weakly: the application keeps its metrics (a bean, a field); so does
+        // the test, or a collection between bind and read makes the gauge read NaN.
+        InsideLlmMetrics metrics = InsideLlmMetrics.create();
+        metrics.bindTo(registry);
         assertThat(registry.get("insidellm.events.queued").functionCounter().count()).isZero();
         assertThat(registry.get("insidellm.queue.capacity").gauge().value()).isZero();
+        assertThat(registry.get("insidellm.outbox.size").gauge().value()).isZero();
+        java.lang.ref.Reference.reachabilityFence(metrics);
     }
 
     @Test

@@ -3,6 +3,7 @@ package com.insidellm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -11,7 +12,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.SocketPolicy;
 import org.junit.jupiter.api.AfterEach;
@@ -73,6 +76,8 @@ class OutboxDeliveryTest {
             assertThat(client.flush(Duration.ofSeconds(10))).isFalse();
             // Gathered in memory, written once the sender has been idle a moment.
             await().atMost(Duration.ofSeconds(10)).until(() -> spooledEvents() == 30);
+            assertThat(client.stats().outboxSize()).isEqualTo(30);
+            assertThat(client.stats().queueSize()).isZero();
             assertThat(client.stats().eventsFailed()).isZero();
             assertThat(client.stats().lastError()).contains("503", "outbox");
 
@@ -87,6 +92,7 @@ class OutboxDeliveryTest {
             assertThat(server.deliveriesById).allSatisfy((id, times) -> assertThat(times).isEqualTo(1));
             assertThat(spooledEvents()).isZero();
             ClientStats stats = client.stats();
+            assertThat(stats.outboxSize()).isZero();
             assertThat(stats.eventsSent()).isEqualTo(40);
             assertThat(stats.eventsFailed()).isZero();
             assertThat(stats.eventsDropped()).isZero();
@@ -105,6 +111,15 @@ class OutboxDeliveryTest {
         assertThat(stats.dropped(DropReason.SHUTDOWN_TIMEOUT)).isZero();
         assertThat(stats.eventsFailed()).isZero();
         assertThat(spooledEvents()).isEqualTo(120);
+
+        server.respondWith(request -> new MockResponse().setResponseCode(503));
+        InsideLlmMetrics metrics = InsideLlmMetrics.create();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        metrics.bindTo(registry);
+        try (InsideLlmClient waiting = builder().deliveryListener(metrics).build()) {
+            assertThat(waiting.stats().outboxSize()).as("batches an earlier process left").isEqualTo(120);
+            assertThat(registry.get("insidellm.outbox.size").gauge().value()).isEqualTo(120);
+        }
 
         server.respondWith(request -> new MockResponse().setResponseCode(202));
         int before = server.events.size();
@@ -146,5 +161,33 @@ class OutboxDeliveryTest {
             assertThat(client.stats().eventsSent()).isZero();
         }
         assertThat(server.events).isEmpty();
+    }
+
+    @Test
+    void aRetryAfterFromTheBackendPacesTheOutboxAsItPacesLiveRetries() {
+        List<Long> arrivals = new CopyOnWriteArrayList<>();
+        AtomicInteger answered = new AtomicInteger();
+        server.respondWith(request -> {
+            arrivals.add(System.nanoTime());
+            return answered.incrementAndGet() <= 2
+                    ? new MockResponse().setResponseCode(429).setHeader("Retry-After", "2")
+                    : new MockResponse().setResponseCode(202);
+        });
+        // The outbox's own backoff starts at 10 ms: only the server's Retry-After can make it wait seconds.
+        try (InsideLlmClient client = builder().maxBackoff(Duration.ofSeconds(10)).build()) {
+            List<String> ids = log(client, "paced ", 10);
+            await().atMost(Duration.ofSeconds(60)).until(() -> server.events.size() == 10);
+
+            assertThat(arrivals).as("the live attempt, one refused replay, the delivered replay").hasSize(3);
+            assertThat(Duration.ofNanos(arrivals.get(1) - arrivals.get(0)))
+                    .as("the first replay waits for the live attempt's Retry-After")
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+            assertThat(Duration.ofNanos(arrivals.get(2) - arrivals.get(1)))
+                    .as("the next replay waits for the refused replay's Retry-After")
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+            assertThat(server.eventIds()).isEqualTo(ids);
+            assertThat(client.stats().eventsSent()).isEqualTo(10);
+            assertThat(client.stats().eventsFailed()).isZero();
+        }
     }
 }

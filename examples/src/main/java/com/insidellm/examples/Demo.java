@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.insidellm.InsideLlmClient;
 import com.insidellm.collector.InsideLlmCollector;
 import com.insidellm.examples.spring.SpringBootAgent;
+import com.insidellm.examples.springai.SpringAiAgent;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -54,6 +55,7 @@ public final class Demo {
                 + TrackerExample.run(client)));
         examples.put("LangChain4jAgent", (client, collector, out) -> LangChain4jAgent.runOffline(client));
         examples.put("SpringBootAgent", (client, collector, out) -> SpringBootAgent.demo(collector, out));
+        examples.put("SpringAiAgent", (client, collector, out) -> SpringAiAgent.demo(collector, out));
         examples.put("OpenAiSdkAgent", (client, collector, out) -> OpenAiSdkAgent.runOffline(client));
         examples.put("AnthropicSdkAgent", (client, collector, out) -> AnthropicSdkAgent.runOffline(client));
         examples.put("GeminiSdkAgent", (client, collector, out) -> GeminiSdkAgent.runOffline(client));

@@ -43,11 +43,11 @@ class DemoIT {
             Demo.Summary summary = Demo.summarize(url, List.of());
 
             // QuickStart, TrackerExample and the LangChain4j conversation make one run each; the Spring Boot app one
-            // per HTTP request (two); each provider SDK example one (OpenAI and Gemini threaded automatically,
-            // Anthropic in its tracker).
-            assertThat(summary.runs()).isEqualTo(8);
+            // per HTTP request (two); the Spring AI conversation one (its conversation id); each provider SDK example
+            // one (OpenAI and Gemini threaded automatically, Anthropic in its tracker).
+            assertThat(summary.runs()).isEqualTo(9);
             assertThat(summary.eventsByType())
-                    .containsEntry("run.start", 8L)
+                    .containsEntry("run.start", 9L)
                     .containsEntry("agent.planning", 1L)
                     .containsEntry("agent.reasoning", 4L)
                     .containsEntry("error", 1L);
@@ -63,7 +63,8 @@ class DemoIT {
 
             assertThat(payloads(url, "tool.call")).extracting(p -> p.path("tool_name").asText())
                     .contains("get_forecast", "check_calendar", "currentWeather", "convertCurrency", "orderStatus",
-                            "order_api", "current_weather");
+                            "order_api", "current_weather", "currentWeatherIn", "convertMoney");
+            assertSpringAiConversationIsOneRunWithItsTools(url);
             // The provider SDK examples' model calls, each with its provider and its answer.
             assertThat(payloads(url, "llm.response")).extracting(p -> p.path("provider").asText())
                     .contains("openai", "anthropic", "google");
@@ -102,6 +103,35 @@ class DemoIT {
                             .equals(llmResponse.path("parent_event_id").asText()))
                     .extracting(e -> e.path("event_type").asText()).containsExactly("llm.request");
         }
+    }
+
+    /**
+     * SpringAiAgent's two turns (the second streamed) are one run, named by the chat-memory conversation id, and each
+     * tool the model asked for is a child of that model call's request.
+     */
+    private static void assertSpringAiConversationIsOneRunWithItsTools(URI url) {
+        List<JsonNode> toolCalls = new ArrayList<>();
+        for (JsonNode item : Demo.get(url, "/api/v1/events?limit=1000&type=tool.call").path("events")) {
+            String tool = item.path("event").path("payload").path("tool_name").asText();
+            if (tool.equals("currentWeatherIn") || tool.equals("convertMoney")) {
+                toolCalls.add(item.path("event"));
+            }
+        }
+        assertThat(toolCalls).hasSize(2);
+        String runId = toolCalls.get(0).path("run_id").asText();
+        assertThat(toolCalls.get(1).path("run_id").asText()).isEqualTo(runId);
+        List<JsonNode> events = new ArrayList<>();
+        Demo.get(url, "/api/v1/runs/" + runId).path("events").forEach(item -> events.add(item.path("event")));
+        assertThat(events).filteredOn(e -> e.path("event_type").asText().equals("run.start")).singleElement()
+                .satisfies(start -> assertThat(start.path("payload").path("initial_context").path("conversation_id")
+                        .asText()).isEqualTo("trip-to-paris-42"));
+        for (JsonNode call : toolCalls) {
+            String parent = call.path("parent_event_id").asText();
+            assertThat(events).filteredOn(e -> e.path("event_id").asText().equals(parent))
+                    .extracting(e -> e.path("event_type").asText()).containsExactly("llm.request");
+        }
+        assertThat(events).filteredOn(e -> e.path("event_type").asText().equals("llm.request"))
+                .extracting(e -> e.path("payload").path("stream").asBoolean()).containsExactlyInAnyOrder(false, true);
     }
 
     private static List<JsonNode> payloads(URI collector, String type) {

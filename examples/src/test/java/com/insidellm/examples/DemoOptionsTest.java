@@ -15,7 +15,7 @@ class DemoOptionsTest {
         assertThat(options.interactive()).isTrue();
         assertThat(options.port()).isEqualTo(7800);
         assertThat(options.only()).containsExactly("QuickStart", "TrackerExample", "LangChain4jAgent",
-                "SpringBootAgent", "OpenAiSdkAgent", "AnthropicSdkAgent", "GeminiSdkAgent");
+                "SpringBootAgent", "SpringAiAgent", "OpenAiSdkAgent", "AnthropicSdkAgent", "GeminiSdkAgent");
         assertThat(options.database().getFileName().toString())
                 .isEqualTo("events-" + ProcessHandle.current().pid() + ".db");
     }
@@ -38,7 +38,7 @@ class DemoOptionsTest {
                 .withMessage("unknown option --verbose; the options are --ci, --port <n>, --db <file>, --only <A,B>");
         assertThatIllegalArgumentException().isThrownBy(() -> Demo.Options.parse("--only", "Quickstart"))
                 .withMessage("unknown example Quickstart; the examples are QuickStart, TrackerExample,"
-                        + " LangChain4jAgent, SpringBootAgent, OpenAiSdkAgent, AnthropicSdkAgent, GeminiSdkAgent");
+                        + " LangChain4jAgent, SpringBootAgent, SpringAiAgent, OpenAiSdkAgent, AnthropicSdkAgent, GeminiSdkAgent");
         assertThatIllegalArgumentException().isThrownBy(() -> Demo.Options.parse("--port", "http"))
                 .withMessage("--port must be a number from 0 to 65535, but was http");
         assertThatIllegalArgumentException().isThrownBy(() -> Demo.Options.parse("--db"))

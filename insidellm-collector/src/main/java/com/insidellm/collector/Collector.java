@@ -91,6 +91,11 @@ final class Collector implements AutoCloseable {
         return server.port();
     }
 
+    /** The HTTP server, for tests that add a route to the running collector. */
+    CollectorServer httpServer() {
+        return server;
+    }
+
     Importer importer() {
         return new Importer(ingestor, mapper);
     }

@@ -86,8 +86,9 @@ public final class CollectorMain {
         if (options.export() != null) {
             try {
                 InsideLlmCollector collector = options.builder().build();
-                long lines = Export.run(collector.databasePath(), options.export(), options.exportFilters());
-                System.out.printf("Exported %d calls from %s to %s%n", lines, collector.databasePath(), options.export());
+                long lines = collector.export(options.export(), options.exportFilters());
+                System.out.printf("Exported %d calls from %s to %s%n", lines, collector.databaseDescription(),
+                        options.export());
             } catch (RuntimeException | java.io.IOException e) {
                 System.err.println("insidellm-collector: export failed: " + e.getMessage());
                 System.exit(1);

@@ -132,6 +132,17 @@ public final class InsideLlmCollector implements AutoCloseable {
     }
 
     /**
+     * Writes the {@code openai-chat} dataset of the configured database (SQLite file or PostgreSQL) to {@code file}
+     * without serving ({@code --export}); returns how many calls it wrote.
+     *
+     * @throws IOException if the SQLite file does not exist or the file cannot be written
+     * @throws StoreException if the database cannot be opened or read
+     */
+    long export(Path file, Map<String, String> filters) throws IOException {
+        return Export.run(config, file, filters);
+    }
+
+    /**
      * Imports the SDK's local-mode JSON-lines files: a {@code .jsonl} file, or every {@code *.jsonl} below a directory
      * (such as {@code .insidellm/events/}). Events already stored are counted as duplicates, not stored twice; lines
      * that are not valid events are counted as rejected and logged. Returns once everything imported is committed.
@@ -149,7 +160,8 @@ public final class InsideLlmCollector implements AutoCloseable {
         }
     }
 
-    private Collector running() {
+    /** The running collector; package-private for tests that reach its server. */
+    Collector running() {
         synchronized (lock) {
             if (server == null) {
                 throw new IllegalStateException("the collector is not running; call start() first");

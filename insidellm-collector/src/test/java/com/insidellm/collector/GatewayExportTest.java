@@ -90,8 +90,7 @@ class GatewayExportTest {
             Path file = dir.resolve("out/dataset.jsonl");
             CollectorMain.Options options = CollectorMain.parse(new String[] {"--db", g.database.toString(),
                     "--export", file.toString(), "--user", "alice"}, Map.of());
-            long written = Export.run(options.builder().build().databasePath(), options.export(),
-                    options.exportFilters());
+            long written = options.builder().build().export(options.export(), options.exportFilters());
             assertThat(written).isEqualTo(1);
             List<JsonNode> offline = lines(Files.readString(file, StandardCharsets.UTF_8));
             assertThat(offline).singleElement().isEqualTo(lines(

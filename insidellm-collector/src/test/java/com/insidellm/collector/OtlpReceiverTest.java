@@ -2,6 +2,7 @@ package com.insidellm.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opentelemetry.api.common.AttributeKey;
@@ -14,16 +15,25 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
 import io.opentelemetry.exporter.otlp.internal.HttpExporterBuilder;
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,12 +47,16 @@ class OtlpReceiverTest {
 
     private static final String KEY = "otlp-test-key-123";
     private static final Instant T0 = Instant.parse("2026-03-01T09:00:00Z");
+    /** How long an export may take: generous, because the first one of a test can be slow on a loaded machine. */
+    private static final Duration EXPORT_TIMEOUT = Duration.ofSeconds(60);
 
     @TempDir
     Path dir;
     private InsideLlmCollector collector;
     private Api api;
     private final List<SdkTracerProvider> providers = new ArrayList<>();
+    private final AtomicLong ended = new AtomicLong();
+    private final AtomicLong exported = new AtomicLong();
 
     @BeforeEach
     void start() {
@@ -57,18 +71,43 @@ class OtlpReceiverTest {
         collector.close();
     }
 
-    /** An SDK batching spans to the collector, as applications configure it; {@link #flush()} sends a batch. */
+    /**
+     * An SDK batching spans to the collector, as applications configure it; {@link #flush()} sends a batch. The
+     * exporter's deadline is raised from the SDK's 10 s to {@link #EXPORT_TIMEOUT}: the first export of a test pays for
+     * a cold JVM on both sides (HTTP client, OTLP encoding and decoding, the store's first commit), which took over
+     * 10 s on a loaded machine, and an export abandoned there is lost.
+     */
     private Tracer tracer(String service, boolean json, String scope) {
         OtlpHttpSpanExporterBuilder builder = OtlpHttpSpanExporter.builder()
                 .setEndpoint(collector.baseUrl() + "/v1/traces").setCompression("gzip")
-                .addHeader("Authorization", "Bearer " + KEY);
+                .setTimeout(EXPORT_TIMEOUT).addHeader("Authorization", "Bearer " + KEY);
         if (json) {
             exportAsJson(builder);
         }
         SdkTracerProvider provider = SdkTracerProvider.builder()
                 .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
                         AttributeKey.stringKey("service.name"), service))))
-                .addSpanProcessor(BatchSpanProcessor.builder(builder.build()).build()).build();
+                .addSpanProcessor(BatchSpanProcessor.builder(counting(builder.build()))
+                        .setExporterTimeout(EXPORT_TIMEOUT).build())
+                .addSpanProcessor(new SpanProcessor() {
+                    @Override
+                    public void onStart(Context parentContext, ReadWriteSpan span) {}
+
+                    @Override
+                    public boolean isStartRequired() {
+                        return false;
+                    }
+
+                    @Override
+                    public void onEnd(ReadableSpan span) {
+                        ended.incrementAndGet();
+                    }
+
+                    @Override
+                    public boolean isEndRequired() {
+                        return true;
+                    }
+                }).build();
         providers.add(provider);
         return provider.get(scope);
     }
@@ -88,8 +127,43 @@ class OtlpReceiverTest {
         }
     }
 
+    /** The exporter, counting the spans whose export the collector answered with success (after commit). */
+    private SpanExporter counting(SpanExporter otlp) {
+        return new SpanExporter() {
+            @Override
+            public CompletableResultCode export(Collection<SpanData> spans) {
+                CompletableResultCode result = otlp.export(spans);
+                result.whenComplete(() -> {
+                    if (result.isSuccess()) {
+                        exported.addAndGet(spans.size());
+                    }
+                });
+                return result;
+            }
+
+            @Override
+            public CompletableResultCode flush() {
+                return otlp.flush();
+            }
+
+            @Override
+            public CompletableResultCode shutdown() {
+                return otlp.shutdown();
+            }
+        };
+    }
+
+    /**
+     * Sends what the SDKs hold and waits until the collector has answered for every span ended so far. Waiting on
+     * {@code forceFlush()}'s result is not enough: the SDK's batch processor completes a flush's result before it
+     * clears the pending request, so a {@code forceFlush()} called right after the previous one returned can find
+     * the old, completed result and return it without exporting anything (seen under load, when the worker thread
+     * is descheduled between the two steps); the spans then leave only at the next scheduled export, seconds later.
+     */
     private void flush() {
-        providers.forEach(p -> assertThat(p.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue());
+        providers.forEach(SdkTracerProvider::forceFlush);
+        await().atMost(EXPORT_TIMEOUT.plusSeconds(10)).untilAsserted(() -> assertThat(exported.get())
+                .as("spans the collector accepted, of those ended").isEqualTo(ended.get()));
     }
 
     private static long nanos(long millisAfterT0) {

@@ -179,7 +179,7 @@ final class Accounting {
     }
 
     /** A snapshot of the counters. */
-    ClientStats stats(int queueSize, int queueCapacity, boolean healthy) {
+    ClientStats stats(int queueSize, int queueCapacity, long outboxSize, boolean healthy) {
         Map<DropReason, Long> byReason = new EnumMap<>(DropReason.class);
         long total = 0;
         for (DropReason reason : DropReason.values()) {
@@ -187,7 +187,7 @@ final class Accounting {
             byReason.put(reason, count);
             total += count;
         }
-        return new ClientStats(queued.sum(), sent.get(), failed.get(), total, queueSize, queueCapacity, byReason,
-                batchesSent.get(), batchesFailed.get(), retries.get(), lastError, healthy);
+        return new ClientStats(queued.sum(), sent.get(), failed.get(), total, queueSize, queueCapacity, outboxSize,
+                byReason, batchesSent.get(), batchesFailed.get(), retries.get(), lastError, healthy);
     }
 }

@@ -235,7 +235,7 @@ public final class BatchingClient implements InsideLlmClient {
 
     @Override
     public ClientStats stats() {
-        return accounting.stats(queue.size(), settings.maxQueueSize, isHealthy());
+        return accounting.stats(queue.size(), settings.maxQueueSize, destinations.outboxEvents(), isHealthy());
     }
 
     @Override

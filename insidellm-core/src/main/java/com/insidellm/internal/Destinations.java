@@ -153,6 +153,10 @@ final class Destinations {
                 own.set(i, Outcome.SPOOLED);
             }
         }
+        if (own.serverWait != null) {
+            // The backend asked for a pause (429, 503 with Retry-After): the outbox's first attempt honours it too.
+            outbox.deferBy(own.serverWait.toNanos());
+        }
         if (own.failure != null) {
             accounting.lastError(own.failure + " (kept in the outbox)");
         }
@@ -161,6 +165,11 @@ final class Destinations {
     /** Whether a disk outbox is on. */
     boolean hasOutbox() {
         return outbox != null;
+    }
+
+    /** Events waiting in the disk outbox, 0 without one; never touches the disk (see {@link OutboxSender}). */
+    long outboxEvents() {
+        return outbox == null ? 0 : outbox.waitingEvents();
     }
 
     /** Whether batches wait in the disk outbox. */
@@ -195,7 +204,7 @@ final class Destinations {
     }
 
     /** Sends one batch read back from the outbox, once; counts what was settled and returns what must stay. */
-    private List<byte[]> sendSpooled(List<byte[]> json) throws InterruptedException {
+    private OutboxAttempt sendSpooled(List<byte[]> json) throws InterruptedException {
         EventBatch batch = EventBatch.fromJson(json);
         prepare.accept(batch);
         Outcome own = new Outcome(batch.size());
@@ -217,7 +226,7 @@ final class Destinations {
         }
         accounting.retries(own.retries);
         settle(batch, own, -1);
-        return keep;
+        return new OutboxAttempt(keep, own.serverWait);
     }
 
     /**

@@ -35,6 +35,7 @@ final class ExporterDelivery {
     private final Retry retry;
     private final CircuitBreaker breaker;
     private final Duration openDuration;
+    private final Duration maxBackoff;
     private final LongSupplier nanoTime;
     private volatile long openedAtNanos;
     private volatile boolean lastOk = true;
@@ -50,14 +51,10 @@ final class ExporterDelivery {
         this.openDuration = config.circuitOpenDuration;
         IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(config.initialBackoff,
                 config.backoffFactor, 0.5, config.maxBackoff);
-        long maxBackoffMillis = config.maxBackoff.toMillis();
+        this.maxBackoff = config.maxBackoff;
         IntervalBiFunction<ExportResult> interval = (attempt, either) -> {
-            if (either.isRight() && either.get().retryAfter() != null) {
-                // The server knows best when it can take traffic again; the cap stops a hostile or broken value
-                // from parking delivery for hours.
-                return Math.min(either.get().retryAfter().toMillis(), maxBackoffMillis);
-            }
-            return backoff.apply(attempt);
+            Duration serverWait = either.isRight() ? serverWait(either.get()) : null;
+            return serverWait != null ? serverWait.toMillis() : backoff.apply(attempt);
         };
         this.retry = Retry.of("insidellm-" + exporter.name(), RetryConfig.<ExportResult>custom()
                 .maxAttempts(config.maxRetries + 1)
@@ -90,6 +87,21 @@ final class ExporterDelivery {
 
     EventExporter exporter() {
         return exporter;
+    }
+
+    /**
+     * How long the destination asked to be left alone ({@code Retry-After} of a 429 or 503), capped at
+     * {@code maxBackoff}; {@code null} when it did not ask. The server knows best when it can take traffic again;
+     * the cap stops a hostile or broken value from parking delivery for hours. The one rule for the retries here
+     * and for the outbox's next attempt.
+     */
+    @Nullable Duration serverWait(ExportResult result) {
+        Duration retryAfter = result.retryAfter();
+        if (retryAfter == null) {
+            return null;
+        }
+        return retryAfter.isNegative() ? Duration.ZERO : retryAfter.compareTo(maxBackoff) > 0 ? maxBackoff
+                : retryAfter;
     }
 
     /** Tells this delivery that a disk outbox takes the events it cannot deliver now. */
@@ -237,6 +249,8 @@ final class ExporterDelivery {
                     if (delayMillis < 0) {
                         lastOk = false;
                         outcome.mark(offset, offset + batch.size(), Outcome.UNAVAILABLE);
+                        // Whoever tries again later (the outbox) waits as long as the server asked.
+                        outcome.serverWait(serverWait(result));
                         outcome.failure = once || spoolWhenOpen ? result.message()
                                 : result.message() + " (gave up after " + (outcome.retries + 1) + " attempts)";
                         return;

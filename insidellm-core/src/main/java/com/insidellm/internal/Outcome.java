@@ -1,5 +1,6 @@
 package com.insidellm.internal;
 
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,6 +28,8 @@ final class Outcome {
     private @Nullable String @Nullable [] reasons;
     @Nullable String failure;
     int retries;
+    /** The longest wait a destination asked for ({@code Retry-After}) before the undelivered events are tried again. */
+    @Nullable Duration serverWait;
 
     Outcome(int size) {
         this.status = new byte[size];
@@ -57,6 +60,13 @@ final class Outcome {
         return reasons == null ? null : reasons[index];
     }
 
+    /** Notes a destination's requested wait; the longest one asked for wins. */
+    void serverWait(@Nullable Duration wait) {
+        if (wait != null && (serverWait == null || wait.compareTo(serverWait) > 0)) {
+            serverWait = wait;
+        }
+    }
+
     /** Takes in another destination's outcome for the same batch: the worse code of each event wins. */
     void merge(Outcome other) {
         for (int i = 0; i < status.length; i++) {
@@ -67,6 +77,7 @@ final class Outcome {
             }
         }
         retries += other.retries;
+        serverWait(other.serverWait);
     }
 
     boolean allDelivered() {

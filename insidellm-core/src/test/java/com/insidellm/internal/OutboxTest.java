@@ -67,12 +67,12 @@ class OutboxTest {
         List<Path> pending = outbox.pending();
         assertThat(pending).hasSize(2);
         assertThat(outbox.pendingEvents()).isEqualTo(5);
-        Outbox.Claim first = outbox.claim(pending.get(0));
+        OutboxClaim first = outbox.claim(pending.get(0));
         assertThat(strings(first.events())).isEqualTo(strings(batch("a", 3)));
         first.delivered();
 
         assertThat(outbox.pending()).hasSize(1);
-        Outbox.Claim second = outbox.claim(outbox.pending().get(0));
+        OutboxClaim second = outbox.claim(outbox.pending().get(0));
         assertThat(strings(second.events())).isEqualTo(strings(batch("b", 2)));
         second.release();
         assertThat(outbox.pending()).hasSize(1).as("a released file stays for a later attempt");
@@ -86,11 +86,11 @@ class OutboxTest {
         one.write(batch("a", 1));
         Path file = one.pending().get(0);
 
-        Outbox.Claim held = one.claim(file);
+        OutboxClaim held = one.claim(file);
         assertThat(held).isNotNull();
         assertThat(two.claim(file)).isNull();
         held.release();
-        Outbox.Claim taken = two.claim(file);
+        OutboxClaim taken = two.claim(file);
         assertThat(taken).isNotNull();
         taken.delivered();
         assertThat(one.claim(file)).as("a delivered file is gone").isNull();
@@ -102,7 +102,7 @@ class OutboxTest {
             // The test's files are dated by its own clock, not this one's: no age bound here.
             Outbox outbox = new Outbox(Path.of(args[0]), Outbox.DEFAULT_MAX_BYTES, Duration.ofDays(100_000),
                     Clock.systemUTC(), (reason, events) -> { });
-            Outbox.Claim claim = outbox.claim(outbox.pending().get(0));
+            OutboxClaim claim = outbox.claim(outbox.pending().get(0));
             System.out.println(claim == null ? "not-claimed" : "claimed");
             System.out.flush();
             System.in.read();
@@ -132,7 +132,7 @@ class OutboxTest {
         } finally {
             child.destroyForcibly();
         }
-        Outbox.Claim released = roomy.claim(roomy.pending().get(0));
+        OutboxClaim released = roomy.claim(roomy.pending().get(0));
         assertThat(released).as("the lock ends with the process that held it").isNotNull();
         released.release();
     }
@@ -160,7 +160,7 @@ class OutboxTest {
 
     @Test
     void whenFullDropsTheOldestFilesFirstAndCountsTheirEvents() throws IOException {
-        long fileSize = Outbox.encode(batch("a", 4)).length;
+        long fileSize = OutboxFormat.encode(batch("a", 4)).length;
         Outbox outbox = outbox(fileSize * 3, Outbox.DEFAULT_MAX_AGE);
         for (String tag : List.of("a", "b", "c", "d")) {
             outbox.write(batch(tag, 4));
@@ -203,8 +203,8 @@ class OutboxTest {
 
     @Test
     void aTemporaryFileLeftByACrashIsNeverSentAndIsCleanedUpWhenStale() throws IOException {
-        Path leftover = dir.resolve(Outbox.TEMP_PREFIX + "0000000000001-00000001-dead-3" + Outbox.SUFFIX);
-        Files.write(leftover, Outbox.encode(batch("half", 3)));
+        Path leftover = dir.resolve(OutboxFormat.TEMP_PREFIX + "0000000000001-00000001-dead-3" + OutboxFormat.SUFFIX);
+        Files.write(leftover, OutboxFormat.encode(batch("half", 3)));
         Files.setLastModifiedTime(leftover, FileTime.from(clock.instant().minus(Duration.ofHours(2))));
         Outbox outbox = outbox();
 
@@ -217,11 +217,11 @@ class OutboxTest {
 
     @Test
     void decodeRefusesTruncatedContent() {
-        byte[] content = Outbox.encode(batch("a", 2));
+        byte[] content = OutboxFormat.encode(batch("a", 2));
 
-        assertThat(Outbox.decode(content, 2)).hasSize(2);
-        assertThat(Outbox.decode(java.util.Arrays.copyOf(content, content.length - 1), 2)).isNull();
-        assertThat(Outbox.decode(content, 3)).isNull();
+        assertThat(OutboxFormat.decode(content, 2)).hasSize(2);
+        assertThat(OutboxFormat.decode(java.util.Arrays.copyOf(content, content.length - 1), 2)).isNull();
+        assertThat(OutboxFormat.decode(content, 3)).isNull();
     }
 
     /** A clock the test moves by hand. */

@@ -62,15 +62,14 @@ public final class OpenTelemetryExporter implements EventExporter {
     private volatile boolean closed;
 
     private OpenTelemetryExporter(Builder b) {
-        GenAiMapping mapping = new GenAiMapping(b.dialect, b.captureContent);
         if (b.otlpEndpoint != null) {
             this.standalone = StandaloneSdk.create(b.otlpEndpoint, b.headers, b.serviceName);
             this.openTelemetry = null;
-            this.tree = new SpanTree(standalone.tracer(), mapping);
+            this.tree = new SpanTree(standalone.tracer(), b.dialect, b.captureContent);
         } else {
             this.standalone = null;
             this.openTelemetry = Objects.requireNonNull(b.openTelemetry);
-            this.tree = new SpanTree(tracer(openTelemetry), mapping);
+            this.tree = new SpanTree(tracer(openTelemetry), b.dialect, b.captureContent);
         }
     }
 

@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -33,7 +32,8 @@ final class SpanTree {
     static final int MAX_ENDED = 50_000;
 
     private final Tracer tracer;
-    private final GenAiMapping mapping;
+    private final GenAiSpanAttributes attributes;
+    private final GenAiPointEvents points;
 
     private final LinkedHashMap<String, Run> runs = new LinkedHashMap<>(64, 0.75f, true);
     private final LinkedHashMap<String, Open> open = new LinkedHashMap<>(256);
@@ -89,9 +89,11 @@ final class SpanTree {
         }
     }
 
-    SpanTree(Tracer tracer, GenAiMapping mapping) {
+    SpanTree(Tracer tracer, Dialect dialect, boolean captureContent) {
         this.tracer = tracer;
-        this.mapping = mapping;
+        GenAiContent content = new GenAiContent(dialect, captureContent);
+        this.attributes = new GenAiSpanAttributes(dialect, content);
+        this.points = new GenAiPointEvents(content);
     }
 
     /** Applies one event. */
@@ -111,7 +113,7 @@ final class SpanTree {
         Run run = runs.get(event.runId());
         if (run != null) {
             // Events of this run arrived first (a lazily opened root): describe the run on it.
-            mapping.runStart(run.root, event);
+            attributes.runStart(run.root, event);
             run.root.updateName(GenAiMapping.runSpanName(event));
             run.startEventId = event.eventId();
             return;
@@ -119,7 +121,7 @@ final class SpanTree {
         endedRuns.remove(event.runId()); // the same id started again: a new trace
         Span root = tracer.spanBuilder(GenAiMapping.runSpanName(event)).setNoParent()
                 .setStartTimestamp(micros(event.timestamp()), TimeUnit.MICROSECONDS).startSpan();
-        mapping.runStart(root, event);
+        attributes.runStart(root, event);
         putRun(new Run(event.runId(), root, event.eventId(), event.timestamp()));
         remember(event.eventId(), root.getSpanContext());
     }
@@ -130,7 +132,7 @@ final class SpanTree {
             return; // a run whose start was never seen (or already evicted): nothing to close
         }
         closeRun(run, event.timestamp());
-        mapping.runEnd(run.root, event);
+        attributes.runEnd(run.root, event);
         run.root.end(micros(event.timestamp()), TimeUnit.MICROSECONDS);
         endedRuns.put(run.runId, run.root.getSpanContext());
     }
@@ -140,7 +142,7 @@ final class SpanTree {
         Span span = tracer.spanBuilder(GenAiMapping.spanName(event)).setParent(parent(event.parentEventId(), run))
                 .setSpanKind(GenAiMapping.spanKind(event.type()))
                 .setStartTimestamp(micros(event.timestamp()), TimeUnit.MICROSECONDS).startSpan();
-        mapping.start(span, event);
+        attributes.start(span, event);
         open.put(event.eventId(), new Open(span, event.runId(), event.type(), event.timestamp()));
         run.openIds.add(event.eventId());
         if (open.size() > MAX_OPEN_SPANS) {
@@ -162,7 +164,7 @@ final class SpanTree {
         if (started != null && started.startType == GenAiMapping.startOf(event.type())) {
             open.remove(parentId);
             run.openIds.remove(parentId);
-            mapping.end(started.span, event, started.started, started.firstChunk);
+            attributes.end(started.span, event, started.started, started.firstChunk);
             started.span.end(micros(event.timestamp()), TimeUnit.MICROSECONDS);
             remember(event.eventId(), started.span.getSpanContext());
             remember(parentId, started.span.getSpanContext());
@@ -179,8 +181,8 @@ final class SpanTree {
         Span span = tracer.spanBuilder(GenAiMapping.spanName(event)).setParent(parent(event.parentEventId(), run))
                 .setSpanKind(GenAiMapping.spanKind(event.type()))
                 .setStartTimestamp(micros(start), TimeUnit.MICROSECONDS).startSpan();
-        mapping.start(span, event);
-        mapping.end(span, event, start, null);
+        attributes.start(span, event);
+        attributes.end(span, event, start, null);
         span.end(micros(end), TimeUnit.MICROSECONDS);
         remember(event.eventId(), span.getSpanContext());
     }
@@ -196,7 +198,7 @@ final class SpanTree {
 
     private void point(Event event) {
         Run run = run(event);
-        GenAiMapping.PointEvent point = mapping.point(event);
+        GenAiPointEvents.PointEvent point = points.point(event);
         String targetId = event.type() == EventType.USER_FEEDBACK
                 && event.payload().get("target_event_id") instanceof String target ? target : event.parentEventId();
         Span target = null;
@@ -218,7 +220,7 @@ final class SpanTree {
         if (target != null && target.isRecording()) {
             target.addEvent(point.name(), point.attributes(), micros(event.timestamp()), TimeUnit.MICROSECONDS);
             if (point.failure() && target != run.root) {
-                mapping.error(target, point.attributes().get(GenAiMapping.EXCEPTION_TYPE),
+                attributes.error(target, point.attributes().get(GenAiMapping.EXCEPTION_TYPE),
                         point.attributes().get(GenAiMapping.EXCEPTION_MESSAGE));
             }
             return;
@@ -227,7 +229,7 @@ final class SpanTree {
         SpanContext parent = endedTarget != null ? endedTarget : run.root.getSpanContext();
         Span carrier = tracer.spanBuilder(point.name()).setParent(Context.root().with(Span.wrap(parent)))
                 .setStartTimestamp(micros(event.timestamp()), TimeUnit.MICROSECONDS).startSpan();
-        mapping.carrier(carrier, event);
+        attributes.carrier(carrier, event);
         carrier.addEvent(point.name(), point.attributes(), micros(event.timestamp()), TimeUnit.MICROSECONDS);
         carrier.end(micros(event.timestamp()), TimeUnit.MICROSECONDS);
     }
@@ -243,7 +245,7 @@ final class SpanTree {
             }
             Span root = tracer.spanBuilder(GenAiMapping.OP_INVOKE_AGENT).setNoParent()
                     .setStartTimestamp(micros(event.timestamp()), TimeUnit.MICROSECONDS).startSpan();
-            mapping.common(root, event);
+            attributes.common(root, event);
             root.setAttribute(GenAiMapping.OPERATION_NAME, GenAiMapping.OP_INVOKE_AGENT);
             run = new Run(event.runId(), root, null, event.timestamp());
             putRun(run);

@@ -136,7 +136,7 @@ public class InsideLlmAutoConfiguration {
                 case API_KEYS -> new Redactor[] {Redactors.apiKeys()};
             });
         }
-        for (InsideLlmProperties.PatternRule rule : p.getRedaction().getPatterns()) {
+        for (InsideLlmRedactionProperties.PatternRule rule : p.getRedaction().getPatterns()) {
             if (!StringUtils.hasText(rule.getRegex())) {
                 throw new IllegalArgumentException("insidellm.redaction.patterns[].regex must not be empty");
             }

@@ -4,10 +4,9 @@ import com.insidellm.DropPolicy;
 import com.insidellm.InsideLlmClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -120,7 +119,8 @@ public class InsideLlmProperties {
     /** Whether the cost of LLM responses with token usage is estimated from the SDK's price table. Default true. */
     private boolean estimateCost = true;
 
-    private final Redaction redaction = new Redaction();
+    @NestedConfigurationProperty
+    private final InsideLlmRedactionProperties redaction = new InsideLlmRedactionProperties();
 
     /**
      * The user id of events when no InsideLlmUserResolver bean, authenticated Spring Security principal or
@@ -128,9 +128,11 @@ public class InsideLlmProperties {
      */
     private String defaultUserId = "anonymous";
 
-    private final Tracking tracking = new Tracking();
+    @NestedConfigurationProperty
+    private final InsideLlmTrackingProperties tracking = new InsideLlmTrackingProperties();
 
-    private final LangChain4j langchain4j = new LangChain4j();
+    @NestedConfigurationProperty
+    private final InsideLlmLangChain4jProperties langchain4j = new InsideLlmLangChain4jProperties();
 
     public boolean isEnabled() {
         return enabled;
@@ -332,11 +334,11 @@ public class InsideLlmProperties {
         this.defaultUserId = defaultUserId;
     }
 
-    public Tracking getTracking() {
+    public InsideLlmTrackingProperties getTracking() {
         return tracking;
     }
 
-    public LangChain4j getLangchain4j() {
+    public InsideLlmLangChain4jProperties getLangchain4j() {
         return langchain4j;
     }
 
@@ -364,34 +366,8 @@ public class InsideLlmProperties {
         this.estimateCost = estimateCost;
     }
 
-    public Redaction getRedaction() {
+    public InsideLlmRedactionProperties getRedaction() {
         return redaction;
-    }
-
-    /** Redaction of strings in every event before it leaves the process. Off by default. */
-    public static class Redaction {
-
-        /** Built-in redactors to apply. */
-        private List<BuiltIn> builtIns = new ArrayList<>();
-
-        /** Additional regular expressions to replace, each with its replacement. */
-        private List<PatternRule> patterns = new ArrayList<>();
-
-        public List<BuiltIn> getBuiltIns() {
-            return builtIns;
-        }
-
-        public void setBuiltIns(List<BuiltIn> builtIns) {
-            this.builtIns = builtIns;
-        }
-
-        public List<PatternRule> getPatterns() {
-            return patterns;
-        }
-
-        public void setPatterns(List<PatternRule> patterns) {
-            this.patterns = patterns;
-        }
     }
 
     /** The SDK's built-in redactors. */
@@ -408,75 +384,5 @@ public class InsideLlmProperties {
         BEARER_TOKENS,
         /** API keys. */
         API_KEYS
-    }
-
-    /** One regular expression and its replacement. */
-    public static class PatternRule {
-
-        /** The regular expression (java.util.regex syntax). */
-        private @Nullable String regex;
-
-        /** What each match is replaced with. */
-        private String replacement = "[REDACTED]";
-
-        public @Nullable String getRegex() {
-            return regex;
-        }
-
-        public void setRegex(@Nullable String regex) {
-            this.regex = regex;
-        }
-
-        public String getReplacement() {
-            return replacement;
-        }
-
-        public void setReplacement(String replacement) {
-            this.replacement = replacement;
-        }
-    }
-
-    /** Settings of the {@code @Track*} annotations. */
-    public static class Tracking {
-
-        /** Whether methods annotated with @TrackLlmCall, @TrackToolUse, ... are recorded. */
-        private boolean enabled = true;
-
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-    }
-
-    /** Settings of the LangChain4j integration. */
-    public static class LangChain4j {
-
-        /** Whether LangChain4j model calls and AI services are recorded (when insidellm-langchain4j is present). */
-        private boolean enabled = true;
-
-        /**
-         * How long a run the LangChain4j integration started itself (automatic threading, a chat memory id) may stay
-         * without events before it ends with exit_reason "idle". Default 30m.
-         */
-        private Duration runIdleTimeout = Duration.ofMinutes(30);
-
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        public Duration getRunIdleTimeout() {
-            return runIdleTimeout;
-        }
-
-        public void setRunIdleTimeout(Duration runIdleTimeout) {
-            this.runIdleTimeout = runIdleTimeout;
-        }
     }
 }

@@ -3,6 +3,7 @@ package com.insidellm.spring;
 import com.insidellm.InsideLlmClient;
 import com.insidellm.ModelCallRecorder;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.client.ChatClientCustomizer;
 import org.springframework.ai.chat.model.ChatModel;
@@ -46,15 +47,37 @@ public class InsideLlmSpringAiAutoConfiguration {
 
     static Supplier<String> users(ObjectProvider<InsideLlmUserResolver> userResolver,
             ObjectProvider<InsideLlmProperties> properties) {
-        return () -> {
-            InsideLlmUserResolver resolver = userResolver.getIfUnique();
-            String user = resolver == null ? null : resolver.currentUserId();
-            if (user != null && !user.isEmpty()) {
-                return user;
+        return new Users(userResolver, properties);
+    }
+
+    /**
+     * The user id of a call: the {@link InsideLlmUserResolver} bean's, else {@code insidellm.default-user-id}. The beans
+     * are looked up at the first call (after the context started) and kept: this runs on every model call.
+     */
+    private static final class Users implements Supplier<String> {
+        private final ObjectProvider<InsideLlmUserResolver> userResolver;
+        private final ObjectProvider<InsideLlmProperties> properties;
+        private volatile @Nullable InsideLlmUserResolver resolver;
+        private volatile @Nullable String defaultUserId;
+
+        Users(ObjectProvider<InsideLlmUserResolver> userResolver, ObjectProvider<InsideLlmProperties> properties) {
+            this.userResolver = userResolver;
+            this.properties = properties;
+        }
+
+        @Override
+        public String get() {
+            String fallback = defaultUserId;
+            if (fallback == null) {
+                resolver = userResolver.getIfUnique();
+                InsideLlmProperties settings = properties.getIfAvailable();
+                fallback = settings == null ? ModelCallRecorder.DEFAULT_USER_ID : settings.getDefaultUserId();
+                defaultUserId = fallback;
             }
-            InsideLlmProperties settings = properties.getIfAvailable();
-            return settings == null ? ModelCallRecorder.DEFAULT_USER_ID : settings.getDefaultUserId();
-        };
+            InsideLlmUserResolver users = resolver;
+            String user = users == null ? null : users.currentUserId();
+            return user != null && !user.isEmpty() ? user : fallback;
+        }
     }
 
     /** The conversation advisor on every {@code ChatClient.Builder} that Spring AI's auto-configuration builds. */

@@ -32,13 +32,20 @@ import reactor.core.publisher.Flux;
  * Records the calls of one Spring AI {@link ChatModel} through {@link ModelCallRecorder}: {@code call(Prompt)} and
  * {@code stream(Prompt)}, and the convenience methods that build a prompt. The model is proxied by class, so a bean
  * declared as {@code OpenAiChatModel} can still be injected as one; a final class (Spring AI 2.0's models) is proxied
- * by its interfaces, so inject it as {@code ChatModel}. Tools Spring AI runs inside a blocking call see the
- * call's context, so the {@link SpringAiToolCallingManager} records them as its children. Thread-safe.
+ * by its interfaces, so inject it as {@code ChatModel}. The {@link SpringAiToolCallingManager} records the tools
+ * Spring AI runs as children of the call that asked for them: tools run inside a blocking call see its context, those
+ * of a stream find it in the Reactor context, and tools run after the call (Spring AI 2.0's {@code ChatClient}) find
+ * it through {@link SpringAiToolRequests}, noted here when an answer asks for tools. Thread-safe.
  */
 final class SpringAiChatModelInterceptor implements MethodInterceptor {
 
     /** The key of the InsideLLM context in a stream's Reactor context, set by {@link SpringAiConversationAdvisor}. */
     static final String CONTEXT_KEY = InsideLlmContext.class.getName();
+    /**
+     * The key of a streamed model call's context in the Reactor context its source sees: Spring AI 1.1 runs the tools
+     * of a stream inside it, on a Reactor thread, and {@link SpringAiToolCallingManager} finds the call there.
+     */
+    static final String MODEL_CALL_KEY = CONTEXT_KEY + ".modelCall";
 
     private static final Logger log = LoggerFactory.getLogger(SpringAiChatModelInterceptor.class);
     private static final Pattern STATUS = Pattern.compile("^(?:HTTP )?([1-5]\\d\\d)\\b");
@@ -128,6 +135,7 @@ final class SpringAiChatModelInterceptor implements MethodInterceptor {
         }
         if (response instanceof ChatResponse chatResponse) {
             call.succeeded(chatResponse, SpringAiMessages::result);
+            askedForTools(chatResponse, inside);
         }
         return response;
     }
@@ -147,11 +155,30 @@ final class SpringAiChatModelInterceptor implements MethodInterceptor {
             try (InsideLlmContext.Scope ignored = where == null ? null : where.makeCurrent()) {
                 call = recorder.start(() -> SpringAiMessages.request(model, prompt, true));
             }
+            InsideLlmContext inside = call.context();
             ModelCallRecorder.StreamRecording<ChatResponse> recording = new ModelCallRecorder.StreamRecording<>(call,
-                    new Accumulator(), SpringAiChatModelInterceptor::status);
-            return source.doOnNext(recording::next).doOnComplete(recording::completed).doOnError(recording::failed)
-                    .doOnCancel(recording::closed);
+                    new Accumulator(inside), SpringAiChatModelInterceptor::status);
+            Flux<ChatResponse> recorded = source.doOnNext(recording::next).doOnComplete(recording::completed)
+                    .doOnError(recording::failed).doOnCancel(recording::closed);
+            return inside == null ? recorded : recorded.contextWrite(context -> context.put(MODEL_CALL_KEY, inside));
         });
+    }
+
+    /** Notes which call asked for the tools of {@code response}, for the tool-calling manager that runs them later. */
+    private static void askedForTools(ChatResponse response, @Nullable InsideLlmContext call) {
+        if (call == null) {
+            return;
+        }
+        try {
+            for (Generation generation : response.getResults()) {
+                AssistantMessage message = generation.getOutput();
+                if (message != null && message.hasToolCalls()) {
+                    SpringAiToolRequests.asked(message.getToolCalls(), call);
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("InsideLLM could not note the tool calls of a Spring AI answer", e);
+        }
     }
 
     /** The HTTP status of a Spring AI failure: its message starts with it ({@code 401 - {...}}), or a cause's does. */
@@ -176,6 +203,11 @@ final class SpringAiChatModelInterceptor implements MethodInterceptor {
         private @Nullable Usage usage;
         private @Nullable String id;
         private @Nullable String model;
+        private final @Nullable InsideLlmContext call;
+
+        Accumulator(@Nullable InsideLlmContext call) {
+            this.call = call;
+        }
 
         @Override
         public boolean accept(ChatResponse chunk) {
@@ -190,6 +222,9 @@ final class SpringAiChatModelInterceptor implements MethodInterceptor {
                     }
                     if (message.hasToolCalls()) {
                         toolCalls.addAll(message.getToolCalls());
+                        if (call != null) {
+                            SpringAiToolRequests.asked(message.getToolCalls(), call);
+                        }
                         output = true;
                     }
                 }

@@ -44,9 +44,10 @@ final class SpringAiConversationAdvisor implements CallAdvisor, StreamAdvisor {
     private final Supplier<String> userId;
     private final Supplier<InsideLlmClient> client;
     private final Object lock = new Object();
-    private final Map<String, Boolean> started = new LinkedHashMap<>(16, 0.75f, true) {
+    /** Conversation id to run id, for the conversations whose run this advisor started (most recent last). */
+    private final Map<String, String> started = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
             return size() > REMEMBERED_CONVERSATIONS;
         }
     };
@@ -122,15 +123,22 @@ final class SpringAiConversationAdvisor implements CallAdvisor, StreamAdvisor {
             user = null;
         }
         String conversationId = conversation.toString();
-        String runId = runId(conversationId);
         String runUser = user == null || user.isEmpty() ? "anonymous" : user;
-        startRun(conversationId, runId, runUser);
+        String runId;
+        synchronized (lock) {
+            runId = started.get(conversationId);
+        }
+        if (runId == null) {
+            // Once per conversation: parsing a non-UUID id throws, and the name-based UUID is an MD5.
+            runId = runId(conversationId);
+            startRun(conversationId, runId, runUser);
+        }
         return InsideLlmContext.of(runId, runUser);
     }
 
     private void startRun(String conversationId, String runId, String user) {
         synchronized (lock) {
-            if (started.put(runId, Boolean.TRUE) != null) {
+            if (started.putIfAbsent(conversationId, runId) != null) {
                 return;
             }
         }

@@ -47,10 +47,13 @@ final class SpringAiMessages {
     static ModelCallRecorder.Request request(ChatModel model, Prompt prompt, boolean stream) {
         ChatOptions options = prompt.getOptions();
         ChatOptions defaults = null;
-        try {
-            defaults = model.getDefaultOptions();
-        } catch (RuntimeException e) {
-            // Some models have no default options; the prompt's are enough.
+        // Only when the prompt lacks them: models copy their default options on every getDefaultOptions().
+        if (options == null || options.getModel() == null || options.getModel().isEmpty()) {
+            try {
+                defaults = model.getDefaultOptions();
+            } catch (RuntimeException e) {
+                // Some models have no default options; the prompt's are enough.
+            }
         }
         String modelName = first(options == null ? null : options.getModel(),
                 defaults == null ? null : defaults.getModel());

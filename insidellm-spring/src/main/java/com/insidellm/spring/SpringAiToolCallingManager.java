@@ -24,15 +24,25 @@ import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
 import org.springframework.ai.model.tool.ToolCallingManager;
 import org.springframework.ai.model.tool.ToolExecutionResult;
+import org.springframework.ai.model.tool.internal.ToolCallReactiveContextHolder;
 import org.springframework.ai.tool.definition.ToolDefinition;
+import reactor.util.context.ContextView;
 
 /**
  * Records the tools Spring AI runs for a model: a {@code tool.call} when the model asks for a tool and a
- * {@code tool.response} with its result, children of the model call whose context is current (set by
- * {@link SpringAiChatModelInterceptor} around a blocking call, or by an InsideLLM run or annotated method). Spring AI
- * runs all the tool calls of one answer in one {@code executeToolCalls}, so each response's execution time is that of
- * the batch. Outside any InsideLLM context (a streamed call, whose tools Spring AI runs on a Reactor thread) nothing is
- * recorded. Thread-safe.
+ * {@code tool.response} with its result, children of the model call that asked for the tool (its {@code llm.request},
+ * in its run). Where that call is found, first match wins:
+ * <ul>
+ *   <li>noted by {@link SpringAiChatModelInterceptor} when the call's answer asked for the tool
+ *       ({@link SpringAiToolRequests}): Spring AI 2.0's {@code ChatClient} runs tools after the model call returned;</li>
+ *   <li>the InsideLLM context current on this thread: Spring AI 1.1 runs tools inside a blocking model call, whose
+ *       context the interceptor made current (or a run or annotated method around the tools);</li>
+ *   <li>the Reactor context Spring AI hands to tools of a stream ({@code ToolCallReactiveContextHolder}), where the
+ *       interceptor put the streamed call's context: Spring AI 1.1 runs a stream's tools on a Reactor thread.</li>
+ * </ul>
+ * Spring AI runs all the tool calls of one answer in one {@code executeToolCalls}, so each response's execution time
+ * is that of the batch; when the answer asked for one tool, its {@code tool.call} is the current parent while it
+ * runs, so what the tool records through InsideLLM nests under it. Thread-safe.
  */
 final class SpringAiToolCallingManager implements ToolCallingManager {
 
@@ -62,7 +72,8 @@ final class SpringAiToolCallingManager implements ToolCallingManager {
     public ToolExecutionResult executeToolCalls(Prompt prompt, ChatResponse chatResponse) {
         List<Open> open = open(chatResponse);
         ToolExecutionResult result;
-        try {
+        // One tool: what it records through InsideLLM nests under its tool.call (several run in one batch).
+        try (InsideLlmContext.Scope ignored = open.size() == 1 ? open.get(0).call.makeCurrent() : null) {
             result = delegate.executeToolCalls(prompt, chatResponse);
         } catch (RuntimeException | Error e) {
             for (Open call : open) {
@@ -82,18 +93,30 @@ final class SpringAiToolCallingManager implements ToolCallingManager {
     }
 
     private List<Open> open(ChatResponse response) {
-        InsideLlmContext where = InsideLlmContext.current();
-        if (where == null || !recorder.recording()) {
+        if (!recorder.recording()) {
             return List.of();
         }
         List<Open> open = new ArrayList<>();
         try {
+            InsideLlmContext current = null;
+            boolean looked = false;
             for (Generation generation : response.getResults()) {
                 AssistantMessage message = generation.getOutput();
                 if (message == null || !message.hasToolCalls()) {
                     continue;
                 }
                 for (AssistantMessage.ToolCall request : message.getToolCalls()) {
+                    InsideLlmContext where = SpringAiToolRequests.take(request);
+                    if (where == null) {
+                        if (!looked) {
+                            current = current();
+                            looked = true;
+                        }
+                        where = current;
+                    }
+                    if (where == null) {
+                        continue;
+                    }
                     CallRecorder.Call call = recorder.open(where);
                     call.start(Event.builder(EventType.TOOL_CALL).payload(new Payload.ToolCall(request.name(),
                             TOOL_TYPE, arguments(request.arguments()), request.id())));
@@ -104,6 +127,26 @@ final class SpringAiToolCallingManager implements ToolCallingManager {
             log.debug("InsideLLM could not record a Spring AI tool call", e);
         }
         return open;
+    }
+
+    /** The context on this thread, else the one Spring AI hands to the tools of a stream. */
+    private static @Nullable InsideLlmContext current() {
+        InsideLlmContext current = InsideLlmContext.current();
+        if (current != null) {
+            return current;
+        }
+        try {
+            ContextView reactive = ToolCallReactiveContextHolder.getContext();
+            if (reactive == null) {
+                return null;
+            }
+            Object call = reactive.getOrDefault(SpringAiChatModelInterceptor.MODEL_CALL_KEY, null);
+            Object run = call != null ? call : reactive.getOrDefault(SpringAiChatModelInterceptor.CONTEXT_KEY, null);
+            return run instanceof InsideLlmContext context ? context : null;
+        } catch (RuntimeException | LinkageError e) {
+            // An internal class of Spring AI's (in 1.1 and 2.0): without it, stream tools are recorded only in a run.
+            return null;
+        }
     }
 
     private void ended(List<Open> open, ToolExecutionResult result) {

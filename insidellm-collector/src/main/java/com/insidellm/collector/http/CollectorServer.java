@@ -141,15 +141,31 @@ public final class CollectorServer implements AutoCloseable {
             } catch (IOException e) {
                 LOG.debug("client connection failed: {}", e.toString());
                 ex.close();
-            } catch (Exception e) {
+            } catch (Exception | Error e) {
                 LOG.error("{} {} failed", ex.getRequestMethod(), ex.getRequestURI().getPath(), e);
-                try {
-                    Http.error(ex, 500, "internal error: " + e.getClass().getSimpleName());
-                } catch (IOException | RuntimeException ignored) {
-                    ex.close();
+                answerFailure(ex, e);
+                if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+                    // Out of memory, an internal JVM error: the process itself is in trouble, not this request. The
+                    // client has its 500; the error goes on to the thread's handler and to whatever watches the JVM
+                    // (-XX:+ExitOnOutOfMemoryError). The pool replaces the thread.
+                    throw (Error) e;
                 }
+                // Anything else, a StackOverflowError included (confined to this thread's stack, unwound by now), is
+                // one request's failure: the server goes on.
             }
         };
+    }
+
+    /**
+     * Answers 500 with a JSON error (OpenAI's shape on the gateway's paths) and closes the exchange, so the client is
+     * never left waiting; if the answer had already begun, only closes it.
+     */
+    private static void answerFailure(HttpExchange ex, Throwable failure) {
+        try {
+            Http.error(ex, 500, "internal error: " + failure.getClass().getSimpleName());
+        } catch (IOException | RuntimeException | Error notAnswered) {
+            ex.close();
+        }
     }
 
     /** Checks a writer; answers 403/401 itself and returns false when the request must not go on. */

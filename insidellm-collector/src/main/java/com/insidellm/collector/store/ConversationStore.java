@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Where the gateway keeps its conversation threading, so conversations continue in the same run across restarts: the
  * remembered conversation fingerprints with their runs, and the runs the gateway opened and has not ended yet. Small
- * on purpose, so every {@link Store} can keep it (SQLite tables today; a PostgreSQL store implements the same). Internal.
+ * on purpose, so every {@link Store} can keep it (two small tables in SQLite and in PostgreSQL). Internal.
  * Implementations are thread-safe; {@link #save} is one transaction.
  */
 public interface ConversationStore {

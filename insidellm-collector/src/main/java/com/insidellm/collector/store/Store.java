@@ -31,6 +31,12 @@ public interface Store extends AutoCloseable {
     /** Events per page when {@link #forEachRunEvent} walks a whole run. */
     int RUN_PAGE = 1000;
 
+    /**
+     * Most rows {@link #toolUsage}, {@link #userUsage} and {@link #feedbackUsage} return (the busiest first): tool
+     * names, user ids and feedback types come from the applications, so their number has no bound of its own.
+     */
+    int MAX_GROUPS = 1_000;
+
     // ---------------------------------------------------------------- ingest
 
     /**
@@ -102,14 +108,17 @@ public interface Store extends AutoCloseable {
     /**
      * Per tool figures over a time range, most called first: every {@code tool.response} and {@code
      * function_execution} is a call, grouped by tool (function) name; a failed one is a failure; the duration is its
-     * {@code execution_time_ms}.
+     * {@code execution_time_ms}. At most {@link #MAX_GROUPS} tools.
      */
     List<ToolUsage> toolUsage(@Nullable Long fromMicros, @Nullable Long toMicros);
 
-    /** Per user figures over a time range (the user's events within it), the user with most events first. */
+    /**
+     * Per user figures over a time range (the user's events within it), the user with most events first; at most
+     * {@link #MAX_GROUPS} users.
+     */
     List<UserUsage> userUsage(@Nullable Long fromMicros, @Nullable Long toMicros);
 
-    /** {@code user.feedback} over a time range, per feedback type, most given first. */
+    /** {@code user.feedback} over a time range, per feedback type, most given first; at most {@link #MAX_GROUPS}. */
     List<FeedbackUsage> feedbackUsage(@Nullable Long fromMicros, @Nullable Long toMicros);
 
     /** The earliest and latest event timestamps within a range, or null when it holds no event. */

@@ -10,6 +10,7 @@ import com.insidellm.EventType;
 import com.insidellm.InsideLlmClient;
 import com.insidellm.spring.InsideLlmAutoConfiguration;
 import com.insidellm.spring.InsideLlmSpringAiAutoConfiguration;
+import com.insidellm.spring.InsideLlmUserResolver;
 import com.insidellm.testing.InMemoryEventExporter;
 import java.time.Duration;
 import java.util.List;
@@ -77,8 +78,9 @@ class SpringAiOpenAiTest {
 
         /** What Spring AI's ChatClientAutoConfiguration does: a builder with every customizer applied. */
         @Bean
-        ChatClient.Builder chatClientBuilder(ChatModel model, ObjectProvider<ChatClientCustomizer> customizers) {
-            ChatClient.Builder builder = ChatClient.builder(model);
+        ChatClient.Builder chatClientBuilder(ChatModel model, ToolCallingManager tools,
+                ObjectProvider<ChatClientCustomizer> customizers) {
+            ChatClient.Builder builder = OpenAiModels.chatClient(model, tools);
             customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
             return builder;
         }
@@ -101,8 +103,8 @@ class SpringAiOpenAiTest {
             + "'usage':{'prompt_tokens':12,'completion_tokens':3,'total_tokens':15}}");
 
     private List<Event> events(InsideLlmClient client, int atLeast) {
-        client.flush(Duration.ofSeconds(5));
-        await().atMost(Duration.ofSeconds(10)).until(() -> exporter.getFinishedEvents().size() >= atLeast);
+        client.flush(Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(60)).until(() -> exporter.getFinishedEvents().size() >= atLeast);
         return exporter.getFinishedEvents();
     }
 
@@ -113,9 +115,9 @@ class SpringAiOpenAiTest {
     }
 
     @Test
-    void plainCallWithTheConversationIdAsRun() {
+    void plainCallWithTheConversationIdAsRunAndTheResolvedUser() {
         server.enqueue(new MockResponse().setHeader("Content-Type", "application/json").setBody(ANSWER));
-        runner().run(context -> {
+        runner().withBean(InsideLlmUserResolver.class, () -> () -> "user-7").run(context -> {
             String answer = context.getBean(ChatClient.Builder.class).build().prompt().system("Be brief.")
                     .user("Hi").advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "conversation-42")).call()
                     .content();
@@ -126,6 +128,8 @@ class SpringAiOpenAiTest {
             Event response = single(events, EventType.LLM_RESPONSE);
             Event run = single(events, EventType.RUN_START);
             assertThat(request.runId()).isEqualTo(run.runId());
+            assertThat(run.userId()).isEqualTo("user-7");
+            assertThat(request.userId()).isEqualTo("user-7");
             assertThat((Map<String, Object>) run.payload().get("initial_context"))
                     .containsEntry("conversation_id", "conversation-42");
             assertThat(request.payload()).containsEntry("model_name", "gpt-4o-mini").containsEntry("provider", "openai")
@@ -159,34 +163,77 @@ class SpringAiOpenAiTest {
                     .tools(new Weather()).call().content();
             assertThat(answer).isEqualTo("Hello there!");
 
-            if (!OpenAiModels.TOOLS_INSIDE_MODEL_CALL) {
-                // Spring AI 2.0: ChatClient runs the tool between two model calls, each recorded in the same run;
-                // the second sends the tool's result. (Tool events need a model call's context: see the README.)
-                List<Event> events = events(context.getBean(InsideLlmClient.class), 5);
-                List<Event> requests = events.stream().filter(e -> e.type() == EventType.LLM_REQUEST).toList();
-                assertThat(requests).hasSize(2);
-                assertThat((List<?>) requests.get(0).payload().get("tools")).hasSize(1);
-                assertThat(requests.get(1).runId()).isEqualTo(requests.get(0).runId());
-                assertThat(String.valueOf(requests.get(1).payload().get("messages"))).contains("sunny in Paris")
-                        .contains("call_1");
-                assertThat(events.stream().filter(e -> e.type() == EventType.LLM_RESPONSE)
-                        .map(Event::parentEventId)).containsExactly(requests.get(0).eventId(),
-                        requests.get(1).eventId());
-                return;
-            }
-            List<Event> events = events(context.getBean(InsideLlmClient.class), 4);
-            Event request = single(events, EventType.LLM_REQUEST);
-            Event call = single(events, EventType.TOOL_CALL);
-            Event result = single(events, EventType.TOOL_RESPONSE);
-            assertThat((List<?>) request.payload().get("tools")).hasSize(1);
-            assertThat(call.parentEventId()).isEqualTo(request.eventId());
-            assertThat(call.runId()).isEqualTo(request.runId());
-            assertThat(call.payload()).containsEntry("tool_name", "weather").containsEntry("call_id", "call_1")
-                    .containsEntry("parameters", Map.of("city", "Paris"));
-            assertThat(result.parentEventId()).isEqualTo(call.eventId());
-            assertThat(result.payload()).containsEntry("success", true);
-            assertThat(String.valueOf(result.payload().get("response_data"))).contains("sunny in Paris");
-            assertThat(single(events, EventType.LLM_RESPONSE).parentEventId()).isEqualTo(request.eventId());
+            assertToolNestedUnderTheCallThatAskedForIt(events(context.getBean(InsideLlmClient.class),
+                    OpenAiModels.TOOLS_INSIDE_MODEL_CALL ? 4 : 6));
+        });
+    }
+
+    /**
+     * The tool's events, children of the model call whose answer asked for the tool: on Spring AI 1.1 the one model
+     * call that runs the tool inside it, on 2.0 the first of the two calls ChatClient makes around the tool.
+     */
+    private static void assertToolNestedUnderTheCallThatAskedForIt(List<Event> events) {
+        List<Event> requests = events.stream().filter(e -> e.type() == EventType.LLM_REQUEST).toList();
+        assertThat(requests).hasSize(OpenAiModels.TOOLS_INSIDE_MODEL_CALL ? 1 : 2);
+        Event request = requests.get(0);
+        Event call = single(events, EventType.TOOL_CALL);
+        Event result = single(events, EventType.TOOL_RESPONSE);
+        assertThat((List<?>) request.payload().get("tools")).hasSize(1);
+        assertThat(call.parentEventId()).isEqualTo(request.eventId());
+        assertThat(call.runId()).isEqualTo(request.runId());
+        assertThat(call.payload()).containsEntry("tool_name", "weather").containsEntry("call_id", "call_1")
+                .containsEntry("parameters", Map.of("city", "Paris"));
+        assertThat(result.parentEventId()).isEqualTo(call.eventId());
+        assertThat(result.runId()).isEqualTo(request.runId());
+        assertThat(result.payload()).containsEntry("success", true).containsEntry("call_id", "call_1");
+        assertThat(String.valueOf(result.payload().get("response_data"))).contains("sunny in Paris");
+        List<Event> responses = events.stream().filter(e -> e.type() == EventType.LLM_RESPONSE).toList();
+        assertThat(responses.stream().map(Event::parentEventId))
+                .containsExactlyElementsOf(requests.stream().map(Event::eventId).toList());
+        if (!OpenAiModels.TOOLS_INSIDE_MODEL_CALL) {
+            // The second call sends the tool's result, in the same run.
+            assertThat(requests.get(1).runId()).isEqualTo(request.runId());
+            assertThat(String.valueOf(requests.get(1).payload().get("messages"))).contains("sunny in Paris")
+                    .contains("call_1");
+            assertThat(responses.get(0).payload()).containsEntry("finish_reason", "tool_calls");
+        }
+    }
+
+    private static String chunk(String delta, String finishReason) {
+        return "data: " + json("{'id':'chatcmpl-st','object':'chat.completion.chunk','created':1,"
+                + "'model':'gpt-4o-mini','choices':[{'index':0,'delta':" + delta + ",'finish_reason':"
+                + (finishReason == null ? "null" : "'" + finishReason + "'") + "}]}") + "\n\n";
+    }
+
+    private static String usageChunk(int prompt, int completion) {
+        return "data: " + json("{'id':'chatcmpl-st','object':'chat.completion.chunk','created':1,"
+                + "'model':'gpt-4o-mini','choices':[],'usage':{'prompt_tokens':" + prompt + ",'completion_tokens':"
+                + completion + ",'total_tokens':" + (prompt + completion) + "}}") + "\n\n";
+    }
+
+    @Test
+    void streamedToolRoundTripNestsTheToolUnderTheModelCall() {
+        // OpenAI streams a tool call as deltas: the id and name first, then the arguments in pieces.
+        String toolCall = chunk("{'role':'assistant','content':null,'tool_calls':[{'index':0,'id':'call_1',"
+                + "'type':'function','function':{'name':'weather','arguments':''}}]}", null)
+                + chunk("{'tool_calls':[{'index':0,'function':{'arguments':'{\\'city\\':'}}]}", null)
+                + chunk("{'tool_calls':[{'index':0,'function':{'arguments':'\\'Paris\\'}'}}]}", null)
+                + chunk("{}", "tool_calls") + usageChunk(20, 7) + "data: [DONE]\n\n";
+        String answer = chunk("{'role':'assistant','content':'Sunny'}", null) + chunk("{'content':' today'}", "stop")
+                + usageChunk(30, 2) + "data: [DONE]\n\n";
+        server.enqueue(new MockResponse().setHeader("Content-Type", "text/event-stream").setBody(toolCall));
+        server.enqueue(new MockResponse().setHeader("Content-Type", "text/event-stream").setBody(answer));
+        runner().run(context -> {
+            String text = context.getBean(ChatClient.Builder.class).build().prompt().user("Weather in Paris?")
+                    .tools(new Weather()).options(OpenAiModels.streamUsage()).stream().content()
+                    .collect(Collectors.joining()).block(Duration.ofSeconds(30));
+            assertThat(text).isEqualTo("Sunny today");
+
+            List<Event> events = events(context.getBean(InsideLlmClient.class),
+                    OpenAiModels.TOOLS_INSIDE_MODEL_CALL ? 4 : 6);
+            assertToolNestedUnderTheCallThatAskedForIt(events);
+            assertThat(events.stream().filter(e -> e.type() == EventType.LLM_REQUEST))
+                    .allSatisfy(request -> assertThat(request.payload()).containsEntry("stream", true));
         });
     }
 

@@ -27,7 +27,7 @@ final class Migrations {
 
     /** Every migration, oldest first; a version is never changed once released, only followed by a new one. */
     static final List<String> SCRIPTS = List.of("V1__events_runs_live.sql", "V2__details_names_feedback_tags.sql",
-            "V3__lz4_for_event_text.sql");
+            "V3__lz4_for_event_text.sql", "V4__conversation_threading.sql");
 
     private Migrations() {}
 

@@ -2,6 +2,7 @@ package com.insidellm.collector.store.postgres;
 
 import static com.insidellm.collector.store.sql.SqlRows.prepare;
 
+import com.insidellm.collector.store.Store;
 import com.insidellm.collector.store.Store.Feedback;
 import com.insidellm.collector.store.Store.FeedbackUsage;
 import com.insidellm.collector.store.Store.Latency;
@@ -34,11 +35,8 @@ final class PgAggregates {
     private static final String P50_P95 = " percentile_disc(0.5) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE %1$s),"
             + " percentile_disc(0.95) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE %1$s)";
 
-    /**
-     * Most rows a per-user, per-tool or per-feedback-name breakdown returns (the busiest first), as in the SQLite
-     * store: those names come from the applications, so their number has no bound of its own.
-     */
-    static final int MAX_GROUPS = 1_000;
+    /** {@link Store#MAX_GROUPS}: the cap on per-user, per-tool and per-feedback-type breakdowns. */
+    static final int MAX_GROUPS = Store.MAX_GROUPS;
 
     private final PgSql sql;
 

@@ -100,7 +100,7 @@ final class PgReads {
         String text = filter.text();
         if (text != null) {
             sql.append(" AND search ILIKE ?");
-            args.add("%" + PgWriter.text(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+            args.add("%" + PgBatchWriter.text(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
         }
         String callType = filter.callType();
         if (callType != null) {

@@ -1,6 +1,7 @@
 package com.insidellm.collector.store.postgres;
 
 import com.insidellm.collector.fanout.RedisFanout;
+import com.insidellm.collector.store.ConversationStore;
 import com.insidellm.collector.store.EventFilter;
 import com.insidellm.collector.store.RunFilter;
 import com.insidellm.collector.store.Store;
@@ -52,6 +53,7 @@ public final class PostgresStore implements Store {
     private final PgWriter writer;
     private final PgReads reads;
     private final PgAggregates aggregates;
+    private final PgConversations conversations;
     private final @Nullable RedisFanout fanout;
     private final ScheduledExecutorService background;
     private final int schemaVersion;
@@ -91,6 +93,7 @@ public final class PostgresStore implements Store {
         PgSql sql = new PgSql(pool);
         this.reads = new PgReads(sql);
         this.aggregates = new PgAggregates(sql);
+        this.conversations = new PgConversations(pool);
         this.fanout = redis == null ? null
                 : new RedisFanout(redis, "insidellm:live:" + clusterId, sequence::advanceTo, this::poll);
         RedisFanout f = fanout;
@@ -301,6 +304,12 @@ public final class PostgresStore implements Store {
             partitions.forget();
             LOG.warn("retention clean-up failed", e);
         }
+    }
+
+    /** The gateway's conversation threading, in tables shared by every instance (migration V4). */
+    @Override
+    public ConversationStore conversations() {
+        return conversations;
     }
 
     @Override

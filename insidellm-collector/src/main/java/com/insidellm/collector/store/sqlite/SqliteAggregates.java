@@ -2,6 +2,7 @@ package com.insidellm.collector.store.sqlite;
 
 import static com.insidellm.collector.store.sqlite.SqlFilters.prepare;
 
+import com.insidellm.collector.store.Store;
 import com.insidellm.collector.store.Store.Feedback;
 import com.insidellm.collector.store.Store.FeedbackUsage;
 import com.insidellm.collector.store.Store.Latency;
@@ -27,11 +28,8 @@ import org.jspecify.annotations.Nullable;
 /** Totals, per-model, per-tool, per-user and feedback figures and time series, aggregated with SQL. Internal. Thread-safe. */
 final class SqliteAggregates {
 
-    /**
-     * Most rows a per-user, per-tool or per-feedback-name breakdown returns (the busiest first): user ids, tool and
-     * feedback names come from the applications, so their number has no bound of its own.
-     */
-    static final int MAX_GROUPS = 1_000;
+    /** {@link Store#MAX_GROUPS}: the cap on per-user, per-tool and per-feedback-type breakdowns. */
+    static final int MAX_GROUPS = Store.MAX_GROUPS;
 
     private final ReadPool pool;
 

@@ -2,12 +2,11 @@ package com.insidellm.collector.store.sqlite;
 
 import com.insidellm.collector.store.ConversationStore;
 import com.insidellm.collector.store.StoreException;
+import com.insidellm.collector.store.sql.ConversationSql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -64,35 +63,12 @@ final class SqliteConversations implements ConversationStore {
 
     @Override
     public List<Thread> recentThreads(int limit) {
-        return reads.read(c -> {
-            try (PreparedStatement st = c.prepareStatement(
-                    "SELECT fingerprint, run_id, seen FROM conversation_threads ORDER BY seen DESC LIMIT ?")) {
-                st.setInt(1, limit);
-                List<Thread> out = new ArrayList<>();
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new Thread(rs.getString(1), rs.getString(2), rs.getLong(3)));
-                    }
-                }
-                return out;
-            }
-        });
+        return reads.read(c -> ConversationSql.recentThreads(c, limit));
     }
 
     @Override
     public List<OpenRun> openRuns() {
-        return reads.read(c -> {
-            try (PreparedStatement st = c.prepareStatement(
-                    "SELECT run_id, user_id, started, last_active FROM conversation_runs")) {
-                List<OpenRun> out = new ArrayList<>();
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new OpenRun(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
-                    }
-                }
-                return out;
-            }
-        });
+        return reads.read(ConversationSql::openRuns);
     }
 
     @Override
@@ -109,26 +85,7 @@ final class SqliteConversations implements ConversationStore {
                                 + " last_active) VALUES (?,?,?,?) ON CONFLICT(run_id) DO UPDATE SET"
                                 + " last_active = max(last_active, excluded.last_active)");
                         PreparedStatement e = c.prepareStatement("DELETE FROM conversation_runs WHERE run_id = ?")) {
-                    for (Thread thread : threads) {
-                        t.setString(1, thread.fingerprint());
-                        t.setString(2, thread.runId());
-                        t.setLong(3, thread.atMicros());
-                        t.addBatch();
-                    }
-                    t.executeBatch();
-                    for (OpenRun run : open) {
-                        r.setString(1, run.runId());
-                        r.setString(2, run.userId());
-                        r.setLong(3, run.startedMicros());
-                        r.setLong(4, run.lastMicros());
-                        r.addBatch();
-                    }
-                    r.executeBatch();
-                    for (String runId : ended) {
-                        e.setString(1, runId);
-                        e.addBatch();
-                    }
-                    e.executeBatch();
+                    ConversationSql.save(t, r, e, threads, open, ended);
                     savedSinceTrim += threads.size();
                     if (savedSinceTrim >= TRIM_EVERY) {
                         // Every call adds a fingerprint: keep the newest, which are the ones ever looked up.

@@ -345,23 +345,38 @@ class SqliteQueriesTest {
     }
 
     @Test
-    void perUserBreakdownsStopAtTheBusiestThousand() throws Exception {
-        // User ids come from the applications: a breakdown over all of them grew with every new user, in one answer.
+    void perUserToolAndFeedbackBreakdownsStopAtTheBusiestThousand() throws Exception {
+        // User ids, tool names and feedback types come from the applications: a breakdown over all of them grew with
+        // every new one, in one answer.
         String r = run();
         List<ObjectNode> events = new ArrayList<>();
-        for (int i = 0; i <= SqliteAggregates.MAX_GROUPS; i++) {
-            ObjectNode input = event("user.input", r, "user-" + i, i);
-            payload(input).put("input_text", "x");
-            events.add(input);
+        for (int i = 0; i <= Store.MAX_GROUPS; i++) {
+            ObjectNode tool = event("tool.response", r, "user-" + i, i);
+            payload(tool).put("tool_name", "tool-" + i).put("tool_type", "api").put("response_data", "ok").put("success", true);
+            ObjectNode feedback = event("user.feedback", r, "user-" + i, i);
+            payload(feedback).put("feedback_type", "kind-" + i).put("feedback_value", "thumbs_up");
+            events.add(tool);
+            events.add(feedback);
         }
-        ObjectNode again = event("user.input", r, "user-500", 5_000);
-        payload(again).put("input_text", "y");
+        ObjectNode again = event("tool.response", r, "user-500", 5_000);
+        payload(again).put("tool_name", "tool-700").put("tool_type", "api").put("response_data", "ok").put("success", true);
+        ObjectNode feedbackAgain = event("user.feedback", r, "user-500", 5_000);
+        payload(feedbackAgain).put("feedback_type", "kind-300").put("feedback_value", "thumbs_down");
         events.add(again);
+        events.add(feedbackAgain);
         write(events.toArray(ObjectNode[]::new));
 
         List<UserUsage> users = store.userUsage(null, null);
-        assertThat(users).hasSize(SqliteAggregates.MAX_GROUPS);
+        assertThat(users).hasSize(Store.MAX_GROUPS);
         assertThat(users.get(0).userId()).isEqualTo("user-500");
+        List<ToolUsage> tools = store.toolUsage(null, null);
+        assertThat(tools).hasSize(Store.MAX_GROUPS);
+        assertThat(tools.get(0).name()).isEqualTo("tool-700");
+        assertThat(tools.get(0).calls()).isEqualTo(2);
+        List<FeedbackUsage> feedback = store.feedbackUsage(null, null);
+        assertThat(feedback).hasSize(Store.MAX_GROUPS);
+        assertThat(feedback.get(0).type()).isEqualTo("kind-300");
+        assertThat(feedback.get(0).feedback().count()).isEqualTo(2);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package com.insidellm.spring.springai;
 
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.model.tool.ToolCallingManager;
 import org.springframework.ai.openai.OpenAiChatModel;
 import org.springframework.ai.openai.OpenAiChatOptions;
@@ -11,7 +13,7 @@ import org.springframework.ai.openai.api.OpenAiApi;
  */
 final class OpenAiModels {
 
-    /** Whether tools run inside the model's call (Spring AI 1.1 runs tools inside the model call.) */
+    /** Whether tools run inside the model call (1.1) or in ChatClient between two model calls (2.0). */
     static final boolean TOOLS_INSIDE_MODEL_CALL = true;
 
     private OpenAiModels() {
@@ -25,5 +27,10 @@ final class OpenAiModels {
 
     static OpenAiChatOptions streamUsage() {
         return OpenAiChatOptions.builder().streamUsage(true).build();
+    }
+
+    /** A {@code ChatClient.Builder} as Spring AI 1.1's {@code ChatClientAutoConfiguration} makes it. */
+    static ChatClient.Builder chatClient(ChatModel model, ToolCallingManager tools) {
+        return ChatClient.builder(model);
     }
 }

@@ -1,5 +1,9 @@
 package com.insidellm.spring.springai;
 
+import io.micrometer.observation.ObservationRegistry;
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.client.advisor.ToolCallingAdvisor;
 import org.springframework.ai.model.tool.ToolCallingManager;
 import org.springframework.ai.openai.OpenAiChatModel;
 import org.springframework.ai.openai.OpenAiChatOptions;
@@ -10,7 +14,7 @@ import org.springframework.ai.openai.OpenAiChatOptions;
  */
 final class OpenAiModels {
 
-    /** Whether tools run inside the model's call (Spring AI 2.0 runs tools in ChatClient between two model calls.) */
+    /** Whether tools run inside the model call (1.1) or in ChatClient between two model calls (2.0). */
     static final boolean TOOLS_INSIDE_MODEL_CALL = false;
 
     private OpenAiModels() {
@@ -24,5 +28,14 @@ final class OpenAiModels {
 
     static OpenAiChatOptions.Builder streamUsage() {
         return OpenAiChatOptions.builder().streamUsage(true);
+    }
+
+    /**
+     * A {@code ChatClient.Builder} as Spring AI 2.0's {@code ChatClientAutoConfiguration} makes it: its tool-calling
+     * advisor runs the tools through the {@code ToolCallingManager} bean.
+     */
+    static ChatClient.Builder chatClient(ChatModel model, ToolCallingManager tools) {
+        return ChatClient.builder(model, ObservationRegistry.NOOP, null, null,
+                ToolCallingAdvisor.builder().toolCallingManager(tools));
     }
 }
