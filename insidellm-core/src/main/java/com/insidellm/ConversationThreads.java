@@ -4,6 +4,7 @@ import static com.insidellm.Fingerprints.chain;
 import static com.insidellm.Fingerprints.encode;
 import static com.insidellm.Fingerprints.normalise;
 
+import com.insidellm.internal.Checks;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,8 @@ public final class ConversationThreads implements AutoCloseable {
 
     /** Default number of fingerprints kept: {@value}. */
     public static final int DEFAULT_CAPACITY = 10_000;
+    /** The most fingerprints a threading may keep: {@value}. */
+    public static final int MAX_CAPACITY = 10_000_000;
 
     /** Conversations queued by {@link #rememberLater}, not fingerprinted yet. */
     private final PendingConversations pending = new PendingConversations();
@@ -51,14 +54,6 @@ public final class ConversationThreads implements AutoCloseable {
     private ConversationThreads(Builder builder) {
         this.capacity = builder.capacity;
         this.index = new FingerprintIndex(builder.capacity, builder.file);
-    }
-
-    /** {@code capacity} if it is a valid number of fingerprints (1 to 10,000,000), the one rule of every option. */
-    static int checkCapacity(String option, int capacity) {
-        if (capacity < 1 || capacity > 10_000_000) {
-            throw new IllegalArgumentException(option + " must be between 1 and 10000000, but was " + capacity);
-        }
-        return capacity;
     }
 
     /** A builder for threading kept in memory, {@value #DEFAULT_CAPACITY} fingerprints. */
@@ -366,7 +361,7 @@ public final class ConversationThreads implements AutoCloseable {
 
         /** How many fingerprints are kept (least recently used go first), 1 to 10,000,000. */
         public Builder capacity(int capacity) {
-            this.capacity = checkCapacity("capacity", capacity);
+            this.capacity = Checks.checkRange("capacity", capacity, 1, MAX_CAPACITY);
             return this;
         }
 

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** An exporter that keeps every delivered event's wire JSON, for tests. */
-final class CapturingExporter implements EventExporter {
+/** An exporter that keeps every delivered event's wire JSON, for tests (public for the tests of sub-packages). */
+public final class CapturingExporter implements EventExporter {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final List<JsonNode> events = new CopyOnWriteArrayList<>();
@@ -27,17 +27,17 @@ final class CapturingExporter implements EventExporter {
     }
 
     /** The delivered events in order. */
-    List<JsonNode> events() {
+    public List<JsonNode> events() {
         return new ArrayList<>(events);
     }
 
     /** The delivered events of one type. */
-    List<JsonNode> ofType(String type) {
+    public List<JsonNode> ofType(String type) {
         return events.stream().filter(e -> e.get("event_type").asText().equals(type)).toList();
     }
 
     /** The one delivered event of a type. */
-    JsonNode single(String type) {
+    public JsonNode single(String type) {
         List<JsonNode> found = ofType(type);
         if (found.size() != 1) {
             throw new AssertionError("expected one " + type + " event but found " + found.size() + ": " + events);
@@ -46,7 +46,7 @@ final class CapturingExporter implements EventExporter {
     }
 
     /** A client delivering only to a new capturing exporter. */
-    static InsideLlmClient.Builder clientBuilder(CapturingExporter exporter) {
+    public static InsideLlmClient.Builder clientBuilder(CapturingExporter exporter) {
         return InsideLlmClient.builder().addExporter(exporter).shutdownHook(false)
                 .environment(name -> null).systemProperties(name -> null);
     }

@@ -8,7 +8,7 @@ import com.google.genai.types.HttpOptions;
 import com.google.genai.types.HttpRetryOptions;
 import com.google.genai.types.Part;
 import com.insidellm.InsideLlmContext;
-import com.insidellm.ModelCallRecorder;
+import com.insidellm.modelcall.ModelCallRecorder;
 import com.insidellm.googlegenai.InsideLlmGenAI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;

@@ -1,7 +1,7 @@
 package com.insidellm.benchmarks;
 
 import com.insidellm.InsideLlmClient;
-import com.insidellm.ModelCallRecorder;
+import com.insidellm.modelcall.ModelCallRecorder;
 import com.insidellm.spring.InsideLlmSpringAi;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;

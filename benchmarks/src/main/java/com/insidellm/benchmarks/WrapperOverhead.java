@@ -2,7 +2,7 @@ package com.insidellm.benchmarks;
 
 import com.google.genai.Client;
 import com.insidellm.InsideLlmClient;
-import com.insidellm.ModelCallRecorder;
+import com.insidellm.modelcall.ModelCallRecorder;
 import com.insidellm.anthropic.InsideLlmAnthropic;
 import com.insidellm.googlegenai.InsideLlmGenAI;
 import com.insidellm.openai.InsideLlmOpenAI;

@@ -9,8 +9,9 @@ import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.ToolUseBlock;
 import com.anthropic.models.messages.Usage;
 import com.insidellm.LlmCallResult;
-import com.insidellm.ModelCallRecorder;
 import com.insidellm.TokenUsage;
+import com.insidellm.modelcall.ModelCallRecorder;
+import com.insidellm.modelcall.StreamAccumulator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,7 +94,7 @@ final class AnthropicAnswers {
      * {@code content_block_start} and {@code content_block_delta} (text, and tool calls whose JSON input arrives in
      * pieces), {@code message_delta} (stop reason, output usage). Used by one stream at a time.
      */
-    static final class Accumulator implements ModelCallRecorder.StreamAccumulator<RawMessageStreamEvent> {
+    static final class Accumulator implements StreamAccumulator<RawMessageStreamEvent> {
         private final StringBuilder text = new StringBuilder();
         private final TreeMap<Long, String[]> toolCalls = new TreeMap<>();
         private final Map<Long, StringBuilder> toolInputs = new LinkedHashMap<>();

@@ -10,7 +10,7 @@ import com.anthropic.models.messages.ToolResultBlockParam;
 import com.anthropic.models.messages.ToolUseBlockParam;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.insidellm.ModelCallRecorder;
+import com.insidellm.modelcall.ModelCallRecorder;
 import com.insidellm.Payload;
 import java.util.ArrayList;
 import java.util.Collections;

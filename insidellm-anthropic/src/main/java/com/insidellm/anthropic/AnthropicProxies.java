@@ -7,7 +7,7 @@ import com.anthropic.errors.AnthropicServiceException;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.services.async.MessageServiceAsync;
 import com.anthropic.services.blocking.MessageService;
-import com.insidellm.ModelCallRecorder;
+import com.insidellm.modelcall.ModelCallRecorder;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;

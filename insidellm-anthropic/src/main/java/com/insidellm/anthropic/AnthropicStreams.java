@@ -3,7 +3,9 @@ package com.insidellm.anthropic;
 import com.anthropic.core.http.AsyncStreamResponse;
 import com.anthropic.core.http.StreamResponse;
 import com.anthropic.models.messages.RawMessageStreamEvent;
-import com.insidellm.ModelCallRecorder;
+import com.insidellm.modelcall.ModelCall;
+import com.insidellm.modelcall.ModelCallRecorder;
+import com.insidellm.modelcall.StreamRecording;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -15,9 +17,9 @@ final class AnthropicStreams {
     private AnthropicStreams() {
     }
 
-    static StreamResponse<RawMessageStreamEvent> blocking(ModelCallRecorder.ModelCall call,
+    static StreamResponse<RawMessageStreamEvent> blocking(ModelCall call,
             StreamResponse<RawMessageStreamEvent> stream) {
-        ModelCallRecorder.StreamRecording<RawMessageStreamEvent> recording = recording(call);
+        StreamRecording<RawMessageStreamEvent> recording = recording(call);
         return new StreamResponse<>() {
             @Override
             public Stream<RawMessageStreamEvent> stream() {
@@ -35,9 +37,9 @@ final class AnthropicStreams {
         };
     }
 
-    static AsyncStreamResponse<RawMessageStreamEvent> async(ModelCallRecorder.ModelCall call,
+    static AsyncStreamResponse<RawMessageStreamEvent> async(ModelCall call,
             AsyncStreamResponse<RawMessageStreamEvent> stream) {
-        ModelCallRecorder.StreamRecording<RawMessageStreamEvent> recording = recording(call);
+        StreamRecording<RawMessageStreamEvent> recording = recording(call);
         return new AsyncStreamResponse<>() {
             @Override
             public AsyncStreamResponse<RawMessageStreamEvent> subscribe(
@@ -89,9 +91,9 @@ final class AnthropicStreams {
         };
     }
 
-    private static ModelCallRecorder.StreamRecording<RawMessageStreamEvent> recording(
-            ModelCallRecorder.ModelCall call) {
-        return new ModelCallRecorder.StreamRecording<>(call, new AnthropicAnswers.Accumulator(),
+    private static StreamRecording<RawMessageStreamEvent> recording(
+            ModelCall call) {
+        return new StreamRecording<>(call, new AnthropicAnswers.Accumulator(),
                 AnthropicProxies::status);
     }
 }

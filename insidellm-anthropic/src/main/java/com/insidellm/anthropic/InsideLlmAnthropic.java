@@ -3,7 +3,7 @@ package com.insidellm.anthropic;
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.AnthropicClientAsync;
 import com.insidellm.InsideLlmClient;
-import com.insidellm.ModelCallRecorder;
+import com.insidellm.modelcall.ModelCallRecorder;
 import java.util.Objects;
 
 /**

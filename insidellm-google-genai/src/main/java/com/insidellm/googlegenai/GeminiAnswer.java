@@ -4,8 +4,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.insidellm.LlmCallResult;
-import com.insidellm.ModelCallRecorder;
 import com.insidellm.TokenUsage;
+import com.insidellm.modelcall.ModelCallRecorder;
+import com.insidellm.modelcall.StreamAccumulator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +30,7 @@ final class GeminiAnswer {
      * JSON as a stream of tokens and skips what is not recorded, so the ~1 KB answer is not built into a tree the
      * SDK has already parsed once. Used by one call at a time.
      */
-    static final class Accumulator implements ModelCallRecorder.StreamAccumulator<String> {
+    static final class Accumulator implements StreamAccumulator<String> {
         private final StringBuilder text = new StringBuilder();
         private final List<Map<String, Object>> toolCalls = new ArrayList<>();
         private @Nullable String finishReason;

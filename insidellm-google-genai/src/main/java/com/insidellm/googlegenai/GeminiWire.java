@@ -2,7 +2,7 @@ package com.insidellm.googlegenai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.insidellm.ModelCallRecorder;
+import com.insidellm.modelcall.ModelCallRecorder;
 import com.insidellm.Payload;
 import java.util.ArrayList;
 import java.util.Iterator;

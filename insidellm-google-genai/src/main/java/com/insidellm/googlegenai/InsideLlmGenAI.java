@@ -2,7 +2,7 @@ package com.insidellm.googlegenai;
 
 import com.google.genai.types.ClientOptions;
 import com.insidellm.InsideLlmClient;
-import com.insidellm.ModelCallRecorder;
+import com.insidellm.modelcall.ModelCallRecorder;
 import java.util.Objects;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;

@@ -2,7 +2,9 @@ package com.insidellm.googlegenai;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.google.genai.errors.ApiException;
-import com.insidellm.ModelCallRecorder;
+import com.insidellm.modelcall.ModelCall;
+import com.insidellm.modelcall.ModelCallRecorder;
+import com.insidellm.modelcall.StreamRecording;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +52,7 @@ final class RecordingInterceptor implements Interceptor {
         if (!stream && !path.endsWith(":generateContent") || body == null || body.isOneShot()) {
             return chain.proceed(request);
         }
-        ModelCallRecorder.ModelCall call = recorder.start(() -> {
+        ModelCall call = recorder.start(() -> {
             try {
                 Buffer buffer = new Buffer();
                 body.writeTo(buffer);
@@ -93,7 +95,7 @@ final class RecordingInterceptor implements Interceptor {
         if (streamed == null) {
             return response;
         }
-        return response.newBuilder().body(new ObservedBody(streamed, new ModelCallRecorder.StreamRecording<>(call,
+        return response.newBuilder().body(new ObservedBody(streamed, new StreamRecording<>(call,
                 new GeminiAnswer.Accumulator(), RecordingInterceptor::status))).build();
     }
 
@@ -124,10 +126,10 @@ final class RecordingInterceptor implements Interceptor {
     /** A response body that reports the server-sent events it carries as the SDK reads them. */
     private static final class ObservedBody extends ResponseBody {
         private final ResponseBody delegate;
-        private final ModelCallRecorder.StreamRecording<String> recording;
+        private final StreamRecording<String> recording;
         private @Nullable BufferedSource source;
 
-        ObservedBody(ResponseBody delegate, ModelCallRecorder.StreamRecording<String> recording) {
+        ObservedBody(ResponseBody delegate, StreamRecording<String> recording) {
             this.delegate = delegate;
             this.recording = recording;
         }
@@ -162,11 +164,11 @@ final class RecordingInterceptor implements Interceptor {
 
     /** Copies the bytes read into a line buffer and reports each {@code data:} line's JSON. */
     private static final class EventSource extends ForwardingSource {
-        private final ModelCallRecorder.StreamRecording<String> recording;
+        private final StreamRecording<String> recording;
         private final Buffer pending = new Buffer();
         private boolean broken;
 
-        EventSource(Source delegate, ModelCallRecorder.StreamRecording<String> recording) {
+        EventSource(Source delegate, StreamRecording<String> recording) {
             super(delegate);
             this.recording = recording;
         }

@@ -24,7 +24,7 @@ import com.insidellm.Event;
 import com.insidellm.EventType;
 import com.insidellm.InsideLlmClient;
 import com.insidellm.InsideLlmTracker;
-import com.insidellm.ModelCallRecorder;
+import com.insidellm.modelcall.ModelCallRecorder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

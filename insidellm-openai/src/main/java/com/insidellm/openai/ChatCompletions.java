@@ -1,9 +1,10 @@
 package com.insidellm.openai;
 
 import com.insidellm.LlmCallResult;
-import com.insidellm.ModelCallRecorder;
 import com.insidellm.Payload;
 import com.insidellm.TokenUsage;
+import com.insidellm.modelcall.ModelCallRecorder;
+import com.insidellm.modelcall.StreamAccumulator;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -164,7 +165,7 @@ final class ChatCompletions {
      * and argument pieces arrive spread over chunks, keyed by index), the finish reason, and the usage chunk that
      * OpenAI sends last when {@code stream_options.include_usage} is set. Used by one stream at a time.
      */
-    static final class Accumulator implements ModelCallRecorder.StreamAccumulator<ChatCompletionChunk> {
+    static final class Accumulator implements StreamAccumulator<ChatCompletionChunk> {
         private final StringBuilder text = new StringBuilder();
         private @Nullable StringBuilder refusal;
         private final TreeMap<Long, ToolCallParts> toolCalls = new TreeMap<>();

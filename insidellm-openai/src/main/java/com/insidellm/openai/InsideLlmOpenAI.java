@@ -1,7 +1,7 @@
 package com.insidellm.openai;
 
 import com.insidellm.InsideLlmClient;
-import com.insidellm.ModelCallRecorder;
+import com.insidellm.modelcall.ModelCallRecorder;
 import com.openai.client.OpenAIClient;
 import com.openai.client.OpenAIClientAsync;
 import java.util.Objects;

@@ -1,7 +1,10 @@
 package com.insidellm.openai;
 
 import com.insidellm.LlmCallResult;
-import com.insidellm.ModelCallRecorder;
+import com.insidellm.modelcall.ModelCall;
+import com.insidellm.modelcall.ModelCallRecorder;
+import com.insidellm.modelcall.StreamAccumulator;
+import com.insidellm.modelcall.StreamRecording;
 import com.openai.core.http.AsyncStreamResponse;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.OpenAIServiceException;
@@ -40,14 +43,14 @@ final class OpenAiCalls {
     }
 
     <T> StreamResponse<T> stream(Supplier<ModelCallRecorder.Request> request, Supplier<StreamResponse<T>> open,
-            ModelCallRecorder.StreamAccumulator<T> accumulator) {
+            StreamAccumulator<T> accumulator) {
         return recorder.stream(request, open, (call, stream) -> observed(call, stream, accumulator),
                 OpenAiCalls::status);
     }
 
-    private static <T> StreamResponse<T> observed(ModelCallRecorder.ModelCall call, StreamResponse<T> stream,
-            ModelCallRecorder.StreamAccumulator<T> accumulator) {
-        ModelCallRecorder.StreamRecording<T> recording = new ModelCallRecorder.StreamRecording<>(call, accumulator,
+    private static <T> StreamResponse<T> observed(ModelCall call, StreamResponse<T> stream,
+            StreamAccumulator<T> accumulator) {
+        StreamRecording<T> recording = new StreamRecording<>(call, accumulator,
                 OpenAiCalls::status);
         return new StreamResponse<>() {
             @Override
@@ -67,14 +70,14 @@ final class OpenAiCalls {
     }
 
     <T> AsyncStreamResponse<T> streamAsync(Supplier<ModelCallRecorder.Request> request,
-            Supplier<AsyncStreamResponse<T>> open, ModelCallRecorder.StreamAccumulator<T> accumulator) {
+            Supplier<AsyncStreamResponse<T>> open, StreamAccumulator<T> accumulator) {
         return recorder.stream(request, open, (call, stream) -> observedAsync(call, stream, accumulator),
                 OpenAiCalls::status);
     }
 
-    private static <T> AsyncStreamResponse<T> observedAsync(ModelCallRecorder.ModelCall call,
-            AsyncStreamResponse<T> stream, ModelCallRecorder.StreamAccumulator<T> accumulator) {
-        ModelCallRecorder.StreamRecording<T> recording = new ModelCallRecorder.StreamRecording<>(call, accumulator,
+    private static <T> AsyncStreamResponse<T> observedAsync(ModelCall call,
+            AsyncStreamResponse<T> stream, StreamAccumulator<T> accumulator) {
+        StreamRecording<T> recording = new StreamRecording<>(call, accumulator,
                 OpenAiCalls::status);
         return new AsyncStreamResponse<>() {
             @Override

@@ -1,9 +1,10 @@
 package com.insidellm.openai;
 
 import com.insidellm.LlmCallResult;
-import com.insidellm.ModelCallRecorder;
 import com.insidellm.Payload;
 import com.insidellm.TokenUsage;
+import com.insidellm.modelcall.ModelCallRecorder;
+import com.insidellm.modelcall.StreamAccumulator;
 import com.openai.models.ResponsesModel;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
@@ -251,7 +252,7 @@ final class Responses {
      * {@code response.incomplete} or {@code response.failed} event carries the whole response. A stream closed before
      * that is recorded with the text received so far. Used by one stream at a time.
      */
-    static final class Accumulator implements ModelCallRecorder.StreamAccumulator<ResponseStreamEvent> {
+    static final class Accumulator implements StreamAccumulator<ResponseStreamEvent> {
         private final StringBuilder text = new StringBuilder();
         private @Nullable Response response;
         private @Nullable RuntimeException failure;

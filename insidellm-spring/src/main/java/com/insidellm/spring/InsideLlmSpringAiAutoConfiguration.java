@@ -1,7 +1,7 @@
 package com.insidellm.spring;
 
 import com.insidellm.InsideLlmClient;
-import com.insidellm.ModelCallRecorder;
+import com.insidellm.modelcall.ModelCallRecorder;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.ai.chat.client.ChatClient;

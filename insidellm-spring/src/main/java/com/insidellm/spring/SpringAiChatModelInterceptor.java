@@ -2,7 +2,10 @@ package com.insidellm.spring;
 
 import com.insidellm.InsideLlmContext;
 import com.insidellm.LlmCallResult;
-import com.insidellm.ModelCallRecorder;
+import com.insidellm.modelcall.ModelCall;
+import com.insidellm.modelcall.ModelCallRecorder;
+import com.insidellm.modelcall.StreamAccumulator;
+import com.insidellm.modelcall.StreamRecording;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -22,10 +25,10 @@ import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.Generation;
 import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.aop.Advisor;
 import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.aop.framework.Advised;
 import org.springframework.aop.framework.ProxyFactory;
-import org.springframework.aop.Advisor;
 import reactor.core.publisher.Flux;
 
 /**
@@ -124,7 +127,7 @@ final class SpringAiChatModelInterceptor implements MethodInterceptor {
     }
 
     private Object call(ChatModel model, Prompt prompt, MethodInvocation invocation) throws Throwable {
-        ModelCallRecorder.ModelCall call = recorder.start(() -> SpringAiMessages.request(model, prompt, false));
+        ModelCall call = recorder.start(() -> SpringAiMessages.request(model, prompt, false));
         InsideLlmContext inside = call.context();
         Object response;
         try (InsideLlmContext.Scope ignored = inside == null ? null : inside.makeCurrent()) {
@@ -151,12 +154,12 @@ final class SpringAiChatModelInterceptor implements MethodInterceptor {
         // advisor when there is one, else of the context active where the stream was built.
         return Flux.deferContextual(view -> {
             InsideLlmContext where = view.getOrDefault(CONTEXT_KEY, assembled);
-            ModelCallRecorder.ModelCall call;
+            ModelCall call;
             try (InsideLlmContext.Scope ignored = where == null ? null : where.makeCurrent()) {
                 call = recorder.start(() -> SpringAiMessages.request(model, prompt, true));
             }
             InsideLlmContext inside = call.context();
-            ModelCallRecorder.StreamRecording<ChatResponse> recording = new ModelCallRecorder.StreamRecording<>(call,
+            StreamRecording<ChatResponse> recording = new StreamRecording<>(call,
                     new Accumulator(inside), SpringAiChatModelInterceptor::status);
             Flux<ChatResponse> recorded = source.doOnNext(recording::next).doOnComplete(recording::completed)
                     .doOnError(recording::failed).doOnCancel(recording::closed);
@@ -196,7 +199,7 @@ final class SpringAiChatModelInterceptor implements MethodInterceptor {
     }
 
     /** Assembles a streamed answer from Spring AI's chunks: text, tool calls, the last finish reason and usage. */
-    private static final class Accumulator implements ModelCallRecorder.StreamAccumulator<ChatResponse> {
+    private static final class Accumulator implements StreamAccumulator<ChatResponse> {
         private final StringBuilder text = new StringBuilder();
         private final List<AssistantMessage.ToolCall> toolCalls = new ArrayList<>();
         private @Nullable String finishReason;

@@ -1,7 +1,7 @@
 package com.insidellm.spring;
 
 import com.insidellm.LlmCallResult;
-import com.insidellm.ModelCallRecorder;
+import com.insidellm.modelcall.ModelCallRecorder;
 import com.insidellm.Payload;
 import com.insidellm.TokenUsage;
 import java.util.ArrayList;

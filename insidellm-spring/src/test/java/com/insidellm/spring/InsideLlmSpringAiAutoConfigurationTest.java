@@ -2,7 +2,7 @@ package com.insidellm.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.insidellm.ModelCallRecorder;
+import com.insidellm.modelcall.ModelCallRecorder;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClientCustomizer;

@@ -1,9 +1,16 @@
-package com.insidellm;
+package com.insidellm.modelcall;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.insidellm.CallRecorder;
+import com.insidellm.CapturingExporter;
+import com.insidellm.InsideLlmClient;
+import com.insidellm.InsideLlmContext;
+import com.insidellm.LlmCallResult;
+import com.insidellm.Payload;
+import com.insidellm.TokenUsage;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -125,7 +132,7 @@ class ModelCallRecorderTest {
     }
 
     /** Assembles the text of string chunks; a chunk "!" is output the accumulator cannot read. */
-    private static final class Chunks implements ModelCallRecorder.StreamAccumulator<String> {
+    private static final class Chunks implements StreamAccumulator<String> {
         private final StringBuilder text = new StringBuilder();
 
         @Override
@@ -146,7 +153,7 @@ class ModelCallRecorderTest {
     @Test
     void aStreamGivesTheSameElementsAndRecordsTheAssembledAnswerWithTimeToFirstToken() {
         List<String> seen = recorder.stream(() -> request(List.of(QUESTION)), () -> Stream.of("It ", "is ", "sunny."),
-                (call, stream) -> new ModelCallRecorder.StreamRecording<>(call, new Chunks(), e -> null)
+                (call, stream) -> new StreamRecording<>(call, new Chunks(), e -> null)
                         .observe(stream), e -> null).collect(Collectors.toList());
 
         assertThat(seen).containsExactly("It ", "is ", "sunny.");
@@ -161,7 +168,7 @@ class ModelCallRecorderTest {
         List<String> seen;
         try (Stream<String> stream = recorder.stream(() -> request(List.of(QUESTION)),
                 () -> Stream.of("It ", "!", "is ", "sunny."), (call, source) -> {
-                    ModelCallRecorder.StreamRecording<String> recording = new ModelCallRecorder.StreamRecording<>(
+                    StreamRecording<String> recording = new StreamRecording<>(
                             call, new Chunks(), e -> null);
                     return recording.observe(source).onClose(recording::closed);
                 }, e -> null)) {

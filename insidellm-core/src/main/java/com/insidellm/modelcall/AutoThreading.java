@@ -1,5 +1,9 @@
-package com.insidellm;
+package com.insidellm.modelcall;
 
+import com.insidellm.CallRecorder;
+import com.insidellm.ConversationThreads;
+import com.insidellm.LlmCallResult;
+import com.insidellm.Payload;
 import com.insidellm.internal.IdleRuns;
 import java.nio.file.Path;
 import java.time.Clock;

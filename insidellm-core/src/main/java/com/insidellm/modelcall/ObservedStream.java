@@ -1,4 +1,4 @@
-package com.insidellm;
+package com.insidellm.modelcall;
 
 import java.util.Iterator;
 import java.util.Spliterator;
@@ -8,7 +8,7 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
- * A {@link Stream} of the same elements as another that reports them to a {@link ModelCallRecorder.StreamRecording}
+ * A {@link Stream} of the same elements as another that reports them to a {@link StreamRecording}
  * as they are consumed, and its end or failure; apart from the recording because it is the JDK streams' plumbing,
  * not the recording's rules. Used by one consumer, as any stream.
  */
@@ -17,7 +17,7 @@ final class ObservedStream {
     private ObservedStream() {
     }
 
-    static <T> Stream<T> of(Stream<T> source, ModelCallRecorder.StreamRecording<T> recording) {
+    static <T> Stream<T> of(Stream<T> source, StreamRecording<T> recording) {
         Iterator<T> iterator = source.iterator();
         Spliterator<T> observed = new Spliterators.AbstractSpliterator<T>(Long.MAX_VALUE, Spliterator.ORDERED) {
             @Override

@@ -1,5 +1,15 @@
-package com.insidellm;
+package com.insidellm.modelcall;
 
+import com.insidellm.CallRecorder;
+import com.insidellm.ConversationThreads;
+import com.insidellm.Event;
+import com.insidellm.EventType;
+import com.insidellm.InsideLlmClient;
+import com.insidellm.InsideLlmContext;
+import com.insidellm.InsideLlmTracker;
+import com.insidellm.LlmCallResult;
+import com.insidellm.Payload;
+import com.insidellm.internal.Checks;
 import com.insidellm.internal.IdleRuns;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -9,11 +19,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * ModelCallRecorder recorder = ModelCallRecorder.builder(client).source("openai").build();
- * ModelCallRecorder.ModelCall call = recorder.start(new Payload.LlmRequest(...), Map.of("tools", tools), false);
+ * ModelCall call = recorder.start(new Payload.LlmRequest(...), Map.of("tools", tools), false);
  * try {
  *     Response response = sdk.call(...);
  *     call.succeeded(LlmCallResult.builder(text).usage(...).build());
@@ -119,7 +127,7 @@ public final class ModelCallRecorder implements AutoCloseable {
                 event.payloadEntry("stream", true);
             }
             call.start(event);
-            return new ModelCall(this, call, request, prefixes);
+            return new ModelCall(threading, call, request, prefixes);
         } catch (RuntimeException | LinkageError e) {
             log.debug("InsideLLM could not record a {} model request", source, e);
             return ModelCall.NONE;
@@ -254,214 +262,6 @@ public final class ModelCallRecorder implements AutoCloseable {
         threading.close();
     }
 
-    /**
-     * One model call whose request was recorded. Ends once: the first of {@link #succeeded} and {@link #failed}
-     * counts. Thread-safe.
-     */
-    public static final class ModelCall {
-
-        static final ModelCall NONE = new ModelCall(null, null, null, null);
-
-        private final @Nullable ModelCallRecorder owner;
-        private final CallRecorder.@Nullable Call recording;
-        private final Payload.@Nullable LlmRequest request;
-        private final ConversationThreads.@Nullable Prefixes prefixes;
-        private final AtomicBoolean ended = new AtomicBoolean();
-
-        private ModelCall(@Nullable ModelCallRecorder owner, CallRecorder.@Nullable Call recording,
-                Payload.@Nullable LlmRequest request, ConversationThreads.@Nullable Prefixes prefixes) {
-            this.owner = owner;
-            this.recording = recording;
-            this.request = request;
-            this.prefixes = prefixes;
-        }
-
-        /** A call that records nothing: for a request that could not be described. */
-        public static ModelCall none() {
-            return NONE;
-        }
-
-        /** The id of the call's {@code llm.request} event ({@code null} for a call that records nothing). */
-        public @Nullable String requestEventId() {
-            return recording == null ? null : recording.eventId();
-        }
-
-        /**
-         * The context of events nested in the call, such as the tools a framework runs inside it: the call's run and
-         * user, its request event as parent; {@code null} for a call that records nothing.
-         */
-        public @Nullable InsideLlmContext context() {
-            return recording == null ? null : recording.context();
-        }
-
-        /** Notes that the first streamed output arrived; only the first call counts. */
-        public void firstToken() {
-            if (recording != null) {
-                recording.firstToken();
-            }
-        }
-
-        /** Records the answer as {@code llm.response}; the cost is estimated from the usage when not set. */
-        public void succeeded(LlmCallResult result) {
-            ModelCallRecorder r = owner;
-            CallRecorder.Call call = recording;
-            Payload.LlmRequest sent = request;
-            if (r == null || call == null || sent == null || !ended.compareAndSet(false, true)) {
-                return;
-            }
-            try {
-                ModelCallEvents.response(call, sent, result);
-                r.threading.answered(call.where().runId(), sent, prefixes, result);
-            } catch (RuntimeException | LinkageError e) {
-                log.debug("InsideLLM could not record a model response", e);
-            }
-        }
-
-        /** Records {@code describe(result)}; a describer that throws costs the event, never the result. */
-        public <R> void succeeded(R result, Function<? super R, LlmCallResult> describe) {
-            if (recording == null) {
-                return;
-            }
-            LlmCallResult described;
-            try {
-                described = describe.apply(result);
-            } catch (RuntimeException | LinkageError e) {
-                log.debug("InsideLLM could not describe a model response", e);
-                return;
-            }
-            succeeded(described);
-        }
-
-        /** Records the failure with the HTTP status that {@code status} finds in it. */
-        public void failed(Throwable error, Function<Throwable, @Nullable Integer> status) {
-            Integer code = null;
-            try {
-                code = status.apply(error);
-            } catch (RuntimeException e) {
-                log.debug("InsideLLM could not read the status of a failure", e);
-            }
-            failed(error, code);
-        }
-
-        /**
-         * Records the failure as an {@code error} event under the request, as every integration does: the exception's
-         * class as the error type, {@code httpStatus} as its code when known, and where it failed.
-         */
-        public void failed(Throwable error, @Nullable Integer httpStatus) {
-            CallRecorder.Call call = recording;
-            Payload.LlmRequest sent = request;
-            if (call == null || sent == null || !ended.compareAndSet(false, true)) {
-                return;
-            }
-            try {
-                ModelCallEvents.error(call, sent, error, httpStatus);
-            } catch (RuntimeException | LinkageError e) {
-                log.debug("InsideLLM could not record a model error", e);
-            }
-        }
-    }
-
-    /**
-     * Assembles the answer of one streamed call from its elements (chunks, server-sent events). Used by one stream at
-     * a time.
-     *
-     * @param <T> the stream's element type
-     */
-    public interface StreamAccumulator<T> {
-
-        /** Takes one element; returns whether it carried generated output (the first such is the first token). */
-        boolean accept(T element);
-
-        /** The answer assembled so far. */
-        LlmCallResult result();
-
-        /** A failure the stream reported as an element rather than by throwing, or {@code null}. */
-        default @Nullable Throwable failure() {
-            return null;
-        }
-    }
-
-    /**
-     * Follows one streamed call as the application consumes it, and ends its {@link ModelCall} once: when the stream
-     * ends (the answer assembled by the accumulator), fails (the error), or is closed before its end (the answer so
-     * far). Elements always reach the application unchanged, whatever recording does. Thread-safe.
-     *
-     * @param <T> the stream's element type
-     */
-    public static final class StreamRecording<T> {
-        private final ModelCall call;
-        private final StreamAccumulator<T> accumulator;
-        private final Function<Throwable, @Nullable Integer> status;
-        private final Object lock = new Object();
-        private volatile boolean broken;
-
-        /**
-         * @param call the call whose request was recorded
-         * @param accumulator assembles the answer
-         * @param status the HTTP status of a failure, or {@code null} when it has none
-         */
-        public StreamRecording(ModelCall call, StreamAccumulator<T> accumulator,
-                Function<Throwable, @Nullable Integer> status) {
-            this.call = Objects.requireNonNull(call, "call");
-            this.accumulator = Objects.requireNonNull(accumulator, "accumulator");
-            this.status = Objects.requireNonNull(status, "status");
-        }
-
-        /** A stream of the same elements that reports them here as they are consumed; closing it closes {@code source}. */
-        public Stream<T> observe(Stream<T> source) {
-            return ObservedStream.of(source, this);
-        }
-
-        /** Reports one element. */
-        public void next(T element) {
-            if (broken) {
-                return;
-            }
-            try {
-                boolean output;
-                synchronized (lock) {
-                    output = accumulator.accept(element);
-                }
-                if (output) {
-                    call.firstToken();
-                }
-            } catch (RuntimeException | LinkageError e) {
-                // One element the accumulator cannot read must not cost the application anything: stop following.
-                broken = true;
-                log.debug("InsideLLM could not read a streamed element", e);
-            }
-        }
-
-        /** Reports the end of the stream. */
-        public void completed() {
-            Throwable reported = null;
-            LlmCallResult result = null;
-            try {
-                synchronized (lock) {
-                    reported = accumulator.failure();
-                    result = reported == null ? accumulator.result() : null;
-                }
-            } catch (RuntimeException | LinkageError e) {
-                log.debug("InsideLLM could not assemble a streamed answer", e);
-            }
-            if (reported != null) {
-                call.failed(reported, status);
-            } else if (result != null) {
-                call.succeeded(result);
-            }
-        }
-
-        /** Reports that the stream failed. */
-        public void failed(Throwable error) {
-            call.failed(error, status);
-        }
-
-        /** Reports that the application closed the stream: before its end, the answer so far is recorded. */
-        public void closed() {
-            completed();
-        }
-    }
-
     /** Builds a {@link ModelCallRecorder}. Not thread-safe. */
     public static final class Builder {
         private final InsideLlmClient client;
@@ -520,7 +320,8 @@ public final class ModelCallRecorder implements AutoCloseable {
          * 10,000,000; default {@value ConversationThreads#DEFAULT_CAPACITY}.
          */
         public Builder threadingCacheSize(int threadingCacheSize) {
-            this.threadingCacheSize = ConversationThreads.checkCapacity("threadingCacheSize", threadingCacheSize);
+            this.threadingCacheSize = Checks.checkRange("threadingCacheSize", threadingCacheSize, 1,
+                    ConversationThreads.MAX_CAPACITY);
             return this;
         }
 

@@ -1,11 +1,16 @@
-package com.insidellm;
+package com.insidellm.modelcall;
 
+import com.insidellm.CallRecorder;
+import com.insidellm.Event;
+import com.insidellm.EventType;
+import com.insidellm.LlmCallResult;
+import com.insidellm.Payload;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The events that end a {@link ModelCallRecorder.ModelCall}: the {@code llm.response} with the fields every
+ * The events that end a {@link ModelCall}: the {@code llm.response} with the fields every
  * integration records, or the {@code error} under the request. Apart from the recorder because they are the
  * recorded shape of an answer, not its life cycle. Stateless.
  */

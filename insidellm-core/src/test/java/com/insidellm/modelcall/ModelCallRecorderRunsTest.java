@@ -1,9 +1,14 @@
-package com.insidellm;
+package com.insidellm.modelcall;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.insidellm.CapturingExporter;
+import com.insidellm.InsideLlmClient;
+import com.insidellm.InsideLlmContext;
+import com.insidellm.LlmCallResult;
+import com.insidellm.Payload;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,0 +1,123 @@
+package com.insidellm.modelcall;
+
+import com.insidellm.CallRecorder;
+import com.insidellm.ConversationThreads;
+import com.insidellm.InsideLlmContext;
+import com.insidellm.LlmCallResult;
+import com.insidellm.Payload;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One model call whose request was recorded. Ends once: the first of {@link #succeeded} and {@link #failed}
+ * counts. Thread-safe.
+ */
+public final class ModelCall {
+
+    /** The recorder's logger: one name turns on the DEBUG logs of all model-call recording. */
+    private static final Logger log = LoggerFactory.getLogger(ModelCallRecorder.class);
+
+    static final ModelCall NONE = new ModelCall(null, null, null, null);
+
+    /** Where the conversation is remembered once answered ({@code null} for a call that records nothing). */
+    private final @Nullable AutoThreading threading;
+    private final CallRecorder.@Nullable Call recording;
+    private final Payload.@Nullable LlmRequest request;
+    private final ConversationThreads.@Nullable Prefixes prefixes;
+    private final AtomicBoolean ended = new AtomicBoolean();
+
+    ModelCall(@Nullable AutoThreading threading, CallRecorder.@Nullable Call recording,
+            Payload.@Nullable LlmRequest request, ConversationThreads.@Nullable Prefixes prefixes) {
+        this.threading = threading;
+        this.recording = recording;
+        this.request = request;
+        this.prefixes = prefixes;
+    }
+
+    /** A call that records nothing: for a request that could not be described. */
+    public static ModelCall none() {
+        return NONE;
+    }
+
+    /** The id of the call's {@code llm.request} event ({@code null} for a call that records nothing). */
+    public @Nullable String requestEventId() {
+        return recording == null ? null : recording.eventId();
+    }
+
+    /**
+     * The context of events nested in the call, such as the tools a framework runs inside it: the call's run and
+     * user, its request event as parent; {@code null} for a call that records nothing.
+     */
+    public @Nullable InsideLlmContext context() {
+        return recording == null ? null : recording.context();
+    }
+
+    /** Notes that the first streamed output arrived; only the first call counts. */
+    public void firstToken() {
+        if (recording != null) {
+            recording.firstToken();
+        }
+    }
+
+    /** Records the answer as {@code llm.response}; the cost is estimated from the usage when not set. */
+    public void succeeded(LlmCallResult result) {
+        AutoThreading threads = threading;
+        CallRecorder.Call call = recording;
+        Payload.LlmRequest sent = request;
+        if (threads == null || call == null || sent == null || !ended.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            ModelCallEvents.response(call, sent, result);
+            threads.answered(call.where().runId(), sent, prefixes, result);
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("InsideLLM could not record a model response", e);
+        }
+    }
+
+    /** Records {@code describe(result)}; a describer that throws costs the event, never the result. */
+    public <R> void succeeded(R result, Function<? super R, LlmCallResult> describe) {
+        if (recording == null) {
+            return;
+        }
+        LlmCallResult described;
+        try {
+            described = describe.apply(result);
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("InsideLLM could not describe a model response", e);
+            return;
+        }
+        succeeded(described);
+    }
+
+    /** Records the failure with the HTTP status that {@code status} finds in it. */
+    public void failed(Throwable error, Function<Throwable, @Nullable Integer> status) {
+        Integer code = null;
+        try {
+            code = status.apply(error);
+        } catch (RuntimeException e) {
+            log.debug("InsideLLM could not read the status of a failure", e);
+        }
+        failed(error, code);
+    }
+
+    /**
+     * Records the failure as an {@code error} event under the request, as every integration does: the exception's
+     * class as the error type, {@code httpStatus} as its code when known, and where it failed.
+     */
+    public void failed(Throwable error, @Nullable Integer httpStatus) {
+        CallRecorder.Call call = recording;
+        Payload.LlmRequest sent = request;
+        if (call == null || sent == null || !ended.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            ModelCallEvents.error(call, sent, error, httpStatus);
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("InsideLLM could not record a model error", e);
+        }
+    }
+}
