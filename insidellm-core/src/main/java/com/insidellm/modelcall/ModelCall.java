@@ -1,7 +1,7 @@
 package com.insidellm.modelcall;
 
 import com.insidellm.CallRecorder;
-import com.insidellm.ConversationThreads;
+import com.insidellm.threading.ConversationThreads;
 import com.insidellm.InsideLlmContext;
 import com.insidellm.LlmCallResult;
 import com.insidellm.Payload;

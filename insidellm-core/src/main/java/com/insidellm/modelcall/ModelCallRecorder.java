@@ -1,7 +1,7 @@
 package com.insidellm.modelcall;
 
 import com.insidellm.CallRecorder;
-import com.insidellm.ConversationThreads;
+import com.insidellm.threading.ConversationThreads;
 import com.insidellm.Event;
 import com.insidellm.EventType;
 import com.insidellm.InsideLlmClient;

@@ -1,6 +1,6 @@
 package com.insidellm.langchain4j;
 
-import com.insidellm.ConversationThreads;
+import com.insidellm.threading.ConversationThreads;
 import com.insidellm.InsideLlmClient;
 import com.insidellm.internal.IdleRuns;
 import dev.langchain4j.model.chat.StreamingChatModel;

@@ -1,6 +1,6 @@
 package com.insidellm.langchain4j;
 
-import com.insidellm.ConversationThreads;
+import com.insidellm.threading.ConversationThreads;
 import com.insidellm.InsideLlmContext;
 import org.jspecify.annotations.Nullable;
 

@@ -1,7 +1,7 @@
 package com.insidellm.langchain4j;
 
 import com.insidellm.CallRecorder;
-import com.insidellm.ConversationThreads;
+import com.insidellm.threading.ConversationThreads;
 import com.insidellm.Event;
 import com.insidellm.InsideLlmContext;
 import dev.langchain4j.data.message.AiMessage;

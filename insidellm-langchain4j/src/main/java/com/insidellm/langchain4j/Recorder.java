@@ -1,7 +1,7 @@
 package com.insidellm.langchain4j;
 
 import com.insidellm.CallRecorder;
-import com.insidellm.ConversationThreads;
+import com.insidellm.threading.ConversationThreads;
 import com.insidellm.InsideLlmClient;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.SystemMessage;

@@ -1,6 +1,6 @@
 package com.insidellm.langchain4j;
 
-import com.insidellm.ConversationThreads;
+import com.insidellm.threading.ConversationThreads;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;

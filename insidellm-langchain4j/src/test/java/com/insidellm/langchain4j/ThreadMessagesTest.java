@@ -2,7 +2,7 @@ package com.insidellm.langchain4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.insidellm.ConversationThreads;
+import com.insidellm.threading.ConversationThreads;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;

@@ -1,7 +1,7 @@
 package com.insidellm.collector.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.insidellm.ConversationThreads;
+import com.insidellm.threading.ConversationThreads;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

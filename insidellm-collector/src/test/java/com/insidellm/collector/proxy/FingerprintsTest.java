@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.insidellm.ConversationThreads;
+import com.insidellm.threading.ConversationThreads;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
-package com.insidellm;
+package com.insidellm.threading;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.insidellm.ConversationThreads.Message;
-import com.insidellm.ConversationThreads.ToolCall;
+import com.insidellm.threading.ConversationThreads.Message;
+import com.insidellm.threading.ConversationThreads.ToolCall;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,4 @@
-package com.insidellm;
+package com.insidellm.threading;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package com.insidellm;
+package com.insidellm.threading;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package com.insidellm;
+package com.insidellm.threading;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;

@@ -1,4 +1,4 @@
-package com.insidellm;
+package com.insidellm.threading;
 
 import java.io.BufferedWriter;
 import java.io.IOException;

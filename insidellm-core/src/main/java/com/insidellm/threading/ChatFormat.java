@@ -1,8 +1,8 @@
-package com.insidellm;
+package com.insidellm.threading;
 
-import com.insidellm.ConversationThreads.Message;
-import com.insidellm.ConversationThreads.ToolCall;
-import com.insidellm.ConversationThreads.UserBuilder;
+import com.insidellm.threading.ConversationThreads.Message;
+import com.insidellm.threading.ConversationThreads.ToolCall;
+import com.insidellm.threading.ConversationThreads.UserBuilder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,8 +1,8 @@
-package com.insidellm;
+package com.insidellm.threading;
 
-import static com.insidellm.Fingerprints.chain;
-import static com.insidellm.Fingerprints.encode;
-import static com.insidellm.Fingerprints.normalise;
+import static com.insidellm.threading.Fingerprints.chain;
+import static com.insidellm.threading.Fingerprints.encode;
+import static com.insidellm.threading.Fingerprints.normalise;
 
 import com.insidellm.internal.Checks;
 import java.nio.file.Path;

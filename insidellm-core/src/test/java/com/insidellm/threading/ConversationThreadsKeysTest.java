@@ -1,4 +1,4 @@
-package com.insidellm;
+package com.insidellm.threading;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
