@@ -1,6 +1,7 @@
 package com.insidellm;
 
 import com.insidellm.internal.BatchingClient;
+import com.insidellm.internal.NoopClient;
 import com.insidellm.internal.Settings;
 import java.util.ArrayList;
 import java.util.List;

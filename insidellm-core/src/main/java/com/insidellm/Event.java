@@ -1,5 +1,6 @@
 package com.insidellm;
 
+import com.insidellm.internal.EventFields;
 import com.insidellm.internal.Ids;
 import com.insidellm.internal.PayloadSizes;
 import java.time.Instant;

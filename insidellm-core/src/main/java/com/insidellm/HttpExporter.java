@@ -1,9 +1,10 @@
 package com.insidellm;
 
 import com.insidellm.internal.IngestAnswer;
+import com.insidellm.internal.Version;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.time.Clock;

@@ -1,6 +1,7 @@
 package com.insidellm;
 
 import com.insidellm.internal.Checks;
+import com.insidellm.internal.NoopClient;
 import com.insidellm.internal.Outbox;
 import com.insidellm.internal.Settings;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package com.insidellm;
 
+import com.insidellm.internal.EventFields;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;

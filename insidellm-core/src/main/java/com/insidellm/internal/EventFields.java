@@ -1,6 +1,7 @@
-package com.insidellm;
+package com.insidellm.internal;
 
-import com.insidellm.internal.Ids;
+import com.insidellm.Event;
+import com.insidellm.EventType;
 import java.lang.reflect.Array;
 import java.util.Collection;
 import java.util.Iterator;
@@ -12,9 +13,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The wire rules an {@link Event}'s fields follow, checked by {@link Event.Builder}: ids are canonical UUIDs,
- * metadata is flat, and a payload has its type's fields in wire order with the required ones set. Stateless.
+ * metadata is flat, and a payload has its type's fields in wire order with the required ones set. Internal; stateless.
  */
-final class EventFields {
+public final class EventFields {
 
     private EventFields() {
     }
@@ -25,7 +26,7 @@ final class EventFields {
      *
      * @throws IllegalArgumentException naming a required field that is missing
      */
-    static Map<String, @Nullable Object> normalize(EventType type, Map<String, @Nullable Object> payload) {
+    public static Map<String, @Nullable Object> normalize(EventType type, Map<String, @Nullable Object> payload) {
         Map<String, @Nullable Object> normalized = new LinkedHashMap<>();
         for (EventType.PayloadField field : type.payloadFields()) {
             String name = field.name();
@@ -48,7 +49,7 @@ final class EventFields {
     }
 
     /** Whether the payload already has exactly this type's keys, in order, with every non-null field set. */
-    static boolean isNormalized(EventType type, Map<String, @Nullable Object> payload) {
+    public static boolean isNormalized(EventType type, Map<String, @Nullable Object> payload) {
         List<EventType.PayloadField> fields = type.payloadFields();
         if (payload.size() != fields.size()) {
             return false;
@@ -65,7 +66,7 @@ final class EventFields {
     }
 
     /** The canonical form of a UUID field, or an exception naming the field and the bad value. */
-    static String uuid(String field, String value) {
+    public static String uuid(String field, String value) {
         Objects.requireNonNull(value, field);
         String canonical = Ids.canonicalUuidOrNull(value);
         if (canonical == null) {
@@ -76,7 +77,7 @@ final class EventFields {
     }
 
     /** {@code userId} if it is a valid user id (non-empty). */
-    static String userId(String userId) {
+    public static String userId(String userId) {
         Objects.requireNonNull(userId, "userId");
         if (userId.isEmpty()) {
             throw new IllegalArgumentException("user_id must not be empty");
@@ -85,7 +86,7 @@ final class EventFields {
     }
 
     /** Adds one metadata entry to {@code metadata} (created when {@code null}); a null value is ignored. */
-    static @Nullable Map<String, Object> putMetadata(@Nullable Map<String, Object> metadata, String key,
+    public static @Nullable Map<String, Object> putMetadata(@Nullable Map<String, Object> metadata, String key,
             @Nullable Object value) {
         Objects.requireNonNull(key, "metadata key");
         if (value == null) {
@@ -97,13 +98,13 @@ final class EventFields {
     }
 
     /** An event's own copy of the builder's metadata, or {@code null} when there is none. */
-    static @Nullable Map<String, Object> copyMetadata(@Nullable Map<String, Object> metadata) {
+    public static @Nullable Map<String, Object> copyMetadata(@Nullable Map<String, Object> metadata) {
         return metadata == null || metadata.isEmpty() ? null
                 : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     }
 
     /** A metadata value as the wire format holds it: a scalar, or a list or array joined with commas. */
-    static Object flatMetadataValue(String key, Object value) {
+    private static Object flatMetadataValue(String key, Object value) {
         if (value instanceof String || value instanceof Number || value instanceof Boolean) {
             return value;
         }

@@ -1,15 +1,21 @@
-package com.insidellm;
+package com.insidellm.internal;
 
-import com.insidellm.internal.Ids;
+import com.insidellm.ClientStats;
+import com.insidellm.DropReason;
+import com.insidellm.Event;
+import com.insidellm.InsideLlmClient;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** The disabled client: accepts every call, records nothing, owns no thread. */
-final class NoopClient implements InsideLlmClient {
+/**
+ * The disabled client: accepts every call, records nothing, owns no thread. Internal: reached through
+ * {@code InsideLlmClient.noop()}; beside {@link BatchingClient}, the other implementation of the client.
+ */
+public final class NoopClient implements InsideLlmClient {
 
-    static final NoopClient INSTANCE = new NoopClient();
+    public static final NoopClient INSTANCE = new NoopClient();
 
     private static final ClientStats EMPTY_STATS;
 

@@ -1,13 +1,13 @@
-package com.insidellm;
+package com.insidellm.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
-/** The SDK's own version, read from a resource the build fills in. */
-final class Version {
+/** The SDK's own version, read from a resource the build fills in. Internal; the HTTP exporter's user agent. */
+public final class Version {
 
-    static final String SDK_VERSION = load();
+    public static final String SDK_VERSION = load();
 
     private Version() {
     }
