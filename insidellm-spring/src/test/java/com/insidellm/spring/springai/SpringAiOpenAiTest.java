@@ -205,6 +205,13 @@ class SpringAiOpenAiTest {
             assertThat(String.valueOf(requests.get(1).payload().get("messages"))).contains("sunny in Paris")
                     .contains("call_1");
             assertThat(responses.get(0).payload()).containsEntry("finish_reason", "tool_calls");
+            // A streamed tool call arrives in pieces: the answer records it whole, once.
+            Map<String, Object> message = (Map<String, Object>) responses.get(0).payload().get("response_message");
+            List<Map<String, Object>> toolCalls = (List<Map<String, Object>>) message.get("tool_calls");
+            assertThat(toolCalls).hasSize(1);
+            assertThat(toolCalls.get(0)).containsEntry("id", "call_1");
+            assertThat((Map<String, Object>) toolCalls.get(0).get("function")).containsEntry("name", "weather")
+                    .containsEntry("arguments", "{\"city\":\"Paris\"}");
         }
     }
 
