@@ -51,8 +51,8 @@ final class AutoThreading implements AutoCloseable {
     }
 
     private String newRun(String user) {
+        // A random id is new by construction: no need to note it among the runs seen (as the LangChain4j module).
         String runId = CallRecorder.newId();
-        threads.markRunSeen(runId);
         runs.start(runId, user, clock.instant(), "conversation", null);
         return runId;
     }

@@ -53,6 +53,14 @@ public final class ConversationThreads implements AutoCloseable {
         this.index = new FingerprintIndex(builder.capacity, builder.file);
     }
 
+    /** {@code capacity} if it is a valid number of fingerprints (1 to 10,000,000), the one rule of every option. */
+    static int checkCapacity(String option, int capacity) {
+        if (capacity < 1 || capacity > 10_000_000) {
+            throw new IllegalArgumentException(option + " must be between 1 and 10000000, but was " + capacity);
+        }
+        return capacity;
+    }
+
     /** A builder for threading kept in memory, {@value #DEFAULT_CAPACITY} fingerprints. */
     public static Builder builder() {
         return new Builder();
@@ -358,10 +366,7 @@ public final class ConversationThreads implements AutoCloseable {
 
         /** How many fingerprints are kept (least recently used go first), 1 to 10,000,000. */
         public Builder capacity(int capacity) {
-            if (capacity < 1 || capacity > 10_000_000) {
-                throw new IllegalArgumentException("capacity must be between 1 and 10000000, but was " + capacity);
-            }
-            this.capacity = capacity;
+            this.capacity = checkCapacity("capacity", capacity);
             return this;
         }
 

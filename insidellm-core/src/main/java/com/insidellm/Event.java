@@ -24,6 +24,12 @@ public final class Event {
     private static final java.util.concurrent.atomic.AtomicReferenceFieldUpdater<Event, String> EVENT_ID =
             java.util.concurrent.atomic.AtomicReferenceFieldUpdater.newUpdater(Event.class, String.class, "eventId");
 
+    /**
+     * The last run id {@link #of} found canonical: an application logs many events into one run, usually with the
+     * same string, which then is not checked again (racy by design: a stale value costs one more check).
+     */
+    private static volatile @Nullable String lastRunId;
+
     /** Generated on first use, so that events logged without anyone asking for their id pay for it on the flusher. */
     private volatile @Nullable String eventId;
     private final String runId;
@@ -167,11 +173,9 @@ public final class Event {
         }
         if (typedPayload != null) {
             // Kept as the record: a processor that swaps the typed payload never builds this event's map.
-            b.typed = typedPayload;
-            b.extras = extras;
-            b.extrasShared = true;
+            b.payload.typed(typedPayload, extras);
         } else {
-            b.payload = new LinkedHashMap<>(payload());
+            b.payload.map(payload());
         }
         return b;
     }
@@ -185,8 +189,14 @@ public final class Event {
     public static Event of(String runId, String userId, Payload payload) {
         Objects.requireNonNull(payload, "payload");
         // The same checks as the builder's, without a builder: this is the caller's hot path.
-        return new Event(null, EventFields.uuid("run_id", runId), null, Builder.checkUserId(userId), null, payload,
-                null, null);
+        String checked = lastRunId;
+        if (runId != checked || checked == null) {
+            checked = EventFields.uuid("run_id", runId);
+            if (checked == runId) {
+                lastRunId = checked;
+            }
+        }
+        return new Event(null, checked, null, EventFields.userId(userId), null, payload, null, null);
     }
 
     /** A {@code user.input} event: a message the user sent. */
@@ -261,17 +271,11 @@ public final class Event {
         private @Nullable String userId;
         private @Nullable String parentEventId;
         private @Nullable Map<String, Object> metadata;
-        private Map<String, @Nullable Object> payload = new LinkedHashMap<>();
-        /** Whether {@link #payload} is also the payload of an event already built (copy before changing it). */
-        private boolean payloadShared;
-        /** The typed payload, while the payload is that record (plus {@link #extras}); its map is built when needed. */
-        private @Nullable Payload typed;
-        /** Keys beside {@link #typed}'s fields, set with {@link #payloadEntry}; copied before a change when shared. */
-        private @Nullable Map<String, @Nullable Object> extras;
-        private boolean extrasShared;
+        private final PayloadDraft payload;
 
         private Builder(EventType type) {
             this.type = type;
+            this.payload = new PayloadDraft(type);
         }
 
         /** Sets the event id (a UUID); by default a random one is generated. */
@@ -322,16 +326,8 @@ public final class Event {
 
         /** Sets the user id. Required, non-empty. */
         public Builder userId(String userId) {
-            this.userId = checkUserId(userId);
+            this.userId = EventFields.userId(userId);
             return this;
-        }
-
-        static String checkUserId(String userId) {
-            Objects.requireNonNull(userId, "userId");
-            if (userId.isEmpty()) {
-                throw new IllegalArgumentException("user_id must not be empty");
-            }
-            return userId;
         }
 
         /** Sets the id of the event that caused this one (a UUID), or clears it with {@code null}. */
@@ -354,26 +350,14 @@ public final class Event {
 
         /** Adds one metadata entry; see {@link #metadata(Map)} for the allowed values. A null value is ignored. */
         public Builder metadata(String key, @Nullable Object value) {
-            Objects.requireNonNull(key, "metadata key");
-            if (value == null) {
-                return this;
-            }
-            if (this.metadata == null) {
-                this.metadata = new LinkedHashMap<>();
-            }
-            this.metadata.put(key, EventFields.flatMetadataValue(key, value));
+            this.metadata = EventFields.putMetadata(this.metadata, key, value);
             return this;
         }
 
         /** Replaces the payload with a typed one; its type must be this builder's. */
         public Builder payload(Payload payload) {
-            Objects.requireNonNull(payload, "payload");
-            if (payload.type() != type) {
-                throw new IllegalArgumentException("payload is for " + payload.type() + " but the event is " + type);
-            }
             // Kept as the record: its map is built on the flusher thread, not on the caller's.
-            this.typed = payload;
-            this.extras = null;
+            this.payload.typed(payload);
             return this;
         }
 
@@ -382,41 +366,13 @@ public final class Event {
          * wire names; unknown keys are sent as they are.
          */
         public Builder payload(Map<String, ?> payload) {
-            Objects.requireNonNull(payload, "payload");
-            this.payload = new LinkedHashMap<>(payload);
-            this.payloadShared = false;
-            this.typed = null;
-            this.extras = null;
+            this.payload.map(payload);
             return this;
         }
 
         /** Sets one payload key, adding to whatever payload was set. */
         public Builder payloadEntry(String key, @Nullable Object value) {
-            Objects.requireNonNull(key, "key");
-            if (typed != null && !type.hasPayloadField(key)) {
-                // A key the type does not have: kept beside the record, so no map is built on the caller's thread.
-                if (extras == null || extrasShared) {
-                    extras = extras == null ? new LinkedHashMap<>(4) : new LinkedHashMap<>(extras);
-                    extrasShared = false;
-                }
-                extras.put(key, value);
-                return this;
-            }
-            if (typed != null) {
-                // Every Payload.toMap() returns a new map, so the builder can own it.
-                this.payload = typed.toMap();
-                if (extras != null) {
-                    this.payload.putAll(extras);
-                    this.extras = null;
-                }
-                this.payloadShared = false;
-                this.typed = null;
-            }
-            if (payloadShared) {
-                this.payload = new LinkedHashMap<>(payload);
-                this.payloadShared = false;
-            }
-            this.payload.put(Objects.requireNonNull(key, "key"), value);
+            this.payload.entry(key, value);
             return this;
         }
 
@@ -434,29 +390,14 @@ public final class Event {
                 throw new IllegalArgumentException("user_id is required: call userId(...) on the " + type
                         + " event builder");
             }
+            Payload typed = payload.typed();
             if (typed != null) {
                 // A typed payload is complete and in wire order, and its record checked the required fields.
-                if (extras != null) {
-                    // The event shares the map; a later payloadEntry on this builder copies it first.
-                    extrasShared = true;
-                }
-                return new Event(eventId, runId, timestamp, userId, parentEventId, typed, extras, copyMetadata());
+                return new Event(eventId, runId, timestamp, userId, parentEventId, typed, payload.shareExtras(),
+                        EventFields.copyMetadata(metadata));
             }
-            Map<String, @Nullable Object> normalized;
-            if (EventFields.isNormalized(type, payload)) {
-                // A typed payload arrives with exactly its type's keys in wire order: share it instead of copying
-                // (a later change through this builder copies it first).
-                normalized = payload;
-                payloadShared = true;
-            } else {
-                normalized = EventFields.normalize(type, payload);
-            }
-            return new Event(this, Collections.unmodifiableMap(normalized), copyMetadata());
-        }
-
-        private @Nullable Map<String, Object> copyMetadata() {
-            return metadata == null || metadata.isEmpty() ? null
-                    : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+            return new Event(this, Collections.unmodifiableMap(payload.shareNormalized()),
+                    EventFields.copyMetadata(metadata));
         }
     }
 }

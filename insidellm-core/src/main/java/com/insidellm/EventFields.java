@@ -75,6 +75,33 @@ final class EventFields {
         return canonical;
     }
 
+    /** {@code userId} if it is a valid user id (non-empty). */
+    static String userId(String userId) {
+        Objects.requireNonNull(userId, "userId");
+        if (userId.isEmpty()) {
+            throw new IllegalArgumentException("user_id must not be empty");
+        }
+        return userId;
+    }
+
+    /** Adds one metadata entry to {@code metadata} (created when {@code null}); a null value is ignored. */
+    static @Nullable Map<String, Object> putMetadata(@Nullable Map<String, Object> metadata, String key,
+            @Nullable Object value) {
+        Objects.requireNonNull(key, "metadata key");
+        if (value == null) {
+            return metadata;
+        }
+        Map<String, Object> map = metadata == null ? new LinkedHashMap<>() : metadata;
+        map.put(key, flatMetadataValue(key, value));
+        return map;
+    }
+
+    /** An event's own copy of the builder's metadata, or {@code null} when there is none. */
+    static @Nullable Map<String, Object> copyMetadata(@Nullable Map<String, Object> metadata) {
+        return metadata == null || metadata.isEmpty() ? null
+                : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+    }
+
     /** A metadata value as the wire format holds it: a scalar, or a list or array joined with commas. */
     static Object flatMetadataValue(String key, Object value) {
         if (value instanceof String || value instanceof Number || value instanceof Boolean) {

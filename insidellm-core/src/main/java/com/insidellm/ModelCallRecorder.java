@@ -4,21 +4,16 @@ import com.insidellm.internal.IdleRuns;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -414,29 +409,7 @@ public final class ModelCallRecorder implements AutoCloseable {
 
         /** A stream of the same elements that reports them here as they are consumed; closing it closes {@code source}. */
         public Stream<T> observe(Stream<T> source) {
-            Iterator<T> iterator = source.iterator();
-            Spliterator<T> observed = new Spliterators.AbstractSpliterator<T>(Long.MAX_VALUE, Spliterator.ORDERED) {
-                @Override
-                public boolean tryAdvance(Consumer<? super T> action) {
-                    boolean more;
-                    T element;
-                    try {
-                        more = iterator.hasNext();
-                        element = more ? iterator.next() : null;
-                    } catch (RuntimeException | Error e) {
-                        failed(e);
-                        throw e;
-                    }
-                    if (!more) {
-                        completed();
-                        return false;
-                    }
-                    next(element);
-                    action.accept(element);
-                    return true;
-                }
-            };
-            return StreamSupport.stream(observed, false).onClose(source::close);
+            return ObservedStream.of(source, this);
         }
 
         /** Reports one element. */
@@ -547,11 +520,7 @@ public final class ModelCallRecorder implements AutoCloseable {
          * 10,000,000; default {@value ConversationThreads#DEFAULT_CAPACITY}.
          */
         public Builder threadingCacheSize(int threadingCacheSize) {
-            if (threadingCacheSize < 1 || threadingCacheSize > 10_000_000) {
-                throw new IllegalArgumentException("threadingCacheSize must be between 1 and 10000000, but was "
-                        + threadingCacheSize);
-            }
-            this.threadingCacheSize = threadingCacheSize;
+            this.threadingCacheSize = ConversationThreads.checkCapacity("threadingCacheSize", threadingCacheSize);
             return this;
         }
 

@@ -72,4 +72,20 @@ class EventTest {
             assertThat(java.util.UUID.fromString(id).variant()).isEqualTo(2);
         }
     }
+
+    @Test
+    void theRunIdOfEveryEventIsCheckedEvenWhenTheLastOneWasRemembered() {
+        String run = "123e4567-e89b-12d3-a456-426614174000";
+        Payload.UserInput input = new Payload.UserInput("hi");
+        assertThat(Event.of(run, "u", input).runId()).isSameAs(run);
+        assertThat(Event.of(run, "u", input).runId()).isSameAs(run);
+
+        assertThatThrownBy(() -> Event.of("not-a-uuid", "u", input)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("run_id");
+        assertThatThrownBy(() -> Event.of(null, "u", input)).isInstanceOf(NullPointerException.class);
+        assertThat(Event.of(run.toUpperCase(java.util.Locale.ROOT), "u", input).runId()).isEqualTo(run);
+        assertThat(Event.of(run, "u", input).runId()).isEqualTo(run);
+        assertThatThrownBy(() -> Event.of(run, "", input)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("user_id");
+    }
 }

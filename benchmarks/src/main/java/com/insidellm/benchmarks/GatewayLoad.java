@@ -1,14 +1,8 @@
 package com.insidellm.benchmarks;
 
 import com.insidellm.collector.InsideLlmCollector;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,21 +39,19 @@ public final class GatewayLoad {
     private static final MediaType JSON = MediaType.get("application/json");
     private static final String REQUEST = "{\"model\":\"%s\",\"messages\":[{\"role\":\"system\",\"content\":\"You are"
             + " a helpful assistant.\"},{\"role\":\"user\",\"content\":\"What is the capital of France? %d\"}]%s}";
-    private static final byte[] COMPLETION = ("{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"created\":"
-            + "1733000000,\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"message\":{\"role\":"
-            + "\"assistant\",\"content\":\"The capital of France is Paris.\",\"refusal\":null},\"logprobs\":null,"
-            + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":24,\"completion_tokens\":8,\"total_tokens\":32,"
-            + "\"prompt_tokens_details\":{\"cached_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":0}},"
-            + "\"system_fingerprint\":\"fp_bench\"}").getBytes(StandardCharsets.UTF_8);
 
     private GatewayLoad() {}
 
     /** Runs every step and prints a Markdown report. */
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        // A second argument (client counts, "16" or "1,16") runs only those closed-loop steps: for profiling and
+        // before/after comparisons of one step.
+        int[] closedLoop = args.length > 1 ? Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray()
+                : new int[] {1, 16, 100};
         PrintStream out = System.out;
         Path dir = Files.createTempDirectory("gateway-load");
-        try (FakeUpstream upstream = new FakeUpstream()) {
+        try (GatewayFakeUpstream upstream = new GatewayFakeUpstream()) {
             Path config = dir.resolve("proxy.json");
             Files.writeString(config, "{\"models\": [{\"provider\": \"openai\", \"providerModel\": "
                     + "\"gpt-4o-mini\", \"model\": \"mini\", \"apiBase\": \"" + upstream.base() + "/v1\", "
@@ -74,21 +66,30 @@ public final class GatewayLoad {
                         + Files.readString(Path.of("/proc/loadavg")).trim() + ")");
                 out.println();
                 out.println("| clients | direct p50 ms | gateway p50 ms | added p50 ms | direct p99 ms | gateway p99 ms"
-                        + " | added p99 ms | direct req/s | gateway req/s | gateway CPU µs/call | errors |");
-                out.println("|---|---|---|---|---|---|---|---|---|---|---|");
-                for (int clients : new int[] {1, 16, 100}) {
+                        + " | added p99 ms | direct req/s | gateway req/s | gateway CPU µs/call"
+                        + " | of which recorder µs/call | errors |");
+                out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+                for (int clients : closedLoop) {
                     run(direct, "gpt-4o-mini", clients, 1); // warm-up, discarded
                     Result warm = run(gateway, "mini", clients, 1);
                     await(collector, warm.millis().length);
                     Result d = run(direct, "gpt-4o-mini", clients, seconds);
-                    long cpuBefore = gatewayCpuNanos();
+                    long cpuBefore = gatewayCpuNanos("insidellm-");
+                    long recorderBefore = gatewayCpuNanos("insidellm-gateway-recorder");
                     Result g = run(gateway, "mini", clients, seconds);
                     // The gateway's own threads (serving and recording), per call: what a call costs whatever the load.
                     await(collector, g.millis().length);
-                    double cpuPerCall = (gatewayCpuNanos() - cpuBefore) / 1000.0 / Math.max(1, g.millis().length);
-                    out.printf("| %d | %.3f | %.3f | **%.3f** | %.3f | %.3f | **%.3f** | %.0f | %.0f | %.0f | %d |%n",
+                    int calls = Math.max(1, g.millis().length);
+                    double cpuPerCall = (gatewayCpuNanos("insidellm-") - cpuBefore) / 1000.0 / calls;
+                    double recorderPerCall = (gatewayCpuNanos("insidellm-gateway-recorder") - recorderBefore) / 1000.0
+                            / calls;
+                    out.printf("| %d | %.3f | %.3f | **%.3f** | %.3f | %.3f | **%.3f** | %.0f | %.0f | %.0f | %.0f"
+                            + " | %d |%n",
                             clients, d.p50(), g.p50(), g.p50() - d.p50(), d.p99(), g.p99(), g.p99() - d.p99(),
-                            d.rate(), g.rate(), cpuPerCall, d.errors() + g.errors());
+                            d.rate(), g.rate(), cpuPerCall, recorderPerCall, d.errors() + g.errors());
+                }
+                if (args.length > 1) {
+                    return;
                 }
                 out.println();
                 out.println("| paced at (req/s) | direct p50 ms | gateway p50 ms | added p50 ms | direct p99 ms"
@@ -127,12 +128,15 @@ public final class GatewayLoad {
         }
     }
 
-    /** CPU time of the collector's threads (HTTP, gateway, recorder, store writer) so far. */
-    static long gatewayCpuNanos() {
+    /**
+     * CPU time so far of the collector's threads whose names start with {@code prefix}: {@code insidellm-} for all of
+     * them (HTTP, gateway, recorder, store writer).
+     */
+    static long gatewayCpuNanos(String prefix) {
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         long total = 0;
         for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
-            if (info != null && info.getThreadName().startsWith("insidellm-")) {
+            if (info != null && info.getThreadName().startsWith(prefix)) {
                 long cpu = mx.getThreadCpuTime(info.getThreadId());
                 total += Math.max(0, cpu);
             }
@@ -373,87 +377,5 @@ public final class GatewayLoad {
         pool.shutdown();
         pool.awaitTermination(5, TimeUnit.MINUTES);
         return new Concurrent(completed.get(), errors.get(), received.get(), (System.nanoTime() - started) / 1e9);
-    }
-
-    /**
-     * A fake OpenAI upstream on the JDK's server: a fixed chat completion, or, for {@code "stream":true}, {@code
-     * chunks} content chunks {@code gap} ms apart (the first at once), the usage chunk and {@code [DONE]}.
-     */
-    static final class FakeUpstream implements AutoCloseable {
-        private final HttpServer server;
-        private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "fake-upstream");
-            t.setDaemon(true);
-            return t;
-        });
-
-        FakeUpstream() throws IOException {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
-            server.setExecutor(executor);
-            server.createContext("/", this::answer);
-            server.start();
-        }
-
-        String base() {
-            return "http://127.0.0.1:" + server.getAddress().getPort();
-        }
-
-        private void answer(HttpExchange ex) throws IOException {
-            String body;
-            try (InputStream in = ex.getRequestBody()) {
-                body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            if (!body.contains("\"stream\":true")) {
-                ex.getResponseHeaders().set("Content-Type", "application/json");
-                ex.sendResponseHeaders(200, COMPLETION.length);
-                try (OutputStream out = ex.getResponseBody()) {
-                    out.write(COMPLETION);
-                }
-                return;
-            }
-            int chunks = number(body, "\"chunks\":", 5);
-            int gap = number(body, "\"gap\":", 2);
-            ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-            ex.sendResponseHeaders(200, 0);
-            try (OutputStream out = ex.getResponseBody()) {
-                for (int i = 0; i < chunks; i++) {
-                    if (i > 0) {
-                        Thread.sleep(gap);
-                    }
-                    out.write(("data: {\"id\":\"chatcmpl-s\",\"object\":\"chat.completion.chunk\",\"created\":1733000000,"
-                            + "\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"w"
-                            + i + " \"},\"finish_reason\":null}],\"usage\":null}\n\n").getBytes(StandardCharsets.UTF_8));
-                    out.flush();
-                }
-                out.write(("data: {\"id\":\"chatcmpl-s\",\"object\":\"chat.completion.chunk\",\"created\":1733000000,"
-                        + "\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":"
-                        + "\"stop\"}],\"usage\":null}\n\ndata: {\"id\":\"chatcmpl-s\",\"object\":\"chat.completion.chunk\","
-                        + "\"created\":1733000000,\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[],\"usage\":"
-                        + "{\"prompt_tokens\":24,\"completion_tokens\":" + chunks + ",\"total_tokens\":" + (24 + chunks)
-                        + "}}\n\ndata: [DONE]\n\n").getBytes(StandardCharsets.UTF_8));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        private static int number(String body, String key, int otherwise) {
-            int i = body.indexOf(key);
-            if (i < 0) {
-                return otherwise;
-            }
-            int j = i + key.length();
-            int k = j;
-            while (k < body.length() && Character.isDigit(body.charAt(k))) {
-                k++;
-            }
-            return Integer.parseInt(body.substring(j, k));
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-            executor.shutdownNow();
-        }
     }
 }

@@ -77,7 +77,7 @@ final class AnthropicProxies {
     private static MessageService messages(MessageService delegate, ModelCallRecorder recorder) {
         return modelService(MessageService.class, delegate,
                 (params, options) -> recorder.call(() -> AnthropicMessages.request(params, false),
-                        () -> delegate.create(params, options), AnthropicMessages::result,
+                        () -> delegate.create(params, options), AnthropicAnswers::result,
                         AnthropicProxies::status),
                 (params, options) -> recorder.stream(() -> AnthropicMessages.request(params, true),
                         () -> delegate.createStreaming(params, options), AnthropicStreams::blocking,
@@ -87,7 +87,7 @@ final class AnthropicProxies {
     private static MessageServiceAsync messagesAsync(MessageServiceAsync delegate, ModelCallRecorder recorder) {
         return modelService(MessageServiceAsync.class, delegate,
                 (params, options) -> recorder.callAsync(() -> AnthropicMessages.request(params, false),
-                        () -> delegate.create(params, options), AnthropicMessages::result,
+                        () -> delegate.create(params, options), AnthropicAnswers::result,
                         AnthropicProxies::status),
                 (params, options) -> recorder.stream(() -> AnthropicMessages.request(params, true),
                         () -> delegate.createStreaming(params, options), AnthropicStreams::async,

@@ -91,7 +91,7 @@ final class AnthropicStreams {
 
     private static ModelCallRecorder.StreamRecording<RawMessageStreamEvent> recording(
             ModelCallRecorder.ModelCall call) {
-        return new ModelCallRecorder.StreamRecording<>(call, new AnthropicMessages.Accumulator(),
+        return new ModelCallRecorder.StreamRecording<>(call, new AnthropicAnswers.Accumulator(),
                 AnthropicProxies::status);
     }
 }

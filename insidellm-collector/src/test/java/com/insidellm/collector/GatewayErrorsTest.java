@@ -168,4 +168,27 @@ class GatewayErrorsTest {
             assertThat(gateway.path("models").asInt()).isEqualTo(2);
         }
     }
+
+    @Test
+    void aModelWhoseKeyVariableIsUnsetAnswersWithAnErrorNamingItAndForwardsNothing() throws Exception {
+        String config = """
+                {"models": [{"provider": "openai", "providerModel": "gpt-4o", "model": "keyed",
+                             "apiBase": "${UPSTREAM}/v1", "apiKey": "ENV:INSIDELLM_TEST_UNSET_KEY"},
+                            {"provider": "openai", "providerModel": "gpt-4o", "model": "four",
+                             "apiBase": "${UPSTREAM}/v1", "apiKey": "ENV:INSIDELLM_TEST_SET_KEY"}]}""";
+        try (GatewayHarness g = new GatewayHarness(dir, config, Map.of("INSIDELLM_TEST_SET_KEY", "sk-from-env"))) {
+            g.enqueueJson("{\"id\": \"c1\", \"choices\": [{\"index\": 0, \"message\": {\"role\": \"assistant\","
+                    + " \"content\": \"hello\"}, \"finish_reason\": \"stop\"}]}");
+
+            Api.Response unset = g.api.post("/v1/chat/completions", bytes(HELLO.replace("four", "keyed")));
+            Api.Response set = g.api.post("/v1/chat/completions", bytes(HELLO));
+
+            assertThat(unset.status()).isEqualTo(500);
+            assertThat(unset.json().path("error").path("code").asText()).isEqualTo("upstream_key_missing");
+            assertThat(unset.json().path("error").path("message").asText()).contains("INSIDELLM_TEST_UNSET_KEY");
+            assertThat(set.status()).isEqualTo(200);
+            assertThat(g.upstream.getRequestCount()).isEqualTo(1);
+            assertThat(g.upstream.takeRequest().getHeader("Authorization")).isEqualTo("Bearer sk-from-env");
+        }
+    }
 }

@@ -187,7 +187,7 @@ final class Accounting {
             byReason.put(reason, count);
             total += count;
         }
-        return new ClientStats(queued.sum(), sent.get(), failed.get(), total, queueSize, queueCapacity, outboxSize, byReason,
-                batchesSent.get(), batchesFailed.get(), retries.get(), lastError, healthy);
+        return new ClientStats(queued.sum(), sent.get(), failed.get(), total, queueSize, queueCapacity, outboxSize,
+                byReason, batchesSent.get(), batchesFailed.get(), retries.get(), lastError, healthy);
     }
 }

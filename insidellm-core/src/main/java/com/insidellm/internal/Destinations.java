@@ -204,7 +204,7 @@ final class Destinations {
     }
 
     /** Sends one batch read back from the outbox, once; counts what was settled and returns what must stay. */
-    private OutboxSender.Attempt sendSpooled(List<byte[]> json) throws InterruptedException {
+    private OutboxAttempt sendSpooled(List<byte[]> json) throws InterruptedException {
         EventBatch batch = EventBatch.fromJson(json);
         prepare.accept(batch);
         Outcome own = new Outcome(batch.size());
@@ -226,7 +226,7 @@ final class Destinations {
         }
         accounting.retries(own.retries);
         settle(batch, own, -1);
-        return new OutboxSender.Attempt(keep, own.serverWait);
+        return new OutboxAttempt(keep, own.serverWait);
     }
 
     /**

@@ -3,8 +3,6 @@ package com.insidellm.internal;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -23,17 +21,14 @@ import org.slf4j.LoggerFactory;
  * itself (an append in memory, a sequential write now and then) instead of handing them to the sender, so the
  * sender drains without interruption, the queue never waits for the backlog, and order is kept.
  *
- * <p>The list of spooled files is kept in memory: files this process writes are appended as they are written, and
- * the directory is re-read every {@value #RESCAN_MILLIS} ms for files other processes left. Thread-safe: the flusher
- * spools and the sender drains; no lock is held while a batch is being sent.
+ * <p>The list of spooled files is kept in memory ({@link OutboxFileList}), re-read from the directory every
+ * {@value OutboxFileList#RESCAN_MILLIS} ms. Thread-safe: the flusher spools and the sender drains; no lock is held
+ * while a batch is being sent.
  */
 public final class OutboxSender {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxSender.class);
-    static final long RESCAN_MILLIS = 10_000;
     private static final long WARN_INTERVAL_NANOS = Duration.ofSeconds(30).toNanos();
-    /** How long gathered batches may wait in memory while the sender is idle before they are written. */
-    static final long LINGER_NANOS = Duration.ofMillis(100).toNanos();
 
     /** Hears about gathered events that could not be written (counted as failed by the client). */
     @FunctionalInterface
@@ -45,52 +40,20 @@ public final class OutboxSender {
     @FunctionalInterface
     public interface Send {
         /** Sends {@code events} (wire JSON, as spooled) once and says what must be kept. */
-        Attempt send(List<byte[]> events) throws InterruptedException;
-    }
-
-    /**
-     * What one attempt at a spooled batch left.
-     *
-     * @param keep the events that could not be delivered now and must be kept: all of them when the backend is
-     *     unavailable, none when every event was delivered or given up on for good (refused, rejected; the caller
-     *     counts those)
-     * @param serverWait how long the backend asked to wait before the next attempt ({@code Retry-After}, already
-     *     capped by the delivery's rule), or {@code null}
-     */
-    public record Attempt(List<byte[]> keep, @Nullable Duration serverWait) {
-
-        private static final Attempt DELIVERED = new Attempt(List.of(), null);
-
-        /** Every event was settled. */
-        public static Attempt delivered() {
-            return DELIVERED;
-        }
-
-        /** {@code keep} must stay, with no wait asked for. */
-        public static Attempt keep(List<byte[]> keep) {
-            return new Attempt(keep, null);
-        }
+        OutboxAttempt send(List<byte[]> events) throws InterruptedException;
     }
 
     private final Outbox outbox;
     private final long initialBackoffNanos;
     private final long maxBackoffNanos;
     private final LongSupplier nanoTime;
-    private final int maxFileEvents;
-    private final long maxFileBytes;
     private final WriteFailures writeFailures;
     /** Guards the gathered batches, the list of files and the backoff: the flusher spools, the sender drains. */
     private final Object lock = new Object();
-    private final ArrayDeque<Path> queue = new ArrayDeque<>();
-    /** Events in the files of {@link #queue}, from their names. */
-    private long queuedEvents;
-    /** {@link #queuedEvents} plus the gathered events, for stats read from any thread without the lock. */
+    private final OutboxFileList files;
+    /** The events in {@link #files} plus the gathered ones, for stats read from any thread without the lock. */
     private volatile long waiting;
-    private final List<byte[]> buffer = new ArrayList<>();
-    private long bufferBytes;
-    private long bufferedSinceNanos;
-    private boolean listed;
-    private long listedAtNanos;
+    private final GatheredBatches gathered;
     private int failures;
     private long nextAttemptNanos;
     private long spoolFailuresSinceWarn;
@@ -109,10 +72,10 @@ public final class OutboxSender {
      */
     public OutboxSender(Outbox outbox, Duration initialBackoff, Duration maxBackoff, int maxFileEvents,
             long maxFileBytes, LongSupplier nanoTime, WriteFailures writeFailures) {
-        this.maxFileEvents = maxFileEvents;
-        this.maxFileBytes = maxFileBytes;
+        this.gathered = new GatheredBatches(maxFileEvents, maxFileBytes);
         this.writeFailures = writeFailures;
         this.outbox = outbox;
+        this.files = new OutboxFileList(outbox);
         this.initialBackoffNanos = Math.max(1, initialBackoff.toNanos());
         this.maxBackoffNanos = Math.max(initialBackoffNanos, maxBackoff.toNanos());
         this.nanoTime = nanoTime;
@@ -125,64 +88,48 @@ public final class OutboxSender {
     }
 
     /**
-     * Takes a batch into the outbox. Batches are gathered in memory and written as one file once they reach the
-     * file limits ({@code maxFileEvents}, {@code maxFileBytes}), or when the sender is idle for {@link #LINGER_NANOS}
-     * ({@link #flushIfLingered}), before a drain, and at close ({@link #flush()}): one forced write per file costs
-     * milliseconds, and writing every 50-event batch alone capped spooling at ~4,000 events/s on a loaded 2-core
-     * machine. Gathered events are in memory like the queue's; once written they survive a crash. A batch larger
-     * than the whole outbox is counted as dropped ({@code outbox_full}). Returns false when a file could not be
-     * written (I/O error, logged as a throttled WARN): the caller still owns this batch's events.
+     * Takes a batch into the outbox: gathered in memory ({@link GatheredBatches}) and written as one file once the
+     * file limits are reached, when the sender is idle for {@link GatheredBatches#LINGER_NANOS}
+     * ({@link #flushIfLingered}), before a drain, and at close ({@link #flush()}). Gathered events are in memory like
+     * the queue's; once written they survive a crash. A batch larger than the whole outbox is counted as dropped
+     * ({@code outbox_full}). Returns false when a file could not be written (I/O error, logged as a throttled WARN):
+     * the caller still owns this batch's events.
      */
     public boolean spool(List<byte[]> events) {
         synchronized (lock) {
             if (events.isEmpty()) {
                 return true;
             }
-            long bytes = 0;
-            for (byte[] event : events) {
-                bytes += event.length + 1;
-            }
-            if (!buffer.isEmpty() && (buffer.size() + events.size() > maxFileEvents
-                    || bufferBytes + bytes > maxFileBytes)) {
+            long bytes = GatheredBatches.bytes(events);
+            if (gathered.wouldOverflow(events.size(), bytes)) {
                 flush();
             }
-            if (buffer.isEmpty()) {
-                bufferedSinceNanos = nanoTime.getAsLong();
-            }
-            buffer.addAll(events);
-            bufferBytes += bytes;
+            gathered.add(events, bytes, nanoTime.getAsLong());
             noteWaiting();
-            if (buffer.size() >= maxFileEvents || bufferBytes >= maxFileBytes) {
-                List<byte[]> mine = new ArrayList<>(buffer);
-                buffer.clear();
-                bufferBytes = 0;
-                // The caller still holds these events' batch: a failed write is reported to it, not counted here.
-                boolean written = writeFile(mine, false);
-                noteWaiting();
-                return written;
+            if (!gathered.isFull()) {
+                return true;
             }
-            return true;
+            // The caller still holds these events' batch: a failed write is reported to it, not counted here.
+            boolean written = writeFile(gathered.take(), false);
+            noteWaiting();
+            return written;
         }
     }
 
     /** Writes the gathered batches as one file now (before a drain, at close). */
     public void flush() {
         synchronized (lock) {
-            if (buffer.isEmpty()) {
-                return;
+            if (!gathered.isEmpty()) {
+                writeFile(gathered.take(), true);
+                noteWaiting();
             }
-            List<byte[]> events = new ArrayList<>(buffer);
-            buffer.clear();
-            bufferBytes = 0;
-            writeFile(events, true);
-            noteWaiting();
         }
     }
 
-    /** Writes the gathered batches if the first of them waited {@link #LINGER_NANOS}; see {@link #spool}. */
+    /** Writes the gathered batches if the first of them waited {@link GatheredBatches#LINGER_NANOS}. */
     public void flushIfLingered() {
         synchronized (lock) {
-            if (!buffer.isEmpty() && nanoTime.getAsLong() - bufferedSinceNanos >= LINGER_NANOS) {
+            if (gathered.nanosUntilLingered(nanoTime.getAsLong()) == 0) {
                 flush();
             }
         }
@@ -191,8 +138,7 @@ public final class OutboxSender {
     /** Nanoseconds until gathered batches must be written, {@link Long#MAX_VALUE} if none are gathered. */
     public long nanosUntilLingered() {
         synchronized (lock) {
-            return buffer.isEmpty() ? Long.MAX_VALUE
-                    : Math.max(0, bufferedSinceNanos + LINGER_NANOS - nanoTime.getAsLong());
+            return gathered.nanosUntilLingered(nanoTime.getAsLong());
         }
     }
 
@@ -216,9 +162,8 @@ public final class OutboxSender {
             }
             return false;
         }
-        if (file != null && listed) {
-            queue.addLast(file);
-            queuedEvents += events.size();
+        if (file != null) {
+            files.added(file, events.size());
             noteWaiting();
         }
         return true;
@@ -230,11 +175,11 @@ public final class OutboxSender {
      */
     public boolean hasWork() {
         synchronized (lock) {
-            if (!buffer.isEmpty()) {
+            if (!gathered.isEmpty()) {
                 return true;
             }
-            refresh(false);
-            return !queue.isEmpty();
+            refresh();
+            return !files.isEmpty();
         }
     }
 
@@ -268,11 +213,11 @@ public final class OutboxSender {
                 if (nanoTime.getAsLong() - nextAttemptNanos < 0) {
                     return finished;
                 }
-                refresh(false);
-                if (queue.isEmpty()) {
+                refresh();
+                if (files.isEmpty()) {
                     flush();
                 }
-                file = queue.peekFirst();
+                file = files.first();
                 if (file == null) {
                     return finished;
                 }
@@ -285,7 +230,7 @@ public final class OutboxSender {
                 }
                 continue;
             }
-            Attempt attempt;
+            OutboxAttempt attempt;
             try {
                 // Not under the lock: the flusher keeps spooling while a batch is being sent.
                 attempt = send.send(claim.events());
@@ -330,37 +275,24 @@ public final class OutboxSender {
         return Math.min(maxBackoffNanos, backoff > 0 ? backoff : maxBackoffNanos);
     }
 
-    private void refresh(boolean force) {
-        long now = nanoTime.getAsLong();
-        if (force || !listed || now - listedAtNanos >= RESCAN_MILLIS * 1_000_000) {
-            queue.clear();
-            queue.addAll(outbox.pending());
-            queuedEvents = 0;
-            for (Path file : queue) {
-                queuedEvents += Math.max(0, OutboxFormat.eventCount(file));
-            }
-            listed = true;
-            listedAtNanos = now;
-            noteWaiting();
-        }
+    private void refresh() {
+        files.refresh(nanoTime.getAsLong());
+        noteWaiting();
     }
 
-    /** Takes a file off the list: delivered, or no longer this process's to send. */
     private void forget(Path file) {
-        if (queue.remove(file)) {
-            queuedEvents -= Math.max(0, OutboxFormat.eventCount(file));
-            noteWaiting();
-        }
+        files.remove(file);
+        noteWaiting();
     }
 
     private void noteWaiting() {
-        waiting = queuedEvents + buffer.size();
+        waiting = files.events() + gathered.size();
     }
 
     /**
      * Events waiting in the outbox: gathered in memory, or in the files this sender knows of (its own, and other
-     * processes' as of the last directory listing, at most {@value #RESCAN_MILLIS} ms old). Any thread; no lock, no
-     * disk access, so metrics may ask often.
+     * processes' as of the last directory listing, at most {@value OutboxFileList#RESCAN_MILLIS} ms old). Any
+     * thread; no lock, no     * disk access, so metrics may ask often.
      */
     public long waitingEvents() {
         return waiting;
@@ -368,6 +300,6 @@ public final class OutboxSender {
 
     @Override
     public String toString() {
-        return "OutboxSender{" + outbox.directory() + ", waiting=" + queue.size() + "}";
+        return "OutboxSender{" + outbox.directory() + ", waiting=" + files.size() + " files}";
     }
 }

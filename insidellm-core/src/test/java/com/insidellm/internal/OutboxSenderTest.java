@@ -39,12 +39,12 @@ class OutboxSenderTest {
     private OutboxSender.Send delivering() {
         return events -> {
             events.forEach(e -> sent.add(new String(e, StandardCharsets.UTF_8).replaceAll(".*:\"|\"}", "")));
-            return OutboxSender.Attempt.delivered();
+            return OutboxAttempt.delivered();
         };
     }
 
     private static OutboxSender.Send unavailable() {
-        return OutboxSender.Attempt::keep;
+        return OutboxAttempt::keep;
     }
 
     @Test
@@ -89,7 +89,7 @@ class OutboxSenderTest {
         OutboxSender sender = sender(outbox());
         sender.spool(batch("a1", "a2", "a3"));
 
-        sender.drain(events -> OutboxSender.Attempt.keep(events.subList(1, 2)), () -> false);
+        sender.drain(events -> OutboxAttempt.keep(events.subList(1, 2)), () -> false);
         now.addAndGet(sender.nanosUntilDrain());
         sender.drain(delivering(), () -> false);
 
@@ -116,7 +116,7 @@ class OutboxSenderTest {
         outbox().write(batch("other"));
 
         assertThat(sender.hasWork()).as("not re-read yet").isFalse();
-        now.addAndGet(Duration.ofMillis(OutboxSender.RESCAN_MILLIS).toNanos());
+        now.addAndGet(Duration.ofMillis(OutboxFileList.RESCAN_MILLIS).toNanos());
 
         assertThat(sender.hasWork()).isTrue();
         sender.drain(delivering(), () -> false);
@@ -141,11 +141,11 @@ class OutboxSenderTest {
         OutboxSender sender = sender(outbox());
         sender.spool(batch("a1"));
 
-        sender.drain(events -> new OutboxSender.Attempt(events, Duration.ofMillis(700)), () -> false);
+        sender.drain(events -> new OutboxAttempt(events, Duration.ofMillis(700)), () -> false);
         assertThat(sender.nanosUntilDrain() / 1_000_000).as("Retry-After, not the 100 ms backoff").isEqualTo(700L);
 
         now.addAndGet(sender.nanosUntilDrain());
-        sender.drain(events -> new OutboxSender.Attempt(events, Duration.ZERO), () -> false);
+        sender.drain(events -> new OutboxAttempt(events, Duration.ZERO), () -> false);
         assertThat(sender.nanosUntilDrain() / 1_000_000).as("Retry-After: 0 waits the initial backoff")
                 .isEqualTo(100L);
     }

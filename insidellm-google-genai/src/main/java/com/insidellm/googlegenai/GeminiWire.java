@@ -2,10 +2,8 @@ package com.insidellm.googlegenai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.insidellm.LlmCallResult;
 import com.insidellm.ModelCallRecorder;
 import com.insidellm.Payload;
-import com.insidellm.TokenUsage;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -46,7 +44,8 @@ final class GeminiWire {
     }
 
     @SuppressWarnings("unchecked")
-    static ModelCallRecorder.Request request(String model, byte[] body, boolean stream) throws java.io.IOException {
+    static ModelCallRecorder.Request request(String model, java.io.InputStream body, boolean stream)
+            throws java.io.IOException {
         JsonNode root = JSON.readTree(body);
         List<Map<String, @Nullable Object>> messages = new ArrayList<>();
         String system = text(root.path("systemInstruction").path("parts"));
@@ -62,7 +61,7 @@ final class GeminiWire {
             Map.Entry<String, JsonNode> setting = settings.next();
             String name = PARAMETERS.get(setting.getKey());
             if (name != null && !setting.getValue().isNull()) {
-                parameters.put(name, JSON.convertValue(setting.getValue(), Object.class));
+                parameters.put(name, plain(setting.getValue()));
             } else if (setting.getKey().equals("responseMimeType")) {
                 parameters.put("response_format", setting.getValue().asText());
             }
@@ -104,7 +103,18 @@ final class GeminiWire {
                 parameters.isEmpty() ? null : parameters, system, messages), extras, stream);
     }
 
-    private static Map<String, @Nullable Object> message(String role, @Nullable Object content) {
+    /** A JSON value as plain Java: scalars directly (a conversion costs more than the rest of the request). */
+    private static @Nullable Object plain(JsonNode value) {
+        if (value.isNumber()) {
+            return value.numberValue();
+        }
+        if (value.isTextual()) {
+            return value.textValue();
+        }
+        return value.isBoolean() ? value.booleanValue() : JSON.convertValue(value, Object.class);
+    }
+
+    static Map<String, @Nullable Object> message(String role, @Nullable Object content) {
         Map<String, @Nullable Object> message = new LinkedHashMap<>();
         message.put("role", role);
         message.put("content", content);
@@ -211,116 +221,5 @@ final class GeminiWire {
             }
         }
         return "";
-    }
-
-    /**
-     * Assembles an answer from one response body (plain call) or from each streamed chunk: the first candidate's
-     * text and function calls, its finish reason, the last usage reported, response id and model version. Used by
-     * one call at a time.
-     */
-    static final class Accumulator implements ModelCallRecorder.StreamAccumulator<JsonNode> {
-        private final StringBuilder text = new StringBuilder();
-        private final List<Map<String, Object>> toolCalls = new ArrayList<>();
-        private @Nullable String finishReason;
-        private @Nullable TokenUsage usage;
-        private @Nullable String id;
-        private @Nullable String model;
-        private @Nullable RuntimeException failure;
-
-        @Override
-        public boolean accept(JsonNode chunk) {
-            if (chunk.has("error")) {
-                JsonNode error = chunk.path("error");
-                failure = new GeminiStreamException(error.path("code").asInt(), error.path("status").asText(),
-                        error.path("message").asText("the stream reported an error"));
-                return false;
-            }
-            if (chunk.hasNonNull("responseId")) {
-                id = chunk.path("responseId").asText();
-            }
-            if (chunk.hasNonNull("modelVersion")) {
-                model = chunk.path("modelVersion").asText();
-            }
-            if (chunk.has("usageMetadata")) {
-                usage = usage(chunk.path("usageMetadata"));
-            }
-            boolean output = false;
-            JsonNode candidate = chunk.path("candidates").path(0);
-            for (JsonNode part : candidate.path("content").path("parts")) {
-                if (part.path("thought").asBoolean(false)) {
-                    output = true;
-                } else if (part.has("text")) {
-                    text.append(part.path("text").asText());
-                    output = true;
-                } else if (part.has("functionCall")) {
-                    toolCalls.add(toolCall(part.path("functionCall")));
-                    output = true;
-                }
-            }
-            if (candidate.hasNonNull("finishReason")) {
-                finishReason = candidate.path("finishReason").asText();
-            }
-            return output;
-        }
-
-        @Override
-        public @Nullable RuntimeException failure() {
-            return failure;
-        }
-
-        @Override
-        public LlmCallResult result() {
-            Map<String, @Nullable Object> message = message("assistant",
-                    text.length() == 0 && !toolCalls.isEmpty() ? null : text.toString());
-            if (!toolCalls.isEmpty()) {
-                message.put("tool_calls", toolCalls);
-            }
-            return LlmCallResult.builder(text.toString()).responseMessage(message)
-                    .finishReason(finishReason(finishReason, !toolCalls.isEmpty())).usage(usage).responseId(id)
-                    .responseModel(model).build();
-        }
-    }
-
-    /** Gemini's finish reason in the chat format's words: stop, tool_calls, length, content_filter, or lower case. */
-    static @Nullable String finishReason(@Nullable String reason, boolean toolCalls) {
-        if (reason == null) {
-            return null;
-        }
-        return switch (reason) {
-            case "STOP" -> toolCalls ? "tool_calls" : "stop";
-            case "MAX_TOKENS" -> "length";
-            case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY" -> "content_filter";
-            default -> reason.toLowerCase(Locale.ROOT);
-        };
-    }
-
-    /**
-     * Gemini's usage: the prompt count includes cached tokens; thinking tokens are counted apart from the candidates,
-     * so the completion recorded is candidates plus thoughts (billed as output), the thoughts as reasoning tokens.
-     */
-    static TokenUsage usage(JsonNode usage) {
-        Integer prompt = usage.has("promptTokenCount") ? usage.path("promptTokenCount").asInt() : null;
-        Integer thoughts = usage.has("thoughtsTokenCount") ? usage.path("thoughtsTokenCount").asInt() : null;
-        Integer candidates = usage.has("candidatesTokenCount") ? usage.path("candidatesTokenCount").asInt() : null;
-        Integer completion = candidates == null && thoughts == null ? null
-                : (candidates == null ? 0 : candidates) + (thoughts == null ? 0 : thoughts);
-        Integer total = usage.has("totalTokenCount") ? usage.path("totalTokenCount").asInt() : null;
-        Integer cached = usage.has("cachedContentTokenCount") ? usage.path("cachedContentTokenCount").asInt() : null;
-        return new TokenUsage(prompt, completion, total, cached, thoughts);
-    }
-
-    /** An error a Gemini stream reported in its body, as recorded (never thrown). */
-    static final class GeminiStreamException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final int code;
-
-        GeminiStreamException(int code, String status, String message) {
-            super(code + " " + status + ". " + message, null, false, false);
-            this.code = code;
-        }
-
-        int code() {
-            return code;
-        }
     }
 }

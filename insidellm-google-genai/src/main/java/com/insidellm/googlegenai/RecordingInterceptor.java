@@ -1,6 +1,6 @@
 package com.insidellm.googlegenai;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
 import com.google.genai.errors.ApiException;
 import com.insidellm.ModelCallRecorder;
 import java.io.IOException;
@@ -54,7 +54,8 @@ final class RecordingInterceptor implements Interceptor {
             try {
                 Buffer buffer = new Buffer();
                 body.writeTo(buffer);
-                return GeminiWire.request(GeminiWire.model(path), buffer.readByteArray(), stream);
+                // Read straight from the buffer (no copy): reading it hands its segments back to okio's pool.
+                return GeminiWire.request(GeminiWire.model(path), buffer.inputStream(), stream);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -72,9 +73,17 @@ final class RecordingInterceptor implements Interceptor {
         }
         if (!stream) {
             try {
-                GeminiWire.Accumulator answer = new GeminiWire.Accumulator();
-                answer.accept(GeminiWire.JSON.readTree(response.peekBody(Long.MAX_VALUE).bytes()));
-                call.succeeded(answer.result());
+                ResponseBody answered = response.body();
+                if (answered != null) {
+                    // Buffered as peekBody would, then read from a copy that shares the buffer's bytes.
+                    BufferedSource source = answered.source();
+                    source.request(Long.MAX_VALUE);
+                    GeminiAnswer.Accumulator answer = new GeminiAnswer.Accumulator();
+                    try (JsonParser parser = GeminiWire.JSON.createParser(source.getBuffer().clone().inputStream())) {
+                        answer.read(parser);
+                    }
+                    call.succeeded(answer.result());
+                }
             } catch (IOException | RuntimeException e) {
                 log.debug("InsideLLM could not read a Gemini response", e);
             }
@@ -85,7 +94,7 @@ final class RecordingInterceptor implements Interceptor {
             return response;
         }
         return response.newBuilder().body(new ObservedBody(streamed, new ModelCallRecorder.StreamRecording<>(call,
-                new GeminiWire.Accumulator(), RecordingInterceptor::status))).build();
+                new GeminiAnswer.Accumulator(), RecordingInterceptor::status))).build();
     }
 
     /** The exception the SDK throws for this error response, made from a copy of it. */
@@ -105,7 +114,7 @@ final class RecordingInterceptor implements Interceptor {
             if (error instanceof ApiException api) {
                 return api.code();
             }
-            if (error instanceof GeminiWire.GeminiStreamException stream) {
+            if (error instanceof GeminiAnswer.GeminiStreamException stream) {
                 return stream.code();
             }
         }
@@ -115,10 +124,10 @@ final class RecordingInterceptor implements Interceptor {
     /** A response body that reports the server-sent events it carries as the SDK reads them. */
     private static final class ObservedBody extends ResponseBody {
         private final ResponseBody delegate;
-        private final ModelCallRecorder.StreamRecording<JsonNode> recording;
+        private final ModelCallRecorder.StreamRecording<String> recording;
         private @Nullable BufferedSource source;
 
-        ObservedBody(ResponseBody delegate, ModelCallRecorder.StreamRecording<JsonNode> recording) {
+        ObservedBody(ResponseBody delegate, ModelCallRecorder.StreamRecording<String> recording) {
             this.delegate = delegate;
             this.recording = recording;
         }
@@ -153,11 +162,11 @@ final class RecordingInterceptor implements Interceptor {
 
     /** Copies the bytes read into a line buffer and reports each {@code data:} line's JSON. */
     private static final class EventSource extends ForwardingSource {
-        private final ModelCallRecorder.StreamRecording<JsonNode> recording;
+        private final ModelCallRecorder.StreamRecording<String> recording;
         private final Buffer pending = new Buffer();
         private boolean broken;
 
-        EventSource(Source delegate, ModelCallRecorder.StreamRecording<JsonNode> recording) {
+        EventSource(Source delegate, ModelCallRecorder.StreamRecording<String> recording) {
             super(delegate);
             this.recording = recording;
         }
@@ -211,8 +220,8 @@ final class RecordingInterceptor implements Interceptor {
                 return;
             }
             try {
-                recording.next(GeminiWire.JSON.readTree(line.substring(5).trim()));
-            } catch (IOException | RuntimeException e) {
+                recording.next(line.substring(5).trim());
+            } catch (RuntimeException e) {
                 log.debug("InsideLLM could not read a Gemini stream event", e);
             }
         }

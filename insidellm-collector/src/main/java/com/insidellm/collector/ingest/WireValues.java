@@ -173,8 +173,34 @@ public final class WireValues {
         long seconds = Math.floorDiv(micros, 1_000_000L);
         int fraction = (int) Math.floorMod(micros, 1_000_000L);
         java.time.LocalDateTime t = java.time.LocalDateTime.ofEpochSecond(seconds, 0, java.time.ZoneOffset.UTC);
+        if (seconds >= 0 && t.getYear() <= 9999) {
+            // By hand (every event the gateway records is formatted here): String.format parses its pattern each time.
+            char[] out = new char[27];
+            digits(out, 0, t.getYear(), 4);
+            out[4] = '-';
+            digits(out, 5, t.getMonthValue(), 2);
+            out[7] = '-';
+            digits(out, 8, t.getDayOfMonth(), 2);
+            out[10] = 'T';
+            digits(out, 11, t.getHour(), 2);
+            out[13] = ':';
+            digits(out, 14, t.getMinute(), 2);
+            out[16] = ':';
+            digits(out, 17, t.getSecond(), 2);
+            out[19] = '.';
+            digits(out, 20, fraction, 6);
+            out[26] = 'Z';
+            return new String(out);
+        }
         return String.format(Locale.ROOT, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", t.getYear(), t.getMonthValue(),
                 t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond(), fraction);
+    }
+
+    private static void digits(char[] out, int offset, int value, int count) {
+        for (int i = offset + count - 1; i >= offset; i--) {
+            out[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     /** Whether {@code s} is already canonical ({@link #iso(long)}'s form). */

@@ -1,7 +1,11 @@
 package com.insidellm.collector.proxy;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,21 +26,67 @@ record Answer(ObjectNode message, String text, @Nullable String finishReason, @N
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    /** Reads a {@code chat.completion} body. */
+    /**
+     * Reads a {@code chat.completion} body. Streams through it and builds trees only for what is recorded (the first
+     * choice's message and finish reason, usage, id, model), skipping the rest (log probabilities, other choices).
+     */
     static Answer of(byte[] body, ObjectMapper mapper) throws IOException {
-        JsonNode root = mapper.readTree(body);
-        JsonNode choice = root.path("choices").path(0);
-        JsonNode m = choice.path("message");
+        JsonNode m = null;
+        JsonNode finish = null;
+        JsonNode usage = null;
+        JsonNode id = null;
+        JsonNode model = null;
+        // Values are read from the middle of the body: what follows each one is not trailing input.
+        ObjectReader values = mapper.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        try (JsonParser p = mapper.getFactory().createParser(body)) {
+            // Anything but an object records an empty answer, as a tree's missing paths would.
+            boolean object = p.nextToken() == JsonToken.START_OBJECT;
+            while (object && p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "id" -> id = values.readValue(p);
+                    case "model" -> model = values.readValue(p);
+                    case "usage" -> usage = values.readValue(p);
+                    case "choices" -> {
+                        if (value != JsonToken.START_ARRAY) {
+                            p.skipChildren();
+                            break;
+                        }
+                        boolean first = true;
+                        while (p.nextToken() != JsonToken.END_ARRAY) {
+                            if (!first || p.currentToken() != JsonToken.START_OBJECT) {
+                                p.skipChildren();
+                                first = false;
+                                continue;
+                            }
+                            first = false;
+                            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                                String f = p.currentName();
+                                p.nextToken();
+                                if (f.equals("message")) {
+                                    m = values.readValue(p);
+                                } else if (f.equals("finish_reason")) {
+                                    finish = values.readValue(p);
+                                } else {
+                                    p.skipChildren();
+                                }
+                            }
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+        }
         ObjectNode message = NODES.objectNode();
         message.put("role", "assistant");
-        JsonNode content = m.get("content");
+        JsonNode content = m == null ? null : m.get("content");
         String text = content == null || content.isNull() ? "" : Anthropic.text(content);
         message.set("content", content == null ? NODES.nullNode() : content);
-        if (m.path("tool_calls").isArray() && !m.path("tool_calls").isEmpty()) {
+        if (m != null && m.path("tool_calls").isArray() && !m.path("tool_calls").isEmpty()) {
             message.set("tool_calls", m.get("tool_calls"));
         }
-        return new Answer(message, text, textOrNull(choice.get("finish_reason")), nonNull(root.get("usage")),
-                textOrNull(root.get("id")), textOrNull(root.get("model")));
+        return new Answer(message, text, textOrNull(finish), nonNull(usage), textOrNull(id), textOrNull(model));
     }
 
     /** Assembles the answer from a stream's chunks, in order. */

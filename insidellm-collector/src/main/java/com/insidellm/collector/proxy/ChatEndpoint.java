@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import okhttp3.Call;
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -35,15 +36,14 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /v1/chat/completions}: finds the configured model, forwards the request with the gateway's key (never
  * the client's), answers with the upstream's answer — passed through unchanged from OpenAI-compatible upstreams,
- * translated from Anthropic's — and hands the call to the {@link CallRecorder}. Streams are passed on event by event as
- * they arrive, never buffered whole. Each call runs on the gateway's own threads, so a slow model does not hold the
- * collector's request threads. Internal. Thread-safe.
+ * translated from Anthropic's — and hands the call to the {@link GatewayRecorder}. Streams are passed on event by
+ * event as they arrive, never buffered whole ({@link StreamRelay}). Each call runs on the gateway's own threads, so a
+ * slow model does not hold the collector's request threads. Internal. Thread-safe.
  */
 final class ChatEndpoint implements Handler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChatEndpoint.class);
     private static final MediaType JSON = MediaType.get("application/json");
-    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
     private static final String USER_HEADER = "X-InsideLLM-User-Id";
     private static final String RUN_HEADER = "X-InsideLLM-Run-Id";
     /** Error bodies kept for the record; longer ones are cut. */
@@ -59,12 +59,15 @@ final class ChatEndpoint implements Handler {
     private final java.util.Set<Call> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ObjectMapper mapper;
     private final ExecutorService workers;
-    private final CallRecorder recorder;
+    private final GatewayRecorder recorder;
     private final long maxBodyBytes;
     private final Clock clock;
+    private final StreamRelay relay;
+    /** Upstream URLs by route (a reloaded configuration brings new routes; a few stale entries are harmless). */
+    private final java.util.Map<ProxyConfig.Route, HttpUrl> urls = new java.util.concurrent.ConcurrentHashMap<>();
 
     ChatEndpoint(Supplier<GatewayState> state, OkHttpClient http, ObjectMapper mapper, ExecutorService workers,
-            CallRecorder recorder, long maxBodyBytes, Clock clock) {
+            GatewayRecorder recorder, long maxBodyBytes, Clock clock) {
         this.state = state;
         this.http = http;
         this.whole = http.newBuilder().readTimeout(java.time.Duration.ZERO).writeTimeout(java.time.Duration.ZERO)
@@ -74,6 +77,7 @@ final class ChatEndpoint implements Handler {
         this.recorder = recorder;
         this.maxBodyBytes = maxBodyBytes;
         this.clock = clock;
+        this.relay = new StreamRelay(mapper, clock, this::finish);
     }
 
     @Override
@@ -193,7 +197,7 @@ final class ChatEndpoint implements Handler {
             }
             passOnHeaders(response, ex);
             if (stream && contentType.startsWith("text/event-stream")) {
-                streamAnswer(ex, call, route, responseBody.source(), upstreamCall, clientWantsUsage, suppressed,
+                relay.relay(ex, call, route, responseBody.source(), upstreamCall, clientWantsUsage, suppressed,
                         contentType);
                 return;
             }
@@ -207,7 +211,7 @@ final class ChatEndpoint implements Handler {
             finish(call, suppressed);
             ex.getResponseHeaders().set("Content-Type", contentType);
             Http.send(ex, 200, bytes);
-        } catch (ClientGone e) {
+        } catch (StreamRelay.ClientGone e) {
             upstreamCall.cancel();
             call.fail(499, "client_disconnected", "the client disconnected before the answer was complete;"
                     + " the upstream call was cancelled", null);
@@ -265,135 +269,6 @@ final class ChatEndpoint implements Handler {
         return ex.getResponseCode() > 0;
     }
 
-    /** Passes the stream on event by event; from Anthropic, each event translated into OpenAI chunks. */
-    private void streamAnswer(HttpExchange ex, ProxiedCall call, ProxyConfig.Route route, BufferedSource source,
-            Call upstreamCall, boolean clientWantsUsage, boolean suppressed, String contentType) throws IOException {
-        boolean anthropic = route.provider() == ProxyConfig.Provider.ANTHROPIC;
-        Http.securityHeaders(ex);
-        ex.getResponseHeaders().set("Content-Type", anthropic ? "text/event-stream; charset=utf-8" : contentType);
-        ex.getResponseHeaders().set("Cache-Control", "no-cache");
-        ex.sendResponseHeaders(200, 0);
-        OutputStream out = ex.getResponseBody();
-        Anthropic.Stream translator = anthropic ? new Anthropic.Stream(clock.millis() / 1000) : null;
-        StringBuilder data = new StringBuilder();
-        boolean done = false;
-        String line;
-        while ((line = source.readUtf8Line()) != null) {
-            if (line.isEmpty()) {
-                if (data.length() > 0) {
-                    String event = data.toString();
-                    data.setLength(0);
-                    if (translator == null) {
-                        done = passOn(out, call, event, clientWantsUsage, suppressed);
-                    } else {
-                        done = translate(out, call, translator, event, clientWantsUsage, suppressed);
-                    }
-                    if (done) {
-                        break;
-                    }
-                }
-                continue;
-            }
-            if (line.startsWith("data:")) {
-                if (data.length() > 0) {
-                    data.append('\n');
-                }
-                data.append(line, line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5, line.length());
-            } else if (line.startsWith(":") && translator == null) {
-                write(out, (line + "\n\n").getBytes(StandardCharsets.UTF_8), true);
-            }
-            // "event:" lines: Anthropic repeats the type inside the data; OpenAI sends none.
-        }
-        if (!done && translator != null && translator.error() != null) {
-            throw new IOException("the upstream stream reported an error: " + translator.error());
-        }
-        if (!done) {
-            // An upstream that ends without [DONE] (some OpenAI-compatible servers do): still a complete answer.
-            call.end(micros(), System.nanoTime());
-            finish(call, suppressed);
-            write(out, DONE, true);
-        }
-        upstreamCall.cancel(); // releases the connection at once if the upstream sent anything after [DONE]
-        ex.close();
-    }
-
-    /** OpenAI route: the chunk goes out as it came, except the usage the client did not ask for. */
-    private boolean passOn(OutputStream out, ProxiedCall call, String data, boolean clientWantsUsage,
-            boolean suppressed) throws IOException {
-        if (data.equals("[DONE]")) {
-            call.end(micros(), System.nanoTime());
-            finish(call, suppressed);
-            write(out, DONE, true);
-            return true;
-        }
-        call.chunks.add(data);
-        if (call.firstTokenNanos == 0 && carriesToken(data)) {
-            call.firstTokenNanos = System.nanoTime();
-        }
-        if (!clientWantsUsage) {
-            if (data.contains("\"choices\":[]") && data.contains("\"usage\":{")) {
-                return false; // the usage chunk we asked for on the client's behalf
-            }
-            data = data.replace(",\"usage\":null", "");
-        }
-        // An event of several data lines goes out as several data lines again.
-        write(out, ("data: " + data.replace("\n", "\ndata: ") + "\n\n").getBytes(StandardCharsets.UTF_8), true);
-        return false;
-    }
-
-    /** Anthropic route: one event in, its OpenAI chunks out. */
-    private boolean translate(OutputStream out, ProxiedCall call, Anthropic.Stream translator, String data,
-            boolean clientWantsUsage, boolean suppressed) throws IOException {
-        JsonNode event = mapper.readTree(data);
-        if (event.path("type").asText().equals("error")) {
-            translator.onEvent(event);
-            return false;
-        }
-        boolean stop = event.path("type").asText().equals("message_stop");
-        StringBuilder sb = new StringBuilder(256);
-        for (ObjectNode chunk : translator.onEvent(event)) {
-            String json = mapper.writeValueAsString(chunk);
-            call.chunks.add(json);
-            boolean usageOnly = chunk.path("choices").isEmpty() && chunk.has("usage");
-            if (call.firstTokenNanos == 0 && !usageOnly && carriesToken(json)) {
-                call.firstTokenNanos = System.nanoTime();
-            }
-            if (usageOnly && !clientWantsUsage) {
-                continue;
-            }
-            sb.append("data: ").append(json).append("\n\n");
-        }
-        if (stop) {
-            call.end(micros(), System.nanoTime());
-            finish(call, suppressed);
-            sb.append("data: [DONE]\n\n");
-        }
-        if (sb.length() > 0) {
-            write(out, sb.toString().getBytes(StandardCharsets.UTF_8), true);
-        }
-        return stop;
-    }
-
-    /** Whether an OpenAI chunk holds the first piece of an answer (text or a tool call), for time to first token. */
-    static boolean carriesToken(String chunk) {
-        int i = chunk.indexOf("\"content\":\"");
-        if (i >= 0 && i + 11 < chunk.length() && chunk.charAt(i + 11) != '"') {
-            return true;
-        }
-        return chunk.contains("\"tool_calls\":[");
-    }
-
-    private static void write(OutputStream out, byte[] bytes, boolean flush) {
-        try {
-            out.write(bytes);
-            if (flush) {
-                out.flush();
-            }
-        } catch (IOException e) {
-            throw new ClientGone(e);
-        }
-    }
-
     private void finish(ProxiedCall call, boolean suppressed) {
         if (call.endNanos == 0) {
             call.end(micros(), System.nanoTime());
@@ -404,16 +279,11 @@ final class ChatEndpoint implements Handler {
     }
 
     private Request upstreamRequest(ProxyConfig.Route route, ObjectNode request, boolean stream) throws IOException {
-        String base = route.apiBase().toString();
-        if (base.endsWith("/")) {
-            base = base.substring(0, base.length() - 1);
-        }
-        Request.Builder b = new Request.Builder();
+        Request.Builder b = new Request.Builder().url(urls.computeIfAbsent(route, ChatEndpoint::url));
         byte[] body;
         if (route.provider() == ProxyConfig.Provider.ANTHROPIC) {
-            String url = base.endsWith("/v1") ? base + "/messages" : base + "/v1/messages";
             body = mapper.writeValueAsBytes(Anthropic.request(request, route.providerModel(), stream, mapper));
-            b.url(url).header("anthropic-version", Anthropic.VERSION);
+            b.header("anthropic-version", Anthropic.VERSION);
             if (route.apiKey() != null) {
                 b.header("x-api-key", route.apiKey());
             }
@@ -425,13 +295,24 @@ final class ChatEndpoint implements Handler {
                 request.withObjectProperty("stream_options").put("include_usage", true);
             }
             body = mapper.writeValueAsBytes(request);
-            b.url(base + "/chat/completions");
             if (route.apiKey() != null) {
                 b.header("Authorization", "Bearer " + route.apiKey());
             }
         }
         b.header("Accept", stream ? "text/event-stream" : "application/json");
         return b.post(RequestBody.create(body, JSON)).build();
+    }
+
+    /** Where a route's calls go; parsed once per route rather than per call. */
+    private static HttpUrl url(ProxyConfig.Route route) {
+        String base = route.apiBase().toString();
+        if (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        if (route.provider() == ProxyConfig.Provider.ANTHROPIC) {
+            return HttpUrl.get(base.endsWith("/v1") ? base + "/messages" : base + "/v1/messages");
+        }
+        return HttpUrl.get(base + "/chat/completions");
     }
 
     /**
@@ -466,16 +347,6 @@ final class ChatEndpoint implements Handler {
     }
 
     private long micros() {
-        java.time.Instant now = clock.instant();
-        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
-    }
-
-    /** Writing to the client failed: it went away. */
-    private static final class ClientGone extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        ClientGone(IOException cause) {
-            super(cause);
-        }
+        return StreamRelay.micros(clock);
     }
 }

@@ -1,10 +1,12 @@
 package com.insidellm.collector.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.insidellm.ConversationThreads;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The conversation fingerprints the gateway threads calls with: core's {@link ConversationThreads} algorithm (the
@@ -14,10 +16,7 @@ import java.util.Map;
  */
 final class Fingerprints implements ConversationKeys {
 
-    private final ObjectMapper mapper;
-
-    Fingerprints(ObjectMapper mapper) {
-        this.mapper = mapper;
+    Fingerprints() {
     }
 
     @Override
@@ -33,18 +32,57 @@ final class Fingerprints implements ConversationKeys {
             @Override
             public String withAnswer(JsonNode answer) {
                 List<ConversationThreads.Message> message = ConversationThreads.Message.fromChat(
-                        List.of(mapper.convertValue(answer, MAP)));
+                        List.of(map(answer)));
                 return ConversationThreads.fingerprint(prefixes, message.get(0));
             }
         };
     }
 
-    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
-            new com.fasterxml.jackson.core.type.TypeReference<>() {};
-    private static final com.fasterxml.jackson.core.type.TypeReference<List<Map<String, Object>>> MAPS =
-            new com.fasterxml.jackson.core.type.TypeReference<>() {};
+    private static List<Map<String, Object>> maps(JsonNode messages) {
+        if (!messages.isArray()) {
+            return List.of();
+        }
+        List<Map<String, Object>> out = new ArrayList<>(messages.size());
+        for (JsonNode m : messages) {
+            out.add(m.isObject() ? map(m) : Map.of());
+        }
+        return out;
+    }
 
-    private List<Map<String, Object>> maps(JsonNode messages) {
-        return messages.isArray() ? mapper.convertValue(messages, MAPS) : List.of();
+    /**
+     * The plain Java form of a JSON object (maps, lists, strings, numbers, booleans, nulls), as core's chat format
+     * reads it. By hand rather than {@code ObjectMapper.convertValue}, which writes the tree into a token buffer and
+     * reads it back: that was most of the recorder's fingerprinting cost.
+     */
+    static Map<String, Object> map(JsonNode object) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> field : object.properties()) {
+            out.put(field.getKey(), plain(field.getValue()));
+        }
+        return out;
+    }
+
+    private static @Nullable Object plain(JsonNode node) {
+        switch (node.getNodeType()) {
+            case OBJECT:
+                return map(node);
+            case ARRAY:
+                List<Object> list = new ArrayList<>(node.size());
+                for (JsonNode item : node) {
+                    list.add(plain(item));
+                }
+                return list;
+            case STRING:
+                return node.textValue();
+            case NUMBER:
+                return node.numberValue();
+            case BOOLEAN:
+                return node.booleanValue();
+            case BINARY:
+            case POJO:
+                return node.asText();
+            default:
+                return null;
+        }
     }
 }

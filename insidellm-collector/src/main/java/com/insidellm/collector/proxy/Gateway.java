@@ -58,7 +58,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayState state;
     private final OkHttpClient http;
     private final ThreadPoolExecutor workers;
-    private final CallRecorder recorder;
+    private final GatewayRecorder recorder;
     private final ObjectMapper mapper;
     private final long maxBodyBytes;
     private volatile boolean closed;
@@ -90,7 +90,7 @@ public final class Gateway implements AutoCloseable {
                     t.setUncaughtExceptionHandler((th, e) -> LOG.error("uncaught in {}", th.getName(), e));
                     return t;
                 });
-        this.recorder = new CallRecorder(ingestor, mapper, conversations, new Fingerprints(mapper), idle, clock);
+        this.recorder = new GatewayRecorder(ingestor, mapper, conversations, new Fingerprints(), idle, clock);
         if (state.config() != null) {
             LOG.info("gateway: {} models from {} at /v1/chat/completions", state.config().models().size(),
                     state.file());

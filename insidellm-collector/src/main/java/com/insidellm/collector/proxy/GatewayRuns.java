@@ -93,7 +93,7 @@ final class GatewayRuns {
                 return new Placement(found, false, null);
             }
         }
-        String runId = CallRecorder.newId();
+        String runId = GatewayRecorder.newId();
         touch(new ConversationStore.OpenRun(runId, user, atMicros, atMicros));
         return new Placement(runId, true, found);
     }

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * One call through the gateway, as the recorder needs it: the client's request, where it went, and how it ended (an
  * answer in the OpenAI format, the OpenAI chunks of a stream, or an error). Filled in by the thread serving the call,
- * then handed to the {@link CallRecorder}, which parses and records it off the request path. Internal; confined to
+ * then handed to the {@link GatewayRecorder}, which parses and records it off the request path. Internal; confined to
  * one thread at a time.
  */
 final class ProxiedCall {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GatewayRunsTest {
 
     /** The real fingerprints: core's algorithm on OpenAI-format messages. */
-    static final ConversationKeys KEYS = new Fingerprints(new com.fasterxml.jackson.databind.ObjectMapper());
+    static final ConversationKeys KEYS = new Fingerprints();
 
     @TempDir
     Path dir;

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The recorder's events pass the collector's own validation, and a quiet gateway run ends with run.end. */
-class CallRecorderTest {
+class GatewayRecorderTest {
 
     @TempDir
     Path dir;
@@ -34,8 +34,8 @@ class CallRecorderTest {
             Ingestor ingestor = new Ingestor(store, mapper);
             ProxyConfig.Route route = new ProxyConfig.Route("mini", ProxyConfig.Provider.OPENAI, "gpt-4o-mini",
                     URI.create("http://127.0.0.1:1/v1"), null, null);
-            try (CallRecorder recorder = new CallRecorder(ingestor, mapper, store.conversations(),
-                    new Fingerprints(mapper), Duration.ofMillis(300), Clock.systemUTC())) {
+            try (GatewayRecorder recorder = new GatewayRecorder(ingestor, mapper, store.conversations(),
+                    new Fingerprints(), Duration.ofMillis(300), Clock.systemUTC())) {
                 ObjectNode request = (ObjectNode) mapper.readTree(
                         "{\"model\": \"mini\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}");
                 long now = System.currentTimeMillis() * 1000;

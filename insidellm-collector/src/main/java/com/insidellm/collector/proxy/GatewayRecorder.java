@@ -4,19 +4,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.insidellm.ModelPrice;
 import com.insidellm.PriceTable;
 import com.insidellm.TokenUsage;
 import com.insidellm.collector.ingest.Ingestor;
+import com.insidellm.collector.ingest.WireValues;
 import com.insidellm.collector.store.ConversationStore;
 import com.insidellm.collector.store.StoreBusyException;
 import com.insidellm.collector.store.StoreException;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -35,14 +37,14 @@ import org.slf4j.LoggerFactory;
  * full queue drops (and counts) rather than slowing the proxy. Internal. Thread-safe; {@link #close()} records what is
  * queued and is idempotent.
  */
-final class CallRecorder implements AutoCloseable {
+final class GatewayRecorder implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(CallRecorder.class);
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayRecorder.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final DateTimeFormatter TIMESTAMP =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
     static final int QUEUE_CAPACITY = 20_000;
     private static final int BATCH = 512;
+    /** Most model names whose price is remembered. */
+    private static final int PRICE_CACHE = 1024;
     /** How long the recorder lets calls gather before writing them. */
     private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** The user of calls that name none. */
@@ -57,6 +59,8 @@ final class CallRecorder implements AutoCloseable {
     private final Clock clock;
     private final long idleCheckMillis;
     private final PriceTable prices = PriceTable.defaults();
+    /** Prices by model name as answers name them; confined to the recorder's thread. */
+    private final Map<String, Optional<ModelPrice>> priceByModel = new HashMap<>();
     private final BlockingQueue<ProxiedCall> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final AtomicLong recorded = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -66,7 +70,7 @@ final class CallRecorder implements AutoCloseable {
     private long lastDropReport;
     private long lastIdleCheck;
 
-    CallRecorder(Ingestor ingestor, ObjectMapper mapper, ConversationStore conversations, ConversationKeys keys,
+    GatewayRecorder(Ingestor ingestor, ObjectMapper mapper, ConversationStore conversations, ConversationKeys keys,
             java.time.Duration idle, Clock clock) {
         this.ingestor = ingestor;
         this.mapper = mapper;
@@ -251,10 +255,11 @@ final class CallRecorder implements AutoCloseable {
                     u.put(k, ((Number) v).longValue());
                 }
             });
-            Double cost = prices.cost(answer.model() != null ? answer.model() : call.route.providerModel(), usage);
-            if (cost == null) {
-                cost = prices.cost(call.route.providerModel(), usage);
+            ModelPrice price = price(answer.model() != null ? answer.model() : call.route.providerModel());
+            if (price == null) {
+                price = price(call.route.providerModel());
             }
+            Double cost = price == null ? null : price.cost(usage);
             if (cost != null) {
                 r.put("cost", cost);
             } else {
@@ -280,6 +285,22 @@ final class CallRecorder implements AutoCloseable {
             // Only runs the gateway threads: a header's run belongs to the application, which ends it.
             runs.remember(fingerprints.withAnswer(answer.message()), runId, call.endMicros);
         }
+    }
+
+    /**
+     * The table's price for {@code model}, remembered: a look-up lower-cases the name and tries it without date and
+     * provider prefixes, per call, for the few model names a gateway sees over and over.
+     */
+    private @Nullable ModelPrice price(String model) {
+        Optional<ModelPrice> price = priceByModel.get(model);
+        if (price == null) {
+            if (priceByModel.size() >= PRICE_CACHE) {
+                priceByModel.clear(); // names from answers are the upstream's: keep the map bounded
+            }
+            price = Optional.ofNullable(prices.price(model));
+            priceByModel.put(model, price);
+        }
+        return price.orElse(null);
     }
 
     private ObjectNode event(String eventId, String runId, String type, String user, long micros,
@@ -373,8 +394,7 @@ final class CallRecorder implements AutoCloseable {
     }
 
     static String timestamp(long micros) {
-        return TIMESTAMP.format(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000),
-                Math.floorMod(micros, 1_000_000) * 1000L));
+        return WireValues.iso(micros);
     }
 
     /** Records what is queued (bounded by a few seconds), then stops the thread. */

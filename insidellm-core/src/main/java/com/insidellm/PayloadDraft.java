@@ -1,0 +1,108 @@
+package com.insidellm;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The payload an {@link Event.Builder} is assembling: a typed {@link Payload} kept as the record with extra keys
+ * beside it (its map is built later, on the flusher), or a map. Apart from the builder because its rule — never
+ * build a map on the caller's thread, never copy one the events already built still share — is the one subtle part
+ * of building an event. Not thread-safe (one builder's).
+ */
+final class PayloadDraft {
+
+    private final EventType type;
+    private Map<String, @Nullable Object> map = new LinkedHashMap<>();
+    /** Whether {@link #map} is also the payload of an event already built (copy before changing it). */
+    private boolean mapShared;
+    /** The typed payload, while the payload is that record (plus {@link #extras}); its map is built when needed. */
+    private @Nullable Payload typed;
+    /** Keys beside {@link #typed}'s fields, set with {@link #entry}; copied before a change when shared. */
+    private @Nullable Map<String, @Nullable Object> extras;
+    private boolean extrasShared;
+
+    PayloadDraft(EventType type) {
+        this.type = type;
+    }
+
+    /** Replaces the payload with {@code payload}, whose type must be the event's. */
+    void typed(Payload payload) {
+        Objects.requireNonNull(payload, "payload");
+        if (payload.type() != type) {
+            throw new IllegalArgumentException("payload is for " + payload.type() + " but the event is " + type);
+        }
+        this.typed = payload;
+        this.extras = null;
+    }
+
+    /** The payload of an existing event: its record and the extras it shares (copied before a change). */
+    void typed(Payload payload, @Nullable Map<String, @Nullable Object> sharedExtras) {
+        this.typed = payload;
+        this.extras = sharedExtras;
+        this.extrasShared = true;
+    }
+
+    /** Replaces the payload with (a copy of) {@code payload}. */
+    void map(Map<String, ?> payload) {
+        Objects.requireNonNull(payload, "payload");
+        this.map = new LinkedHashMap<>(payload);
+        this.mapShared = false;
+        this.typed = null;
+        this.extras = null;
+    }
+
+    /** Sets one key, adding to whatever payload was set. */
+    void entry(String key, @Nullable Object value) {
+        Objects.requireNonNull(key, "key");
+        if (typed != null && !type.hasPayloadField(key)) {
+            // A key the type does not have: kept beside the record, so no map is built on the caller's thread.
+            if (extras == null || extrasShared) {
+                extras = extras == null ? new LinkedHashMap<>(4) : new LinkedHashMap<>(extras);
+                extrasShared = false;
+            }
+            extras.put(key, value);
+            return;
+        }
+        if (typed != null) {
+            // Every Payload.toMap() returns a new map, so the draft can own it.
+            this.map = typed.toMap();
+            if (extras != null) {
+                this.map.putAll(extras);
+                this.extras = null;
+            }
+            this.mapShared = false;
+            this.typed = null;
+        }
+        if (mapShared) {
+            this.map = new LinkedHashMap<>(map);
+            this.mapShared = false;
+        }
+        this.map.put(key, value);
+    }
+
+    /** The typed payload, or {@code null} when the payload is a map. */
+    @Nullable Payload typed() {
+        return typed;
+    }
+
+    /** The extras beside the typed payload, now shared with an event (a later change copies them first). */
+    @Nullable Map<String, @Nullable Object> shareExtras() {
+        if (extras != null) {
+            extrasShared = true;
+        }
+        return extras;
+    }
+
+    /** The map payload with the type's fields in wire order, now shared with an event. */
+    Map<String, @Nullable Object> shareNormalized() {
+        if (EventFields.isNormalized(type, map)) {
+            // A typed payload arrives with exactly its type's keys in wire order: share it instead of copying
+            // (a later change through this draft copies it first).
+            mapShared = true;
+            return map;
+        }
+        return EventFields.normalize(type, map);
+    }
+}

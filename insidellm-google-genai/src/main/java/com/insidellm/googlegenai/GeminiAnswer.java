@@ -1,0 +1,245 @@
+package com.insidellm.googlegenai;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.insidellm.LlmCallResult;
+import com.insidellm.ModelCallRecorder;
+import com.insidellm.TokenUsage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the Gemini API's answers ({@code GenerateContentResponse}, whole or streamed chunk by chunk) into InsideLLM's
+ * response fields; apart from {@link GeminiWire}, which maps requests, because answers are read token by token and
+ * requests as trees. Every method tolerates missing parts.
+ */
+final class GeminiAnswer {
+
+    private GeminiAnswer() {
+    }
+
+    /**
+     * Assembles an answer from one response body (plain call) or from each streamed chunk: the first candidate's
+     * text and function calls, its finish reason, the last usage reported, response id and model version. Reads the
+     * JSON as a stream of tokens and skips what is not recorded, so the ~1 KB answer is not built into a tree the
+     * SDK has already parsed once. Used by one call at a time.
+     */
+    static final class Accumulator implements ModelCallRecorder.StreamAccumulator<String> {
+        private final StringBuilder text = new StringBuilder();
+        private final List<Map<String, Object>> toolCalls = new ArrayList<>();
+        private @Nullable String finishReason;
+        private @Nullable TokenUsage usage;
+        private @Nullable String id;
+        private @Nullable String model;
+        private @Nullable RuntimeException failure;
+
+        /** One streamed chunk, the JSON of a {@code data:} line; a chunk that is not JSON is skipped. */
+        @Override
+        public boolean accept(String chunk) {
+            try (JsonParser parser = GeminiWire.JSON.createParser(chunk)) {
+                return read(parser);
+            } catch (java.io.IOException e) {
+                // Nothing of it was applied (a chunk counts once read whole): the stream goes on being followed.
+                LoggerFactory.getLogger(GeminiAnswer.class).debug("InsideLLM could not read a Gemini stream event", e);
+                return false;
+            }
+        }
+
+        /** Reads one {@code GenerateContentResponse}; returns whether it carried output (text, thoughts, calls). */
+        boolean read(JsonParser parser) throws java.io.IOException {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            // Applied only when the chunk reports no error, wherever its "error" field comes.
+            Chunk chunk = new Chunk();
+            JsonNode error = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (field) {
+                    case "error" -> error = tree(parser);
+                    case "responseId" -> chunk.id = value == JsonToken.VALUE_NULL ? chunk.id : tree(parser).asText();
+                    case "modelVersion" -> chunk.model = value == JsonToken.VALUE_NULL ? chunk.model
+                            : tree(parser).asText();
+                    case "usageMetadata" -> chunk.usage = usage(tree(parser));
+                    case "candidates" -> chunk.readCandidates(parser);
+                    default -> parser.skipChildren();
+                }
+            }
+            if (error != null) {
+                failure = new GeminiStreamException(error.path("code").asInt(), error.path("status").asText(),
+                        error.path("message").asText("the stream reported an error"));
+                return false;
+            }
+            if (chunk.id != null) {
+                id = chunk.id;
+            }
+            if (chunk.model != null) {
+                model = chunk.model;
+            }
+            if (chunk.usage != null) {
+                usage = chunk.usage;
+            }
+            text.append(chunk.text);
+            toolCalls.addAll(chunk.toolCalls);
+            if (chunk.finishReason != null) {
+                finishReason = chunk.finishReason;
+            }
+            return chunk.output;
+        }
+
+        @Override
+        public @Nullable RuntimeException failure() {
+            return failure;
+        }
+
+        @Override
+        public LlmCallResult result() {
+            Map<String, @Nullable Object> message = GeminiWire.message("assistant",
+                    text.length() == 0 && !toolCalls.isEmpty() ? null : text.toString());
+            if (!toolCalls.isEmpty()) {
+                message.put("tool_calls", toolCalls);
+            }
+            return LlmCallResult.builder(text.toString()).responseMessage(message)
+                    .finishReason(finishReason(finishReason, !toolCalls.isEmpty())).usage(usage).responseId(id)
+                    .responseModel(model).build();
+        }
+    }
+
+    /** What one response chunk says, read token by token. */
+    private static final class Chunk {
+        final StringBuilder text = new StringBuilder();
+        final List<Map<String, Object>> toolCalls = new ArrayList<>(0);
+        @Nullable String finishReason;
+        @Nullable TokenUsage usage;
+        @Nullable String id;
+        @Nullable String model;
+        boolean output;
+
+        /** The first candidate's parts and finish reason; the other candidates are skipped. */
+        void readCandidates(JsonParser parser) throws java.io.IOException {
+            if (parser.currentToken() != JsonToken.START_ARRAY) {
+                parser.skipChildren();
+                return;
+            }
+            boolean first = true;
+            JsonToken element;
+            while ((element = parser.nextToken()) != JsonToken.END_ARRAY) {
+                if (!first || element != JsonToken.START_OBJECT) {
+                    parser.skipChildren();
+                } else {
+                    readCandidate(parser);
+                }
+                first = false;
+            }
+        }
+
+        private void readCandidate(JsonParser parser) throws java.io.IOException {
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (field.equals("content") && value == JsonToken.START_OBJECT) {
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                        String name = parser.currentName();
+                        if (parser.nextToken() == JsonToken.START_ARRAY && name.equals("parts")) {
+                            while (parser.nextToken() != JsonToken.END_ARRAY) {
+                                readPart(parser);
+                            }
+                        } else {
+                            parser.skipChildren();
+                        }
+                    }
+                } else if (field.equals("finishReason") && value != JsonToken.VALUE_NULL) {
+                    finishReason = tree(parser).asText();
+                } else {
+                    parser.skipChildren();
+                }
+            }
+        }
+
+        /** One part: a thought counts as output but is not recorded; else its text, else its function call. */
+        private void readPart(JsonParser parser) throws java.io.IOException {
+            if (parser.currentToken() != JsonToken.START_OBJECT) {
+                parser.skipChildren();
+                return;
+            }
+            boolean thought = false;
+            String partText = null;
+            JsonNode call = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (field) {
+                    case "thought" -> thought = tree(parser).asBoolean(false);
+                    case "text" -> partText = value == JsonToken.VALUE_STRING ? parser.getText()
+                            : tree(parser).asText();
+                    case "functionCall" -> call = tree(parser);
+                    default -> parser.skipChildren();
+                }
+            }
+            if (thought) {
+                output = true;
+            } else if (partText != null) {
+                text.append(partText);
+                output = true;
+            } else if (call != null) {
+                toolCalls.add(GeminiWire.toolCall(call));
+                output = true;
+            }
+        }
+    }
+
+    /** The value at the parser as a tree (small values: usage, an error, a function call, a scalar). */
+    private static JsonNode tree(JsonParser parser) throws java.io.IOException {
+        JsonNode node = parser.readValueAsTree();
+        return node == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : node;
+    }
+
+    /** Gemini's finish reason in the chat format's words: stop, tool_calls, length, content_filter, or lower case. */
+    static @Nullable String finishReason(@Nullable String reason, boolean toolCalls) {
+        if (reason == null) {
+            return null;
+        }
+        return switch (reason) {
+            case "STOP" -> toolCalls ? "tool_calls" : "stop";
+            case "MAX_TOKENS" -> "length";
+            case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY" -> "content_filter";
+            default -> reason.toLowerCase(Locale.ROOT);
+        };
+    }
+
+    /**
+     * Gemini's usage: the prompt count includes cached tokens; thinking tokens are counted apart from the candidates,
+     * so the completion recorded is candidates plus thoughts (billed as output), the thoughts as reasoning tokens.
+     */
+    static TokenUsage usage(JsonNode usage) {
+        Integer prompt = usage.has("promptTokenCount") ? usage.path("promptTokenCount").asInt() : null;
+        Integer thoughts = usage.has("thoughtsTokenCount") ? usage.path("thoughtsTokenCount").asInt() : null;
+        Integer candidates = usage.has("candidatesTokenCount") ? usage.path("candidatesTokenCount").asInt() : null;
+        Integer completion = candidates == null && thoughts == null ? null
+                : (candidates == null ? 0 : candidates) + (thoughts == null ? 0 : thoughts);
+        Integer total = usage.has("totalTokenCount") ? usage.path("totalTokenCount").asInt() : null;
+        Integer cached = usage.has("cachedContentTokenCount") ? usage.path("cachedContentTokenCount").asInt() : null;
+        return new TokenUsage(prompt, completion, total, cached, thoughts);
+    }
+
+    /** An error a Gemini stream reported in its body, as recorded (never thrown). */
+    static final class GeminiStreamException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int code;
+
+        GeminiStreamException(int code, String status, String message) {
+            super(code + " " + status + ". " + message, null, false, false);
+            this.code = code;
+        }
+
+        int code() {
+            return code;
+        }
+    }
+}
