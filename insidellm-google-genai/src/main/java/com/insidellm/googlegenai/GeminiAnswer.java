@@ -63,10 +63,9 @@ final class GeminiAnswer {
                 JsonToken value = parser.nextToken();
                 switch (field) {
                     case "error" -> error = tree(parser);
-                    case "responseId" -> chunk.id = value == JsonToken.VALUE_NULL ? chunk.id : tree(parser).asText();
-                    case "modelVersion" -> chunk.model = value == JsonToken.VALUE_NULL ? chunk.model
-                            : tree(parser).asText();
-                    case "usageMetadata" -> chunk.usage = usage(tree(parser));
+                    case "responseId" -> chunk.id = value == JsonToken.VALUE_NULL ? chunk.id : text(parser);
+                    case "modelVersion" -> chunk.model = value == JsonToken.VALUE_NULL ? chunk.model : text(parser);
+                    case "usageMetadata" -> chunk.usage = usage(parser);
                     case "candidates" -> chunk.readCandidates(parser);
                     default -> parser.skipChildren();
                 }
@@ -155,7 +154,7 @@ final class GeminiAnswer {
                         }
                     }
                 } else if (field.equals("finishReason") && value != JsonToken.VALUE_NULL) {
-                    finishReason = tree(parser).asText();
+                    finishReason = text(parser);
                 } else {
                     parser.skipChildren();
                 }
@@ -175,9 +174,9 @@ final class GeminiAnswer {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
                 switch (field) {
-                    case "thought" -> thought = tree(parser).asBoolean(false);
-                    case "text" -> partText = value == JsonToken.VALUE_STRING ? parser.getText()
-                            : tree(parser).asText();
+                    case "thought" -> thought = value == JsonToken.VALUE_TRUE
+                            || value != JsonToken.VALUE_FALSE && tree(parser).asBoolean(false);
+                    case "text" -> partText = text(parser);
                     case "functionCall" -> call = tree(parser);
                     default -> parser.skipChildren();
                 }
@@ -192,6 +191,22 @@ final class GeminiAnswer {
                 output = true;
             }
         }
+    }
+
+    /** The value at the parser as {@link JsonNode#asText()} gives it; scalars without building a node. */
+    private static String text(JsonParser parser) throws java.io.IOException {
+        JsonToken token = parser.currentToken();
+        if (token == JsonToken.VALUE_NULL) {
+            return "null";
+        }
+        return token.isScalarValue() ? parser.getText() : tree(parser).asText();
+    }
+
+    /** A count as {@link JsonNode#asInt()} gives it: null counts 0. */
+    private static int count(JsonParser parser) throws java.io.IOException {
+        JsonToken token = parser.currentToken();
+        return token == JsonToken.VALUE_NUMBER_INT ? parser.getIntValue()
+                : token == JsonToken.VALUE_NULL ? 0 : tree(parser).asInt();
     }
 
     /** The value at the parser as a tree (small values: usage, an error, a function call, a scalar). */
@@ -217,14 +232,30 @@ final class GeminiAnswer {
      * Gemini's usage: the prompt count includes cached tokens; thinking tokens are counted apart from the candidates,
      * so the completion recorded is candidates plus thoughts (billed as output), the thoughts as reasoning tokens.
      */
-    static TokenUsage usage(JsonNode usage) {
-        Integer prompt = usage.has("promptTokenCount") ? usage.path("promptTokenCount").asInt() : null;
-        Integer thoughts = usage.has("thoughtsTokenCount") ? usage.path("thoughtsTokenCount").asInt() : null;
-        Integer candidates = usage.has("candidatesTokenCount") ? usage.path("candidatesTokenCount").asInt() : null;
+    static TokenUsage usage(JsonParser parser) throws java.io.IOException {
+        Integer prompt = null;
+        Integer thoughts = null;
+        Integer candidates = null;
+        Integer total = null;
+        Integer cached = null;
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+        } else {
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                parser.nextToken();
+                switch (field) {
+                    case "promptTokenCount" -> prompt = count(parser);
+                    case "thoughtsTokenCount" -> thoughts = count(parser);
+                    case "candidatesTokenCount" -> candidates = count(parser);
+                    case "totalTokenCount" -> total = count(parser);
+                    case "cachedContentTokenCount" -> cached = count(parser);
+                    default -> parser.skipChildren();
+                }
+            }
+        }
         Integer completion = candidates == null && thoughts == null ? null
                 : (candidates == null ? 0 : candidates) + (thoughts == null ? 0 : thoughts);
-        Integer total = usage.has("totalTokenCount") ? usage.path("totalTokenCount").asInt() : null;
-        Integer cached = usage.has("cachedContentTokenCount") ? usage.path("cachedContentTokenCount").asInt() : null;
         return new TokenUsage(prompt, completion, total, cached, thoughts);
     }
 

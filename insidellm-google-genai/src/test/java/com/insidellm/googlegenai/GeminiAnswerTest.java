@@ -63,4 +63,21 @@ class GeminiAnswerTest {
         assertThat(answer.result().finishReason()).isEqualTo("length");
         assertThat(answer.failure()).isNull();
     }
+
+    @Test
+    void oddValuesReadAsTheTreeReadThem() {
+        GeminiAnswer.Accumulator answer = new GeminiAnswer.Accumulator();
+        answer.accept("{\"candidates\":[{\"content\":{\"parts\":[{\"thought\":\"true\",\"text\":\"hidden\"},"
+                + "{\"text\":42},{\"thought\":false,\"text\":\"!\"}]},\"finishReason\":\"SAFETY\"}],"
+                + "\"usageMetadata\":{\"promptTokenCount\":\"12\",\"candidatesTokenCount\":null,"
+                + "\"promptTokensDetails\":[{\"modality\":\"TEXT\",\"tokenCount\":12}]},\"responseId\":7}");
+
+        LlmCallResult result = answer.result();
+        assertThat(result.responseText()).isEqualTo("42!");
+        assertThat(result.finishReason()).isEqualTo("content_filter");
+        assertThat(result.responseId()).isEqualTo("7");
+        assertThat(result.usage().promptTokens()).isEqualTo(12);
+        assertThat(result.usage().completionTokens()).isZero();
+        assertThat(result.usage().totalTokens()).isNull();
+    }
 }

@@ -15,10 +15,7 @@ import com.insidellm.collector.store.StoreException;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -43,8 +40,6 @@ final class GatewayRecorder implements AutoCloseable {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     static final int QUEUE_CAPACITY = 20_000;
     private static final int BATCH = 512;
-    /** Most model names whose price is remembered. */
-    private static final int PRICE_CACHE = 1024;
     /** How long the recorder lets calls gather before writing them. */
     private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** The user of calls that name none. */
@@ -58,9 +53,7 @@ final class GatewayRecorder implements AutoCloseable {
     private final GatewayRuns runs;
     private final Clock clock;
     private final long idleCheckMillis;
-    private final PriceTable prices = PriceTable.defaults();
-    /** Prices by model name as answers name them; confined to the recorder's thread. */
-    private final Map<String, Optional<ModelPrice>> priceByModel = new HashMap<>();
+    private final ModelPrices prices = new ModelPrices(PriceTable.defaults());
     private final BlockingQueue<ProxiedCall> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final AtomicLong recorded = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -255,9 +248,9 @@ final class GatewayRecorder implements AutoCloseable {
                     u.put(k, ((Number) v).longValue());
                 }
             });
-            ModelPrice price = price(answer.model() != null ? answer.model() : call.route.providerModel());
+            ModelPrice price = prices.price(answer.model() != null ? answer.model() : call.route.providerModel());
             if (price == null) {
-                price = price(call.route.providerModel());
+                price = prices.price(call.route.providerModel());
             }
             Double cost = price == null ? null : price.cost(usage);
             if (cost != null) {
@@ -285,22 +278,6 @@ final class GatewayRecorder implements AutoCloseable {
             // Only runs the gateway threads: a header's run belongs to the application, which ends it.
             runs.remember(fingerprints.withAnswer(answer.message()), runId, call.endMicros);
         }
-    }
-
-    /**
-     * The table's price for {@code model}, remembered: a look-up lower-cases the name and tries it without date and
-     * provider prefixes, per call, for the few model names a gateway sees over and over.
-     */
-    private @Nullable ModelPrice price(String model) {
-        Optional<ModelPrice> price = priceByModel.get(model);
-        if (price == null) {
-            if (priceByModel.size() >= PRICE_CACHE) {
-                priceByModel.clear(); // names from answers are the upstream's: keep the map bounded
-            }
-            price = Optional.ofNullable(prices.price(model));
-            priceByModel.put(model, price);
-        }
-        return price.orElse(null);
     }
 
     private ObjectNode event(String eventId, String runId, String type, String user, long micros,
