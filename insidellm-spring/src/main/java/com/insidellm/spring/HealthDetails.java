@@ -36,6 +36,8 @@ final class HealthDetails {
         details.put("queueCapacity", queueCapacity);
         details.put("queueFill", queueCapacity == 0 ? 0.0 : Math.round(1000.0 * stats.queueSize() / queueCapacity)
                 / 1000.0);
+        // Events a backend outage left in the disk outbox (0 without one): delivered first once it answers again.
+        details.put("outboxSize", stats.outboxSize());
         details.put("eventsQueued", stats.eventsQueued());
         details.put("eventsSent", stats.eventsSent());
         details.put("eventsFailed", stats.eventsFailed());

@@ -192,7 +192,8 @@ class InsideLlmAutoConfigurationTest {
                     Map<String, Object> details = (Map<String, Object>) invoke(health, "getDetails");
                     assertThat(details).containsEntry("enabled", true).containsEntry("delivery", "ok")
                             .containsEntry("queueCapacity", 200).containsEntry("circuits", Map.of(
-                                    "RecordingExporter", "CLOSED")).containsKeys("queueFill", "eventsSent");
+                                    "RecordingExporter", "CLOSED")).containsEntry("outboxSize", 0L)
+                            .containsKeys("queueFill", "eventsSent");
                 });
     }
 

@@ -8,6 +8,7 @@ import com.insidellm.Event;
 import com.insidellm.EventExporter;
 import com.insidellm.EventType;
 import com.insidellm.InsideLlmClient;
+import com.insidellm.InsideLlmContext;
 import com.insidellm.spring.InsideLlmAutoConfiguration;
 import com.insidellm.spring.InsideLlmSpringAiAutoConfiguration;
 import com.insidellm.spring.InsideLlmUserResolver;
@@ -87,8 +88,13 @@ class SpringAiOpenAiTest {
     }
 
     static class Weather {
+        /** The InsideLLM parent while the tool ran: what the tool records nests there. */
+        volatile String parentWhileRunning;
+
         @Tool(description = "The weather in a city")
         String weather(String city) {
+            InsideLlmContext current = InsideLlmContext.current();
+            parentWhileRunning = current == null ? null : current.parentEventId();
             return "sunny in " + city;
         }
     }
@@ -159,12 +165,15 @@ class SpringAiOpenAiTest {
                 + "'total_tokens':27}}")));
         server.enqueue(new MockResponse().setHeader("Content-Type", "application/json").setBody(ANSWER));
         runner().run(context -> {
+            Weather weather = new Weather();
             String answer = context.getBean(ChatClient.Builder.class).build().prompt().user("Weather in Paris?")
-                    .tools(new Weather()).call().content();
+                    .tools(weather).call().content();
             assertThat(answer).isEqualTo("Hello there!");
 
-            assertToolNestedUnderTheCallThatAskedForIt(events(context.getBean(InsideLlmClient.class),
-                    OpenAiModels.TOOLS_INSIDE_MODEL_CALL ? 4 : 6));
+            List<Event> events = events(context.getBean(InsideLlmClient.class),
+                    OpenAiModels.TOOLS_INSIDE_MODEL_CALL ? 4 : 6);
+            assertToolNestedUnderTheCallThatAskedForIt(events);
+            assertThat(weather.parentWhileRunning).isEqualTo(single(events, EventType.TOOL_CALL).eventId());
         });
     }
 
@@ -196,6 +205,13 @@ class SpringAiOpenAiTest {
             assertThat(String.valueOf(requests.get(1).payload().get("messages"))).contains("sunny in Paris")
                     .contains("call_1");
             assertThat(responses.get(0).payload()).containsEntry("finish_reason", "tool_calls");
+            // A streamed tool call arrives in pieces: the answer records it whole, once.
+            Map<String, Object> message = (Map<String, Object>) responses.get(0).payload().get("response_message");
+            List<Map<String, Object>> toolCalls = (List<Map<String, Object>>) message.get("tool_calls");
+            assertThat(toolCalls).hasSize(1);
+            assertThat(toolCalls.get(0)).containsEntry("id", "call_1");
+            assertThat((Map<String, Object>) toolCalls.get(0).get("function")).containsEntry("name", "weather")
+                    .containsEntry("arguments", "{\"city\":\"Paris\"}");
         }
     }
 
@@ -224,14 +240,16 @@ class SpringAiOpenAiTest {
         server.enqueue(new MockResponse().setHeader("Content-Type", "text/event-stream").setBody(toolCall));
         server.enqueue(new MockResponse().setHeader("Content-Type", "text/event-stream").setBody(answer));
         runner().run(context -> {
+            Weather weather = new Weather();
             String text = context.getBean(ChatClient.Builder.class).build().prompt().user("Weather in Paris?")
-                    .tools(new Weather()).options(OpenAiModels.streamUsage()).stream().content()
+                    .tools(weather).options(OpenAiModels.streamUsage()).stream().content()
                     .collect(Collectors.joining()).block(Duration.ofSeconds(30));
             assertThat(text).isEqualTo("Sunny today");
 
             List<Event> events = events(context.getBean(InsideLlmClient.class),
                     OpenAiModels.TOOLS_INSIDE_MODEL_CALL ? 4 : 6);
             assertToolNestedUnderTheCallThatAskedForIt(events);
+            assertThat(weather.parentWhileRunning).isEqualTo(single(events, EventType.TOOL_CALL).eventId());
             assertThat(events.stream().filter(e -> e.type() == EventType.LLM_REQUEST))
                     .allSatisfy(request -> assertThat(request.payload()).containsEntry("stream", true));
         });
