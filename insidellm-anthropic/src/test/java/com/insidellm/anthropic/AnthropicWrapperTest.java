@@ -1,9 +1,10 @@
 package com.insidellm.anthropic;
 
+import com.insidellm.testing.CapturingExporter;
 import com.insidellm.testing.ThrowingClient;
-import static com.insidellm.anthropic.CapturingExporter.ofType;
-import static com.insidellm.anthropic.CapturingExporter.single;
-import static com.insidellm.anthropic.CapturingExporter.types;
+import static com.insidellm.testing.CapturingExporter.ofType;
+import static com.insidellm.testing.CapturingExporter.single;
+import static com.insidellm.testing.CapturingExporter.types;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 

@@ -1,11 +1,12 @@
 package com.insidellm.langchain4j;
 
-import static com.insidellm.langchain4j.CapturingExporter.ofType;
-import static com.insidellm.langchain4j.CapturingExporter.single;
-import static com.insidellm.langchain4j.CapturingExporter.types;
+import static com.insidellm.testing.CapturingExporter.ofType;
+import static com.insidellm.testing.CapturingExporter.single;
+import static com.insidellm.testing.CapturingExporter.types;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.insidellm.testing.CapturingExporter;
 import com.insidellm.Event;
 import com.insidellm.EventType;
 import com.insidellm.InsideLlmClient;

@@ -1,9 +1,10 @@
 package com.insidellm.openai;
 
+import com.insidellm.testing.CapturingExporter;
 import com.insidellm.testing.ThrowingClient;
-import static com.insidellm.openai.CapturingExporter.ofType;
-import static com.insidellm.openai.CapturingExporter.single;
-import static com.insidellm.openai.CapturingExporter.types;
+import static com.insidellm.testing.CapturingExporter.ofType;
+import static com.insidellm.testing.CapturingExporter.single;
+import static com.insidellm.testing.CapturingExporter.types;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;

@@ -1,4 +1,4 @@
-package com.insidellm.openai;
+package com.insidellm.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +10,6 @@ import com.insidellm.EventExporter;
 import com.insidellm.EventType;
 import com.insidellm.ExportResult;
 import com.insidellm.InsideLlmClient;
-import com.insidellm.testing.InMemoryEventExporter;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,10 +17,11 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * This module's assertions over the shared {@link InMemoryEventExporter} (insidellm-testing), which keeps the
- * events: flush-then-read helpers and the wire JSON parsed for assertions.
+ * The integration modules' test helper over {@link InMemoryEventExporter}: flush-then-read, the wire JSON parsed for
+ * assertions, and list helpers. Shipped in this module's test-jar (not its main jar: users have
+ * {@link InMemoryEventExporter}); the openai, anthropic, google-genai and langchain4j tests share it.
  */
-final class CapturingExporter implements EventExporter {
+public final class CapturingExporter implements EventExporter {
 
     private final InMemoryEventExporter events = InMemoryEventExporter.create();
 
@@ -36,7 +36,7 @@ final class CapturingExporter implements EventExporter {
     }
 
     /** The wire JSON of every event delivered so far, after flushing {@code client}. */
-    List<JsonNode> json(InsideLlmClient client) throws IOException {
+    public List<JsonNode> json(InsideLlmClient client) throws IOException {
         events.flushAndGet(client);
         List<JsonNode> nodes = new ArrayList<>();
         for (String line : events.getFinishedJson()) {
@@ -46,26 +46,26 @@ final class CapturingExporter implements EventExporter {
     }
 
     /** A client delivering to a new capturing exporter; no API key or network needed. */
-    static InsideLlmClient client(CapturingExporter exporter) {
+    public static InsideLlmClient client(CapturingExporter exporter) {
         return InsideLlmClient.builder().addExporter(exporter).shutdownHook(false)
                 .flushInterval(Duration.ofMillis(50)).build();
     }
 
     /** Every event delivered so far, after flushing {@code client}. */
-    List<Event> events(InsideLlmClient client) {
+    public List<Event> events(InsideLlmClient client) {
         assertThat(client.flush(Duration.ofSeconds(10))).as("flush").isTrue();
         return events.getFinishedEvents();
     }
 
-    static List<EventType> types(List<Event> events) {
+    public static List<EventType> types(List<Event> events) {
         return events.stream().map(Event::type).collect(Collectors.toList());
     }
 
-    static List<Event> ofType(List<Event> events, EventType type) {
+    public static List<Event> ofType(List<Event> events, EventType type) {
         return events.stream().filter(e -> e.type() == type).collect(Collectors.toList());
     }
 
-    static Event single(List<Event> events, EventType type) {
+    public static Event single(List<Event> events, EventType type) {
         List<Event> matching = ofType(events, type);
         assertThat(matching).as("events of type %s", type).hasSize(1);
         return matching.get(0);
