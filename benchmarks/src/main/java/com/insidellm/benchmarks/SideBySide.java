@@ -36,14 +36,17 @@ import okhttp3.OkHttpClient;
  * commit), each in its own class loader, their bursts alternated on one thread, so both see the same load from moment
  * to moment — on a shared machine the load changes faster than separate runs can follow. Each burst reads the thread's
  * own CPU time, which does not count waiting for a core. Measured: the provider SDK wrappers (unwrapped and wrapped,
- * inside a run and threaded), the LangChain4j listener and the caller cost of one {@code logEvent}.
+ * inside a run and threaded), the LangChain4j listener, the caller cost of one {@code logEvent}, and delivery: the CPU
+ * time per event of a client's flusher and sender threads while it delivers 10,000 events to a discarding loopback
+ * server (as {@link DeliveryThroughputBenchmark} with {@code gzip=false}, {@code batchSize=200}).
  *
  * <pre>{@code
  * java -cp benchmarks/target/benchmarks.jar com.insidellm.benchmarks.SideBySide /tmp/before/benchmarks.jar [rounds]
+ *     [case name prefix, e.g. "delivery"]
  * }</pre>
  *
- * <p>The earlier jar gets {@link Cases} injected (the same bytes as this jar's), so it must have the benchmark classes
- * {@code Cases} uses; any jar since the wrappers were added has.
+ * <p>The earlier jar gets {@link Cases} injected (the same bytes as this jar's). The provider wrapper cases need an
+ * earlier jar that has the wrappers; in one without them, only the other cases are compared.
  */
 public final class SideBySide {
 
@@ -56,10 +59,12 @@ public final class SideBySide {
         Path before = Path.of(args[0]);
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         int warmUp = Math.max(10, rounds / 2);
+        String only = args.length > 2 ? args[2] : "";
         Path after = Path.of(SideBySide.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Map<String, byte[]> injected = casesClasses(after);
         List<ToLongFunction<String>> builds = List.of(load(before, injected), load(after, Map.of()));
-        String[] names = Cases.NAMES;
+        String[] names = Arrays.stream(Cases.NAMES).filter(name -> name.startsWith(only)
+                && builds.get(0).applyAsLong(name) != Cases.MISSING).toArray(String[]::new);
         long[][][] picos = new long[2][names.length][rounds];
         String startLoad = loadAverage();
         Instant started = Instant.now();
@@ -158,52 +163,38 @@ public final class SideBySide {
 
     /**
      * What is measured, built in each class loader: one burst of a case, its CPU time per call in picoseconds
-     * (drained afterwards, outside the measurement). Uses only what every compared build has.
+     * (drained afterwards, outside the measurement). Uses only what every compared build has, except the
+     * {@link Wrappers}' cases, which a build without the wrappers leaves out.
      */
     public static final class Cases implements ToLongFunction<String> {
 
-        static final String[] NAMES = {"caller cost logEvent", "langchain4j plain", "langchain4j listener",
+        static final String DELIVERY = "delivery flusher+sender per event";
+        static final String[] NAMES = {"caller cost logEvent", DELIVERY, "langchain4j plain", "langchain4j listener",
             "langchain4j listener in run", "openai unwrapped", "openai wrapped", "openai wrapped in run",
             "anthropic unwrapped", "anthropic wrapped", "anthropic wrapped in run", "genai unwrapped", "genai wrapped",
             "genai wrapped in run"};
-        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-        private static final ChatRequest CHAT = ChatRequest.builder()
-                .messages(SystemMessage.from(WrapperRecording.SYSTEM), UserMessage.from(WrapperRecording.QUESTION))
-                .build();
-        private static volatile Object sink;
+        /** What {@link #applyAsLong} answers for a case this build cannot run (it predates what the case needs). */
+        static final long MISSING = Long.MIN_VALUE;
+        /**
+         * Not private: in the earlier build's class loader, the nested classes cannot reach their nest host
+         * ({@code SideBySide} is not injected), so they may use only package-private members of {@code Cases}.
+         */
+        static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
         private final InsideLlmClient client = InsideLlmClient.builder()
                 .addExporter(new CallerCostBenchmark.DiscardingExporter())
                 .maxQueueSize(CallerCostBenchmark.QUEUE_CAPACITY).batchSize(500).maxBatchBytes(4L * 1024 * 1024)
                 .shutdownHook(false).build();
         private final Map<String, Runnable> calls = new LinkedHashMap<>();
+        private @org.jspecify.annotations.Nullable Delivery delivery;
 
         public Cases() {
-            ChatModel plain = new LangChain4jListenerBenchmark.ScriptedChatModel(List.of());
-            ChatModel listened = new LangChain4jListenerBenchmark.ScriptedChatModel(
-                    List.of(InsideLlmChatModelListener.create(client)));
-            var openAiRaw = OpenAiWrapperBenchmark.client();
-            var openAi = InsideLlmOpenAI.wrap(OpenAiWrapperBenchmark.client(), client);
-            var anthropicRaw = AnthropicWrapperBenchmark.client();
-            var anthropic = InsideLlmAnthropic.wrap(AnthropicWrapperBenchmark.client(), client);
-            Client geminiRaw = GenAiWrapperBenchmark.client(new OkHttpClient.Builder()
-                    .addInterceptor(GenAiWrapperBenchmark.MEMORY).build());
-            Client gemini = GenAiWrapperBenchmark.client(new OkHttpClient.Builder()
-                    .addInterceptor(InsideLlmGenAI.interceptor(ModelCallRecorder.create(client)))
-                    .addInterceptor(GenAiWrapperBenchmark.MEMORY).build());
             calls.put("caller cost logEvent", () -> client.logEvent(BenchEvents.insideLlm()));
-            calls.put("langchain4j plain", () -> sink = plain.chat(CHAT));
-            calls.put("langchain4j listener", () -> sink = listened.chat(CHAT));
-            calls.put("openai unwrapped", () -> sink = openAiRaw.chat().completions()
-                    .create(OpenAiWrapperBenchmark.PARAMS));
-            calls.put("openai wrapped", () -> sink = openAi.chat().completions().create(OpenAiWrapperBenchmark.PARAMS));
-            calls.put("anthropic unwrapped", () -> sink = anthropicRaw.messages()
-                    .create(AnthropicWrapperBenchmark.PARAMS));
-            calls.put("anthropic wrapped", () -> sink = anthropic.messages().create(AnthropicWrapperBenchmark.PARAMS));
-            calls.put("genai unwrapped", () -> sink = geminiRaw.models.generateContent("gemini-2.5-flash",
-                    WrapperRecording.QUESTION, GenAiWrapperBenchmark.CONFIG));
-            calls.put("genai wrapped", () -> sink = gemini.models.generateContent("gemini-2.5-flash",
-                    WrapperRecording.QUESTION, GenAiWrapperBenchmark.CONFIG));
+            try {
+                Wrappers.add(client, calls);
+            } catch (LinkageError missing) {
+                // An earlier build without the provider wrappers: their cases are left out.
+            }
         }
 
         /** The case whose cost {@code name} adds to, or {@code null}. */
@@ -217,8 +208,21 @@ public final class SideBySide {
 
         @Override
         public long applyAsLong(String name) {
+            if (name.equals(DELIVERY)) {
+                try {
+                    if (delivery == null) {
+                        delivery = new Delivery();
+                    }
+                    return delivery.burst();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
             boolean inRun = name.endsWith(" in run");
             Runnable call = calls.get(inRun ? name.substring(0, name.length() - " in run".length()) : name);
+            if (call == null) {
+                return MISSING;
+            }
             int burst = name.startsWith("caller") ? 1_000 : 200;
             long start = THREADS.getCurrentThreadCpuTime();
             try (InsideLlmContext.Scope ignored = inRun
@@ -232,6 +236,91 @@ public final class SideBySide {
                 throw new IllegalStateException("InsideLLM did not deliver every event: " + client.stats());
             }
             return used * 1000 / burst;
+        }
+
+        /**
+         * A client delivering over HTTP to a discarding loopback server, and the CPU time its flusher and sender
+         * threads spend per event.
+         */
+        private static final class Delivery {
+            private final DiscardingHttpServer server = new DiscardingHttpServer();
+            private final InsideLlmClient client = InsideLlmClient.builder().apiKey("benchmark-key")
+                    .baseUrl(server.baseUrl()).batchSize(200).gzip(false)
+                    .maxQueueSize(DeliveryThroughputBenchmark.EVENTS * 2).shutdownHook(false).build();
+            private final com.insidellm.Event[] events = new com.insidellm.Event[DeliveryThroughputBenchmark.EVENTS];
+            /** The client's flusher and sender, found by the first burst (which starts them). */
+            private Thread @org.jspecify.annotations.Nullable [] threads;
+
+            Delivery() throws IOException {
+                java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+                for (int i = 0; i < events.length; i++) {
+                    events[i] = BenchEvents.insideLlm(BenchEvents.variedText(random));
+                }
+            }
+
+            long burst() {
+                Thread[] measured = threads;
+                if (measured == null) {
+                    java.util.Set<Thread> earlier = new java.util.HashSet<>(Thread.getAllStackTraces().keySet());
+                    DeliveryThroughputBenchmark.deliver(client, events);
+                    measured = Thread.getAllStackTraces().keySet().stream().filter(t -> !earlier.contains(t)
+                            && (t.getName().startsWith("insidellm-flusher")
+                            || t.getName().startsWith("insidellm-sender"))).toArray(Thread[]::new);
+                    threads = measured;
+                }
+                long start = cpu(measured);
+                DeliveryThroughputBenchmark.deliver(client, events);
+                if (client.stats().eventsDropped() > 0 || client.stats().eventsFailed() > 0) {
+                    throw new IllegalStateException("events were lost: " + client.stats());
+                }
+                return (cpu(measured) - start) * 1000 / events.length;
+            }
+
+            private static long cpu(Thread[] measured) {
+                long sum = 0;
+                for (Thread t : measured) {
+                    sum += Math.max(0, THREADS.getThreadCpuTime(t.getId()));
+                }
+                return sum;
+            }
+        }
+
+        /** The provider wrapper and LangChain4j cases; a class of its own so that a build without them still loads. */
+        private static final class Wrappers {
+            private static final ChatRequest CHAT = ChatRequest.builder()
+                    .messages(SystemMessage.from(WrapperRecording.SYSTEM), UserMessage.from(WrapperRecording.QUESTION))
+                    .build();
+            private static volatile Object sink;
+
+            private Wrappers() {
+            }
+
+            static void add(InsideLlmClient client, Map<String, Runnable> calls) {
+                ChatModel plain = new LangChain4jListenerBenchmark.ScriptedChatModel(List.of());
+                ChatModel listened = new LangChain4jListenerBenchmark.ScriptedChatModel(
+                        List.of(InsideLlmChatModelListener.create(client)));
+                var openAiRaw = OpenAiWrapperBenchmark.client();
+                var openAi = InsideLlmOpenAI.wrap(OpenAiWrapperBenchmark.client(), client);
+                var anthropicRaw = AnthropicWrapperBenchmark.client();
+                var anthropic = InsideLlmAnthropic.wrap(AnthropicWrapperBenchmark.client(), client);
+                Client geminiRaw = GenAiWrapperBenchmark.client(new OkHttpClient.Builder()
+                        .addInterceptor(GenAiWrapperBenchmark.MEMORY).build());
+                Client gemini = GenAiWrapperBenchmark.client(new OkHttpClient.Builder()
+                        .addInterceptor(InsideLlmGenAI.interceptor(ModelCallRecorder.create(client)))
+                        .addInterceptor(GenAiWrapperBenchmark.MEMORY).build());
+                calls.put("langchain4j plain", () -> sink = plain.chat(CHAT));
+                calls.put("langchain4j listener", () -> sink = listened.chat(CHAT));
+                calls.put("openai unwrapped", () -> sink = openAiRaw.chat().completions()
+                        .create(OpenAiWrapperBenchmark.PARAMS));
+                calls.put("openai wrapped", () -> sink = openAi.chat().completions().create(OpenAiWrapperBenchmark.PARAMS));
+                calls.put("anthropic unwrapped", () -> sink = anthropicRaw.messages()
+                        .create(AnthropicWrapperBenchmark.PARAMS));
+                calls.put("anthropic wrapped", () -> sink = anthropic.messages().create(AnthropicWrapperBenchmark.PARAMS));
+                calls.put("genai unwrapped", () -> sink = geminiRaw.models.generateContent("gemini-2.5-flash",
+                        WrapperRecording.QUESTION, GenAiWrapperBenchmark.CONFIG));
+                calls.put("genai wrapped", () -> sink = gemini.models.generateContent("gemini-2.5-flash",
+                        WrapperRecording.QUESTION, GenAiWrapperBenchmark.CONFIG));
+            }
         }
     }
 }
