@@ -320,14 +320,21 @@ final class ChatEndpoint implements Handler {
      * Nothing else (no cookies, no upstream auth challenges).
      */
     private static void passOnHeaders(Response response, HttpExchange ex) {
-        for (String name : response.headers().names()) {
-            String lower = name.toLowerCase(java.util.Locale.ROOT);
-            if (lower.equals("retry-after") || lower.equals("retry-after-ms") || lower.equals("x-request-id")
-                    || lower.equals("request-id") || lower.startsWith("x-ratelimit-")
-                    || lower.startsWith("anthropic-ratelimit-") || lower.equals("openai-processing-ms")) {
-                ex.getResponseHeaders().put(name, response.headers(name));
+        // By index: Headers.names() builds a sorted set on every call.
+        okhttp3.Headers headers = response.headers();
+        for (int i = 0, n = headers.size(); i < n; i++) {
+            String name = headers.name(i);
+            if (passedOn(name)) {
+                ex.getResponseHeaders().add(name, headers.value(i));
             }
         }
+    }
+
+    private static boolean passedOn(String name) {
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        return lower.equals("retry-after") || lower.equals("retry-after-ms") || lower.equals("x-request-id")
+                || lower.equals("request-id") || lower.startsWith("x-ratelimit-")
+                || lower.startsWith("anthropic-ratelimit-") || lower.equals("openai-processing-ms");
     }
 
     private static byte[] limited(ResponseBody body) throws IOException {
