@@ -39,6 +39,9 @@ public final class WireValues {
      * optionally in braces or after {@code urn:uuid:}; null when {@code s} is no UUID.
      */
     public static @Nullable String uuid(String s) {
+        if (isCanonicalUuid(s)) {
+            return s; // what every SDK and the gateway send: one pass, no copy
+        }
         String v = s;
         if (v.length() > 9 && v.regionMatches(true, 0, "urn:uuid:", 0, 9)) {
             v = v.substring(9);
@@ -54,6 +57,24 @@ public final class WireValues {
                     + '-' + h.substring(20);
         }
         return null;
+    }
+
+    /** Whether {@code s} is a hyphenated UUID in lower case (8-4-4-4-12 hexadecimal digits). */
+    private static boolean isCanonicalUuid(String s) {
+        if (s.length() != 36) {
+            return false;
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = s.charAt(i);
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
+                if (c != '-') {
+                    return false;
+                }
+            } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether {@code s} is a hyphenated UUID (8-4-4-4-12 hexadecimal digits, either case). */
