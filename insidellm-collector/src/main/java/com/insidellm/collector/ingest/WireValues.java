@@ -59,26 +59,17 @@ public final class WireValues {
         return null;
     }
 
-    /** Whether {@code s} is a hyphenated UUID in lower case (8-4-4-4-12 hexadecimal digits). */
-    private static boolean isCanonicalUuid(String s) {
-        if (s.length() != 36) {
-            return false;
-        }
-        for (int i = 0; i < 36; i++) {
-            char c = s.charAt(i);
-            if (i == 8 || i == 13 || i == 18 || i == 23) {
-                if (c != '-') {
-                    return false;
-                }
-            } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Whether {@code s} is a hyphenated UUID (8-4-4-4-12 hexadecimal digits, either case). */
     static boolean isHyphenated(String s) {
+        return isUuidShape(s, false);
+    }
+
+    /** Whether {@code s} is a hyphenated UUID in lower case (8-4-4-4-12 hexadecimal digits). */
+    private static boolean isCanonicalUuid(String s) {
+        return isUuidShape(s, true);
+    }
+
+    private static boolean isUuidShape(String s, boolean lowerOnly) {
         if (s.length() != 36) {
             return false;
         }
@@ -88,7 +79,7 @@ public final class WireValues {
                 if (c != '-') {
                     return false;
                 }
-            } else if (!isHex(c)) {
+            } else if (lowerOnly ? !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) : !isHex(c)) {
                 return false;
             }
         }
