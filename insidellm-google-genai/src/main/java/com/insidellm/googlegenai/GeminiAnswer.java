@@ -16,8 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the Gemini API's answers ({@code GenerateContentResponse}, whole or streamed chunk by chunk) into InsideLLM's
- * response fields; apart from {@link GeminiWire}, which maps requests, because answers are read token by token and
- * requests as trees. Every method tolerates missing parts.
+ * response fields, token by token, as {@link GeminiRequest} reads requests. Every method tolerates missing parts.
  */
 final class GeminiAnswer {
 
