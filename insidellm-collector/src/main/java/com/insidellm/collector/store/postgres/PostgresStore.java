@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * migrations applied at start, one writer per instance ({@link PgWriter}), daily partitions dropped by retention, and
  * the live-tail sequence kept current by this instance's commits, by other instances' news over Redis when {@code
  * --redis} is given, and by polling the database (every {@value #FAST_POLL_MILLIS} ms while there is no Redis or it is
- * down, every {@value #SLOW_POLL_MILLIS} ms as a safety net while it is up). Internal. Thread-safe.
+ * down, every {@value #SLOW_POLL_MILLIS} ms as a safety net while it is up). Text search is indexed off the ingest
+ * path by {@link PgSearchIndexer}, and exact at once (migration V5). Internal. Thread-safe.
  */
 public final class PostgresStore implements Store {
 
@@ -51,6 +52,7 @@ public final class PostgresStore implements Store {
     private final Partitions partitions = new Partitions();
     private final SharedSequence sequence;
     private final PgWriter writer;
+    private final PgSearchIndexer indexer;
     private final PgReads reads;
     private final PgAggregates aggregates;
     private final PgConversations conversations;
@@ -68,6 +70,15 @@ public final class PostgresStore implements Store {
      * @throws StoreException if the database cannot be reached or migrated (the message never holds the password)
      */
     public PostgresStore(PostgresUrl url, @Nullable URI redis, @Nullable Duration retention, Clock clock) {
+        this(url, redis, retention, clock, PgSearchIndexer.DEFAULT_BATCH_SIZE, true);
+    }
+
+    /**
+     * As the public constructor; {@code indexBatchSize} events per indexing transaction, and with {@code
+     * indexInBackground} false the search index moves only when a test calls {@link #searchIndexer()}.
+     */
+    PostgresStore(PostgresUrl url, @Nullable URI redis, @Nullable Duration retention, Clock clock, int indexBatchSize,
+            boolean indexInBackground) {
         this.url = url;
         this.clock = clock;
         this.retention = retention;
@@ -98,6 +109,10 @@ public final class PostgresStore implements Store {
                 : new RedisFanout(redis, "insidellm:live:" + clusterId, sequence::advanceTo, this::poll);
         RedisFanout f = fanout;
         this.writer = new PgWriter(pool, partitions, sequence, f == null ? seq -> { } : f::publish, clock);
+        this.indexer = new PgSearchIndexer(pool, indexBatchSize, sequence);
+        if (indexInBackground) {
+            indexer.start();
+        }
         this.background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "insidellm-collector-pg-poller");
             t.setDaemon(true);
@@ -350,7 +365,24 @@ public final class PostgresStore implements Store {
             live.putAll(f.health());
         }
         live.put("poll_interval_ms", f != null && f.up() ? SLOW_POLL_MILLIS : FAST_POLL_MILLIS);
+        Map<String, Object> search = new LinkedHashMap<>();
+        long indexed = indexer.lastWatermark();
+        if (indexed >= 0) {
+            search.put("indexed_seq", indexed);
+            // Events that searches scan instead of reading the index, as this instance last saw it.
+            search.put("not_indexed", Math.max(0, sequence.known() - indexed));
+        }
+        String indexError = indexer.lastError();
+        if (indexError != null) {
+            search.put("error", indexError);
+        }
+        store.put("search_index", search);
         return new Health(ok, "postgresql", url.toString(), store, live);
+    }
+
+    /** The search indexer, for tests. */
+    PgSearchIndexer searchIndexer() {
+        return indexer;
     }
 
     /** The pool, for tests and diagnostics. */
@@ -365,6 +397,7 @@ public final class PostgresStore implements Store {
         }
         closed = true;
         background.shutdownNow();
+        indexer.close();
         writer.close();
         sequence.close();
         if (fanout != null) {
