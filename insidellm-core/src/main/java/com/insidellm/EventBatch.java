@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,7 +43,19 @@ public final class EventBatch {
      * @throws IllegalArgumentException when the lists differ in size
      */
     public static EventBatch of(List<Event> events, List<byte[]> json) {
-        return new EventBatch(List.copyOf(events), List.copyOf(json));
+        return new EventBatch(copy(events), copy(json));
+    }
+
+    /**
+     * An unmodifiable copy that, like {@link List#copyOf}, refuses null elements, in one array copy where
+     * {@code List.copyOf} makes two (the client makes a batch this way on every hand-off).
+     */
+    private static <T> List<T> copy(List<T> list) {
+        ArrayList<T> copy = new ArrayList<>(list);
+        for (int i = 0; i < copy.size(); i++) {
+            Objects.requireNonNull(copy.get(i));
+        }
+        return copy;
     }
 
     /**

@@ -187,7 +187,7 @@ final class HttpExporter implements EventExporter {
         }
         byte[] bytes;
         try (InputStream in = body.byteStream()) {
-            bytes = in.readNBytes(MAX_ANSWER_BODY);
+            bytes = readAnswer(in, body.contentLength());
         } catch (IOException e) {
             // The events were accepted; an answer we cannot read refuses nothing.
             return java.util.List.of();
@@ -204,6 +204,28 @@ final class HttpExporter implements EventExporter {
             }
         };
         return IngestAnswer.rejected(bytes, ids);
+    }
+
+    /**
+     * At most {@value #MAX_ANSWER_BODY} bytes of an answer whose announced length is {@code length} (-1 when
+     * unknown). An answer of known length is read into an array of that length: {@code readNBytes(MAX_ANSWER_BODY)}
+     * starts with an 8 KB buffer, which for the usual answer of a few bytes was most of what the sender allocated
+     * per batch. A body longer than announced (an interceptor rewrote it) is still read on, up to the limit.
+     */
+    static byte[] readAnswer(InputStream in, long length) throws IOException {
+        if (length < 0 || length >= MAX_ANSWER_BODY) {
+            return in.readNBytes(MAX_ANSWER_BODY);
+        }
+        byte[] announced = in.readNBytes((int) length);
+        int next = announced.length < length ? -1 : in.read();
+        if (next < 0) {
+            return announced;
+        }
+        byte[] rest = in.readNBytes(MAX_ANSWER_BODY - announced.length - 1);
+        byte[] all = java.util.Arrays.copyOf(announced, announced.length + 1 + rest.length);
+        all[announced.length] = (byte) next;
+        System.arraycopy(rest, 0, all, announced.length + 1, rest.length);
+        return all;
     }
 
     private static String errorBody(@Nullable ResponseBody body) {

@@ -22,10 +22,6 @@ final class EventPipeline {
 
     private static final Logger log = LoggerFactory.getLogger(EventPipeline.class);
 
-    /** An event ready for a batch: the processed event and its wire JSON. */
-    record Serialized(Event event, byte[] json) {
-    }
-
     /** How far the size estimate may overshoot (its fixed allowances for ids and keys): cut first only beyond. */
     private static final int ESTIMATE_ERROR = 1024;
 
@@ -35,6 +31,11 @@ final class EventPipeline {
     private final RunRegistry runs;
     private final Accounting accounting;
     private final Listeners listeners;
+    /**
+     * The event whose JSON {@link #serialize} returned last: the processed event, or its truncated copy. A field
+     * rather than a result pair, which cost an object per event on the flusher.
+     */
+    private @Nullable Event serialized;
 
     EventPipeline(@Nullable CostProcessor cost, List<EventProcessor> processors, int maxEventBytes, RunRegistry runs,
             Accounting accounting, Listeners listeners) {
@@ -98,13 +99,14 @@ final class EventPipeline {
     }
 
     /**
-     * Serialises a processed event within the byte limit, truncating its longest strings when it is over;
-     * {@code null} when it cannot be serialised or does not fit (counted; the caller notes it undelivered). An event
-     * whose size estimate is already over the limit is cut before it is serialised, so it is serialised once; only
-     * when the estimate was low (non-ASCII text, application objects) is it cut by its real size and serialised
-     * again.
+     * Serialises a processed event within the byte limit, truncating its longest strings when it is over, and returns
+     * its wire JSON; {@link #serializedEvent()} then is the event the JSON is of. {@code null} when it cannot be
+     * serialised or does not fit (counted; the caller notes it undelivered). An event whose size estimate is already
+     * over the limit is cut before it is serialised, so it is serialised once; only when the estimate was low
+     * (non-ASCII text, application objects) is it cut by its real size and serialised again.
      */
-    @Nullable Serialized serialize(Event processed) {
+    byte @Nullable [] serialize(Event processed) {
+        serialized = null;
         Event event = processed;
         int estimate = processed.estimatedBytes();
         if (estimate > maxEventBytes + ESTIMATE_ERROR) {
@@ -119,7 +121,8 @@ final class EventPipeline {
             return null;
         }
         if (bytes.length <= maxEventBytes) {
-            return new Serialized(event, bytes);
+            serialized = event;
+            return bytes;
         }
         Event smaller = EventTruncator.truncate(event, bytes.length, maxEventBytes);
         byte[] fitted = smaller == null ? null : toJson(smaller);
@@ -131,7 +134,13 @@ final class EventPipeline {
             return null;
         }
         log.debug("Truncated {} from {} to {} bytes", processed, bytes.length, fitted.length);
-        return new Serialized(smaller, fitted);
+        serialized = smaller;
+        return fitted;
+    }
+
+    /** The event the JSON that {@link #serialize} returned last is of (it may have been truncated). */
+    Event serializedEvent() {
+        return java.util.Objects.requireNonNull(serialized, "nothing serialised");
     }
 
     private byte @Nullable [] toJson(Event event) {

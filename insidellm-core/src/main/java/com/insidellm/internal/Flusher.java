@@ -38,6 +38,13 @@ final class Flusher {
     /** Guards starting the thread and terminating. */
     private final Object lock = new Object();
     private volatile @Nullable Thread thread;
+    /**
+     * The batch being gathered, events and their JSON; used by the flusher thread only, and emptied at each hand-off
+     * ({@link EventBatch#of(List, List)} copies them). Reused: new lists per batch, then the batch's copies, were
+     * twice the garbage.
+     */
+    private final List<Event> batchEvents;
+    private final List<byte[]> batchJson;
 
     Flusher(Settings settings, EventQueue queue, EventPipeline pipeline, Destinations destinations,
             Accounting accounting, Progress progress, Lifecycle lifecycle) {
@@ -51,6 +58,8 @@ final class Flusher {
         this.progress = progress;
         this.lifecycle = lifecycle;
         this.sender = new Sender(destinations, accounting, progress, lifecycle, this::wake);
+        this.batchEvents = new ArrayList<>(batchSize);
+        this.batchJson = new ArrayList<>(batchSize);
     }
 
     @Nullable Thread thread() {
@@ -152,6 +161,9 @@ final class Flusher {
                     log.error("InsideLLM: unexpected error while delivering events; continuing", e);
                 } finally {
                     drained.clear();
+                    // After an error, what was gathered and not handed off must not join the next batch.
+                    batchEvents.clear();
+                    batchJson.clear();
                 }
                 markCompleted();
                 if (queue.size() < batchSize) {
@@ -178,8 +190,8 @@ final class Flusher {
             drained.add(event);
         }
         long lastSeq = queue.consumedCount() - 1;
-        List<Event> events = new ArrayList<>(drained.size());
-        List<byte[]> json = new ArrayList<>(drained.size());
+        List<Event> events = batchEvents;
+        List<byte[]> json = batchJson;
         long batchBytes = 0;
         for (int i = 0; i < drained.size(); i++) {
             Event original = drained.get(i);
@@ -187,19 +199,16 @@ final class Flusher {
             if (processed == null) {
                 continue;
             }
-            EventPipeline.Serialized serialized = pipeline.serialize(processed);
-            if (serialized == null) {
+            byte[] bytes = pipeline.serialize(processed);
+            if (bytes == null) {
                 progress.noteUndelivered(lastSeq);
                 continue;
             }
-            byte[] bytes = serialized.json();
             if (!events.isEmpty() && batchBytes + bytes.length > maxBatchBytes) {
                 handOff(events, json, lastSeq, firstSeq + i);
-                events = new ArrayList<>();
-                json = new ArrayList<>();
                 batchBytes = 0;
             }
-            events.add(serialized.event());
+            events.add(pipeline.serializedEvent());
             json.add(bytes);
             batchBytes += bytes.length;
         }
@@ -219,13 +228,20 @@ final class Flusher {
      * way.
      */
     private void handOff(List<Event> events, List<byte[]> json, long lastSeq, long watermark) {
-        // Only while the sender holds no batch: one it holds may still go to the outbox, and must go first.
-        if (!sender.isBusy() && destinations.hasOutboxWork() && !lifecycle.isClosed() && destinations.spool(json)) {
-            progress.noteUndelivered(lastSeq);
-            sender.wakeForOutbox();
-            return;
+        try {
+            // Only while the sender holds no batch: one it holds may still go to the outbox, and must go first.
+            if (!sender.isBusy() && destinations.hasOutboxWork() && !lifecycle.isClosed()
+                    && destinations.spool(json)) {
+                progress.noteUndelivered(lastSeq);
+                sender.wakeForOutbox();
+                return;
+            }
+            sender.handOff(EventBatch.of(events, json), lastSeq, watermark);
+        } finally {
+            // Both the batch and the outbox copied them: the lists are the next batch's.
+            events.clear();
+            json.clear();
         }
-        sender.handOff(EventBatch.of(events, json), lastSeq, watermark);
     }
 
     /**
@@ -241,9 +257,9 @@ final class Flusher {
         while ((event = queue.poll()) != null) {
             lastSeq = queue.consumedCount() - 1;
             Event processed = pipeline.process(event);
-            EventPipeline.Serialized serialized = processed == null ? null : pipeline.serialize(processed);
+            byte[] serialized = processed == null ? null : pipeline.serialize(processed);
             if (serialized != null) {
-                json.add(serialized.json());
+                json.add(serialized);
             }
             if (json.size() == batchSize || queue.size() == 0 && !json.isEmpty()) {
                 if (destinations.spool(json)) {

@@ -26,6 +26,8 @@ public final class IngestAnswer {
 
     /** Longest reason kept: a server's message is for a log line and {@code lastError()}, not a document. */
     public static final int MAX_REASON = 300;
+    /** The key of the per-event verdicts, as bytes. */
+    private static final byte[] REJECTED = {'r', 'e', 'j', 'e', 'c', 't', 'e', 'd'};
 
     private IngestAnswer() {
     }
@@ -37,7 +39,7 @@ public final class IngestAnswer {
      * @param eventIds the ids of the batch's events, in order
      */
     public static List<ExportResult.Rejection> rejected(byte[] body, List<String> eventIds) {
-        if (body.length == 0 || body[0] != '{' && !startsWithObject(body)) {
+        if (body.length == 0 || body[0] != '{' && !startsWithObject(body) || !mayNameRejected(body)) {
             return List.of();
         }
         List<Entry> entries;
@@ -80,6 +82,21 @@ public final class IngestAnswer {
     public static String shorten(String text) {
         String line = text.strip().replaceAll("\\s+", " ");
         return line.length() <= MAX_REASON ? line : line.substring(0, MAX_REASON - 1) + "…";
+    }
+
+    /**
+     * Whether {@code body} may have a {@code rejected} key: it has the word, or an escape that could spell it. Most
+     * answers ({@code {"success":true}}, a count) have neither and are not parsed at all: the sender is spared a
+     * parser per batch.
+     */
+    private static boolean mayNameRejected(byte[] body) {
+        for (int i = 0; i < body.length; i++) {
+            if (body[i] == '\\' || body[i] == 'r' && java.util.Arrays.equals(body, i, Math.min(body.length,
+                    i + REJECTED.length), REJECTED, 0, REJECTED.length)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean startsWithObject(byte[] body) {

@@ -37,6 +37,16 @@ class IngestAnswerTest {
     }
 
     @Test
+    void readsTheRejectedListWhateverWayItsKeyIsWritten() {
+        // Answers without the word are not parsed at all; a key spelt with JSON escapes must still be read.
+        assertThat(rejected("{\"rej\\u0065cted\":[{\"index\":1,\"reason\":\"escaped\"}]}"))
+                .containsExactly(new ExportResult.Rejection(1, "escaped"));
+        assertThat(rejected(" \n{\"rejected\":[{\"index\":0}]}"))
+                .containsExactly(new ExportResult.Rejection(0, "rejected by the server"));
+        assertThat(rejected("{\"success\":true}")).isEmpty();
+    }
+
+    @Test
     void shortensLongReasonsToOneLine() {
         String reason = IngestAnswer.shorten("a\n  b " + "x".repeat(1000));
 

@@ -28,9 +28,11 @@ public final class Bodies {
      */
     public static byte @org.jspecify.annotations.Nullable [] read(HttpExchange ex, long limit) throws IOException {
         String length = ex.getRequestHeaders().getFirst("Content-Length");
+        long declared = -1;
         if (length != null) {
             try {
-                if (Long.parseLong(length.trim()) > limit) {
+                declared = Long.parseLong(length.trim());
+                if (declared > limit) {
                     reject(ex, limit);
                     return null;
                 }
@@ -40,6 +42,12 @@ public final class Bodies {
             }
         }
         String encoding = ex.getRequestHeaders().getFirst("Content-Encoding");
+        boolean identity = encoding == null || encoding.isBlank() || encoding.equalsIgnoreCase("identity");
+        if (identity && declared >= 0 && declared <= Integer.MAX_VALUE - 8) {
+            // The common case (a gateway call, an uncompressed batch): exactly the declared bytes, in one array. The
+            // general path below allocates 24 KiB of buffers per request, a third of what a gateway call allocated.
+            return exactly(ex, (int) declared);
+        }
         // Never close the exchange's request stream here: closing drains it to the end, and a chunked gzip body (what
         // the SDK sends) ends with a tiny terminating chunk that the client's Nagle algorithm holds back until our ACK,
         // which the kernel delays by up to 40 ms. Answering first carries that ACK; the exchange drains the rest after.
@@ -77,6 +85,14 @@ public final class Bodies {
             return null;
         }
         return out.toByteArray();
+    }
+
+    /** The body of a declared length (within the limit, checked by the caller); a shorter body is returned as read. */
+    private static byte[] exactly(HttpExchange ex, int length) throws IOException {
+        byte[] body = new byte[length];
+        // Not closed: see read().
+        int n = ex.getRequestBody().readNBytes(body, 0, length);
+        return n == length ? body : java.util.Arrays.copyOf(body, n);
     }
 
     private static void reject(HttpExchange ex, long limit) throws IOException {
