@@ -223,17 +223,21 @@ class PgSearchIndexTest {
 
     @Test
     void retentionDropsTheSearchRowsOfTheDaysItDrops() throws Exception {
-        PostgresStore store = open(100, false, Duration.ofDays(7));
+        // Written and indexed without a retention first: a store with one cleans up in the background at start.
+        PostgresStore writer = open(100, false, null);
         String run = UUID.randomUUID().toString();
         ObjectNode old = input(run, NOW.minus(Duration.ofDays(30)), "an ancient needle");
         ObjectNode recent = input(run, NOW.minus(Duration.ofDays(1)), "a recent needle");
-        store.write(batch(List.of(old, recent)));
-        PgTestStores.indexAll(store);
+        writer.write(batch(List.of(old, recent)));
+        PgTestStores.indexAll(writer);
         long oldDay = Partitions.day(NOW.minus(Duration.ofDays(30)).toEpochMilli() * 1000);
-        try (Connection c = store.pool().getConnection()) {
+        try (Connection c = writer.pool().getConnection()) {
             assertThat(Partitions.existing(c, "event_search")).contains(oldDay);
         }
+        assertThat(search(writer, "needle")).hasSize(2);
+        writer.close();
 
+        PostgresStore store = open(100, false, Duration.ofDays(7));
         store.applyRetention();
 
         assertThat(search(store, "needle")).containsExactly(recent.get("event_id").asText());
