@@ -70,7 +70,20 @@ public final class PostgresStore implements Store {
      * @throws StoreException if the database cannot be reached or migrated (the message never holds the password)
      */
     public PostgresStore(PostgresUrl url, @Nullable URI redis, @Nullable Duration retention, Clock clock) {
-        this(url, redis, retention, clock, PgSearchIndexer.DEFAULT_BATCH_SIZE, true);
+        this(url, redis, retention, true, clock);
+    }
+
+    /**
+     * As {@link #PostgresStore(PostgresUrl, URI, Duration, Clock)}; with {@code fsyncEachCommit} false the collector's
+     * sessions run with {@code synchronous_commit = off} ({@code --durability process}): a commit is acknowledged once
+     * it is in PostgreSQL's write-ahead log buffers, without waiting for the disk. Acknowledged events then survive the
+     * collector being killed at any moment, as with SQLite's {@code synchronous=NORMAL}; a crash of the PostgreSQL
+     * server or its machine can lose the commits of its last moments ({@code 3 × wal_writer_delay}, 600 ms by default)
+     * but never leaves the database inconsistent. With {@code true} every commit waits for its WAL flush.
+     */
+    public PostgresStore(PostgresUrl url, @Nullable URI redis, @Nullable Duration retention, boolean fsyncEachCommit,
+            Clock clock) {
+        this(url, redis, retention, clock, PgSearchIndexer.DEFAULT_BATCH_SIZE, true, fsyncEachCommit);
     }
 
     /**
@@ -79,10 +92,15 @@ public final class PostgresStore implements Store {
      */
     PostgresStore(PostgresUrl url, @Nullable URI redis, @Nullable Duration retention, Clock clock, int indexBatchSize,
             boolean indexInBackground) {
+        this(url, redis, retention, clock, indexBatchSize, indexInBackground, true);
+    }
+
+    private PostgresStore(PostgresUrl url, @Nullable URI redis, @Nullable Duration retention, Clock clock,
+            int indexBatchSize, boolean indexInBackground, boolean fsyncEachCommit) {
         this.url = url;
         this.clock = clock;
         this.retention = retention;
-        this.pool = pool(url, DEFAULT_POOL_SIZE);
+        this.pool = pool(url, DEFAULT_POOL_SIZE, fsyncEachCommit);
         long lastSeq;
         String clusterId;
         try (Connection c = pool.getConnection()) {
@@ -132,7 +150,7 @@ public final class PostgresStore implements Store {
      * @throws StoreException if the database cannot be reached or migrated
      */
     public static int migrateOnly(PostgresUrl url) {
-        try (HikariDataSource pool = pool(url, 1); Connection c = pool.getConnection()) {
+        try (HikariDataSource pool = pool(url, 1, true); Connection c = pool.getConnection()) {
             int applied = Migrations.migrate(c);
             int version = Migrations.version(c);
             LOG.info("PostgreSQL store at {}: schema version {} ({} migrations applied now)", url, version, applied);
@@ -142,8 +160,12 @@ public final class PostgresStore implements Store {
         }
     }
 
-    private static HikariDataSource pool(PostgresUrl url, int size) {
+    private static HikariDataSource pool(PostgresUrl url, int size, boolean fsyncEachCommit) {
         HikariConfig config = new HikariConfig();
+        if (!fsyncEachCommit) {
+            // Per session, so the server's own setting and other applications on the database are left alone.
+            config.setConnectionInitSql("SET synchronous_commit = off");
+        }
         config.setJdbcUrl(url.jdbcUrl());
         if (url.user() != null) {
             config.setUsername(url.user());
