@@ -97,8 +97,13 @@ class PgSearchIndexTest {
     }
 
     private static List<String> search(Store store, String text) {
-        EventFilter filter = new EventFilter(List.of(), null, null, null, null, null, null, null, text, null, null,
-                null, java.util.Map.of());
+        return search(store, text, null);
+    }
+
+    /** Searches the events from {@code from} on. */
+    private static List<String> search(Store store, String text, @Nullable Instant from) {
+        EventFilter filter = new EventFilter(List.of(), null, null, null, null, null,
+                from == null ? null : from.toEpochMilli() * 1000, null, text, null, null, null, java.util.Map.of());
         List<String> ids = new ArrayList<>();
         for (Store.EventRow row : store.events(filter, null, null, 1000)) {
             try {
@@ -145,6 +150,7 @@ class PgSearchIndexTest {
         // Nothing indexed yet: the scan above the watermark answers.
         assertThat(PgTestStores.watermark(store)).isZero();
         assertThat(search(store, "needle")).containsExactlyInAnyOrderElementsOf(needles);
+        assertThat(search(store, "needle", NOW.minusSeconds(60).plusMillis(12))).hasSize(5);
         assertThat(search(store, "before\ufffdafter")).containsExactly(nul.get("event_id").asText());
         assertThat(search(store, "\\u0000 liter")).containsExactly(nul.get("event_id").asText());
 
@@ -159,6 +165,7 @@ class PgSearchIndexTest {
         assertThat(store.searchIndexer().indexBatch()).isEqualTo(new PgSearchIndexer.Round(0, last));
         assertIndexedOnceEach();
         assertThat(search(store, "needle")).containsExactlyInAnyOrderElementsOf(needles);
+        assertThat(search(store, "needle", NOW.minusSeconds(60).plusMillis(12))).hasSize(5);
         assertThat(search(store, "before\ufffdafter")).containsExactly(nul.get("event_id").asText());
         assertThat(search(store, "\\u0000 liter")).containsExactly(nul.get("event_id").asText());
         assertThat(search(store, "input_text")).as("keys are not searched").isEmpty();
@@ -216,17 +223,21 @@ class PgSearchIndexTest {
 
     @Test
     void retentionDropsTheSearchRowsOfTheDaysItDrops() throws Exception {
-        PostgresStore store = open(100, false, Duration.ofDays(7));
+        // Written and indexed without a retention first: a store with one cleans up in the background at start.
+        PostgresStore writer = open(100, false, null);
         String run = UUID.randomUUID().toString();
         ObjectNode old = input(run, NOW.minus(Duration.ofDays(30)), "an ancient needle");
         ObjectNode recent = input(run, NOW.minus(Duration.ofDays(1)), "a recent needle");
-        store.write(batch(List.of(old, recent)));
-        PgTestStores.indexAll(store);
+        writer.write(batch(List.of(old, recent)));
+        PgTestStores.indexAll(writer);
         long oldDay = Partitions.day(NOW.minus(Duration.ofDays(30)).toEpochMilli() * 1000);
-        try (Connection c = store.pool().getConnection()) {
+        try (Connection c = writer.pool().getConnection()) {
             assertThat(Partitions.existing(c, "event_search")).contains(oldDay);
         }
+        assertThat(search(writer, "needle")).hasSize(2);
+        writer.close();
 
+        PostgresStore store = open(100, false, Duration.ofDays(7));
         store.applyRetention();
 
         assertThat(search(store, "needle")).containsExactly(recent.get("event_id").asText());
