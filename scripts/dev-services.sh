@@ -55,7 +55,7 @@ start() {
     redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
       --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --dir "$dir"
   fi
-  echo "PostgreSQL on 127.0.0.1:$pg_port (database insidellm, user insidellm), Redis on 127.0.0.1:$redis_port; data in $dir"
+  echo "PostgreSQL on 127.0.0.1:$pg_port (database insidellm, user insidellm), Redis on 127.0.0.1:$redis_port; data in $dir" >&2
   print_env
 }
 

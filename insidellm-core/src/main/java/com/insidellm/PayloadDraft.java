@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
 final class PayloadDraft {
 
     private final EventType type;
-    private Map<String, @Nullable Object> map = new LinkedHashMap<>();
+    /** The map payload; made when first needed (most events have a typed payload and never need one). */
+    private @Nullable Map<String, @Nullable Object> map;
     /** Whether {@link #map} is also the payload of an event already built (copy before changing it). */
     private boolean mapShared;
     /** The typed payload, while the payload is that record (plus {@link #extras}); its map is built when needed. */
@@ -68,19 +69,24 @@ final class PayloadDraft {
         }
         if (typed != null) {
             // Every Payload.toMap() returns a new map, so the draft can own it.
-            this.map = typed.toMap();
+            Map<String, @Nullable Object> fields = typed.toMap();
             if (extras != null) {
-                this.map.putAll(extras);
+                fields.putAll(extras);
                 this.extras = null;
             }
+            this.map = fields;
             this.mapShared = false;
             this.typed = null;
         }
-        if (mapShared) {
-            this.map = new LinkedHashMap<>(map);
-            this.mapShared = false;
+        Map<String, @Nullable Object> own = map;
+        if (own == null) {
+            own = new LinkedHashMap<>();
+        } else if (mapShared) {
+            own = new LinkedHashMap<>(own);
         }
-        this.map.put(key, value);
+        this.map = own;
+        this.mapShared = false;
+        own.put(key, value);
     }
 
     /** The typed payload, or {@code null} when the payload is a map. */
@@ -98,6 +104,11 @@ final class PayloadDraft {
 
     /** The map payload with the type's fields in wire order, now shared with an event. */
     Map<String, @Nullable Object> shareNormalized() {
+        Map<String, @Nullable Object> map = this.map;
+        if (map == null) {
+            map = new LinkedHashMap<>();
+            this.map = map;
+        }
         if (EventFields.isNormalized(type, map)) {
             // A typed payload arrives with exactly its type's keys in wire order: share it instead of copying
             // (a later change through this draft copies it first).

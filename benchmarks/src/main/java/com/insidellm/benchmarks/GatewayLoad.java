@@ -67,8 +67,8 @@ public final class GatewayLoad {
                 out.println();
                 out.println("| clients | direct p50 ms | gateway p50 ms | added p50 ms | direct p99 ms | gateway p99 ms"
                         + " | added p99 ms | direct req/s | gateway req/s | gateway CPU µs/call"
-                        + " | of which recorder µs/call | errors |");
-                out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+                        + " | of which recorder µs/call | gateway KB allocated/call | errors |");
+                out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
                 for (int clients : closedLoop) {
                     run(direct, "gpt-4o-mini", clients, 1); // warm-up, discarded
                     Result warm = run(gateway, "mini", clients, 1);
@@ -76,6 +76,7 @@ public final class GatewayLoad {
                     Result d = run(direct, "gpt-4o-mini", clients, seconds);
                     long cpuBefore = gatewayCpuNanos("insidellm-");
                     long recorderBefore = gatewayCpuNanos("insidellm-gateway-recorder");
+                    long allocatedBefore = gatewayAllocatedBytes("insidellm-");
                     Result g = run(gateway, "mini", clients, seconds);
                     // The gateway's own threads (serving and recording), per call: what a call costs whatever the load.
                     await(collector, g.millis().length);
@@ -83,10 +84,11 @@ public final class GatewayLoad {
                     double cpuPerCall = (gatewayCpuNanos("insidellm-") - cpuBefore) / 1000.0 / calls;
                     double recorderPerCall = (gatewayCpuNanos("insidellm-gateway-recorder") - recorderBefore) / 1000.0
                             / calls;
+                    double kbPerCall = (gatewayAllocatedBytes("insidellm-") - allocatedBefore) / 1024.0 / calls;
                     out.printf("| %d | %.3f | %.3f | **%.3f** | %.3f | %.3f | **%.3f** | %.0f | %.0f | %.0f | %.0f"
-                            + " | %d |%n",
+                            + " | %.1f | %d |%n",
                             clients, d.p50(), g.p50(), g.p50() - d.p50(), d.p99(), g.p99(), g.p99() - d.p99(),
-                            d.rate(), g.rate(), cpuPerCall, recorderPerCall, d.errors() + g.errors());
+                            d.rate(), g.rate(), cpuPerCall, recorderPerCall, kbPerCall, d.errors() + g.errors());
                 }
                 if (args.length > 1) {
                     return;
@@ -139,6 +141,22 @@ public final class GatewayLoad {
             if (info != null && info.getThreadName().startsWith(prefix)) {
                 long cpu = mx.getThreadCpuTime(info.getThreadId());
                 total += Math.max(0, cpu);
+            }
+        }
+        return total;
+    }
+
+    /**
+     * Bytes allocated so far by the collector's threads whose names start with {@code prefix}: unlike CPU time, not
+     * inflated by other processes on a shared machine, so before/after runs compare even under load.
+     */
+    static long gatewayAllocatedBytes(String prefix) {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean)
+                java.lang.management.ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith(prefix)) {
+                total += Math.max(0, mx.getThreadAllocatedBytes(info.getThreadId()));
             }
         }
         return total;

@@ -31,11 +31,21 @@ final class AnthropicAnswers {
 
     /** The answer: text, tool calls, stop reason in the chat format's words, usage with cache reads, id, model. */
     static LlmCallResult result(Message message) {
-        StringBuilder text = new StringBuilder();
+        // Usually one text block: its string is the text, not copied through a builder (this runs on the caller's
+        // thread, and answers are long).
+        String single = null;
+        StringBuilder joined = null;
         List<Map<String, Object>> toolCalls = new ArrayList<>();
         for (ContentBlock block : message.content()) {
             if (block.isText()) {
-                text.append(block.asText().text());
+                String part = block.asText().text();
+                if (joined != null) {
+                    joined.append(part);
+                } else if (single == null) {
+                    single = part;
+                } else {
+                    joined = new StringBuilder(single.length() + part.length() + 16).append(single).append(part);
+                }
             } else if (block.isToolUse()) {
                 ToolUseBlock use = block.asToolUse();
                 toolCalls.add(AnthropicMessages.toolCall(use.id(), use.name(),
@@ -43,17 +53,18 @@ final class AnthropicAnswers {
             }
         }
         String stopReason = message.stopReason().map(r -> r.asString()).orElse(null);
+        String text = joined != null ? joined.toString() : single != null ? single : "";
         return result(text, toolCalls, stopReason, usage(message.usage()), message.id(), message.model().asString());
     }
 
-    private static LlmCallResult result(CharSequence text, List<Map<String, Object>> toolCalls,
+    private static LlmCallResult result(String text, List<Map<String, Object>> toolCalls,
             @Nullable String stopReason, @Nullable TokenUsage usage, @Nullable String id, @Nullable String model) {
         Map<String, @Nullable Object> answer = AnthropicMessages.message("assistant",
-                text.length() == 0 && !toolCalls.isEmpty() ? null : text.toString());
+                text.isEmpty() && !toolCalls.isEmpty() ? null : text);
         if (!toolCalls.isEmpty()) {
             answer.put("tool_calls", toolCalls);
         }
-        return LlmCallResult.builder(text.toString()).responseMessage(answer).finishReason(finishReason(stopReason))
+        return LlmCallResult.builder(text).responseMessage(answer).finishReason(finishReason(stopReason))
                 .usage(usage).responseId(id).responseModel(model).build();
     }
 
@@ -165,7 +176,7 @@ final class AnthropicAnswers {
                 calls.add(AnthropicMessages.toolCall(call.getValue()[0], call.getValue()[1],
                         arguments == null || arguments.length() == 0 ? "{}" : arguments.toString()));
             }
-            return AnthropicAnswers.result(text, calls, stopReason,
+            return AnthropicAnswers.result(text.toString(), calls, stopReason,
                     usageReported ? usage(input, cacheRead, cacheWrite, output, cacheReported) : null, id, model);
         }
     }

@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Only {@code messages().create} and {@code messages().createStreaming} are intercepted, blocking and
  * asynchronous. Their default overloads (without request options, structured outputs) run on the proxy and so
- * arrive at the one abstract method that records. Every other method is forwarded unchanged.
+ * arrive at the one abstract method that records ({@code create(params)} and {@code createStreaming(params)}, the
+ * most used, go there directly). Every other method is forwarded unchanged.
  */
 final class AnthropicProxies {
 
@@ -105,8 +106,15 @@ final class AnthropicProxies {
             @Override
             @Nullable Object intercept(Object proxy, Method method, Object @Nullable [] args) throws Throwable {
                 String name = method.getName();
-                if (!name.equals("create") && !name.equals("createStreaming")) {
+                boolean plain = name.equals("create");
+                if (!plain && !name.equals("createStreaming")) {
                     return FORWARD;
+                }
+                if (args != null && args.length == 1 && args[0] instanceof MessageCreateParams params) {
+                    // The default create(params) is create(params, RequestOptions.none()) in the SDK: called here
+                    // directly, which saves the caller a reflective default-method call and a second proxy hop.
+                    return plain ? create.apply(params, RequestOptions.none())
+                            : createStreaming.apply(params, RequestOptions.none());
                 }
                 if (method.isDefault()) {
                     return InvocationHandler.invokeDefault(proxy, method, args);
@@ -115,7 +123,7 @@ final class AnthropicProxies {
                         || !(args[1] instanceof RequestOptions options)) {
                     return FORWARD;
                 }
-                return name.equals("create") ? create.apply(params, options) : createStreaming.apply(params, options);
+                return plain ? create.apply(params, options) : createStreaming.apply(params, options);
             }
         });
     }

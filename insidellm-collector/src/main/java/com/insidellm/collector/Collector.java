@@ -57,7 +57,8 @@ final class Collector implements AutoCloseable {
     Collector(Settings settings) throws IOException {
         try {
             store = settings.postgres() != null
-                    ? new PostgresStore(settings.postgres(), settings.redis(), settings.retention(), Clock.systemUTC())
+                    ? new PostgresStore(settings.postgres(), settings.redis(), settings.retention(),
+                            settings.fsyncEachCommit(), Clock.systemUTC())
                     : new SqliteStore(settings.database(), settings.retention(), settings.fsyncEachCommit(),
                             Clock.systemUTC());
         } catch (StoreException e) {

@@ -34,6 +34,7 @@ public final class CollectorMain {
               --max-body-bytes <n>   largest request body (default 10485760)                INSIDELLM_COLLECTOR_MAX_BODY_BYTES
               --durability <d>       process (default): acknowledged events survive kill -9  INSIDELLM_COLLECTOR_DURABILITY
                                      power: also power loss (fsync per commit; slower)
+                                     (PostgreSQL: synchronous_commit off / on)
               --import <path>        import SDK local-mode *.jsonl files (file or directory) INSIDELLM_COLLECTOR_IMPORT
                                      before serving; repeatable
               --proxy-config <file>  gateway models (dolphin-logger config.json format)     INSIDELLM_COLLECTOR_PROXY_CONFIG

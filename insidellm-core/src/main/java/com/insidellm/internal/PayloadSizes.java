@@ -3,6 +3,7 @@ package com.insidellm.internal;
 import com.insidellm.Payload;
 import java.util.List;
 import java.util.Map;
+import java.util.RandomAccess;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -89,6 +90,14 @@ public final class PayloadSizes {
         if (value == null) {
             return 4;
         }
+        // Exact class checks first: String, boxed numbers and Boolean are final classes, so these tests are cheaper
+        // than the interface tests below, and they are most of the leaves. Runs on the caller's thread.
+        if (value instanceof String s) {
+            return s.length() + 2;
+        }
+        if (value instanceof Number || value instanceof Boolean) {
+            return 16;
+        }
         if (value instanceof CharSequence s) {
             return s.length() + 2;
         }
@@ -96,14 +105,26 @@ public final class PayloadSizes {
             return 16;
         }
         if (value instanceof Map<?, ?> map) {
+            if (map.isEmpty()) {
+                return 2;
+            }
             int size = 2;
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                size += String.valueOf(e.getKey()).length() + 4 + estimate(e.getValue(), depth + 1);
+                Object key = e.getKey();
+                size += (key instanceof String k ? k.length() : String.valueOf(key).length()) + 4
+                        + estimate(e.getValue(), depth + 1);
             }
             return size;
         }
         if (value instanceof List<?> list) {
             int size = 2;
+            if (list instanceof RandomAccess) {
+                // No iterator: the lists here are array-backed (ArrayList, List.of, unmodifiable views of them).
+                for (int i = 0, n = list.size(); i < n; i++) {
+                    size += 1 + estimate(list.get(i), depth + 1);
+                }
+                return size;
+            }
             for (Object o : list) {
                 size += 1 + estimate(o, depth + 1);
             }

@@ -16,8 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the Gemini API's answers ({@code GenerateContentResponse}, whole or streamed chunk by chunk) into InsideLLM's
- * response fields; apart from {@link GeminiWire}, which maps requests, because answers are read token by token and
- * requests as trees. Every method tolerates missing parts.
+ * response fields, token by token, as {@link GeminiRequest} reads requests. Every method tolerates missing parts.
  */
 final class GeminiAnswer {
 
@@ -31,7 +30,7 @@ final class GeminiAnswer {
      * SDK has already parsed once. Used by one call at a time.
      */
     static final class Accumulator implements StreamAccumulator<String> {
-        private final StringBuilder text = new StringBuilder();
+        private final Text text = new Text();
         private final List<Map<String, Object>> toolCalls = new ArrayList<>();
         private @Nullable String finishReason;
         private @Nullable TokenUsage usage;
@@ -85,7 +84,10 @@ final class GeminiAnswer {
             if (chunk.usage != null) {
                 usage = chunk.usage;
             }
-            text.append(chunk.text);
+            String chunkText = chunk.text.value();
+            if (chunkText != null) {
+                text.append(chunkText);
+            }
             toolCalls.addAll(chunk.toolCalls);
             if (chunk.finishReason != null) {
                 finishReason = chunk.finishReason;
@@ -100,20 +102,48 @@ final class GeminiAnswer {
 
         @Override
         public LlmCallResult result() {
+            String value = text.value();
+            String all = value == null ? "" : value;
             Map<String, @Nullable Object> message = GeminiWire.message("assistant",
-                    text.length() == 0 && !toolCalls.isEmpty() ? null : text.toString());
+                    all.isEmpty() && !toolCalls.isEmpty() ? null : all);
             if (!toolCalls.isEmpty()) {
                 message.put("tool_calls", toolCalls);
             }
-            return LlmCallResult.builder(text.toString()).responseMessage(message)
+            return LlmCallResult.builder(all).responseMessage(message)
                     .finishReason(finishReason(finishReason, !toolCalls.isEmpty())).usage(usage).responseId(id)
                     .responseModel(model).build();
         }
     }
 
+    /**
+     * Text joined from pieces, without a copy while there is one piece: a plain answer's text is one string, read
+     * once from the body and recorded as it is.
+     */
+    private static final class Text {
+        private @Nullable String single;
+        private @Nullable StringBuilder joined;
+
+        void append(String piece) {
+            if (joined != null) {
+                joined.append(piece);
+            } else if (single == null) {
+                single = piece;
+            } else {
+                // A stream's chunks: joined in one builder, never string by string.
+                joined = new StringBuilder(single).append(piece);
+                single = null;
+            }
+        }
+
+        /** The text so far, {@code null} when nothing was appended. */
+        @Nullable String value() {
+            return joined != null ? joined.toString() : single;
+        }
+    }
+
     /** What one response chunk says, read token by token. */
     private static final class Chunk {
-        final StringBuilder text = new StringBuilder();
+        final Text text = new Text();
         final List<Map<String, Object>> toolCalls = new ArrayList<>(0);
         @Nullable String finishReason;
         @Nullable TokenUsage usage;

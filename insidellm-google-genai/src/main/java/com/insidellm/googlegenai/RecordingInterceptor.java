@@ -54,10 +54,8 @@ final class RecordingInterceptor implements Interceptor {
         }
         ModelCall call = recorder.start(() -> {
             try {
-                Buffer buffer = new Buffer();
-                body.writeTo(buffer);
-                // Read straight from the buffer (no copy): reading it hands its segments back to okio's pool.
-                return GeminiWire.request(GeminiWire.model(path), buffer.inputStream(), stream);
+                // The SDK's own bytes of the body, read token by token: no copy, no tree.
+                return GeminiRequest.read(GeminiWire.model(path), BodyBytes.of(body), stream);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -77,11 +75,13 @@ final class RecordingInterceptor implements Interceptor {
             try {
                 ResponseBody answered = response.body();
                 if (answered != null) {
-                    // Buffered as peekBody would, then read from a copy that shares the buffer's bytes.
+                    // Buffered as peekBody would, then read where the bytes are, left in place for the SDK: a
+                    // clone would share the segments, which then never return to okio's pool.
                     BufferedSource source = answered.source();
                     source.request(Long.MAX_VALUE);
+                    BodyBytes bytes = BodyBytes.of(source.getBuffer());
                     GeminiAnswer.Accumulator answer = new GeminiAnswer.Accumulator();
-                    try (JsonParser parser = GeminiWire.JSON.createParser(source.getBuffer().clone().inputStream())) {
+                    try (JsonParser parser = GeminiWire.JSON.createParser(bytes.bytes, bytes.offset, bytes.length)) {
                         answer.read(parser);
                     }
                     call.succeeded(answer.result());

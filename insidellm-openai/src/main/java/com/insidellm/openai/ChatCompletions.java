@@ -126,36 +126,50 @@ final class ChatCompletions {
         String text = "";
         Map<String, @Nullable Object> message = null;
         String finishReason = null;
-        if (!completion.choices().isEmpty()) {
-            ChatCompletion.Choice choice = completion.choices().get(0);
+        // Each SDK accessor checks its field, so every one is read once (this runs on the caller's thread).
+        List<ChatCompletion.Choice> choices = completion.choices();
+        if (!choices.isEmpty()) {
+            ChatCompletion.Choice choice = choices.get(0);
             ChatCompletionMessage answer = choice.message();
-            text = answer.content().or(answer::refusal).orElse("");
+            String content = answer.content().orElse(null);
+            String refusal = answer.refusal().orElse(null);
+            text = content != null ? content : refusal != null ? refusal : "";
             message = new LinkedHashMap<>();
             message.put("role", "assistant");
-            message.put("content", answer.content().orElse(null));
-            List<ChatCompletionMessageToolCall> calls = answer.toolCalls().orElse(List.of());
-            if (!calls.isEmpty()) {
-                List<Map<String, @Nullable Object>> toolCalls = new ArrayList<>(calls.size());
-                for (ChatCompletionMessageToolCall call : calls) {
+            message.put("content", content);
+            Optional<List<ChatCompletionMessageToolCall>> calls = answer.toolCalls();
+            if (calls.isPresent() && !calls.get().isEmpty()) {
+                List<Map<String, @Nullable Object>> toolCalls = new ArrayList<>(calls.get().size());
+                for (ChatCompletionMessageToolCall call : calls.get()) {
                     toolCalls.add(OpenAiJson.map(call));
                 }
                 message.put("tool_calls", toolCalls);
             }
-            if (answer.refusal().isPresent()) {
-                message.put("refusal", answer.refusal().get());
+            if (refusal != null) {
+                message.put("refusal", refusal);
             }
             finishReason = choice.finishReason().asString();
         }
+        Optional<CompletionUsage> usage = completion.usage();
         return LlmCallResult.builder(text).responseMessage(message).finishReason(finishReason)
-                .usage(completion.usage().map(ChatCompletions::usage).orElse(null))
+                .usage(usage.isPresent() ? usage(usage.get()) : null)
                 .responseId(completion.id()).responseModel(completion.model()).build();
     }
 
     static TokenUsage usage(CompletionUsage usage) {
-        Integer cached = usage.promptTokensDetails().flatMap(d -> d.cachedTokens()).map(Long::intValue)
-                .orElse(null);
-        Integer reasoning = usage.completionTokensDetails().flatMap(d -> d.reasoningTokens())
-                .map(Long::intValue).orElse(null);
+        // Plain tests instead of Optional chains: this runs on the caller's thread after every call.
+        Integer cached = null;
+        Optional<CompletionUsage.PromptTokensDetails> prompt = usage.promptTokensDetails();
+        if (prompt.isPresent()) {
+            Optional<Long> tokens = prompt.get().cachedTokens();
+            cached = tokens.isPresent() ? tokens.get().intValue() : null;
+        }
+        Integer reasoning = null;
+        Optional<CompletionUsage.CompletionTokensDetails> completion = usage.completionTokensDetails();
+        if (completion.isPresent()) {
+            Optional<Long> tokens = completion.get().reasoningTokens();
+            reasoning = tokens.isPresent() ? tokens.get().intValue() : null;
+        }
         return new TokenUsage((int) usage.promptTokens(), (int) usage.completionTokens(), (int) usage.totalTokens(),
                 cached, reasoning);
     }

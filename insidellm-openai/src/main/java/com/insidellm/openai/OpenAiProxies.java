@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Only model calls are intercepted: {@code chat().completions().create/createStreaming} and
  * {@code responses().create/createStreaming}, blocking and asynchronous. The interfaces' default overloads (without
- * request options, structured outputs) run on the proxy, so they all arrive at the one abstract method that records;
+ * request options, structured outputs) run on the proxy, so they all arrive at the one abstract method that records
+ * (the most used, {@code create(params)} and {@code createStreaming(params)}, go there directly);
  * {@code withOptions(...)} and {@code async()} return wrapped clients too. Every other method is forwarded unchanged.
  */
 final class OpenAiProxies {
@@ -174,8 +175,16 @@ final class OpenAiProxies {
                 if (name.equals("withOptions")) {
                     return rewrap.apply(type.cast(forward(method, args)));
                 }
-                if (!name.equals("create") && !name.equals("createStreaming")) {
+                boolean plain = name.equals("create");
+                if (!plain && !name.equals("createStreaming")) {
                     return FORWARD;
+                }
+                if (args != null && args.length == 1 && paramsType.isInstance(args[0])) {
+                    // The default create(params) is create(params, RequestOptions.none()) in the SDK: called here
+                    // directly, which saves the caller a reflective default-method call and a second proxy hop.
+                    P params = paramsType.cast(args[0]);
+                    return plain ? create.apply(params, RequestOptions.none())
+                            : createStreaming.apply(params, RequestOptions.none());
                 }
                 if (method.isDefault()) {
                     return InvocationHandler.invokeDefault(proxy, method, args);
@@ -185,7 +194,7 @@ final class OpenAiProxies {
                     return FORWARD;
                 }
                 P params = paramsType.cast(args[0]);
-                return name.equals("create") ? create.apply(params, options) : createStreaming.apply(params, options);
+                return plain ? create.apply(params, options) : createStreaming.apply(params, options);
             }
         });
     }

@@ -7,11 +7,13 @@ import java.util.function.Supplier;
 import org.springframework.ai.chat.client.advisor.api.Advisor;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.model.tool.ToolCallingManager;
+import org.springframework.ai.tool.execution.ToolExecutionExceptionProcessor;
 
 /**
  * Records Spring AI by hand, for chat models the Spring Boot starter does not see (built outside the application
- * context). The starter does the same for every {@link ChatModel} and {@link ToolCallingManager} bean and every
- * {@code ChatClient.Builder}; wrapping what is already recorded returns it unchanged, so nothing is recorded twice.
+ * context). The starter does the same for every {@link ChatModel}, {@link ToolCallingManager} and
+ * {@link ToolExecutionExceptionProcessor} bean and every {@code ChatClient.Builder}; wrapping what is already recorded
+ * returns it unchanged, so nothing is recorded twice.
  *
  * <pre>{@code
  * ModelCallRecorder recorder = ModelCallRecorder.builder(client).source("spring-ai").build();
@@ -49,6 +51,17 @@ public final class InsideLlmSpringAi {
     }
 
     /**
+     * An exception processor that lets a recorded {@link ToolCallingManager} see the tool failures {@code processor}
+     * turns into answers for the model (Spring AI's default), so they are recorded as failures ({@code tool.response}
+     * with {@code success: false} and an {@code error} event) instead of as results; {@code processor} itself when it
+     * already does. Give it to the manager you wrap:
+     * {@code ToolCallingManager.builder().toolExecutionExceptionProcessor(InsideLlmSpringAi.wrap(processor))}.
+     */
+    public static ToolExecutionExceptionProcessor wrap(ToolExecutionExceptionProcessor processor) {
+        return SpringAiToolFailures.noting(Objects.requireNonNull(processor, "processor"));
+    }
+
+    /**
      * The {@code ChatClient} advisor that makes the chat-memory conversation id the run of a request's calls, the
      * user coming from {@code userId}; the run's start is recorded to {@code client}.
      */
@@ -59,6 +72,7 @@ public final class InsideLlmSpringAi {
 
     /** Whether {@code bean} is a chat model that already records. */
     static boolean isRecorded(Object bean) {
-        return SpringAiChatModelInterceptor.isRecorded(bean) || bean instanceof SpringAiToolCallingManager;
+        return SpringAiChatModelInterceptor.isRecorded(bean) || bean instanceof SpringAiToolCallingManager
+                || bean instanceof SpringAiToolFailures;
     }
 }

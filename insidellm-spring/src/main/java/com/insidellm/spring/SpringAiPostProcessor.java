@@ -6,12 +6,15 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.model.tool.ToolCallingManager;
+import org.springframework.ai.tool.execution.ToolExecutionExceptionProcessor;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 
 /**
- * Wraps {@link ChatModel} and {@link ToolCallingManager} beans so that they record. Beans that already record (wrapped
+ * Wraps {@link ChatModel} and {@link ToolCallingManager} beans so that they record, and
+ * {@link ToolExecutionExceptionProcessor} beans so that the tool failures they turn into answers are recorded as
+ * failures (Spring AI's auto-configuration builds its manager with that bean). Beans that already record (wrapped
  * by hand with {@link InsideLlmSpringAi}) are left as they are. Without a single {@link InsideLlmClient} bean nothing
  * is wrapped. Thread-safe.
  */
@@ -36,6 +39,10 @@ final class SpringAiPostProcessor implements BeanPostProcessor, DisposableBean {
         if (bean instanceof ToolCallingManager manager && !InsideLlmSpringAi.isRecorded(bean)) {
             InsideLlmClient events = client.getIfUnique();
             return events == null ? bean : InsideLlmSpringAi.wrap(manager, events);
+        }
+        if (bean instanceof ToolExecutionExceptionProcessor processor && !InsideLlmSpringAi.isRecorded(bean)
+                && client.getIfUnique() != null) {
+            return InsideLlmSpringAi.wrap(processor);
         }
         return bean;
     }

@@ -73,22 +73,21 @@ final class SpringAiToolCallingManager implements ToolCallingManager {
         List<Open> open = open(chatResponse);
         ToolExecutionResult result;
         // One tool: what it records through InsideLLM nests under its tool.call (several run in one batch).
-        try (InsideLlmContext.Scope ignored = open.size() == 1 ? open.get(0).call.makeCurrent() : null) {
+        // What the exception processor turned into answers: failures that do not leave executeToolCalls.
+        SpringAiToolFailures.Batch failures = open.isEmpty() ? null : SpringAiToolFailures.begin();
+        try (failures; InsideLlmContext.Scope ignored = open.size() == 1 ? open.get(0).call.makeCurrent() : null) {
             result = delegate.executeToolCalls(prompt, chatResponse);
         } catch (RuntimeException | Error e) {
             for (Open call : open) {
                 try {
-                    call.call.end(Event.builder(EventType.TOOL_RESPONSE).payload(new Payload.ToolResponse(
-                            call.request.name(), TOOL_TYPE, call.request.id(), null, call.call.elapsedMs(), false,
-                            CallRecorder.errorMessage(e, true))));
-                    call.call.fail("tool_error", e, Map.of("tool_name", call.request.name()));
+                    failed(call, null, e);
                 } catch (RuntimeException | LinkageError recording) {
                     log.debug("InsideLLM could not record a failed Spring AI tool call", recording);
                 }
             }
             throw e;
         }
-        ended(open, result);
+        ended(open, result, failures);
         return result;
     }
 
@@ -149,8 +148,8 @@ final class SpringAiToolCallingManager implements ToolCallingManager {
         }
     }
 
-    private void ended(List<Open> open, ToolExecutionResult result) {
-        if (open.isEmpty()) {
+    private void ended(List<Open> open, ToolExecutionResult result, SpringAiToolFailures.@Nullable Batch failures) {
+        if (open.isEmpty() || failures == null) {
             return;
         }
         try {
@@ -164,13 +163,30 @@ final class SpringAiToolCallingManager implements ToolCallingManager {
             }
             for (Open call : open) {
                 ToolResponseMessage.ToolResponse response = byId.get(call.request.id());
-                call.call.end(Event.builder(EventType.TOOL_RESPONSE).payload(new Payload.ToolResponse(
-                        call.request.name(), TOOL_TYPE, call.request.id(),
-                        response == null ? null : response.responseData(), call.call.elapsedMs(), true, null)));
+                String answer = response == null ? null : response.responseData();
+                SpringAiToolFailures.Failure failure = failures.take(call.request.name(), answer);
+                if (failure == null) {
+                    call.call.end(Event.builder(EventType.TOOL_RESPONSE).payload(new Payload.ToolResponse(
+                            call.request.name(), TOOL_TYPE, call.request.id(), answer, call.call.elapsedMs(), true,
+                            null)));
+                } else {
+                    failed(call, answer, failure.cause());
+                }
             }
         } catch (RuntimeException | LinkageError e) {
             log.debug("InsideLLM could not record a Spring AI tool response", e);
         }
+    }
+
+    /**
+     * Records {@code call} as failed with {@code error}: a {@code tool.response} that says so (with what the model got
+     * instead, if anything) and an {@code error} event.
+     */
+    private static void failed(Open call, @Nullable String answer, Throwable error) {
+        call.call.end(Event.builder(EventType.TOOL_RESPONSE).payload(new Payload.ToolResponse(call.request.name(),
+                TOOL_TYPE, call.request.id(), answer, call.call.elapsedMs(), false,
+                CallRecorder.errorMessage(error, true))));
+        call.call.fail("tool_error", error, Map.of("tool_name", call.request.name()));
     }
 
     private static Map<String, ?> arguments(@Nullable String json) {

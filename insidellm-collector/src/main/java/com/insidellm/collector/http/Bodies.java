@@ -21,6 +21,9 @@ public final class Bodies {
      */
     static final long DRAIN_BYTES = 8L << 20;
 
+    /** Bodies up to this declared length are read into one array of that length. */
+    static final int EXACT_BYTES = 1 << 20;
+
     private Bodies() {}
 
     /**
@@ -28,9 +31,11 @@ public final class Bodies {
      */
     public static byte @org.jspecify.annotations.Nullable [] read(HttpExchange ex, long limit) throws IOException {
         String length = ex.getRequestHeaders().getFirst("Content-Length");
+        long declared = -1;
         if (length != null) {
             try {
-                if (Long.parseLong(length.trim()) > limit) {
+                declared = Long.parseLong(length.trim());
+                if (declared > limit) {
                     reject(ex, limit);
                     return null;
                 }
@@ -40,6 +45,24 @@ public final class Bodies {
             }
         }
         String encoding = ex.getRequestHeaders().getFirst("Content-Encoding");
+        boolean identity = encoding == null || encoding.isBlank() || encoding.equalsIgnoreCase("identity");
+        ByteArrayOutputStream out = null;
+        if (identity && declared >= 0 && declared <= EXACT_BYTES) {
+            // The common case (a gateway call, an uncompressed batch): exactly the declared bytes, in one array. The
+            // general path below allocates 24 KiB of buffers per request, a third of what a gateway call allocated.
+            // Only up to EXACT_BYTES: a larger declared length is not allocated before its bytes arrive.
+            byte[] body = new byte[(int) declared];
+            InputStream raw = ex.getRequestBody(); // not closed: see below
+            int n = raw.readNBytes(body, 0, body.length);
+            // Reading the end as well: the exchange's close otherwise drains it with a 2 KiB buffer of its own.
+            int next = n < body.length ? -1 : raw.read();
+            if (next < 0) {
+                return n == body.length ? body : java.util.Arrays.copyOf(body, n);
+            }
+            out = new ByteArrayOutputStream(body.length + 8192); // more than declared: read on as any body
+            out.write(body);
+            out.write(next);
+        }
         // Never close the exchange's request stream here: closing drains it to the end, and a chunked gzip body (what
         // the SDK sends) ends with a tiny terminating chunk that the client's Nagle algorithm holds back until our ACK,
         // which the kernel delays by up to 40 ms. Answering first carries that ACK; the exchange drains the rest after.
@@ -61,7 +84,9 @@ public final class Bodies {
                 return null;
             }
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        if (out == null) {
+            out = new ByteArrayOutputStream(8192);
+        }
         byte[] buf = new byte[16384];
         try (InputStream body = in) {
             int n;

@@ -39,6 +39,9 @@ public final class WireValues {
      * optionally in braces or after {@code urn:uuid:}; null when {@code s} is no UUID.
      */
     public static @Nullable String uuid(String s) {
+        if (isCanonicalUuid(s)) {
+            return s; // what every SDK and the gateway send: one pass, no copy
+        }
         String v = s;
         if (v.length() > 9 && v.regionMatches(true, 0, "urn:uuid:", 0, 9)) {
             v = v.substring(9);
@@ -58,6 +61,15 @@ public final class WireValues {
 
     /** Whether {@code s} is a hyphenated UUID (8-4-4-4-12 hexadecimal digits, either case). */
     static boolean isHyphenated(String s) {
+        return isUuidShape(s, false);
+    }
+
+    /** Whether {@code s} is a hyphenated UUID in lower case (8-4-4-4-12 hexadecimal digits). */
+    private static boolean isCanonicalUuid(String s) {
+        return isUuidShape(s, true);
+    }
+
+    private static boolean isUuidShape(String s, boolean lowerOnly) {
         if (s.length() != 36) {
             return false;
         }
@@ -67,7 +79,7 @@ public final class WireValues {
                 if (c != '-') {
                     return false;
                 }
-            } else if (!isHex(c)) {
+            } else if (lowerOnly ? !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) : !isHex(c)) {
                 return false;
             }
         }

@@ -37,7 +37,7 @@ record Answer(ObjectNode message, String text, @Nullable String finishReason, @N
         JsonNode id = null;
         JsonNode model = null;
         // Values are read from the middle of the body: what follows each one is not trailing input.
-        ObjectReader values = mapper.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        ObjectReader values = reader(mapper);
         try (JsonParser p = mapper.getFactory().createParser(body)) {
             // Anything but an object records an empty answer, as a tree's missing paths would.
             boolean object = p.nextToken() == JsonToken.START_OBJECT;
@@ -45,8 +45,8 @@ record Answer(ObjectNode message, String text, @Nullable String finishReason, @N
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
                 switch (field) {
-                    case "id" -> id = values.readValue(p);
-                    case "model" -> model = values.readValue(p);
+                    case "id" -> id = scalar(p, values);
+                    case "model" -> model = scalar(p, values);
                     case "usage" -> usage = values.readValue(p);
                     case "choices" -> {
                         if (value != JsonToken.START_ARRAY) {
@@ -67,7 +67,7 @@ record Answer(ObjectNode message, String text, @Nullable String finishReason, @N
                                 if (f.equals("message")) {
                                     m = values.readValue(p);
                                 } else if (f.equals("finish_reason")) {
-                                    finish = values.readValue(p);
+                                    finish = scalar(p, values);
                                 } else {
                                     p.skipChildren();
                                 }
@@ -157,6 +157,36 @@ record Answer(ObjectNode message, String text, @Nullable String finishReason, @N
             calls.values().forEach(list::add);
         }
         return new Answer(message, text.toString(), finish, usage, id, model);
+    }
+
+    /** The last mapper's reader: building one per answer copied the mapper's configuration every call. */
+    private static volatile @Nullable Reader last;
+
+    private record Reader(ObjectMapper mapper, ObjectReader reader) {}
+
+    private static ObjectReader reader(ObjectMapper mapper) {
+        Reader r = last;
+        if (r == null || r.mapper() != mapper) {
+            r = new Reader(mapper, mapper.readerFor(JsonNode.class)
+                    .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS));
+            last = r;
+        }
+        return r.reader();
+    }
+
+    /**
+     * The current value, read as {@link ObjectReader#readValue} would; strings and nulls without a deserialisation
+     * context of their own (the id, model and finish reason are one string each).
+     */
+    private static JsonNode scalar(JsonParser p, ObjectReader values) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_STRING) {
+            return NODES.textNode(p.getText());
+        }
+        if (t == JsonToken.VALUE_NULL) {
+            return NODES.nullNode();
+        }
+        return values.readValue(p);
     }
 
     private static @Nullable JsonNode nonNull(@Nullable JsonNode n) {

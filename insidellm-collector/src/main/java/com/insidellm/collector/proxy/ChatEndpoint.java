@@ -174,7 +174,7 @@ final class ChatEndpoint implements Handler {
         ProxiedCall call = new ProxiedCall(request, route, user, header(ex, RUN_HEADER), stream, startMicros,
                 startNanos);
 
-        Request upstream = upstreamRequest(route, request, stream);
+        Request upstream = upstreamRequest(route, request, body, stream);
         // Streams: a timeout per read (a stalled stream ends, a long one does not). Single answers: one timeout for
         // the whole call, which spares okio's shared timeout queue (a global lock) two visits per read and write.
         Call upstreamCall = (stream ? http : whole).newCall(upstream);
@@ -278,8 +278,9 @@ final class ChatEndpoint implements Handler {
         }
     }
 
-    private Request upstreamRequest(ProxyConfig.Route route, ObjectNode request, boolean stream) throws IOException {
-        Request.Builder b = new Request.Builder().url(urls.computeIfAbsent(route, ChatEndpoint::url));
+    private Request upstreamRequest(ProxyConfig.Route route, ObjectNode request, byte[] sent, boolean stream)
+            throws IOException {
+        Request.Builder b = new Request.Builder().url(urlOf(route));
         byte[] body;
         if (route.provider() == ProxyConfig.Provider.ANTHROPIC) {
             body = mapper.writeValueAsBytes(Anthropic.request(request, route.providerModel(), stream, mapper));
@@ -294,13 +295,30 @@ final class ChatEndpoint implements Handler {
                 // Asked for on the client's behalf so the record has the token counts; hidden again if not asked.
                 request.withObjectProperty("stream_options").put("include_usage", true);
             }
-            body = mapper.writeValueAsBytes(request);
+            // Without stream options to add, only the model changes: the client's bytes go on with it replaced.
+            byte[] spliced = stream ? null : ModelSplice.replaceModel(sent, route.providerModel(), mapper.getFactory());
+            body = spliced != null ? spliced : mapper.writeValueAsBytes(request);
             if (route.apiKey() != null) {
                 b.header("Authorization", "Bearer " + route.apiKey());
             }
         }
         b.header("Accept", stream ? "text/event-stream" : "application/json");
         return b.post(RequestBody.create(body, JSON)).build();
+    }
+
+    /** The last route's URL, found by identity: a record's hash over all its fields was a visible cost per call. */
+    private volatile @Nullable RouteUrl lastUrl;
+
+    private record RouteUrl(ProxyConfig.Route route, HttpUrl url) {}
+
+    private HttpUrl urlOf(ProxyConfig.Route route) {
+        RouteUrl last = lastUrl;
+        if (last != null && last.route() == route) {
+            return last.url();
+        }
+        HttpUrl url = urls.computeIfAbsent(route, ChatEndpoint::url);
+        lastUrl = new RouteUrl(route, url);
+        return url;
     }
 
     /** Where a route's calls go; parsed once per route rather than per call. */
@@ -320,14 +338,21 @@ final class ChatEndpoint implements Handler {
      * Nothing else (no cookies, no upstream auth challenges).
      */
     private static void passOnHeaders(Response response, HttpExchange ex) {
-        for (String name : response.headers().names()) {
-            String lower = name.toLowerCase(java.util.Locale.ROOT);
-            if (lower.equals("retry-after") || lower.equals("retry-after-ms") || lower.equals("x-request-id")
-                    || lower.equals("request-id") || lower.startsWith("x-ratelimit-")
-                    || lower.startsWith("anthropic-ratelimit-") || lower.equals("openai-processing-ms")) {
-                ex.getResponseHeaders().put(name, response.headers(name));
+        // By index: Headers.names() builds a sorted set on every call.
+        okhttp3.Headers headers = response.headers();
+        for (int i = 0, n = headers.size(); i < n; i++) {
+            String name = headers.name(i);
+            if (passedOn(name)) {
+                ex.getResponseHeaders().add(name, headers.value(i));
             }
         }
+    }
+
+    private static boolean passedOn(String name) {
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        return lower.equals("retry-after") || lower.equals("retry-after-ms") || lower.equals("x-request-id")
+                || lower.equals("request-id") || lower.startsWith("x-ratelimit-")
+                || lower.startsWith("anthropic-ratelimit-") || lower.equals("openai-processing-ms");
     }
 
     private static byte[] limited(ResponseBody body) throws IOException {

@@ -56,4 +56,14 @@ class AnswerTest {
         assertThat(a.finishReason()).isNull();
         assertThat(a.message().toString()).isEqualTo("{\"role\":\"assistant\",\"content\":null}");
     }
+
+    @Test
+    void scalarsThatAreNoStringsReadAsTheirTreeWould() throws Exception {
+        Answer a = read("{\"id\":42,\"model\":{\"name\":\"m\"},\"choices\":[{\"message\":{\"content\":\"x\"},"
+                + "\"finish_reason\":true}]}");
+
+        assertThat(a.id()).isEqualTo("42");
+        assertThat(a.model()).isEmpty(); // an object's text, as JsonNode.asText() gives it
+        assertThat(a.finishReason()).isEqualTo("true");
+    }
 }

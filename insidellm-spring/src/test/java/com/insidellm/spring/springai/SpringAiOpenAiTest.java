@@ -29,6 +29,8 @@ import org.springframework.ai.model.tool.ToolCallingManager;
 import org.springframework.ai.openai.OpenAiChatModel;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.tool.annotation.Tool;
+import org.springframework.ai.tool.execution.DefaultToolExecutionExceptionProcessor;
+import org.springframework.ai.tool.execution.ToolExecutionExceptionProcessor;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -66,9 +68,15 @@ class SpringAiOpenAiTest {
 
     @Configuration(proxyBeanMethods = false)
     static class Application {
+        /** As Spring AI's ToolCallingAutoConfiguration: failures go back to the model as answers. */
         @Bean
-        ToolCallingManager toolCallingManager() {
-            return ToolCallingManager.builder().build();
+        ToolExecutionExceptionProcessor toolExecutionExceptionProcessor() {
+            return new DefaultToolExecutionExceptionProcessor(false);
+        }
+
+        @Bean
+        ToolCallingManager toolCallingManager(ToolExecutionExceptionProcessor processor) {
+            return ToolCallingManager.builder().toolExecutionExceptionProcessor(processor).build();
         }
 
         @Bean
@@ -95,6 +103,9 @@ class SpringAiOpenAiTest {
         String weather(String city) {
             InsideLlmContext current = InsideLlmContext.current();
             parentWhileRunning = current == null ? null : current.parentEventId();
+            if (city.equals("Atlantis")) {
+                throw new IllegalArgumentException("no weather station in " + city);
+            }
             return "sunny in " + city;
         }
     }
@@ -175,6 +186,50 @@ class SpringAiOpenAiTest {
             assertToolNestedUnderTheCallThatAskedForIt(events);
             assertThat(weather.parentWhileRunning).isEqualTo(single(events, EventType.TOOL_CALL).eventId());
         });
+    }
+
+    @Test
+    void aToolFailureTheModelIsToldAboutIsRecordedAsAFailure() {
+        // Two calls of the same tool in one answer; Spring AI's default processor turns the second's exception into
+        // its answer, and executeToolCalls returns normally.
+        server.enqueue(new MockResponse().setHeader("Content-Type", "application/json").setBody(json(
+                "{'id':'chatcmpl-t','object':'chat.completion','created':1,'model':'gpt-4o-mini','choices':[{'index':0,"
+                + "'message':{'role':'assistant','content':null,'tool_calls':[" + weatherCall("call_1", "Paris")
+                + "," + weatherCall("call_2", "Atlantis") + "]},'finish_reason':'tool_calls'}],"
+                + "'usage':{'prompt_tokens':20,'completion_tokens':7,"
+                + "'total_tokens':27}}")));
+        server.enqueue(new MockResponse().setHeader("Content-Type", "application/json").setBody(ANSWER));
+        runner().run(context -> {
+            String answer = context.getBean(ChatClient.Builder.class).build().prompt()
+                    .user("Weather in Paris and Atlantis?").tools(new Weather()).call().content();
+            assertThat(answer).isEqualTo("Hello there!");
+
+            List<Event> events = events(context.getBean(InsideLlmClient.class),
+                    OpenAiModels.TOOLS_INSIDE_MODEL_CALL ? 7 : 9);
+            Map<String, Event> calls = events.stream().filter(e -> e.type() == EventType.TOOL_CALL)
+                    .collect(Collectors.toMap(e -> (String) e.payload().get("call_id"), e -> e));
+            Map<String, Event> results = events.stream().filter(e -> e.type() == EventType.TOOL_RESPONSE)
+                    .collect(Collectors.toMap(e -> (String) e.payload().get("call_id"), e -> e));
+            assertThat(calls.keySet()).containsExactlyInAnyOrder("call_1", "call_2");
+            assertThat(results.keySet()).containsExactlyInAnyOrder("call_1", "call_2");
+            assertThat(results.get("call_1").payload()).containsEntry("success", true);
+            assertThat(results.get("call_2").payload()).containsEntry("success", false)
+                    .containsEntry("error_message", "no weather station in Atlantis");
+            // What the model was told instead of a result is kept as the response.
+            assertThat(String.valueOf(results.get("call_2").payload().get("response_data")))
+                    .contains("no weather station in Atlantis");
+            Event error = single(events, EventType.ERROR);
+            assertThat(error.parentEventId()).isEqualTo(calls.get("call_2").eventId());
+            assertThat(error.payload()).containsEntry("error_type", "tool_error")
+                    .containsEntry("error_message", "no weather station in Atlantis");
+            assertThat((Map<String, Object>) error.payload().get("context")).containsEntry("tool_name", "weather")
+                    .containsEntry("exception_class", IllegalArgumentException.class.getName());
+        });
+    }
+
+    private static String weatherCall(String id, String city) {
+        return "{'id':'" + id + "','type':'function','function':{'name':'weather','arguments':'{\\'city\\':\\'"
+                + city + "\\'}'}}";
     }
 
     /**

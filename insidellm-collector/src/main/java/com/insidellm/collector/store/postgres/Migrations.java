@@ -27,12 +27,18 @@ final class Migrations {
 
     /** Every migration, oldest first; a version is never changed once released, only followed by a new one. */
     static final List<String> SCRIPTS = List.of("V1__events_runs_live.sql", "V2__details_names_feedback_tags.sql",
-            "V3__lz4_for_event_text.sql", "V4__conversation_threading.sql");
+            "V3__lz4_for_event_text.sql", "V4__conversation_threading.sql",
+            "V5__search_index_off_the_commit_path.sql");
 
     private Migrations() {}
 
     /** Brings the database to the newest version; returns how many migrations this call applied. */
     static int migrate(Connection c) throws SQLException {
+        return migrate(c, SCRIPTS.size());
+    }
+
+    /** Brings the database to {@code target} (tests build an earlier version's database with it). */
+    static int migrate(Connection c, int target) throws SQLException {
         c.setAutoCommit(true);
         try (Statement st = c.createStatement()) {
             st.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
@@ -49,7 +55,7 @@ final class Migrations {
                             + " knows (" + SCRIPTS.size() + "); run a newer collector");
                 }
                 int applied = 0;
-                for (int version = current + 1; version <= SCRIPTS.size(); version++) {
+                for (int version = current + 1; version <= target; version++) {
                     apply(c, version, SCRIPTS.get(version - 1));
                     applied++;
                 }

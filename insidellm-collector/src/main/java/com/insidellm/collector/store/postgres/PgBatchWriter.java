@@ -113,8 +113,7 @@ final class PgBatchWriter {
             StoredEvent.Details d = e.details();
             Object[] row = {i + 1, text(e.eventId()), text(e.runId()), text(e.parentEventId()), text(e.eventType()),
                 text(e.userId()), e.timestampMicros(), text(e.model()), text(e.provider()), e.promptTokens(),
-                e.completionTokens(), e.totalTokens(), e.cost(), e.latencyMs(), e.error(), text(e.rawJson()),
-                SearchText.of(e.rawJson()), receivedAt, text(d.callType()), text(d.traceId()), text(d.name()),
+                e.completionTokens(), e.totalTokens(), e.cost(), e.latencyMs(), e.error(), text(e.rawJson()), receivedAt, text(d.callType()), text(d.traceId()), text(d.name()),
                 d.score(), d.timeToFirstTokenMs(), text(d.runName()), text(d.inputText()),
                 d.tags().isEmpty() ? null : text(String.join("\u001f", d.tags()))};
             for (int k = 0; k < row.length; k++) {
@@ -192,7 +191,6 @@ final class PgBatchWriter {
             field(rows, e.latencyMs()).append('\t');
             rows.append(e.error() ? 't' : 'f').append('\t');
             field(rows, e.rawJson()).append('\t');
-            field(rows, SearchText.of(e.rawJson())).append('\t');
             rows.append(receivedAt).append('\t');
             StoredEvent.Details d = e.details();
             field(rows, d.callType()).append('\t');

@@ -16,7 +16,7 @@ final class PgIngestSql {
     static final String STAGING_TABLE = "CREATE TEMP TABLE IF NOT EXISTS incoming_events (ord integer,"
             + " event_id text, run_id text, parent_event_id text, event_type text, user_id text, ts bigint, model text,"
             + " provider text, prompt_tokens bigint, completion_tokens bigint, total_tokens bigint,"
-            + " cost double precision, latency_ms double precision, is_error boolean, raw text, search text,"
+            + " cost double precision, latency_ms double precision, is_error boolean, raw text,"
             + " received_at bigint, call_type text, trace_id text, name text, score double precision,"
             + " ttft_ms double precision, run_name text, input_text text, tags text) ON COMMIT DELETE ROWS";
 
@@ -36,11 +36,11 @@ final class PgIngestSql {
               SELECT last_seq FROM insidellm_live WHERE id = 1 FOR UPDATE
             ), stored AS (
               INSERT INTO events (seq, event_id, run_id, parent_event_id, event_type, user_id, ts, model, provider,
-                prompt_tokens, completion_tokens, total_tokens, cost, latency_ms, is_error, raw, search, received_at,
+                prompt_tokens, completion_tokens, total_tokens, cost, latency_ms, is_error, raw, received_at,
                 call_type, trace_id, name, score, ttft_ms)
               SELECT live.last_seq + i.ord, i.event_id, i.run_id, i.parent_event_id, i.event_type, i.user_id, i.ts,
                 i.model, i.provider, i.prompt_tokens, i.completion_tokens, i.total_tokens, i.cost, i.latency_ms,
-                i.is_error, i.raw, i.search, i.received_at, i.call_type, i.trace_id, i.name, i.score, i.ttft_ms
+                i.is_error, i.raw, i.received_at, i.call_type, i.trace_id, i.name, i.score, i.ttft_ms
               FROM incoming i CROSS JOIN live ORDER BY i.ord
               ON CONFLICT DO NOTHING
               RETURNING seq
@@ -106,7 +106,7 @@ final class PgIngestSql {
     static final String[][] COLUMNS = {{"ord", "int4"}, {"event_id", "text"}, {"run_id", "text"},
         {"parent_event_id", "text"}, {"event_type", "text"}, {"user_id", "text"}, {"ts", "int8"}, {"model", "text"},
         {"provider", "text"}, {"prompt_tokens", "int8"}, {"completion_tokens", "int8"}, {"total_tokens", "int8"},
-        {"cost", "float8"}, {"latency_ms", "float8"}, {"is_error", "bool"}, {"raw", "text"}, {"search", "text"},
+        {"cost", "float8"}, {"latency_ms", "float8"}, {"is_error", "bool"}, {"raw", "text"},
         {"received_at", "int8"}, {"call_type", "text"}, {"trace_id", "text"}, {"name", "text"}, {"score", "float8"},
         {"ttft_ms", "float8"}, {"run_name", "text"}, {"input_text", "text"}, {"tags", "text"}};
 

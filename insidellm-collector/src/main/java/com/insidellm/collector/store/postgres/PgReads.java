@@ -81,7 +81,12 @@ final class PgReads {
         return sql.read(c -> SqlRows.timedRows(c, query.toString(), args));
     }
 
-    /** Appends {@code AND …} conditions for {@code filter}; text search uses the trigram index on {@code search}. */
+    /**
+     * Appends {@code AND …} conditions for {@code filter}. Text search reads the trigram index of {@code event_search}
+     * for the events up to the indexer's watermark and scans the events above it, all in the statement's one snapshot
+     * (the indexer moves the rows and the watermark in one transaction), so an event is found from the moment its
+     * ingest was answered, whether indexed yet or not.
+     */
     static void appendWhere(EventFilter filter, StringBuilder sql, List<Object> args) {
         List<String> types = filter.types();
         if (!types.isEmpty()) {
@@ -99,8 +104,19 @@ final class PgReads {
         SqlRows.timeRange(sql, args, filter.fromMicros(), filter.toMicros());
         String text = filter.text();
         if (text != null) {
-            sql.append(" AND search ILIKE ?");
-            args.add("%" + PgBatchWriter.text(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+            // The matches as one array, computed once: as an IN sub-query the planner joined it by a nested loop over
+            // the matches for every event (quadratic; 310 ms against 253 at 22,000 events with 124 matches).
+            String pattern = "%" + PgBatchWriter.text(text).replace("\\", "\\\\").replace("%", "\\%")
+                    .replace("_", "\\_") + "%";
+            sql.append(" AND seq = ANY (ARRAY(SELECT s.seq FROM event_search s WHERE s.search ILIKE ?");
+            args.add(pattern);
+            // The time range again inside, where "ts" is the search table's, so its partitions are pruned too.
+            SqlRows.timeRange(sql, args, filter.fromMicros(), filter.toMicros());
+            sql.append(" UNION ALL SELECT t.seq FROM events t WHERE t.seq > (SELECT indexed_seq FROM"
+                    + " insidellm_search_state WHERE id = 1) AND insidellm_search_text(t.raw) ILIKE ?");
+            args.add(pattern);
+            SqlRows.timeRange(sql, args, filter.fromMicros(), filter.toMicros());
+            sql.append("))");
         }
         String callType = filter.callType();
         if (callType != null) {

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * migrations applied at start, one writer per instance ({@link PgWriter}), daily partitions dropped by retention, and
  * the live-tail sequence kept current by this instance's commits, by other instances' news over Redis when {@code
  * --redis} is given, and by polling the database (every {@value #FAST_POLL_MILLIS} ms while there is no Redis or it is
- * down, every {@value #SLOW_POLL_MILLIS} ms as a safety net while it is up). Internal. Thread-safe.
+ * down, every {@value #SLOW_POLL_MILLIS} ms as a safety net while it is up). Text search is indexed off the ingest
+ * path by {@link PgSearchIndexer}, and exact at once (migration V5). Internal. Thread-safe.
  */
 public final class PostgresStore implements Store {
 
@@ -51,6 +52,7 @@ public final class PostgresStore implements Store {
     private final Partitions partitions = new Partitions();
     private final SharedSequence sequence;
     private final PgWriter writer;
+    private final PgSearchIndexer indexer;
     private final PgReads reads;
     private final PgAggregates aggregates;
     private final PgConversations conversations;
@@ -68,10 +70,37 @@ public final class PostgresStore implements Store {
      * @throws StoreException if the database cannot be reached or migrated (the message never holds the password)
      */
     public PostgresStore(PostgresUrl url, @Nullable URI redis, @Nullable Duration retention, Clock clock) {
+        this(url, redis, retention, true, clock);
+    }
+
+    /**
+     * As {@link #PostgresStore(PostgresUrl, URI, Duration, Clock)}; with {@code fsyncEachCommit} false the collector's
+     * sessions run with {@code synchronous_commit = off} ({@code --durability process}): a commit is acknowledged once
+     * it is in PostgreSQL's write-ahead log buffers, without waiting for the disk. Acknowledged events then survive the
+     * collector being killed at any moment, as with SQLite's {@code synchronous=NORMAL}; a crash of the PostgreSQL
+     * server or its machine can lose the commits of its last moments ({@code 3 × wal_writer_delay}, 600 ms by default)
+     * but never leaves the database inconsistent. With {@code true} every commit waits for its WAL flush.
+     */
+    public PostgresStore(PostgresUrl url, @Nullable URI redis, @Nullable Duration retention, boolean fsyncEachCommit,
+            Clock clock) {
+        this(url, redis, retention, clock, PgSearchIndexer.DEFAULT_BATCH_SIZE, true, fsyncEachCommit);
+    }
+
+    /**
+     * As the public constructor; {@code indexBatchSize} events per indexing transaction, and with {@code
+     * indexInBackground} false the search index moves only when a test calls {@link #searchIndexer()}.
+     */
+    PostgresStore(PostgresUrl url, @Nullable URI redis, @Nullable Duration retention, Clock clock, int indexBatchSize,
+            boolean indexInBackground) {
+        this(url, redis, retention, clock, indexBatchSize, indexInBackground, true);
+    }
+
+    private PostgresStore(PostgresUrl url, @Nullable URI redis, @Nullable Duration retention, Clock clock,
+            int indexBatchSize, boolean indexInBackground, boolean fsyncEachCommit) {
         this.url = url;
         this.clock = clock;
         this.retention = retention;
-        this.pool = pool(url, DEFAULT_POOL_SIZE);
+        this.pool = pool(url, DEFAULT_POOL_SIZE, fsyncEachCommit);
         long lastSeq;
         String clusterId;
         try (Connection c = pool.getConnection()) {
@@ -98,6 +127,10 @@ public final class PostgresStore implements Store {
                 : new RedisFanout(redis, "insidellm:live:" + clusterId, sequence::advanceTo, this::poll);
         RedisFanout f = fanout;
         this.writer = new PgWriter(pool, partitions, sequence, f == null ? seq -> { } : f::publish, clock);
+        this.indexer = new PgSearchIndexer(pool, indexBatchSize, sequence);
+        if (indexInBackground) {
+            indexer.start();
+        }
         this.background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "insidellm-collector-pg-poller");
             t.setDaemon(true);
@@ -117,7 +150,7 @@ public final class PostgresStore implements Store {
      * @throws StoreException if the database cannot be reached or migrated
      */
     public static int migrateOnly(PostgresUrl url) {
-        try (HikariDataSource pool = pool(url, 1); Connection c = pool.getConnection()) {
+        try (HikariDataSource pool = pool(url, 1, true); Connection c = pool.getConnection()) {
             int applied = Migrations.migrate(c);
             int version = Migrations.version(c);
             LOG.info("PostgreSQL store at {}: schema version {} ({} migrations applied now)", url, version, applied);
@@ -127,8 +160,12 @@ public final class PostgresStore implements Store {
         }
     }
 
-    private static HikariDataSource pool(PostgresUrl url, int size) {
+    private static HikariDataSource pool(PostgresUrl url, int size, boolean fsyncEachCommit) {
         HikariConfig config = new HikariConfig();
+        if (!fsyncEachCommit) {
+            // Per session, so the server's own setting and other applications on the database are left alone.
+            config.setConnectionInitSql("SET synchronous_commit = off");
+        }
         config.setJdbcUrl(url.jdbcUrl());
         if (url.user() != null) {
             config.setUsername(url.user());
@@ -350,7 +387,24 @@ public final class PostgresStore implements Store {
             live.putAll(f.health());
         }
         live.put("poll_interval_ms", f != null && f.up() ? SLOW_POLL_MILLIS : FAST_POLL_MILLIS);
+        Map<String, Object> search = new LinkedHashMap<>();
+        long indexed = indexer.lastWatermark();
+        if (indexed >= 0) {
+            search.put("indexed_seq", indexed);
+            // Events that searches scan instead of reading the index, as this instance last saw it.
+            search.put("not_indexed", Math.max(0, sequence.known() - indexed));
+        }
+        String indexError = indexer.lastError();
+        if (indexError != null) {
+            search.put("error", indexError);
+        }
+        store.put("search_index", search);
         return new Health(ok, "postgresql", url.toString(), store, live);
+    }
+
+    /** The search indexer, for tests. */
+    PgSearchIndexer searchIndexer() {
+        return indexer;
     }
 
     /** The pool, for tests and diagnostics. */
@@ -365,6 +419,7 @@ public final class PostgresStore implements Store {
         }
         closed = true;
         background.shutdownNow();
+        indexer.close();
         writer.close();
         sequence.close();
         if (fanout != null) {
