@@ -28,7 +28,7 @@ final class Export {
     static long run(Collector.Settings config, Path file, Map<String, String> filters) throws IOException {
         PostgresUrl postgres = config.postgres();
         if (postgres != null) {
-            try (Store store = new PostgresStore(postgres, null, null, Clock.systemUTC())) {
+            try (Store store = new PostgresStore(postgres, null, null, true, Clock.systemUTC())) {
                 return run(store, file, filters);
             }
         }

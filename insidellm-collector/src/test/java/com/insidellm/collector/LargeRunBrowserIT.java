@@ -92,7 +92,7 @@ class LargeRunBrowserIT {
     /** Stores the run through the store's own bulk path (10,000 events per multi-row insert). */
     private static void load(String db) throws InterruptedException {
         Instant start = Instant.parse("2026-11-02T08:00:00Z");
-        try (PostgresStore store = new PostgresStore(PostgresUrl.parse(db, null), null, null, Clock.systemUTC())) {
+        try (PostgresStore store = new PostgresStore(PostgresUrl.parse(db, null), null, null, true, Clock.systemUTC())) {
             List<StoredEvent> batch = new ArrayList<>();
             for (int i = 0; i < EVENTS; i += 4) {
                 long t = micros(start) + i * 1000L;

@@ -27,7 +27,7 @@ class PostgresConversationStoreContractTest extends ConversationStoreContractTes
 
     @Override
     protected Store open() {
-        return new PostgresStore(PostgresUrl.parse(url, null), null, null, Clock.systemUTC());
+        return new PostgresStore(PostgresUrl.parse(url, null), null, null, true, Clock.systemUTC());
     }
 
     @Test

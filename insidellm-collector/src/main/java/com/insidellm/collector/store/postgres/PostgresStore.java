@@ -64,39 +64,27 @@ public final class PostgresStore implements Store {
     private volatile boolean closed;
 
     /**
-     * Connects, applies pending migrations, and starts the writer, polling, the fan-out (when {@code redis} is given)
-     * and, with a retention, its hourly clean-up.
+     * Connects, applies pending migrations, and starts the writer, the search indexer, polling, the fan-out (when
+     * {@code redis} is given) and, with a retention, its hourly clean-up. With {@code fsyncEachCommit} false the
+     * collector's sessions run with {@code synchronous_commit = off} ({@code --durability process}): a commit is
+     * acknowledged once it is in PostgreSQL's write-ahead log buffers, without waiting for the disk. Acknowledged events
+     * then survive the collector being killed at any moment, as with SQLite's {@code synchronous=NORMAL}; a crash of the
+     * PostgreSQL server or its machine can lose the commits of its last moments ({@code 3 × wal_writer_delay}, 600 ms
+     * by default) but never leaves the database inconsistent. With {@code true} every commit waits for its WAL flush.
      *
      * @throws StoreException if the database cannot be reached or migrated (the message never holds the password)
      */
-    public PostgresStore(PostgresUrl url, @Nullable URI redis, @Nullable Duration retention, Clock clock) {
-        this(url, redis, retention, true, clock);
-    }
-
-    /**
-     * As {@link #PostgresStore(PostgresUrl, URI, Duration, Clock)}; with {@code fsyncEachCommit} false the collector's
-     * sessions run with {@code synchronous_commit = off} ({@code --durability process}): a commit is acknowledged once
-     * it is in PostgreSQL's write-ahead log buffers, without waiting for the disk. Acknowledged events then survive the
-     * collector being killed at any moment, as with SQLite's {@code synchronous=NORMAL}; a crash of the PostgreSQL
-     * server or its machine can lose the commits of its last moments ({@code 3 × wal_writer_delay}, 600 ms by default)
-     * but never leaves the database inconsistent. With {@code true} every commit waits for its WAL flush.
-     */
     public PostgresStore(PostgresUrl url, @Nullable URI redis, @Nullable Duration retention, boolean fsyncEachCommit,
             Clock clock) {
-        this(url, redis, retention, clock, PgSearchIndexer.DEFAULT_BATCH_SIZE, true, fsyncEachCommit);
+        this(url, redis, retention, fsyncEachCommit, clock, PgSearchIndexer.DEFAULT_BATCH_SIZE, true);
     }
 
     /**
      * As the public constructor; {@code indexBatchSize} events per indexing transaction, and with {@code
      * indexInBackground} false the search index moves only when a test calls {@link #searchIndexer()}.
      */
-    PostgresStore(PostgresUrl url, @Nullable URI redis, @Nullable Duration retention, Clock clock, int indexBatchSize,
-            boolean indexInBackground) {
-        this(url, redis, retention, clock, indexBatchSize, indexInBackground, true);
-    }
-
-    private PostgresStore(PostgresUrl url, @Nullable URI redis, @Nullable Duration retention, Clock clock,
-            int indexBatchSize, boolean indexInBackground, boolean fsyncEachCommit) {
+    PostgresStore(PostgresUrl url, @Nullable URI redis, @Nullable Duration retention, boolean fsyncEachCommit,
+            Clock clock, int indexBatchSize, boolean indexInBackground) {
         this.url = url;
         this.clock = clock;
         this.retention = retention;

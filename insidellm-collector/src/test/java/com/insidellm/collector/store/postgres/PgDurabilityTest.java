@@ -21,19 +21,19 @@ class PgDurabilityTest {
 
     @Test
     void processDurabilityDoesNotWaitForTheDiskOnCommit() throws SQLException {
-        String url = PostgresServer.shared().newDatabase();
-        try (PostgresStore store = new PostgresStore(PostgresUrl.parse(url, null), null, null, false,
-                Clock.systemUTC())) {
-            assertThat(settingsOfEveryConnection(store)).containsOnly("off");
-        }
+        assertThat(sessionSettings(false)).containsOnly("off");
     }
 
     @Test
     void powerDurabilityWaitsForTheDiskOnEveryCommit() throws SQLException {
+        assertThat(sessionSettings(true)).containsOnly("on");
+    }
+
+    private static List<String> sessionSettings(boolean fsyncEachCommit) throws SQLException {
         String url = PostgresServer.shared().newDatabase();
-        try (PostgresStore store = new PostgresStore(PostgresUrl.parse(url, null), null, null, true,
+        try (PostgresStore store = new PostgresStore(PostgresUrl.parse(url, null), null, null, fsyncEachCommit,
                 Clock.systemUTC())) {
-            assertThat(settingsOfEveryConnection(store)).containsOnly("on");
+            return settingsOfEveryConnection(store);
         }
     }
 

@@ -54,7 +54,7 @@ class PgSearchIndexTest {
     }
 
     private PostgresStore open(int batchSize, boolean background, @Nullable Duration retention) {
-        PostgresStore s = new PostgresStore(PostgresUrl.parse(url, null), null, retention, CLOCK, batchSize, background);
+        PostgresStore s = new PostgresStore(PostgresUrl.parse(url, null), null, retention, true, CLOCK, batchSize, background);
         opened.add(s);
         return s;
     }

@@ -14,7 +14,7 @@ public final class PgTestStores {
 
     /** A store on {@code jdbcUrl} whose search index moves only in {@link #indexAll(Store)}. */
     public static PostgresStore withoutBackgroundIndexing(String jdbcUrl, @Nullable Duration retention, Clock clock) {
-        return new PostgresStore(PostgresUrl.parse(jdbcUrl, null), null, retention, clock,
+        return new PostgresStore(PostgresUrl.parse(jdbcUrl, null), null, retention, true, clock,
                 PgSearchIndexer.DEFAULT_BATCH_SIZE, false);
     }
 

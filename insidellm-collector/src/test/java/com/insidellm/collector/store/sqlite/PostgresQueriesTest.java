@@ -15,7 +15,7 @@ class PostgresQueriesTest extends SqliteQueriesTest {
     @Override
     Store newStore() {
         return new PostgresStore(PostgresUrl.parse(PostgresServer.shared().newDatabase(), null), null, null,
-                Clock.systemUTC());
+                true, Clock.systemUTC());
     }
 
     /** SQLite's upgrade of an earlier file; PostgreSQL's schema moves by its versioned migrations instead. */
