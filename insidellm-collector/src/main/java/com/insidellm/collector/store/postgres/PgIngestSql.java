@@ -42,8 +42,7 @@ final class PgIngestSql {
               SELECT live.last_seq + i.ord, i.event_id, i.run_id, i.parent_event_id, i.event_type, i.user_id, i.ts,
                 i.model, i.provider, i.prompt_tokens, i.completion_tokens, i.total_tokens, i.cost, i.latency_ms,
                 i.is_error, i.raw, i.received_at, i.call_type, i.trace_id, i.name, i.score, i.ttft_ms
-              FROM incoming i CROSS JOIN live ORDER BY i.ord
-              %s
+              FROM incoming i CROSS JOIN live %s
               RETURNING seq
             ), fresh AS (
               SELECT i.run_id, i.user_id, i.ts, i.event_type, i.total_tokens, i.cost, i.is_error, i.run_name, i.name,
@@ -111,8 +110,12 @@ final class PgIngestSql {
      */
     static final String PLAIN = "";
 
-    /** The events insert that skips events already stored, or repeated in the batch (the first one is stored). */
-    static final String SKIP_STORED = "ON CONFLICT DO NOTHING";
+    /**
+     * The events insert that skips events already stored, or repeated in the batch: in batch order, so the first one
+     * is stored. (The plain insert needs no order: sequence numbers come from the positions, and it stores all or
+     * nothing; sorting the rows cost ~3% of the statement.)
+     */
+    static final String SKIP_STORED = "ORDER BY i.ord ON CONFLICT DO NOTHING";
 
     /** {@link #STORE} over the staging table that COPY filled, with {@link #PLAIN} or {@link #SKIP_STORED}. */
     static String storeStaged(String onConflict) {
