@@ -36,6 +36,10 @@ final class EventPipeline {
      * rather than a result pair, which cost an object per event on the flusher.
      */
     private @Nullable Event serialized;
+    /** Kept for every event: its generator, buffers and rendered timestamp serve the next one. */
+    private final WireWriter writer = new WireWriter();
+    /** The thread {@link #writer} belongs to (the flusher); any other serialises with a writer of its own. */
+    private @Nullable Thread writerThread;
 
     EventPipeline(@Nullable CostProcessor cost, List<EventProcessor> processors, int maxEventBytes, RunRegistry runs,
             Accounting accounting, Listeners listeners) {
@@ -143,11 +147,23 @@ final class EventPipeline {
         return java.util.Objects.requireNonNull(serialized, "nothing serialised");
     }
 
+    private byte[] write(Event event) throws IOException {
+        Thread current = Thread.currentThread();
+        if (writerThread == null) {
+            writerThread = current;
+        }
+        if (writerThread == current) {
+            return writer.write(event, runs.metadata(event.runId()));
+        }
+        // Not the flusher (close() draining a client whose flusher never started): a writer of its own.
+        try (WireWriter own = new WireWriter()) {
+            return own.write(event, runs.metadata(event.runId()));
+        }
+    }
+
     private byte @Nullable [] toJson(Event event) {
         try {
-            byte[] bytes = WireJson.writeEvent(event.eventId(), event.runId(), event.timestamp(),
-                    event.type().wireValue(), event.userId(), event.parentEventId(), event.metadata(),
-                    runs.metadata(event.runId()), event.payload());
+            byte[] bytes = write(event);
             if (event.type() == EventType.RUN_END) {
                 // Every earlier event of the run has been serialised (the queue is FIFO), so its state can go.
                 runs.forget(event.runId());
