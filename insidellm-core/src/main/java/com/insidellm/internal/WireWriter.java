@@ -2,7 +2,6 @@ package com.insidellm.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.CharTypes;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.insidellm.Event;
 import com.insidellm.EventType;
@@ -19,8 +18,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Writes events to their wire JSON (the format {@link WireJson} defines) with one Jackson generator kept for many
  * events: field names pre-encoded, typed payloads written field by field without building their maps, strings
- * encoded by a loop over their characters, the timestamp's date and time of day rendered once per second. The bytes
- * are exactly those of {@link WireJson#writeEvent}'s original form, which its tests hold it to.
+ * encoded by {@link WireStrings}, the timestamp's date and time of day rendered once per second. The bytes
+ * are exactly those of the generator Jackson makes for each event, which {@code WireWriterTest} holds it to.
  *
  * <p>Why: serialising was 90-95 % of the flusher's time, most of it in Jackson's per-character string loop (which
  * reads every character through {@code String.charAt}), building and walking payload maps, and a new generator, write
@@ -40,16 +39,9 @@ public final class WireWriter implements AutoCloseable {
     private static final SerializedString PAYLOAD = new SerializedString("payload");
     private static final SerializedString[] TYPES = typeNames();
 
-    /** Jackson's escapes for ASCII: 0 none, a character for a backslash escape, negative for a six-character one. */
-    private static final int[] ESCAPES = CharTypes.get7BitOutputEscapes();
-    private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    /** Longer strings go to Jackson directly: the scratch buffers (six bytes a character at worst) stay small. */
-    private static final int MAX_SCRATCH_CHARS = 1 << 14;
-
     private final Sink sink = new Sink();
     private @Nullable JsonGenerator gen;
-    private char[] chars = new char[512];
-    private byte[] bytes = new byte[3072];
+    private final WireStrings strings = new WireStrings();
     /** The epoch second {@link #stamp} holds the date and time of day of, and the timestamp being built. */
     private long stampSecond = Long.MIN_VALUE;
     private final byte[] stamp = new byte[27];
@@ -267,58 +259,14 @@ public final class WireWriter implements AutoCloseable {
         return true;
     }
 
-    /**
-     * A string value, byte for byte as Jackson writes it: ASCII with Jackson's escapes, other characters of the basic
-     * plane as UTF-8. A string with a surrogate (which Jackson escapes one character at a time) or a very long one is left
-     * to Jackson.
-     */
+    /** A string value, byte for byte as Jackson writes it (see {@link WireStrings}). */
     void string(String s) throws IOException {
-        JsonGenerator g = gen();
-        int len = s.length();
-        if (len > MAX_SCRATCH_CHARS) {
-            g.writeString(s);
-            return;
+        int length = strings.encode(s);
+        if (length < 0) {
+            gen().writeString(s);
+        } else {
+            gen().writeRawUTF8String(strings.bytes(), 0, length);
         }
-        char[] c = chars;
-        if (c.length < len) {
-            c = chars = new char[Math.max(len, c.length * 2)];
-        }
-        byte[] b = bytes;
-        if (b.length < len * 6) {
-            b = bytes = new byte[Math.max(len * 6, b.length * 2)];
-        }
-        s.getChars(0, len, c, 0);
-        int p = 0;
-        for (int i = 0; i < len; i++) {
-            char ch = c[i];
-            if (ch < 0x80) {
-                int escape = ESCAPES[ch];
-                if (escape == 0) {
-                    b[p++] = (byte) ch;
-                } else if (escape > 0) {
-                    b[p++] = '\\';
-                    b[p++] = (byte) escape;
-                } else {
-                    b[p++] = '\\';
-                    b[p++] = 'u';
-                    b[p++] = '0';
-                    b[p++] = '0';
-                    b[p++] = HEX[ch >> 4];
-                    b[p++] = HEX[ch & 0xF];
-                }
-            } else if (ch < 0x800) {
-                b[p++] = (byte) (0xC0 | (ch >> 6));
-                b[p++] = (byte) (0x80 | (ch & 0x3F));
-            } else if (Character.isSurrogate(ch)) {
-                g.writeString(s);
-                return;
-            } else {
-                b[p++] = (byte) (0xE0 | (ch >> 12));
-                b[p++] = (byte) (0x80 | ((ch >> 6) & 0x3F));
-                b[p++] = (byte) (0x80 | (ch & 0x3F));
-            }
-        }
-        g.writeRawUTF8String(b, 0, p);
     }
 
     /** The timestamp as {@link WireJson#formatTimestamp}; date and time of day are rendered once per second. */

@@ -132,6 +132,24 @@ class WireWriterTest {
     }
 
     @Test
+    void randomMixturesOfCharacterClassesAreEncodedAsJacksonDoes() throws Exception {
+        String[] classes = {"plain text ", "\"", "\\", "\n", "\u0001", "\u007f", "é", "\u00ff", "\u0100", "’", "日",
+            "\uffff", "😀", "\uD83D", "\uDE00", "?"};
+        SplittableRandom random = new SplittableRandom(11);
+        try (WireWriter writer = new WireWriter()) {
+            for (int i = 0; i < 5_000; i++) {
+                StringBuilder text = new StringBuilder();
+                for (int n = random.nextInt(40); n > 0; n--) {
+                    text.append(classes[random.nextInt(random.nextBoolean() ? 3 : classes.length)]);
+                }
+                Event event = Event.builder(EventType.CUSTOM_EVENT).runId(RUN).userId("u")
+                        .payload(new Payload.Custom(text.toString(), null)).build();
+                assertThat(writer.write(event, null)).as("%s", text).isEqualTo(oracle(event, null));
+            }
+        }
+    }
+
+    @Test
     void timestampsMatchTheFormatterAcrossSecondsAndOutsideTheFastRange() throws Exception {
         List<Instant> instants = List.of(Instant.parse("2025-06-04T17:47:23.123456789Z"),
                 Instant.parse("2025-06-04T17:47:23.000001Z"), Instant.parse("2025-06-04T17:47:24Z"),
