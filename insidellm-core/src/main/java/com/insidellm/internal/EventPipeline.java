@@ -26,7 +26,8 @@ final class EventPipeline {
     private static final int ESTIMATE_ERROR = 1024;
 
     private final @Nullable CostProcessor cost;
-    private final List<EventProcessor> processors;
+    /** An array, not the list: iterating a {@code List.of} cost an iterator per event on the flusher. */
+    private final EventProcessor[] processors;
     private final int maxEventBytes;
     private final RunRegistry runs;
     private final Accounting accounting;
@@ -45,7 +46,7 @@ final class EventPipeline {
             Accounting accounting, Listeners listeners) {
         this.cost = cost;
         this.listeners = listeners;
-        this.processors = processors;
+        this.processors = processors.toArray(new EventProcessor[0]);
         this.maxEventBytes = maxEventBytes;
         this.runs = runs;
         this.accounting = accounting;
