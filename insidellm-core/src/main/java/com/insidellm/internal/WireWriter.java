@@ -7,9 +7,7 @@ import com.insidellm.Event;
 import com.insidellm.EventType;
 import com.insidellm.Payload;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,12 +37,10 @@ public final class WireWriter implements AutoCloseable {
     private static final SerializedString PAYLOAD = new SerializedString("payload");
     private static final SerializedString[] TYPES = typeNames();
 
-    private final Sink sink = new Sink();
+    private final WireSink sink = new WireSink();
     private @Nullable JsonGenerator gen;
     private final WireStrings strings = new WireStrings();
-    /** The epoch second {@link #stamp} holds the date and time of day of, and the timestamp being built. */
-    private long stampSecond = Long.MIN_VALUE;
-    private final byte[] stamp = new byte[27];
+    private final WireTimestamp stamp = new WireTimestamp();
 
     private static SerializedString[] typeNames() {
         EventType[] types = EventType.values();
@@ -269,28 +265,13 @@ public final class WireWriter implements AutoCloseable {
         }
     }
 
-    /** The timestamp as {@link WireJson#formatTimestamp}; date and time of day are rendered once per second. */
     private void timestamp(JsonGenerator g, Instant timestamp) throws IOException {
-        long second = timestamp.getEpochSecond();
-        if (second != stampSecond) {
-            String whole = WireJson.formatTimestamp(Instant.ofEpochSecond(second));
-            if (whole.length() != stamp.length) {
-                // Beyond year 9999 the formatter's longer form applies; rare enough to format each time.
-                g.writeString(WireJson.formatTimestamp(timestamp));
-                return;
-            }
-            for (int i = 0; i < 20; i++) {
-                stamp[i] = (byte) whole.charAt(i);
-            }
-            stamp[26] = 'Z';
-            stampSecond = second;
+        byte[] rendered = stamp.render(timestamp);
+        if (rendered == null) {
+            g.writeString(WireJson.formatTimestamp(timestamp));
+        } else {
+            g.writeRawUTF8String(rendered, 0, rendered.length);
         }
-        int micros = timestamp.getNano() / 1000;
-        for (int i = 25; i >= 20; i--) {
-            stamp[i] = (byte) ('0' + micros % 10);
-            micros /= 10;
-        }
-        g.writeRawUTF8String(stamp, 0, stamp.length);
     }
 
     // ------------------------------------------------------------------ generator and output
@@ -340,53 +321,6 @@ public final class WireWriter implements AutoCloseable {
             } catch (IOException | RuntimeException ignored) {
                 // Only the buffers matter here; whatever it wrote is discarded.
             }
-        }
-    }
-
-    /**
-     * Where the generator's buffer goes: on the final flush of a small event straight into the event's array (one
-     * copy), otherwise collected here first.
-     */
-    private static final class Sink extends OutputStream {
-        private byte[] buf = new byte[0];
-        private int count;
-        boolean finishing;
-        private byte @Nullable [] result;
-
-        @Override
-        public void write(int b) {
-            ensure(1);
-            buf[count++] = (byte) b;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            if (finishing && count == 0) {
-                // The whole event in one piece, and the last write before take(): no intermediate copy.
-                result = Arrays.copyOfRange(b, off, off + len);
-                return;
-            }
-            ensure(len);
-            System.arraycopy(b, off, buf, count, len);
-            count += len;
-        }
-
-        private void ensure(int more) {
-            if (count + more > buf.length) {
-                buf = Arrays.copyOf(buf, Math.max(count + more, Math.max(8192, buf.length * 2)));
-            }
-        }
-
-        /** The event's bytes; the sink is empty again. */
-        byte[] take() {
-            byte[] out = result != null ? result : Arrays.copyOf(buf, count);
-            result = null;
-            count = 0;
-            finishing = false;
-            if (buf.length > 1 << 20) {
-                buf = new byte[0];
-            }
-            return out;
         }
     }
 }
