@@ -58,6 +58,15 @@ final class EventPipeline {
      * first so that the cost is computed once, for metrics that count every call and for the event that is sent.
      */
     @Nullable Event process(Event event) {
+        try {
+            // A payload described later (Event.Builder#payloadLater) is described here, on the flusher: one that
+            // cannot be is dropped as invalid, never left to fail in a processor or the serialiser.
+            event.payload();
+        } catch (RuntimeException e) {
+            accounting.drop(DropReason.INVALID_EVENT, event, "its payload could not be described: " + e);
+            forgetEndedRun(event);
+            return null;
+        }
         Event current = event;
         if (event.type() == EventType.LLM_RESPONSE) {
             if (cost != null) {

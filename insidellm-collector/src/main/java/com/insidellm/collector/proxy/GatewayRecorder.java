@@ -10,7 +10,6 @@ import com.insidellm.TokenUsage;
 import com.insidellm.collector.ingest.Ingestor;
 import com.insidellm.collector.ingest.WireValues;
 import com.insidellm.collector.store.ConversationStore;
-import com.insidellm.collector.store.StoreBusyException;
 import com.insidellm.collector.store.StoreException;
 import java.io.IOException;
 import java.time.Clock;
@@ -30,15 +29,25 @@ import org.slf4j.LoggerFactory;
  * Records gateway calls as {@code llm.request} and {@code llm.response} (or {@code error}) events, plus {@code
  * run.start}/{@code run.end} for the runs the gateway opens, through the collector's {@link Ingestor} — the same
  * validation and store as the SDK's events. Calls are queued by the serving threads and recorded by one background
- * thread in batches, so parsing, threading and the commit never add to a call's latency; the queue is bounded and a
- * full queue drops (and counts) rather than slowing the proxy. Internal. Thread-safe; {@link #close()} records what is
- * queued and is idempotent.
+ * thread in batches, so parsing, threading and the commit never add to a call's latency while the store keeps up.
+ *
+ * <p>Nothing accepted is forgotten: when the bounded queue is full, the serving thread waits for room (backpressure:
+ * under overload the proxy slows down to the speed of the store instead of silently not recording). The wait is
+ * bounded only for a store that has stopped taking writes — no progress for {@code stallLimit} — and then the call is
+ * forwarded unrecorded, counted in {@link #dropped()}, logged, and {@code /health} says the recording is stalled. A
+ * failing store write is retried for the same time before its calls are counted as dropped. Internal. Thread-safe;
+ * {@link #close()} records what is queued and is idempotent.
  */
 final class GatewayRecorder implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayRecorder.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     static final int QUEUE_CAPACITY = 20_000;
+    /**
+     * How long the recorder may make no progress (a store that hangs or keeps failing) before a serving thread stops
+     * waiting for room and forwards its call unrecorded; a store that is merely slow never gets near it.
+     */
+    static final java.time.Duration STALL_LIMIT = java.time.Duration.ofSeconds(10);
     private static final int BATCH = 512;
     /** How long the recorder lets calls gather before writing them. */
     private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
@@ -54,9 +63,15 @@ final class GatewayRecorder implements AutoCloseable {
     private final Clock clock;
     private final long idleCheckMillis;
     private final ModelPrices prices = new ModelPrices(PriceTable.defaults());
-    private final BlockingQueue<ProxiedCall> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final BlockingQueue<ProxiedCall> queue;
+    private final long stallNanos;
     private final AtomicLong recorded = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong waited = new AtomicLong();
+    /** When the recorder last took calls from the queue or finished a write: a stalled store stops it moving. */
+    private volatile long progressNanos = System.nanoTime();
+    /** The last store failure while it lasts, null when writes succeed. */
+    private volatile @Nullable String storeFailure;
     private final Thread thread;
     private final Object lock = new Object();
     private volatile boolean closing;
@@ -65,6 +80,13 @@ final class GatewayRecorder implements AutoCloseable {
 
     GatewayRecorder(Ingestor ingestor, ObjectMapper mapper, ConversationStore conversations, ConversationKeys keys,
             java.time.Duration idle, Clock clock) {
+        this(ingestor, mapper, conversations, keys, idle, clock, QUEUE_CAPACITY, STALL_LIMIT);
+    }
+
+    GatewayRecorder(Ingestor ingestor, ObjectMapper mapper, ConversationStore conversations, ConversationKeys keys,
+            java.time.Duration idle, Clock clock, int capacity, java.time.Duration stallLimit) {
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.stallNanos = stallLimit.toNanos();
         this.ingestor = ingestor;
         this.mapper = mapper;
         this.clock = clock;
@@ -77,16 +99,36 @@ final class GatewayRecorder implements AutoCloseable {
         thread.start();
     }
 
-    /** Queues a finished call; never blocks. */
+    /**
+     * Queues a finished call. When the queue is full, waits for room for as long as the recorder makes progress
+     * (backpressure); only a recorder stalled for the stall limit makes it give up and count the call as dropped.
+     */
     void record(ProxiedCall call) {
-        if (!queue.offer(call)) {
-            long n = dropped.incrementAndGet();
-            long now = System.nanoTime();
-            synchronized (lock) {
-                if (now - lastDropReport > TimeUnit.MINUTES.toNanos(1)) {
-                    lastDropReport = now;
-                    LOG.warn("gateway recording cannot keep up: {} calls not recorded so far (queue_full)", n);
+        if (queue.offer(call)) {
+            return;
+        }
+        waited.incrementAndGet();
+        try {
+            while (!queue.offer(call, 100, TimeUnit.MILLISECONDS)) {
+                if (System.nanoTime() - progressNanos > stallNanos || !thread.isAlive()) {
+                    drop(1, "the recorder made no progress for " + stallNanos / 1_000_000 + " ms"
+                            + (storeFailure != null ? " (store: " + storeFailure + ")" : ""));
+                    return;
                 }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drop(1, "the serving thread was interrupted while waiting for room");
+        }
+    }
+
+    private void drop(int calls, String why) {
+        long n = dropped.addAndGet(calls);
+        long now = System.nanoTime();
+        synchronized (lock) {
+            if (lastDropReport == 0 || now - lastDropReport > TimeUnit.MINUTES.toNanos(1)) {
+                lastDropReport = now;
+                LOG.warn("gateway calls not recorded: {} so far; last because {}", n, why);
             }
         }
     }
@@ -96,9 +138,30 @@ final class GatewayRecorder implements AutoCloseable {
         return recorded.get();
     }
 
-    /** Calls dropped because the queue was full. */
+    /** Calls not recorded because the store stalled or kept failing (never merely because it was slow). */
     long dropped() {
         return dropped.get();
+    }
+
+    /** Calls whose serving thread had to wait for room in the queue (backpressure). */
+    long waited() {
+        return waited.get();
+    }
+
+    /**
+     * {@code "ok"}, or {@code "stalled"} while the recorder has made no progress with a full queue for the stall
+     * limit, or {@code "failing"} while store writes fail (and are retried).
+     */
+    String status() {
+        if (queue.remainingCapacity() == 0 && System.nanoTime() - progressNanos > stallNanos) {
+            return "stalled";
+        }
+        return storeFailure != null ? "failing" : "ok";
+    }
+
+    /** The last store failure while writes fail; null when they succeed. */
+    @Nullable String storeFailure() {
+        return storeFailure;
     }
 
     private void loop() {
@@ -107,6 +170,7 @@ final class GatewayRecorder implements AutoCloseable {
             try {
                 // Short polls: close() only sets a flag (an interrupt could cut a commit short).
                 ProxiedCall first = queue.poll(Math.min(idleCheckMillis, 200), TimeUnit.MILLISECONDS);
+                progressNanos = System.nanoTime();
                 if (first != null) {
                     batch.add(first);
                     if (queue.size() < BATCH && !closing) {
@@ -115,6 +179,7 @@ final class GatewayRecorder implements AutoCloseable {
                         java.util.concurrent.locks.LockSupport.parkNanos(GATHER_NANOS);
                     }
                     queue.drainTo(batch, BATCH - 1);
+                    progressNanos = System.nanoTime();
                 }
                 List<ObjectNode> events = new ArrayList<>(batch.size() * 2);
                 for (ProxiedCall call : batch) {
@@ -132,8 +197,11 @@ final class GatewayRecorder implements AutoCloseable {
                     }
                 }
                 if (!events.isEmpty()) {
-                    ingest(events);
-                    recorded.addAndGet(batch.size());
+                    if (ingest(events)) {
+                        recorded.addAndGet(batch.size());
+                    } else {
+                        drop(batch.size(), "the store kept failing: " + storeFailure);
+                    }
                 }
                 runs.save();
                 batch.clear();
@@ -145,29 +213,39 @@ final class GatewayRecorder implements AutoCloseable {
                     return;
                 }
             } catch (RuntimeException e) {
-                LOG.warn("gateway recording failed for {} calls: {}", batch.size(), e.toString());
+                drop(batch.size(), "recording failed: " + e);
                 batch.clear();
             }
         }
     }
 
-    private void ingest(List<ObjectNode> events) throws InterruptedException {
+    /**
+     * Stores the events, retrying a busy or failing store (a full disk, a lock held elsewhere) for up to the stall
+     * limit, so a passing failure loses nothing; false when it kept failing. While it retries, the queue may fill and
+     * serving threads wait.
+     */
+    private boolean ingest(List<ObjectNode> events) throws InterruptedException {
+        long start = System.nanoTime();
         for (int attempt = 0; ; attempt++) {
             try {
                 Ingestor.Result result = ingestor.ingest(events);
+                storeFailure = null;
+                progressNanos = System.nanoTime();
                 if (!result.rejected().isEmpty()) {
                     LOG.warn("{} gateway events were rejected, first: {}", result.rejected().size(),
                             result.rejected().get(0).reason());
                 }
-                return;
-            } catch (StoreBusyException e) {
-                if (attempt >= 20) {
-                    throw e;
+                return true;
+            } catch (StoreException e) { // StoreBusyException included: the store asked to come back shortly
+                storeFailure = String.valueOf(e.getMessage());
+                if (System.nanoTime() - start > stallNanos || (closing && attempt >= 2)) {
+                    LOG.warn("gateway events could not be stored: {}", e.getMessage());
+                    return false;
                 }
-                Thread.sleep(50L * (attempt + 1)); // the store asked to come back shortly
-            } catch (StoreException e) {
-                LOG.warn("gateway events could not be stored: {}", e.getMessage());
-                return;
+                if (attempt == 0) {
+                    LOG.warn("gateway events could not be stored, retrying: {}", e.getMessage());
+                }
+                Thread.sleep(Math.min(1000, 50L * (attempt + 1)));
             }
         }
     }
