@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,12 +41,19 @@ public final class Event {
     private final @Nullable String parentEventId;
     private final @Nullable Map<String, Object> metadata;
     /** The typed payload this event was built from, or {@code null} when it was built from a map. */
-    private final @Nullable Payload typedPayload;
+    private volatile @Nullable Payload typedPayload;
     /**
      * Keys set with {@link Builder#payloadEntry} beside a typed payload's fields (never one of them), in the order
      * set; the payload map (fields, then these) is built from both on first use, off the caller's thread.
      */
-    private final @Nullable Map<String, @Nullable Object> extras;
+    private volatile @Nullable Map<String, @Nullable Object> extras;
+    /**
+     * The description of a payload set with {@link Builder#payloadLater}, until it is asked for: then it gives
+     * {@link #typedPayload} and {@link #extras} (its entries, then {@link #laterExtras}) and is cleared.
+     */
+    private volatile @Nullable Supplier<? extends Later> later;
+    /** The entries set with {@link Builder#payloadEntry} after {@link Builder#payloadLater}, or {@code null}. */
+    private final @Nullable Map<String, @Nullable Object> laterExtras;
     /** The payload map; built from {@link #typedPayload} on first use (on the flusher, not the caller's thread). */
     private volatile @Nullable Map<String, @Nullable Object> payload;
     private final int estimatedBytes;
@@ -62,8 +70,26 @@ public final class Event {
         this.metadata = metadata;
         this.typedPayload = typedPayload;
         this.extras = extras;
+        this.later = null;
+        this.laterExtras = null;
         this.estimatedBytes = 256 + PayloadSizes.estimate(typedPayload)
                 + (extras == null ? 0 : PayloadSizes.estimate(extras, 0))
+                + (metadata == null ? 0 : PayloadSizes.estimate(metadata, 0));
+    }
+
+    /** An event whose payload {@code later} describes when first asked for. */
+    private Event(Builder builder, EventType type, Supplier<? extends Later> later, int laterBytes,
+            @Nullable Map<String, @Nullable Object> laterExtras, @Nullable Map<String, Object> metadata) {
+        this.eventId = builder.eventId;
+        this.runId = Objects.requireNonNull(builder.runId);
+        this.timestamp = builder.timestamp == null ? Instant.now() : builder.timestamp;
+        this.type = type;
+        this.userId = Objects.requireNonNull(builder.userId);
+        this.parentEventId = builder.parentEventId;
+        this.metadata = metadata;
+        this.later = later;
+        this.laterExtras = laterExtras;
+        this.estimatedBytes = 256 + laterBytes + (laterExtras == null ? 0 : PayloadSizes.estimate(laterExtras, 0))
                 + (metadata == null ? 0 : PayloadSizes.estimate(metadata, 0));
     }
 
@@ -77,6 +103,8 @@ public final class Event {
         this.metadata = metadata;
         this.typedPayload = null;
         this.extras = null;
+        this.later = null;
+        this.laterExtras = null;
         this.payload = payload;
         this.estimatedBytes = 256 + PayloadSizes.estimate(payload, 0) + (metadata == null ? 0
                 : PayloadSizes.estimate(metadata, 0));
@@ -132,6 +160,7 @@ public final class Event {
     public Map<String, @Nullable Object> payload() {
         Map<String, @Nullable Object> map = payload;
         if (map == null) {
+            describe();
             // Racing threads build equal maps; any of them may win.
             Map<String, @Nullable Object> built = Objects.requireNonNull(typedPayload).toMap();
             if (extras != null) {
@@ -148,7 +177,35 @@ public final class Event {
      * key ({@link Builder#payloadEntry}). Lets code that reads a few fields (metrics, cost) skip building the map.
      */
     public @Nullable Payload typedPayload() {
+        describe();
         return extras == null ? typedPayload : null;
+    }
+
+    /**
+     * Describes a payload set with {@link Builder#payloadLater}, once (threads that race may each ask the
+     * description, which then must be equal). Throws what the description throws, and then again on the next ask.
+     */
+    private void describe() {
+        Supplier<? extends Later> description = later;
+        if (description == null) {
+            return;
+        }
+        Later described = Objects.requireNonNull(description.get(), "the later payload");
+        Payload typed = described.payload();
+        if (typed.type() != type) {
+            throw new IllegalArgumentException("payload is for " + typed.type() + " but the event is " + type);
+        }
+        Map<String, @Nullable Object> entries = null;
+        if (!described.entries().isEmpty() || laterExtras != null) {
+            entries = new LinkedHashMap<>(described.entries());
+            if (laterExtras != null) {
+                entries.putAll(laterExtras);
+            }
+        }
+        extras = entries;
+        typedPayload = typed;
+        // Cleared last: a thread that reads it cleared sees the fields it gave.
+        later = null;
     }
 
     /**
@@ -172,6 +229,7 @@ public final class Event {
         if (metadata != null) {
             b.metadata = new LinkedHashMap<>(metadata);
         }
+        describe();
         if (typedPayload != null) {
             // Kept as the record: a processor that swaps the typed payload never builds this event's map.
             b.payload.typed(typedPayload, extras);
@@ -261,6 +319,20 @@ public final class Event {
     }
 
     /**
+     * A payload described later ({@link Builder#payloadLater}): the typed payload and the entries beside its fields,
+     * in order.
+     *
+     * @param payload the typed payload
+     * @param entries further payload keys (none of the type's fields), in wire order
+     */
+    public record Later(Payload payload, Map<String, ?> entries) {
+        public Later {
+            Objects.requireNonNull(payload, "payload");
+            Objects.requireNonNull(entries, "entries");
+        }
+    }
+
+    /**
      * Builds an {@link Event}. Not thread-safe; {@link #build()} validates and may be called more than once.
      */
     public static final class Builder {
@@ -273,6 +345,10 @@ public final class Event {
         private @Nullable String parentEventId;
         private @Nullable Map<String, Object> metadata;
         private final PayloadDraft payload;
+        /** A payload described later ({@link #payloadLater}), or {@code null}; then entries go to laterEntries. */
+        private @Nullable Supplier<? extends Later> later;
+        private int laterBytes;
+        private @Nullable Map<String, @Nullable Object> laterEntries;
 
         private Builder(EventType type) {
             this.type = type;
@@ -359,7 +435,36 @@ public final class Event {
         public Builder payload(Payload payload) {
             // Kept as the record: its map is built on the flusher thread, not on the caller's.
             this.payload.typed(payload);
+            clearLater();
             return this;
+        }
+
+        /**
+         * Replaces the payload with one described when first needed, normally on the client's flusher thread rather
+         * than the caller's: for an integration whose payload is costly to describe (parsing a request body). The
+         * description must read only data that no one changes after this call, must give a payload of this
+         * builder's type, and may be asked more than once (when threads race), giving equal answers. Entries set
+         * with {@link #payloadEntry} after this one follow the description's entries. An event whose description
+         * fails is dropped when the client processes it (counted as {@code invalid_event}).
+         *
+         * @param description the typed payload and its further entries
+         * @param estimatedBytes the payload's JSON size, roughly (the queue's memory bound counts it), at least 0
+         */
+        public Builder payloadLater(Supplier<? extends Later> description, int estimatedBytes) {
+            Objects.requireNonNull(description, "description");
+            if (estimatedBytes < 0) {
+                throw new IllegalArgumentException("estimatedBytes must not be negative, but was " + estimatedBytes);
+            }
+            this.payload.map(Map.of());
+            this.later = description;
+            this.laterBytes = estimatedBytes;
+            this.laterEntries = null;
+            return this;
+        }
+
+        private void clearLater() {
+            this.later = null;
+            this.laterEntries = null;
         }
 
         /**
@@ -368,11 +473,23 @@ public final class Event {
          */
         public Builder payload(Map<String, ?> payload) {
             this.payload.map(payload);
+            clearLater();
             return this;
         }
 
         /** Sets one payload key, adding to whatever payload was set. */
         public Builder payloadEntry(String key, @Nullable Object value) {
+            if (later != null) {
+                Objects.requireNonNull(key, "key");
+                if (type.hasPayloadField(key)) {
+                    throw new IllegalArgumentException(key + " is a field of the later payload: set it there");
+                }
+                if (laterEntries == null) {
+                    laterEntries = new LinkedHashMap<>(4);
+                }
+                laterEntries.put(key, value);
+                return this;
+            }
             this.payload.entry(key, value);
             return this;
         }
@@ -390,6 +507,13 @@ public final class Event {
             if (userId == null) {
                 throw new IllegalArgumentException("user_id is required: call userId(...) on the " + type
                         + " event builder");
+            }
+            Supplier<? extends Later> description = later;
+            if (description != null) {
+                // Copied: the builder may go on changing its entries after this event is built.
+                return new Event(this, type, description, laterBytes,
+                        laterEntries == null ? null : new LinkedHashMap<>(laterEntries),
+                        EventFields.copyMetadata(metadata));
             }
             Payload typed = payload.typed();
             if (typed != null) {

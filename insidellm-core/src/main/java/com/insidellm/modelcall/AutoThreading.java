@@ -71,17 +71,15 @@ final class AutoThreading implements AutoCloseable {
      * fingerprinted on the background thread (or by the next look-up that could need it, whichever comes first), so
      * the caller does not pay for converting and hashing the answer.
      */
-    void answered(String runId, Payload.LlmRequest request, ConversationThreads.@Nullable Prefixes prefixes,
-            LlmCallResult result) {
+    void answered(String runId, Supplier<Payload.LlmRequest> request,
+            ConversationThreads.@Nullable Prefixes prefixes, Supplier<LlmCallResult> result) {
         runs.touch(runId);
-        Map<String, ?> answer = result.responseMessage() != null ? result.responseMessage()
-                : Map.of("role", "assistant", "content", result.responseText());
-        Supplier<ConversationThreads.Message> message = () -> ConversationThreads.Message.fromChat(List.of(answer))
-                .get(0);
+        Supplier<ConversationThreads.Message> message = () -> ConversationThreads.Message.fromChat(
+                List.of(answer(result.get()))).get(0);
         if (prefixes != null) {
             threads.rememberLater(prefixes, message, runId);
         } else {
-            threads.rememberLater(() -> messages(request), message, runId);
+            threads.rememberLater(() -> messages(request.get()), message, runId);
         }
         if (drainScheduled.compareAndSet(false, true)) {
             runs.later(() -> {
@@ -89,6 +87,11 @@ final class AutoThreading implements AutoCloseable {
                 threads.drain();
             }, DRAIN_DELAY_MILLIS);
         }
+    }
+
+    private static Map<String, ?> answer(LlmCallResult result) {
+        return result.responseMessage() != null ? result.responseMessage()
+                : Map.of("role", "assistant", "content", result.responseText());
     }
 
     private static List<ConversationThreads.Message> messages(Payload.LlmRequest request) {

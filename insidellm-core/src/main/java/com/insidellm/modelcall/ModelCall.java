@@ -7,6 +7,7 @@ import com.insidellm.LlmCallResult;
 import com.insidellm.Payload;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,19 +21,26 @@ public final class ModelCall {
     /** The recorder's logger: one name turns on the DEBUG logs of all model-call recording. */
     private static final Logger log = LoggerFactory.getLogger(ModelCallRecorder.class);
 
-    static final ModelCall NONE = new ModelCall(null, null, null, null);
+    static final ModelCall NONE = new ModelCall(null, null, "", "", null, null);
 
     /** Where the conversation is remembered once answered ({@code null} for a call that records nothing). */
     private final @Nullable AutoThreading threading;
     private final CallRecorder.@Nullable Call recording;
-    private final Payload.@Nullable LlmRequest request;
+    /** The model and provider of the request, known at once even when the request is described later. */
+    private final String model;
+    private final String provider;
+    /** The request, described when first asked for (or already known). */
+    private final @Nullable Supplier<Payload.LlmRequest> request;
     private final ConversationThreads.@Nullable Prefixes prefixes;
     private final AtomicBoolean ended = new AtomicBoolean();
 
-    ModelCall(@Nullable AutoThreading threading, CallRecorder.@Nullable Call recording,
-            Payload.@Nullable LlmRequest request, ConversationThreads.@Nullable Prefixes prefixes) {
+    ModelCall(@Nullable AutoThreading threading, CallRecorder.@Nullable Call recording, String model,
+            String provider, @Nullable Supplier<Payload.LlmRequest> request,
+            ConversationThreads.@Nullable Prefixes prefixes) {
         this.threading = threading;
         this.recording = recording;
+        this.model = model;
+        this.provider = provider;
         this.request = request;
         this.prefixes = prefixes;
     }
@@ -64,15 +72,44 @@ public final class ModelCall {
 
     /** Records the answer as {@code llm.response}; the cost is estimated from the usage when not set. */
     public void succeeded(LlmCallResult result) {
+        end(() -> result, false, 0);
+    }
+
+    /**
+     * Like {@link #succeeded(LlmCallResult)} for an answer that is costly to describe (a body parsed token by token):
+     * the latency and time to first token are taken now, the answer is described later, when its event is processed
+     * on the client's flusher thread or when automatic threading remembers the conversation, whichever comes first.
+     * {@code result} must therefore read only data no one changes after this call (a copy of the body). An answer that
+     * cannot be described is not recorded (its event is dropped as {@code invalid_event}), nor is one to a request
+     * that could not be described.
+     *
+     * @param result describes the answer, once
+     * @param estimatedBytes roughly the size of the answer's JSON, at least 0 (the client's queue bounds its memory)
+     */
+    public void succeededLater(Supplier<LlmCallResult> result, int estimatedBytes) {
+        end(result, true, estimatedBytes);
+    }
+
+    private void end(Supplier<LlmCallResult> result, boolean later, int estimatedBytes) {
         AutoThreading threads = threading;
         CallRecorder.Call call = recording;
-        Payload.LlmRequest sent = request;
+        Supplier<Payload.LlmRequest> sent = request;
         if (threads == null || call == null || sent == null || !ended.compareAndSet(false, true)) {
             return;
         }
         try {
-            ModelCallEvents.response(call, sent, result);
-            threads.answered(call.where().runId(), sent, prefixes, result);
+            Supplier<LlmCallResult> answer = result;
+            if (later) {
+                answer = new Memo<>(() -> {
+                    // An answer to a request that was not recorded is not recorded either, as when described now.
+                    sent.get();
+                    return result.get();
+                });
+                ModelCallEvents.responseLater(call, model, provider, answer, estimatedBytes);
+            } else {
+                ModelCallEvents.response(call, model, provider, result.get());
+            }
+            threads.answered(call.where().runId(), sent, prefixes, answer);
         } catch (RuntimeException | LinkageError e) {
             log.debug("InsideLLM could not record a model response", e);
         }
@@ -110,12 +147,11 @@ public final class ModelCall {
      */
     public void failed(Throwable error, @Nullable Integer httpStatus) {
         CallRecorder.Call call = recording;
-        Payload.LlmRequest sent = request;
-        if (call == null || sent == null || !ended.compareAndSet(false, true)) {
+        if (call == null || request == null || !ended.compareAndSet(false, true)) {
             return;
         }
         try {
-            ModelCallEvents.error(call, sent, error, httpStatus);
+            ModelCallEvents.error(call, model, provider, error, httpStatus);
         } catch (RuntimeException | LinkageError e) {
             log.debug("InsideLLM could not record a model error", e);
         }

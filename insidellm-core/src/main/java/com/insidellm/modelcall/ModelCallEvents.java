@@ -7,6 +7,7 @@ import com.insidellm.LlmCallResult;
 import com.insidellm.Payload;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,9 +21,9 @@ final class ModelCallEvents {
     }
 
     /** Logs the answer as {@code llm.response} under the call's request. */
-    static void response(CallRecorder.Call call, Payload.LlmRequest sent, LlmCallResult result) {
-        Event.Builder event = Event.builder(EventType.LLM_RESPONSE).payload(new Payload.LlmResponse(sent.modelName(),
-                sent.provider(), result.responseText(), result.finishReason(), result.usage(), call.elapsedMs(),
+    static void response(CallRecorder.Call call, String model, String provider, LlmCallResult result) {
+        Event.Builder event = Event.builder(EventType.LLM_RESPONSE).payload(new Payload.LlmResponse(model,
+                provider, result.responseText(), result.finishReason(), result.usage(), call.elapsedMs(),
                 result.cost()));
         if (result.responseMessage() != null) {
             event.payloadEntry("response_message", result.responseMessage());
@@ -41,13 +42,44 @@ final class ModelCallEvents {
     }
 
     /**
+     * Logs the answer as {@code llm.response} under the call's request, with the latency and time to first token of
+     * now and the fields of {@code result}, which is described when the event is processed: the same event as
+     * {@link #response}.
+     */
+    static void responseLater(CallRecorder.Call call, String model, String provider, Supplier<LlmCallResult> result,
+            int estimatedBytes) {
+        long elapsedMs = call.elapsedMs();
+        Event.Builder event = Event.builder(EventType.LLM_RESPONSE).payloadLater(() -> {
+            LlmCallResult described = result.get();
+            Map<String, @Nullable Object> entries = new LinkedHashMap<>(4);
+            if (described.responseMessage() != null) {
+                entries.put("response_message", described.responseMessage());
+            }
+            if (described.responseId() != null) {
+                entries.put("response_id", described.responseId());
+            }
+            if (described.responseModel() != null) {
+                entries.put("response_model", described.responseModel());
+            }
+            return new Event.Later(new Payload.LlmResponse(model, provider, described.responseText(),
+                    described.finishReason(), described.usage(), elapsedMs, described.cost()), entries);
+        }, estimatedBytes);
+        Long firstToken = call.timeToFirstTokenMs();
+        if (firstToken != null) {
+            event.payloadEntry("time_to_first_token_ms", firstToken);
+        }
+        call.end(event);
+    }
+
+    /**
      * Logs the failure as an {@code error} event under the request, as every integration does: the exception's class
      * as the error type, {@code httpStatus} as its code when known, and where it failed.
      */
-    static void error(CallRecorder.Call call, Payload.LlmRequest sent, Throwable error, @Nullable Integer httpStatus) {
+    static void error(CallRecorder.Call call, String model, String provider, Throwable error,
+            @Nullable Integer httpStatus) {
         Map<String, Object> where = new LinkedHashMap<>();
-        where.put("model_name", sent.modelName());
-        where.put("provider", sent.provider());
+        where.put("model_name", model);
+        where.put("provider", provider);
         if (httpStatus != null) {
             where.put("status_code", httpStatus);
         }

@@ -127,7 +127,8 @@ public final class ModelCallRecorder implements AutoCloseable {
                 event.payloadEntry("stream", true);
             }
             call.start(event);
-            return new ModelCall(threading, call, request, prefixes);
+            return new ModelCall(threading, call, request.modelName(), request.provider(), Memo.of(request),
+                    prefixes);
         } catch (RuntimeException | LinkageError e) {
             log.debug("InsideLLM could not record a {} model request", source, e);
             return ModelCall.NONE;
@@ -150,6 +151,56 @@ public final class ModelCallRecorder implements AutoCloseable {
             return ModelCall.NONE;
         }
         return start(described.request(), described.extras(), described.stream());
+    }
+
+    /**
+     * Like {@link #start(Supplier)} for a request that is costly to describe (a body parsed token by token): when an
+     * InsideLLM context is active on the calling thread, which places the call without its messages, the request is
+     * described later, when its event is processed on the client's flusher thread (or when automatic threading
+     * remembers the conversation, whichever comes first); so {@code request} must read only data no one changes after
+     * this call, such as a copy of the body. Outside a context, automatic threading needs the messages to place the
+     * call, and the request is described now, as {@link #start(Supplier)} does. The events are those
+     * {@link #start(Supplier)} records. A request that cannot be described later is not recorded (its event is
+     * dropped as {@code invalid_event}), nor its answer; an error event still names it as parent.
+     *
+     * @param model the model the request names, as its description gives it (answer and error events record it)
+     * @param provider the provider, as the request's description gives it
+     * @param stream whether the answer is streamed, as the request's description gives it
+     * @param estimatedBytes roughly the size of the request's JSON, at least 0 (the client's queue bounds its memory)
+     * @param request describes the request, once
+     */
+    public ModelCall startLater(String model, String provider, boolean stream, int estimatedBytes,
+            Supplier<Request> request) {
+        if (!recorder.recording()) {
+            return ModelCall.NONE;
+        }
+        InsideLlmContext where;
+        try {
+            where = InsideLlmContext.current();
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("InsideLLM could not record a {} model request", source, e);
+            return ModelCall.NONE;
+        }
+        if (where == null) {
+            return start(request);
+        }
+        try {
+            threading.touch(where.runId());
+            CallRecorder.Call call = recorder.open(where);
+            Memo<Request> described = new Memo<>(request);
+            Event.Builder event = Event.builder(EventType.LLM_REQUEST).payloadLater(() -> {
+                Request sent = described.get();
+                return new Event.Later(sent.request(), sent.extras());
+            }, estimatedBytes);
+            if (stream) {
+                event.payloadEntry("stream", true);
+            }
+            call.start(event);
+            return new ModelCall(threading, call, model, provider, () -> described.get().request(), null);
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("InsideLLM could not record a {} model request", source, e);
+            return ModelCall.NONE;
+        }
     }
 
     /**

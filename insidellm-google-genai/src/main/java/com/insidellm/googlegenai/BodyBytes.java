@@ -30,6 +30,11 @@ final class BodyBytes {
         this.length = length;
     }
 
+    /** A copy of these bytes in an array of its own, to be read after their owner went on. */
+    BodyBytes copy() {
+        return new BodyBytes(java.util.Arrays.copyOfRange(bytes, offset, offset + length), 0, length);
+    }
+
     /** What {@code body} writes: its own array when it writes one, else a copy. */
     static BodyBytes of(RequestBody body) throws IOException {
         Capture capture = new Capture();

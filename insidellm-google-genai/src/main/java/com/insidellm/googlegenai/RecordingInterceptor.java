@@ -2,6 +2,9 @@ package com.insidellm.googlegenai;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.google.genai.errors.ApiException;
+import com.insidellm.InsideLlmClient;
+import com.insidellm.InsideLlmContext;
+import com.insidellm.LlmCallResult;
 import com.insidellm.modelcall.ModelCall;
 import com.insidellm.modelcall.ModelCallRecorder;
 import com.insidellm.modelcall.StreamRecording;
@@ -37,6 +40,12 @@ final class RecordingInterceptor implements Interceptor {
 
     private static final Logger log = LoggerFactory.getLogger(RecordingInterceptor.class);
 
+    /**
+     * The largest body kept until the flusher reads it; a larger one is read at once, keeping only what is recorded
+     * (an inline image's data is skipped as it is read).
+     */
+    static final int MAX_LATER_BYTES = 64 * 1024;
+
     private final ModelCallRecorder recorder;
 
     RecordingInterceptor(ModelCallRecorder recorder) {
@@ -52,14 +61,7 @@ final class RecordingInterceptor implements Interceptor {
         if (!stream && !path.endsWith(":generateContent") || body == null || body.isOneShot()) {
             return chain.proceed(request);
         }
-        ModelCall call = recorder.start(() -> {
-            try {
-                // The SDK's own bytes of the body, read token by token: no copy, no tree.
-                return GeminiRequest.read(GeminiWire.model(path), BodyBytes.of(body), stream);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        ModelCall call = start(GeminiWire.model(path), body, stream);
         Response response;
         try {
             response = chain.proceed(request);
@@ -80,11 +82,13 @@ final class RecordingInterceptor implements Interceptor {
                     BufferedSource source = answered.source();
                     source.request(Long.MAX_VALUE);
                     BodyBytes bytes = BodyBytes.of(source.getBuffer());
-                    GeminiAnswer.Accumulator answer = new GeminiAnswer.Accumulator();
-                    try (JsonParser parser = GeminiWire.JSON.createParser(bytes.bytes, bytes.offset, bytes.length)) {
-                        answer.read(parser);
+                    if (bytes.length <= MAX_LATER_BYTES) {
+                        // Copied, as the SDK goes on to consume the buffer, and read off the caller's thread.
+                        BodyBytes copy = bytes.copy();
+                        call.succeededLater(() -> answer(copy), copy.length);
+                    } else {
+                        call.succeeded(answer(bytes));
                     }
-                    call.succeeded(answer.result());
                 }
             } catch (IOException | RuntimeException e) {
                 log.debug("InsideLLM could not read a Gemini response", e);
@@ -97,6 +101,62 @@ final class RecordingInterceptor implements Interceptor {
         }
         return response.newBuilder().body(new ObservedBody(streamed, new StreamRecording<>(call,
                 new GeminiAnswer.Accumulator(), RecordingInterceptor::status))).build();
+    }
+
+    /**
+     * Records the request. Inside an InsideLLM context, which places the call without its messages, the body is
+     * described later, off the caller's thread, from a copy of its bytes (the array the body wrote is not ours to
+     * keep). Outside one, automatic threading needs the messages at once; and a body too large to keep until the
+     * flusher reads it (inline images) is read at once too. Read at once, the body is read where its bytes are,
+     * token by token: no copy, no tree.
+     */
+    private ModelCall start(String model, RequestBody body, boolean stream) {
+        if (recorder.client() == InsideLlmClient.noop()) {
+            return ModelCall.none();
+        }
+        if (InsideLlmContext.current() == null) {
+            return recorder.start(() -> request(model, read(body), stream));
+        }
+        BodyBytes bytes;
+        try {
+            bytes = read(body);
+        } catch (RuntimeException e) {
+            log.debug("InsideLLM could not read a Gemini request", e);
+            return ModelCall.none();
+        }
+        if (bytes.length > MAX_LATER_BYTES) {
+            return recorder.start(() -> request(model, bytes, stream));
+        }
+        BodyBytes copy = bytes.copy();
+        return recorder.startLater(model, GeminiWire.PROVIDER, stream, copy.length,
+                () -> request(model, copy, stream));
+    }
+
+    private static BodyBytes read(RequestBody body) {
+        try {
+            return BodyBytes.of(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ModelCallRecorder.Request request(String model, BodyBytes body, boolean stream) {
+        try {
+            return GeminiRequest.read(model, body, stream);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The answer in a whole {@code GenerateContentResponse} body. */
+    private static LlmCallResult answer(BodyBytes body) {
+        GeminiAnswer.Accumulator answer = new GeminiAnswer.Accumulator();
+        try (JsonParser parser = GeminiWire.JSON.createParser(body.bytes, body.offset, body.length)) {
+            answer.read(parser);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return answer.result();
     }
 
     /** The exception the SDK throws for this error response, made from a copy of it. */

@@ -68,7 +68,7 @@ class GenAiRecordingTest {
         server.shutdown();
     }
 
-    private static final GenerateContentConfig CONFIG = GenerateContentConfig.builder()
+    static final GenerateContentConfig CONFIG = GenerateContentConfig.builder()
             .systemInstruction(Content.fromParts(Part.fromText("Be brief."))).temperature(0.2f).maxOutputTokens(100)
             .tools(Tool.builder().functionDeclarations(FunctionDeclaration.builder().name("get_weather")
                     .description("The weather in a city").parameters(Schema.builder().type("OBJECT")
