@@ -1,7 +1,7 @@
 package com.insidellm;
 
 import com.insidellm.internal.SpooledEvents;
-import com.insidellm.internal.WireJson;
+import com.insidellm.internal.WireWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -66,12 +66,13 @@ public final class EventBatch {
      */
     public static EventBatch of(List<Event> events) {
         List<byte[]> json = new ArrayList<>(events.size());
-        for (Event e : events) {
-            try {
-                json.add(WireJson.writeEvent(e.eventId(), e.runId(), e.timestamp(), e.type().wireValue(), e.userId(),
-                        e.parentEventId(), e.metadata(), null, e.payload()));
-            } catch (IOException | RuntimeException ex) {
-                throw new InsideLlmException("could not serialise " + e + ": " + ex.getMessage(), ex);
+        try (WireWriter writer = new WireWriter()) {
+            for (Event e : events) {
+                try {
+                    json.add(writer.write(e, null));
+                } catch (IOException | RuntimeException ex) {
+                    throw new InsideLlmException("could not serialise " + e + ": " + ex.getMessage(), ex);
+                }
             }
         }
         return new EventBatch(List.copyOf(events), json);

@@ -26,7 +26,8 @@ final class EventPipeline {
     private static final int ESTIMATE_ERROR = 1024;
 
     private final @Nullable CostProcessor cost;
-    private final List<EventProcessor> processors;
+    /** An array, not the list: iterating a {@code List.of} cost an iterator per event on the flusher. */
+    private final EventProcessor[] processors;
     private final int maxEventBytes;
     private final RunRegistry runs;
     private final Accounting accounting;
@@ -36,12 +37,16 @@ final class EventPipeline {
      * rather than a result pair, which cost an object per event on the flusher.
      */
     private @Nullable Event serialized;
+    /** Kept for every event: its generator, buffers and rendered timestamp serve the next one. */
+    private final WireWriter writer = new WireWriter();
+    /** The thread {@link #writer} belongs to (the flusher); any other serialises with a writer of its own. */
+    private @Nullable Thread writerThread;
 
     EventPipeline(@Nullable CostProcessor cost, List<EventProcessor> processors, int maxEventBytes, RunRegistry runs,
             Accounting accounting, Listeners listeners) {
         this.cost = cost;
         this.listeners = listeners;
-        this.processors = processors;
+        this.processors = processors.toArray(new EventProcessor[0]);
         this.maxEventBytes = maxEventBytes;
         this.runs = runs;
         this.accounting = accounting;
@@ -55,8 +60,9 @@ final class EventPipeline {
     @Nullable Event process(Event event) {
         try {
             // A payload described later (Event.Builder#payloadLater) is described here, on the flusher: one that
-            // cannot be is dropped as invalid, never left to fail in a processor or the serialiser.
-            event.payload();
+            // cannot be is dropped as invalid, never left to fail in a processor or the serialiser. Through the typed
+            // payload, which describes it as payload() does without building the map the serialiser no longer needs.
+            event.typedPayload();
         } catch (RuntimeException e) {
             accounting.drop(DropReason.INVALID_EVENT, event, "its payload could not be described: " + e);
             forgetEndedRun(event);
@@ -152,11 +158,23 @@ final class EventPipeline {
         return java.util.Objects.requireNonNull(serialized, "nothing serialised");
     }
 
+    private byte[] write(Event event) throws IOException {
+        Thread current = Thread.currentThread();
+        if (writerThread == null) {
+            writerThread = current;
+        }
+        if (writerThread == current) {
+            return writer.write(event, runs.metadata(event.runId()));
+        }
+        // Not the flusher (close() draining a client whose flusher never started): a writer of its own.
+        try (WireWriter own = new WireWriter()) {
+            return own.write(event, runs.metadata(event.runId()));
+        }
+    }
+
     private byte @Nullable [] toJson(Event event) {
         try {
-            byte[] bytes = WireJson.writeEvent(event.eventId(), event.runId(), event.timestamp(),
-                    event.type().wireValue(), event.userId(), event.parentEventId(), event.metadata(),
-                    runs.metadata(event.runId()), event.payload());
+            byte[] bytes = write(event);
             if (event.type() == EventType.RUN_END) {
                 // Every earlier event of the run has been serialised (the queue is FIFO), so its state can go.
                 runs.forget(event.runId());

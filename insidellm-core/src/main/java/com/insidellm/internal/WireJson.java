@@ -1,7 +1,6 @@
 package com.insidellm.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -14,7 +13,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAccessor;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -98,7 +96,8 @@ public final class WireJson {
     }
 
     /**
-     * Writes one event object in wire order.
+     * Writes one event object in wire order. Each call sets up a writer of its own; the flusher keeps one
+     * {@link WireWriter} for all its events instead.
      *
      * @param runMetadata metadata of the event's run, merged under the event's own metadata, or {@code null}
      * @throws IOException when a payload value cannot be serialised
@@ -106,105 +105,9 @@ public final class WireJson {
     public static byte[] writeEvent(String eventId, String runId, Instant timestamp, String eventType, String userId,
             @Nullable String parentEventId, @Nullable Map<String, ?> metadata, @Nullable Map<String, ?> runMetadata,
             Map<String, ?> payload) throws IOException {
-        // Jackson's segmented builder with a recycled first segment: no copying while growing, one copy at the end
-        // (a ByteArrayOutputStream allocated about four times the event's size on the way).
-        ByteArrayBuilder out = new ByteArrayBuilder(MAPPER.getFactory()._getBufferRecycler());
-        try (JsonGenerator gen = MAPPER.getFactory().createGenerator(out)) {
-            gen.setCodec(MAPPER);
-            gen.writeStartObject();
-            gen.writeStringField("event_id", eventId);
-            gen.writeStringField("run_id", runId);
-            gen.writeStringField("timestamp", formatTimestamp(timestamp));
-            gen.writeStringField("event_type", eventType);
-            gen.writeStringField("user_id", userId);
-            if (parentEventId != null) {
-                gen.writeStringField("parent_event_id", parentEventId);
-            }
-            boolean hasRunMeta = runMetadata != null && !runMetadata.isEmpty();
-            boolean hasMeta = metadata != null && !metadata.isEmpty();
-            if (hasRunMeta || hasMeta) {
-                gen.writeObjectFieldStart("metadata");
-                if (hasRunMeta) {
-                    for (Map.Entry<String, ?> entry : runMetadata.entrySet()) {
-                        if (!hasMeta || !metadata.containsKey(entry.getKey())) {
-                            gen.writeFieldName(entry.getKey());
-                            writeValue(gen, entry.getValue(), 0);
-                        }
-                    }
-                }
-                if (hasMeta) {
-                    for (Map.Entry<String, ?> entry : metadata.entrySet()) {
-                        gen.writeFieldName(entry.getKey());
-                        writeValue(gen, entry.getValue(), 0);
-                    }
-                }
-                gen.writeEndObject();
-            }
-            gen.writeFieldName("payload");
-            gen.writeStartObject();
-            for (Map.Entry<String, ?> entry : payload.entrySet()) {
-                gen.writeFieldName(entry.getKey());
-                Object value = entry.getValue();
-                if (value instanceof Optional<?> optional) {
-                    value = optional.orElse(null);
-                }
-                writeValue(gen, value, 0);
-            }
-            gen.writeEndObject();
-            gen.writeEndObject();
-        } catch (RuntimeException e) {
-            // Getters that throw, self-references and the like surface as runtime exceptions from Jackson.
-            throw new IOException(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        try (WireWriter writer = new WireWriter()) {
+            return writer.write(eventId, runId, timestamp, eventType, userId, parentEventId, metadata, runMetadata,
+                    payload);
         }
-        byte[] bytes = out.toByteArray();
-        out.release();
-        return bytes;
-    }
-
-    /**
-     * Writes the value types events are made of directly; everything else goes through the mapper. Going through
-     * {@link ObjectMapper#writeValue(JsonGenerator, Object)} for every value set up a serializer provider each time
-     * and was most of the cost of serialising an event. The output is the same: these are exactly the calls the
-     * mapper's own serializers make.
-     */
-    private static void writeValue(JsonGenerator gen, @Nullable Object value, int depth) throws IOException {
-        if (value == null) {
-            gen.writeNull();
-        } else if (value instanceof String s) {
-            gen.writeString(s);
-        } else if (value instanceof Integer i) {
-            gen.writeNumber(i);
-        } else if (value instanceof Long l) {
-            gen.writeNumber(l);
-        } else if (value instanceof Double d) {
-            gen.writeNumber(d);
-        } else if (value instanceof Boolean b) {
-            gen.writeBoolean(b);
-        } else if (depth < 4 && value instanceof Map<?, ?> map && allStringKeys(map)) {
-            gen.writeStartObject();
-            for (Map.Entry<?, ?> entry : map.entrySet()) {
-                gen.writeFieldName((String) entry.getKey());
-                writeValue(gen, entry.getValue(), depth + 1);
-            }
-            gen.writeEndObject();
-        } else if (depth < 4 && value instanceof java.util.List<?> list) {
-            gen.writeStartArray();
-            for (Object element : list) {
-                writeValue(gen, element, depth + 1);
-            }
-            gen.writeEndArray();
-        } else {
-            // Deeper structures (and cycles) are left to the mapper, which reports them as errors.
-            MAPPER.writeValue(gen, value);
-        }
-    }
-
-    private static boolean allStringKeys(Map<?, ?> map) {
-        for (Object key : map.keySet()) {
-            if (!(key instanceof String)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

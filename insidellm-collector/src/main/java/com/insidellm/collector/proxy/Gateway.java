@@ -149,6 +149,16 @@ public final class Gateway implements AutoCloseable {
         ObjectNode g = state.health();
         g.put("recorded_calls", recorder.recorded());
         g.put("dropped_calls", recorder.dropped());
+        // Calls whose client waited for room in the recording queue: the store is the bottleneck (backpressure).
+        g.put("backpressured_calls", recorder.waited());
+        g.put("recording", recorder.status());
+        if (!recorder.status().equals("ok") && g.path("status").asText().equals("ok")) {
+            g.put("status", "degraded");
+        }
+        String failure = recorder.storeFailure();
+        if (failure != null) {
+            g.put("recording_error", failure);
+        }
         doc.set("gateway", g);
         Http.json(ex, base.ok() ? 200 : 503, mapper.writeValueAsBytes(doc));
     }
