@@ -47,7 +47,15 @@ final class AutoThreading implements AutoCloseable {
      * request's fingerprints, which remembering it after the answer reuses.
      */
     Placed place(Payload.LlmRequest request, String user) {
-        ConversationThreads.Prefixes prefixes = ConversationThreads.Prefixes.of(messages(request));
+        return place(ConversationThreads.Prefixes.of(messages(request)), user);
+    }
+
+    /** Like {@link #place(Payload.LlmRequest, String)} for a request whose messages are these, in the chat format. */
+    Placed place(List<? extends Map<String, ?>> messages, String user) {
+        return place(ConversationThreads.Prefixes.of(ConversationThreads.Message.fromChat(messages)), user);
+    }
+
+    private Placed place(ConversationThreads.Prefixes prefixes, String user) {
         String found = threads.find(prefixes);
         if (found != null) {
             return new Placed(runs.continueRun(found, user, "conversation"), prefixes, null);

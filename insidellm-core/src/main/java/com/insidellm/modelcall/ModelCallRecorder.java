@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -192,19 +193,7 @@ public final class ModelCallRecorder implements AutoCloseable {
             return start(request);
         }
         try {
-            threading.touch(where.runId());
-            CallRecorder.Call call = recorder.open(where);
-            Memo<Request> described = new Memo<>(request);
-            Event.Builder event = Event.builder(EventType.LLM_REQUEST).payloadLater(() -> {
-                Request sent = described.get();
-                return new Event.Later(sent.request(), sent.extras());
-            }, estimatedBytes);
-            if (stream) {
-                event.payloadEntry("stream", true);
-            }
-            call.start(event);
-            return new ModelCall(threading, call, model, provider, () -> described.get().request(), null,
-                    null);
+            return startLater(where, null, model, provider, stream, estimatedBytes, request);
         } catch (RuntimeException | LinkageError e) {
             log.debug("InsideLLM could not record a {} model request", source, e);
             return ModelCall.NONE;
@@ -223,6 +212,53 @@ public final class ModelCallRecorder implements AutoCloseable {
     public <R> R call(Supplier<Request> request, Supplier<R> call, Function<? super R, LlmCallResult> describe,
             Function<Throwable, @Nullable Integer> status) {
         return run(start(request), call, describe, status, false);
+    }
+
+    /**
+     * Like {@link #startLater(String, String, boolean, int, Supplier)}, with the request's messages (in the chat
+     * format, as its description gives them) read at once outside a context, where automatic threading places the
+     * call by them: then only they are read on the caller's thread, and the request is described later too.
+     *
+     * @param messages reads the request's messages at once; when it throws, nothing is recorded
+     */
+    public ModelCall startLater(String model, String provider, boolean stream, int estimatedBytes,
+            Supplier<? extends List<? extends Map<String, ?>>> messages, Supplier<Request> request) {
+        if (!recorder.recording()) {
+            return ModelCall.NONE;
+        }
+        try {
+            InsideLlmContext where = InsideLlmContext.current();
+            if (where != null) {
+                return startLater(model, provider, stream, estimatedBytes, request);
+            }
+            String user = currentUserId();
+            AutoThreading.Placed placed = threading.place(messages.get(), user);
+            return startLater(InsideLlmContext.of(placed.runId(), user), placed, model, provider, stream,
+                    estimatedBytes, request);
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("InsideLLM could not record a {} model request", source, e);
+            return ModelCall.NONE;
+        }
+    }
+
+    /** Records the request in {@code where}, described later; {@code placed} when threading placed it. */
+    private ModelCall startLater(InsideLlmContext where, AutoThreading.@Nullable Placed placed, String model,
+            String provider, boolean stream, int estimatedBytes, Supplier<Request> request) {
+        if (placed == null) {
+            threading.touch(where.runId());
+        }
+        CallRecorder.Call call = recorder.open(where);
+        Memo<Request> described = new Memo<>(request);
+        Event.Builder event = Event.builder(EventType.LLM_REQUEST).payloadLater(() -> {
+            Request sent = described.get();
+            return new Event.Later(sent.request(), sent.extras());
+        }, estimatedBytes);
+        if (stream) {
+            event.payloadEntry("stream", true);
+        }
+        call.start(event);
+        return new ModelCall(threading, call, model, provider, () -> described.get().request(),
+                placed == null ? null : placed.prefixes(), placed == null ? null : placed.touch());
     }
 
     /**

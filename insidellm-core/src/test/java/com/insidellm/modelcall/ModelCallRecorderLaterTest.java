@@ -170,6 +170,34 @@ class ModelCallRecorderLaterTest {
     }
 
     @Test
+    void outsideAContextOnlyTheMessagesAreReadAtOnceAndTheNextTurnIsThreaded() {
+        Counted<ModelCallRecorder.Request> first = new Counted<>(() -> request("Weather?", false));
+        Counted<List<Map<String, ?>>> firstMessages = new Counted<>(() -> request("Weather?", false).request()
+                .messages().stream().<Map<String, ?>>map(m -> m).toList());
+
+        ModelCall call = recorder.startLater("gemini-2.5-flash", "google", false, 400, firstMessages, first);
+        assertThat(firstMessages.threads).containsExactly(Thread.currentThread());
+        call.succeededLater(() -> answer("Sunny."), 200);
+        assertThat(first.threads).doesNotContain(Thread.currentThread());
+
+        List<Map<String, ?>> next = List.of(Map.of("role", "system", "content", "Be brief."),
+                Map.of("role", "user", "content", "Weather?"), Map.of("role", "assistant", "content", "Sunny."),
+                Map.of("role", "user", "content", "And tomorrow?"));
+        recorder.startLater("gemini-2.5-flash", "google", false, 400, () -> next, () -> new ModelCallRecorder.Request(
+                new Payload.LlmRequest("gemini-2.5-flash", "google", "And tomorrow?", null, "Be brief.", next),
+                Map.of("call_type", "chat"), false)).succeeded(answer("Warmer."));
+
+        flushed();
+        List<JsonNode> requests = exporter.ofType("llm.request");
+        assertThat(requests).hasSize(2);
+        assertThat(requests.get(0).get("payload").get("tools")).hasSize(1);
+        assertThat(requests.get(1).get("run_id")).isEqualTo(requests.get(0).get("run_id"));
+        assertThat(exporter.ofType("run.start")).hasSize(1);
+        // Described once: for the event, and for threading (here by the next turn's look-up, on its caller).
+        assertThat(first.asks).hasValue(1);
+    }
+
+    @Test
     void aRequestThatCannotBeDescribedLaterIsDroppedWithItsAnswerAndNeverReachesTheApplication() {
         try (InsideLlmContext.Scope ignored = InsideLlmContext.of(RUN_ID, "user-7").makeCurrent()) {
             ModelCall broken = recorder.startLater("gemini-2.5-flash", "google", false, 400, () -> {

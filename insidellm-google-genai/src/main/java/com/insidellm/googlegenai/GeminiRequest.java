@@ -36,17 +36,35 @@ final class GeminiRequest {
         }
     }
 
-    static ModelCallRecorder.Request read(String model, JsonParser parser, boolean stream) throws IOException {
-        String system = null;
+    /**
+     * Only the messages of the request in {@code body}, as {@link #read} gives them (the system instruction first):
+     * what automatic threading needs at once; the rest is skipped unread.
+     */
+    static List<Map<String, @Nullable Object>> messages(BodyBytes body) throws IOException {
+        try (JsonParser parser = GeminiWire.JSON.createParser(body.bytes, body.offset, body.length)) {
+            Sections read = new Sections();
+            read.read(parser, true);
+            return read.messages();
+        }
+    }
+
+    /** The sections of a request that are recorded, as read. */
+    private static final class Sections {
+        @Nullable String system;
         List<Map<String, @Nullable Object>> contents = List.of();
         Map<String, Object> parameters = Map.of();
         List<@Nullable Object> tools = List.of();
-        Object toolChoice = null;
-        if (parser.nextToken() == JsonToken.START_OBJECT) {
+        @Nullable Object toolChoice;
+
+        /** Reads the request at the parser; with {@code messagesOnly}, the other sections are skipped unread. */
+        void read(JsonParser parser, boolean messagesOnly) throws IOException {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return;
+            }
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 parser.nextToken();
-                switch (field) {
+                switch (messagesOnly && !field.equals("contents") && !field.equals("systemInstruction") ? "" : field) {
                     case "contents" -> contents = contents(parser);
                     case "systemInstruction" -> system = systemInstruction(parser);
                     case "generationConfig" -> parameters = parameters(parser);
@@ -56,11 +74,25 @@ final class GeminiRequest {
                 }
             }
         }
-        List<Map<String, @Nullable Object>> messages = new ArrayList<>(contents.size() + 1);
-        if (system != null) {
-            messages.add(GeminiWire.message("system", system));
+
+        List<Map<String, @Nullable Object>> messages() {
+            List<Map<String, @Nullable Object>> messages = new ArrayList<>(contents.size() + 1);
+            if (system != null) {
+                messages.add(GeminiWire.message("system", system));
+            }
+            messages.addAll(contents);
+            return messages;
         }
-        messages.addAll(contents);
+    }
+
+    static ModelCallRecorder.Request read(String model, JsonParser parser, boolean stream) throws IOException {
+        Sections read = new Sections();
+        read.read(parser, false);
+        String system = read.system;
+        Map<String, Object> parameters = read.parameters;
+        List<@Nullable Object> tools = read.tools;
+        Object toolChoice = read.toolChoice;
+        List<Map<String, @Nullable Object>> messages = read.messages();
         Map<String, Object> extras = new LinkedHashMap<>();
         extras.put("call_type", "chat");
         if (!tools.isEmpty()) {

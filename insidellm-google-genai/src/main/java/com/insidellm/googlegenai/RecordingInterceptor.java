@@ -3,7 +3,6 @@ package com.insidellm.googlegenai;
 import com.fasterxml.jackson.core.JsonParser;
 import com.google.genai.errors.ApiException;
 import com.insidellm.InsideLlmClient;
-import com.insidellm.InsideLlmContext;
 import com.insidellm.LlmCallResult;
 import com.insidellm.modelcall.ModelCall;
 import com.insidellm.modelcall.ModelCallRecorder;
@@ -104,18 +103,14 @@ final class RecordingInterceptor implements Interceptor {
     }
 
     /**
-     * Records the request. Inside an InsideLLM context, which places the call without its messages, the body is
-     * described later, off the caller's thread, from a copy of its bytes (the array the body wrote is not ours to
-     * keep). Outside one, automatic threading needs the messages at once; and a body too large to keep until the
-     * flusher reads it (inline images) is read at once too. Read at once, the body is read where its bytes are,
-     * token by token: no copy, no tree.
+     * Records the request, described later, off the caller's thread, from a copy of its bytes (the array the body
+     * wrote is not ours to keep); outside an InsideLLM context only its messages are read at once, which automatic
+     * threading places the call by. A body too large to keep until the flusher reads it (inline images) is read at
+     * once, where its bytes are, token by token: no copy, no tree.
      */
     private ModelCall start(String model, RequestBody body, boolean stream) {
         if (recorder.client() == InsideLlmClient.noop()) {
             return ModelCall.none();
-        }
-        if (InsideLlmContext.current() == null) {
-            return recorder.start(() -> request(model, read(body), stream));
         }
         BodyBytes bytes;
         try {
@@ -128,8 +123,13 @@ final class RecordingInterceptor implements Interceptor {
             return recorder.start(() -> request(model, bytes, stream));
         }
         BodyBytes copy = bytes.copy();
-        return recorder.startLater(model, GeminiWire.PROVIDER, stream, copy.length,
-                () -> request(model, copy, stream));
+        return recorder.startLater(model, GeminiWire.PROVIDER, stream, copy.length, () -> {
+            try {
+                return GeminiRequest.messages(copy);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, () -> request(model, copy, stream));
     }
 
     private static BodyBytes read(RequestBody body) {

@@ -214,6 +214,10 @@ class GeminiRequestTest {
         assertThat(read).isEqualTo(tree);
         // Equal maps may still differ in order or number types; the JSON written shows both.
         assertThat(GeminiWire.JSON.writeValueAsString(read)).isEqualTo(GeminiWire.JSON.writeValueAsString(tree));
+        // What automatic threading reads at once: the same messages, read alone.
+        assertThat(GeminiWire.JSON.writeValueAsString(GeminiRequest.messages(
+                BodyBytes.of(RequestBody.create(json, JSON))))).isEqualTo(GeminiWire.JSON.writeValueAsString(
+                        read.request().messages()));
         return read;
     }
 
