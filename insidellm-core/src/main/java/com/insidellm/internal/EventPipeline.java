@@ -60,8 +60,9 @@ final class EventPipeline {
     @Nullable Event process(Event event) {
         try {
             // A payload described later (Event.Builder#payloadLater) is described here, on the flusher: one that
-            // cannot be is dropped as invalid, never left to fail in a processor or the serialiser.
-            event.payload();
+            // cannot be is dropped as invalid, never left to fail in a processor or the serialiser. Through the typed
+            // payload, which describes it as payload() does without building the map the serialiser no longer needs.
+            event.typedPayload();
         } catch (RuntimeException e) {
             accounting.drop(DropReason.INVALID_EVENT, event, "its payload could not be described: " + e);
             forgetEndedRun(event);

@@ -1,5 +1,6 @@
 package com.insidellm.internal;
 
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -11,8 +12,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class Ids {
 
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
-
     private Ids() {
     }
 
@@ -21,24 +20,9 @@ public final class Ids {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long msb = (random.nextLong() & 0xffffffffffff0fffL) | 0x0000000000004000L;
         long lsb = (random.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
-        char[] out = new char[36];
-        writeHex(out, 0, msb >>> 32, 8);
-        out[8] = '-';
-        writeHex(out, 9, msb >>> 16, 4);
-        out[13] = '-';
-        writeHex(out, 14, msb, 4);
-        out[18] = '-';
-        writeHex(out, 19, lsb >>> 48, 4);
-        out[23] = '-';
-        writeHex(out, 24, lsb, 12);
-        return new String(out);
-    }
-
-    private static void writeHex(char[] out, int offset, long value, int digits) {
-        for (int i = digits - 1; i >= 0; i--) {
-            out[offset + i] = HEX[(int) value & 0xf];
-            value >>>= 4;
-        }
+        // UUID.toString writes the string's Latin-1 bytes directly into it (JDK-internal): about half the time and
+        // allocation of building a char[] and compressing it, for an id generated on the flusher for every event.
+        return new UUID(msb, lsb).toString();
     }
 
     /**

@@ -46,7 +46,7 @@ final class WireSink extends OutputStream {
         result = null;
         count = 0;
         finishing = false;
-        if (buf.length > 1 << 20) {
+        if (buf.length > 1 << 16) {
             buf = new byte[0];
         }
         return out;
