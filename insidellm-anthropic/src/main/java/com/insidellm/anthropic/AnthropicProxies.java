@@ -26,6 +26,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class AnthropicProxies {
 
+    /**
+     * What the client's queue counts for a request described off the caller's thread (the SDK's parameters are
+     * immutable, so they are read later): a few messages, roughly.
+     */
+    private static final int REQUEST_BYTES = 4096;
+
     private AnthropicProxies() {
     }
 
@@ -77,7 +83,8 @@ final class AnthropicProxies {
 
     private static MessageService messages(MessageService delegate, ModelCallRecorder recorder) {
         return modelService(MessageService.class, delegate,
-                (params, options) -> recorder.call(() -> AnthropicMessages.request(params, false),
+                (params, options) -> recorder.callLater(() -> params.model().asString(),
+                        AnthropicMessages.PROVIDER, REQUEST_BYTES, () -> AnthropicMessages.request(params, false),
                         () -> delegate.create(params, options), AnthropicAnswers::result,
                         AnthropicProxies::status),
                 (params, options) -> recorder.stream(() -> AnthropicMessages.request(params, true),
@@ -87,7 +94,8 @@ final class AnthropicProxies {
 
     private static MessageServiceAsync messagesAsync(MessageServiceAsync delegate, ModelCallRecorder recorder) {
         return modelService(MessageServiceAsync.class, delegate,
-                (params, options) -> recorder.callAsync(() -> AnthropicMessages.request(params, false),
+                (params, options) -> recorder.callAsyncLater(() -> params.model().asString(),
+                        AnthropicMessages.PROVIDER, REQUEST_BYTES, () -> AnthropicMessages.request(params, false),
                         () -> delegate.create(params, options), AnthropicAnswers::result,
                         AnthropicProxies::status),
                 (params, options) -> recorder.stream(() -> AnthropicMessages.request(params, true),

@@ -249,6 +249,21 @@ class AnthropicWrapperTest {
     }
 
     @Test
+    void callsInsideARunRecordTheSameRequestAndAnswerAsCallsOutsideOne() throws Exception {
+        server.enqueue(AnthropicWire.toolUse());
+        server.enqueue(AnthropicWire.toolUse());
+
+        wrapped.messages().create(weatherQuestion());
+        try (InsideLlmTracker tracker = insideLlm.tracker("user-7")) {
+            assertThat(wrapped.messages().create(weatherQuestion()).content()).isNotEmpty();
+        }
+
+        List<Event> requests = CapturingExporter.assertSameTwoCalls(exporter.events(insideLlm));
+        assertThat((List<Object>) requests.get(1).payload().get("tools")).hasSize(1);
+        assertThat(requests.get(1).runId()).isNotEqualTo(requests.get(0).runId());
+    }
+
+    @Test
     void otherCallsPassThroughAndRecordingFailuresNeverReachTheApplication() throws Exception {
         server.enqueue(AnthropicWire.json("{\"input_tokens\":42}"));
         server.enqueue(AnthropicWire.text("Sunny."));

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,8 @@ public class IdleRuns implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(IdleRuns.class);
     private static final int MAX_ENDED = 10_000;
+    /** How long started runs wait before the background thread moves them into {@link #active}. */
+    private static final long START_DELAY_MILLIS = 20;
     /**
      * The most runs watched at once; beyond it the least recently used quarter ends early, as if idle (an application
      * starting many one-call conversations would otherwise hold every run for the whole timeout).
@@ -52,6 +55,13 @@ public class IdleRuns implements AutoCloseable {
     private final Clock clock;
     private final long idleMillis;
     private final Map<String, Active> active = new ConcurrentHashMap<>();
+    /**
+     * Runs started and not yet in {@link #active}: a caller starting a run only appends it here, and the background
+     * thread moves it into the map a moment later, because inserting into a map of thousands of runs (one per
+     * conversation) cost the caller a cache miss or two. Every reader of {@link #active} moves them first.
+     */
+    private final ConcurrentLinkedQueue<Active> starting = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean startingScheduled = new AtomicBoolean();
     /** Ended run -> the run that continues it; bounded, least recently used first out. */
     private final Map<String, String> successors = Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, true) {
@@ -100,9 +110,40 @@ public class IdleRuns implements AutoCloseable {
 
     /** Starts run {@code runId} (logs its {@code run.start}) and watches it for idleness. */
     public void start(String runId, String userId, Instant at, String kind, @Nullable String previousRunId) {
+        startWatched(runId, userId, at, kind, previousRunId);
+    }
+
+    /**
+     * Like {@link #start}, returning what notes activity in the run as {@link #touch} does, without looking it up.
+     */
+    public Runnable startWatched(String runId, String userId, Instant at, String kind,
+            @Nullable String previousRunId) {
         Map<String, Object> context = previousRunId == null ? Map.of("source", runType, "kind", kind)
                 : Map.of("source", runType, "kind", kind, "previous_run_id", previousRunId);
-        active.put(runId, new Active(runId, userId, at, clock.millis()));
+        Active run = new Active(runId, userId, at, clock.millis());
+        starting.offer(run);
+        startSweeper();
+        if (startingScheduled.compareAndSet(false, true)) {
+            // One move per burst of starts, as AutoThreading's fingerprinting.
+            later(() -> {
+                startingScheduled.set(false);
+                watchStarted();
+            }, START_DELAY_MILLIS);
+        }
+        recorder.log(runId, userId, null, Event.builder(EventType.RUN_START).timestamp(at)
+                .payload(new Payload.RunStart(runId, runType, context)));
+        return () -> run.use(clock.millis());
+    }
+
+    /** Moves the runs started since the last call into {@link #active}; ends the least recently used when too many. */
+    private void watchStarted() {
+        if (starting.isEmpty()) {
+            return;
+        }
+        Active run;
+        while ((run = starting.poll()) != null) {
+            active.put(run.runId, run);
+        }
         if (active.size() > MAX_OPEN && evicting.compareAndSet(false, true)) {
             // On the background thread: ending a quarter of the runs logs thousands of run.end events.
             later(() -> {
@@ -113,9 +154,6 @@ public class IdleRuns implements AutoCloseable {
                 }
             }, 0);
         }
-        recorder.log(runId, userId, null, Event.builder(EventType.RUN_START).timestamp(at)
-                .payload(new Payload.RunStart(runId, runType, context)));
-        startSweeper();
     }
 
     /**
@@ -123,6 +161,7 @@ public class IdleRuns implements AutoCloseable {
      * module ended it; else the newest run continuing it, or a new one started now.
      */
     public String continueRun(String runId, String userId, String kind) {
+        watchStarted();
         String current = runId;
         for (int hops = 0; hops < 64; hops++) {
             String next = successors.get(current);
@@ -150,6 +189,7 @@ public class IdleRuns implements AutoCloseable {
 
     /** Notes activity in {@code runId}, if it is one of the watched runs. */
     public void touch(String runId) {
+        watchStarted();
         Active run = active.get(runId);
         if (run != null) {
             run.use(clock.millis());
@@ -158,11 +198,13 @@ public class IdleRuns implements AutoCloseable {
 
     /** Whether {@code runId} is a run this module started and has not ended. */
     public boolean isOpen(String runId) {
+        watchStarted();
         return active.containsKey(runId);
     }
 
     /** Ends every watched run idle for the timeout or longer; returns how many. */
     public int endIdle() {
+        watchStarted();
         long now = clock.millis();
         int ended = 0;
         for (Active run : active.values()) {
@@ -180,6 +222,7 @@ public class IdleRuns implements AutoCloseable {
      */
     /** Ends the least recently used quarter, so that the (sorting) work is done once per {@code MAX_OPEN / 4} starts. */
     private void endLeastRecentlyUsed() {
+        watchStarted();
         synchronized (lock) {
             List<Active> runs = new ArrayList<>(active.values());
             int excess = runs.size() - MAX_OPEN * 3 / 4;
@@ -278,6 +321,7 @@ public class IdleRuns implements AutoCloseable {
         if (executor != null) {
             executor.shutdownNow();
         }
+        watchStarted();
         List<Active> open = new ArrayList<>(active.values());
         for (Active run : open) {
             if (run.endNow()) {

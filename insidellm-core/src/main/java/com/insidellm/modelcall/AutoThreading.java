@@ -47,18 +47,19 @@ final class AutoThreading implements AutoCloseable {
     Placed place(Payload.LlmRequest request, String user) {
         ConversationThreads.Prefixes prefixes = ConversationThreads.Prefixes.of(messages(request));
         String found = threads.find(prefixes);
-        return new Placed(found != null ? runs.continueRun(found, user, "conversation") : newRun(user), prefixes);
-    }
-
-    /** The run a request was placed in and its fingerprints. */
-    record Placed(String runId, ConversationThreads.Prefixes prefixes) {
-    }
-
-    private String newRun(String user) {
+        if (found != null) {
+            return new Placed(runs.continueRun(found, user, "conversation"), prefixes, null);
+        }
         // A random id is new by construction: no need to note it among the runs seen (as the LangChain4j module).
         String runId = CallRecorder.newId();
-        runs.start(runId, user, clock.instant(), "conversation", null);
-        return runId;
+        return new Placed(runId, prefixes, runs.startWatched(runId, user, clock.instant(), "conversation", null));
+    }
+
+    /**
+     * The run a request was placed in and its fingerprints; {@code touch} notes activity in a run started for it
+     * without looking the run up ({@code null}: the run was found).
+     */
+    record Placed(String runId, ConversationThreads.Prefixes prefixes, @Nullable Runnable touch) {
     }
 
     /** Notes activity in a run (an idle run is ended only when nothing happens in it). */
@@ -67,13 +68,18 @@ final class AutoThreading implements AutoCloseable {
     }
 
     /**
-     * Remembers the conversation of an answered call with its run, so the next turn finds it: queued, and
+     * Remembers the conversation of an answered call with its run ({@code touch}, when not null, notes activity in
+     * it), so the next turn finds it: queued, and
      * fingerprinted on the background thread (or by the next look-up that could need it, whichever comes first), so
      * the caller does not pay for converting and hashing the answer.
      */
-    void answered(String runId, Supplier<Payload.LlmRequest> request,
+    void answered(String runId, @Nullable Runnable touch, Supplier<Payload.LlmRequest> request,
             ConversationThreads.@Nullable Prefixes prefixes, Supplier<LlmCallResult> result) {
-        runs.touch(runId);
+        if (touch != null) {
+            touch.run();
+        } else {
+            runs.touch(runId);
+        }
         Supplier<ConversationThreads.Message> message = () -> ConversationThreads.Message.fromChat(
                 List.of(answer(result.get()))).get(0);
         if (prefixes != null) {

@@ -21,7 +21,7 @@ public final class ModelCall {
     /** The recorder's logger: one name turns on the DEBUG logs of all model-call recording. */
     private static final Logger log = LoggerFactory.getLogger(ModelCallRecorder.class);
 
-    static final ModelCall NONE = new ModelCall(null, null, "", "", null, null);
+    static final ModelCall NONE = new ModelCall(null, null, "", "", null, null, null);
 
     /** Where the conversation is remembered once answered ({@code null} for a call that records nothing). */
     private final @Nullable AutoThreading threading;
@@ -32,12 +32,15 @@ public final class ModelCall {
     /** The request, described when first asked for (or already known). */
     private final @Nullable Supplier<Payload.LlmRequest> request;
     private final ConversationThreads.@Nullable Prefixes prefixes;
+    /** Notes activity in the run threading started for the call, without a look-up; {@code null} otherwise. */
+    private final @Nullable Runnable touchRun;
     private final AtomicBoolean ended = new AtomicBoolean();
 
     ModelCall(@Nullable AutoThreading threading, CallRecorder.@Nullable Call recording, String model,
             String provider, @Nullable Supplier<Payload.LlmRequest> request,
-            ConversationThreads.@Nullable Prefixes prefixes) {
+            ConversationThreads.@Nullable Prefixes prefixes, @Nullable Runnable touchRun) {
         this.threading = threading;
+        this.touchRun = touchRun;
         this.recording = recording;
         this.model = model;
         this.provider = provider;
@@ -109,7 +112,7 @@ public final class ModelCall {
             } else {
                 ModelCallEvents.response(call, model, provider, result.get());
             }
-            threads.answered(call.where().runId(), sent, prefixes, answer);
+            threads.answered(call.where().runId(), touchRun, sent, prefixes, answer);
         } catch (RuntimeException | LinkageError e) {
             log.debug("InsideLLM could not record a model response", e);
         }

@@ -61,6 +61,11 @@ public final class ModelCallRecorder implements AutoCloseable {
     public static final Duration DEFAULT_RUN_IDLE_TIMEOUT = Duration.ofMinutes(30);
 
     private static final Logger log = LoggerFactory.getLogger(ModelCallRecorder.class);
+    /**
+     * What the client's queue counts for an answer described later, whose size is not known before: a chat answer
+     * with its usage, roughly.
+     */
+    private static final int LATER_RESULT_BYTES = 2048;
 
     private final CallRecorder recorder;
     /** Runs of calls outside a context: threading, and the runs it started (ended when idle and at {@link #close}). */
@@ -109,11 +114,13 @@ public final class ModelCallRecorder implements AutoCloseable {
         try {
             InsideLlmContext where = InsideLlmContext.current();
             ConversationThreads.Prefixes prefixes = null;
+            Runnable touchRun = null;
             if (where == null) {
                 // No run on this thread: the conversation's earlier turns decide it, or this call starts one.
                 String user = currentUserId();
                 AutoThreading.Placed placed = threading.place(request, user);
                 prefixes = placed.prefixes();
+                touchRun = placed.touch();
                 where = InsideLlmContext.of(placed.runId(), user);
             } else {
                 threading.touch(where.runId());
@@ -128,7 +135,7 @@ public final class ModelCallRecorder implements AutoCloseable {
             }
             call.start(event);
             return new ModelCall(threading, call, request.modelName(), request.provider(), Memo.of(request),
-                    prefixes);
+                    prefixes, touchRun);
         } catch (RuntimeException | LinkageError e) {
             log.debug("InsideLLM could not record a {} model request", source, e);
             return ModelCall.NONE;
@@ -196,7 +203,8 @@ public final class ModelCallRecorder implements AutoCloseable {
                 event.payloadEntry("stream", true);
             }
             call.start(event);
-            return new ModelCall(threading, call, model, provider, () -> described.get().request(), null);
+            return new ModelCall(threading, call, model, provider, () -> described.get().request(), null,
+                    null);
         } catch (RuntimeException | LinkageError e) {
             log.debug("InsideLLM could not record a {} model request", source, e);
             return ModelCall.NONE;
@@ -214,7 +222,39 @@ public final class ModelCallRecorder implements AutoCloseable {
      */
     public <R> R call(Supplier<Request> request, Supplier<R> call, Function<? super R, LlmCallResult> describe,
             Function<Throwable, @Nullable Integer> status) {
-        ModelCall recorded = start(request);
+        return run(start(request), call, describe, status, false);
+    }
+
+    /**
+     * Like {@link #call} for a request and result that no one changes once made, such as the SDK's immutable
+     * parameter and response objects: the result is described later, off the caller's thread (when its event is
+     * processed, or when automatic threading remembers the conversation), and so is the request inside an InsideLLM
+     * context ({@link #startLater}). The events are those {@link #call} records.
+     *
+     * @param model reads the model the request names (as its description gives it) at once; when it throws, the
+     *     call is recorded as {@link #call} records it
+     * @param provider the provider, as the request's description gives it
+     * @param requestBytes roughly the size of the request's JSON, at least 0 (the client's queue bounds its memory)
+     */
+    public <R> R callLater(Supplier<String> model, String provider, int requestBytes, Supplier<Request> request,
+            Supplier<R> call, Function<? super R, LlmCallResult> describe,
+            Function<Throwable, @Nullable Integer> status) {
+        String name = modelOf(model);
+        return name == null ? call(request, call, describe, status)
+                : run(startLater(name, provider, false, requestBytes, request), call, describe, status, true);
+    }
+
+    private @Nullable String modelOf(Supplier<String> model) {
+        try {
+            return model.get();
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("InsideLLM could not read the model of a {} model request", source, e);
+            return null;
+        }
+    }
+
+    private static <R> R run(ModelCall recorded, Supplier<R> call, Function<? super R, LlmCallResult> describe,
+            Function<Throwable, @Nullable Integer> status, boolean later) {
         R result;
         try {
             result = call.get();
@@ -222,17 +262,22 @@ public final class ModelCallRecorder implements AutoCloseable {
             recorded.failed(e, status);
             throw e;
         }
-        recorded.succeeded(result, describe);
+        succeeded(recorded, result, describe, later);
         return result;
     }
 
-    /**
-     * Like {@link #call} for an asynchronous call: the caller gets the call's own future, which the recording
-     * follows without changing it (cancelling it still cancels the call).
-     */
-    public <R> CompletableFuture<R> callAsync(Supplier<Request> request, Supplier<CompletableFuture<R>> call,
-            Function<? super R, LlmCallResult> describe, Function<Throwable, @Nullable Integer> status) {
-        ModelCall recorded = start(request);
+    private static <R> void succeeded(ModelCall recorded, R result, Function<? super R, LlmCallResult> describe,
+            boolean later) {
+        if (later) {
+            recorded.succeededLater(() -> describe.apply(result), LATER_RESULT_BYTES);
+        } else {
+            recorded.succeeded(result, describe);
+        }
+    }
+
+    private static <R> CompletableFuture<R> runAsync(ModelCall recorded, Supplier<CompletableFuture<R>> call,
+            Function<? super R, LlmCallResult> describe, Function<Throwable, @Nullable Integer> status,
+            boolean later) {
         CompletableFuture<R> future;
         try {
             future = call.get();
@@ -245,10 +290,28 @@ public final class ModelCallRecorder implements AutoCloseable {
                 recorded.failed(error instanceof CompletionException && error.getCause() != null
                         ? error.getCause() : error, status);
             } else {
-                recorded.succeeded(result, describe);
+                succeeded(recorded, result, describe, later);
             }
         });
         return future;
+    }
+
+    /** Like {@link #callLater} for an asynchronous call, whose future the caller gets as {@link #callAsync} does. */
+    public <R> CompletableFuture<R> callAsyncLater(Supplier<String> model, String provider, int requestBytes,
+            Supplier<Request> request, Supplier<CompletableFuture<R>> call,
+            Function<? super R, LlmCallResult> describe, Function<Throwable, @Nullable Integer> status) {
+        String name = modelOf(model);
+        return name == null ? callAsync(request, call, describe, status)
+                : runAsync(startLater(name, provider, false, requestBytes, request), call, describe, status, true);
+    }
+
+    /**
+     * Like {@link #call} for an asynchronous call: the caller gets the call's own future, which the recording
+     * follows without changing it (cancelling it still cancels the call).
+     */
+    public <R> CompletableFuture<R> callAsync(Supplier<Request> request, Supplier<CompletableFuture<R>> call,
+            Function<? super R, LlmCallResult> describe, Function<Throwable, @Nullable Integer> status) {
+        return runAsync(start(request), call, describe, status, false);
     }
 
     /**

@@ -122,6 +122,23 @@ class ModelCallRecorderRunsTest {
     }
 
     @Test
+    void aRunStartedForACallIsInUseUntilItsAnswerCame() {
+        ModelCall call = recorder.start(() -> new ModelCallRecorder.Request(new Payload.LlmRequest("gpt-4o-mini",
+                "openai", "Hi", null, null, List.of(QUESTION)), Map.of("call_type", "chat"), false));
+        clock.advance(Duration.ofMinutes(5));
+        call.succeeded(LlmCallResult.builder("Sunny.").build());
+        clock.advance(Duration.ofMinutes(29));
+        assertThat(recorder.endIdleRuns()).isZero();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(recorder.endIdleRuns()).isEqualTo(1);
+
+        flushed();
+        JsonNode end = exporter.single("run.end");
+        assertThat(end.get("payload").get("exit_reason").asText()).isEqualTo("idle");
+        assertThat(end.get("payload").get("session_duration_ms").asLong()).isEqualTo(Duration.ofMinutes(5).toMillis());
+    }
+
+    @Test
     void theApplicationsOwnRunIsNeverEndedHere() {
         try (InsideLlmContext.Scope ignored = InsideLlmContext.of("app-run", "u").makeCurrent()) {
             call(List.of(QUESTION), "Sunny.");

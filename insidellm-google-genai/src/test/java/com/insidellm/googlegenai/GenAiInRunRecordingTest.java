@@ -14,8 +14,6 @@ import com.insidellm.modelcall.ModelCallRecorder;
 import com.insidellm.testing.CapturingExporter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import okhttp3.MediaType;
@@ -73,22 +71,9 @@ class GenAiInRunRecordingTest {
         }
 
         List<Event> events = exporter.events(insideLlm);
-        List<Event> requests = CapturingExporter.ofType(events, EventType.LLM_REQUEST);
-        List<Event> answers = CapturingExporter.ofType(events, EventType.LLM_RESPONSE);
-        assertThat(requests).hasSize(2);
-        assertThat(answers).hasSize(2);
-        assertThat(requests.get(1).payload()).isEqualTo(requests.get(0).payload());
-        assertThat(new ArrayList<>(requests.get(1).payload().keySet()))
-                .isEqualTo(new ArrayList<>(requests.get(0).payload().keySet()));
+        List<Event> requests = CapturingExporter.assertSameTwoCalls(events);
         assertThat((List<Object>) requests.get(1).payload().get("tools")).hasSize(1);
-        Map<String, Object> outside = new LinkedHashMap<>(answers.get(0).payload());
-        Map<String, Object> inside = new LinkedHashMap<>(answers.get(1).payload());
-        assertThat(inside.remove("response_time_ms")).isNotNull();
-        assertThat(outside.remove("response_time_ms")).isNotNull();
-        assertThat(inside).isEqualTo(outside);
-        assertThat(new ArrayList<>(inside.keySet())).isEqualTo(new ArrayList<>(outside.keySet()));
-        assertThat((Double) inside.get("cost")).isPositive();
-        assertThat(answers.get(1).parentEventId()).isEqualTo(requests.get(1).eventId());
+        assertThat((Double) CapturingExporter.ofType(events, EventType.LLM_RESPONSE).get(1).payload().get("cost")).isPositive();
         assertThat(requests.get(1).runId()).isNotEqualTo(requests.get(0).runId());
     }
 

@@ -26,20 +26,29 @@ final class OpenAiCalls {
     /** The provider name recorded for OpenAI: {@value}. */
     static final String PROVIDER = "openai";
 
+    /** What the client's queue counts for a request described later: a few chat messages, roughly. */
+    private static final int REQUEST_BYTES = 4096;
+
     private final ModelCallRecorder recorder;
 
     OpenAiCalls(ModelCallRecorder recorder) {
         this.recorder = recorder;
     }
 
-    <R> R call(Supplier<ModelCallRecorder.Request> request, Supplier<R> call,
+    /**
+     * A call whose request and answer (the SDK's immutable parameter and response objects) are described off the
+     * caller's thread where they can be ({@link ModelCallRecorder#callLater}); {@code model} reads the request's
+     * model at once.
+     */
+    <R> R call(Supplier<String> model, Supplier<ModelCallRecorder.Request> request, Supplier<R> call,
             Function<R, LlmCallResult> describe) {
-        return recorder.call(request, call, describe, OpenAiCalls::status);
+        return recorder.callLater(model, PROVIDER, REQUEST_BYTES, request, call, describe, OpenAiCalls::status);
     }
 
-    <R> CompletableFuture<R> callAsync(Supplier<ModelCallRecorder.Request> request,
+    <R> CompletableFuture<R> callAsync(Supplier<String> model, Supplier<ModelCallRecorder.Request> request,
             Supplier<CompletableFuture<R>> call, Function<R, LlmCallResult> describe) {
-        return recorder.callAsync(request, call, describe, OpenAiCalls::status);
+        return recorder.callAsyncLater(model, PROVIDER, REQUEST_BYTES, request, call, describe,
+                OpenAiCalls::status);
     }
 
     <T> StreamResponse<T> stream(Supplier<ModelCallRecorder.Request> request, Supplier<StreamResponse<T>> open,

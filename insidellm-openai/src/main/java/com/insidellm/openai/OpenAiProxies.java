@@ -127,7 +127,7 @@ final class OpenAiProxies {
     private static ChatCompletionService completions(ChatCompletionService delegate, OpenAiCalls calls) {
         return modelService(ChatCompletionService.class, delegate, ChatCompletionCreateParams.class,
                 d -> completions(d, calls), (params, options) -> calls.call(
-                        () -> ChatCompletions.request(params, false), () -> delegate.create(params, options),
+                        () -> params.model().asString(), () -> ChatCompletions.request(params, false), () -> delegate.create(params, options),
                         ChatCompletions::result),
                 (params, options) -> calls.stream(() -> ChatCompletions.request(params, true),
                         () -> delegate.createStreaming(params, options), new ChatCompletions.Accumulator()));
@@ -137,7 +137,7 @@ final class OpenAiProxies {
             OpenAiCalls calls) {
         return modelService(ChatCompletionServiceAsync.class, delegate, ChatCompletionCreateParams.class,
                 d -> completionsAsync(d, calls), (params, options) -> calls.callAsync(
-                        () -> ChatCompletions.request(params, false), () -> delegate.create(params, options),
+                        () -> params.model().asString(), () -> ChatCompletions.request(params, false), () -> delegate.create(params, options),
                         ChatCompletions::result),
                 (params, options) -> calls.streamAsync(() -> ChatCompletions.request(params, true),
                         () -> delegate.createStreaming(params, options), new ChatCompletions.Accumulator()));
@@ -145,7 +145,8 @@ final class OpenAiProxies {
 
     private static ResponseService responses(ResponseService delegate, OpenAiCalls calls) {
         return modelService(ResponseService.class, delegate, ResponseCreateParams.class, d -> responses(d, calls),
-                (params, options) -> calls.call(() -> Responses.request(params, false),
+                (params, options) -> calls.call(() -> Responses.model(params),
+                        () -> Responses.request(params, false),
                         () -> delegate.create(params, options), Responses::result),
                 (params, options) -> calls.stream(() -> Responses.request(params, true),
                         () -> delegate.createStreaming(params, options), new Responses.Accumulator()));
@@ -154,7 +155,7 @@ final class OpenAiProxies {
     private static ResponseServiceAsync responsesAsync(ResponseServiceAsync delegate, OpenAiCalls calls) {
         return modelService(ResponseServiceAsync.class, delegate, ResponseCreateParams.class,
                 d -> responsesAsync(d, calls), (params, options) -> calls.callAsync(
-                        () -> Responses.request(params, false), () -> delegate.create(params, options),
+                        () -> Responses.model(params), () -> Responses.request(params, false), () -> delegate.create(params, options),
                         Responses::result),
                 (params, options) -> calls.streamAsync(() -> Responses.request(params, true),
                         () -> delegate.createStreaming(params, options), new Responses.Accumulator()));

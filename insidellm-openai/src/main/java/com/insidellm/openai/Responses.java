@@ -48,7 +48,7 @@ final class Responses {
                 }
             }
         });
-        String model = params.model().map(Responses::model).orElse("unknown");
+        String model = model(params);
         Map<String, Object> parameters = new LinkedHashMap<>();
         params.temperature().ifPresent(v -> parameters.put("temperature", v));
         params.topP().ifPresent(v -> parameters.put("top_p", v));
@@ -81,6 +81,11 @@ final class Responses {
         return new ModelCallRecorder.Request(new Payload.LlmRequest(model, OpenAiCalls.PROVIDER,
                 ChatCompletions.prompt(messages), parameters.isEmpty() ? null : parameters, system, messages),
                 extras, stream);
+    }
+
+    /** The model the request names, {@code unknown} when none. */
+    static String model(ResponseCreateParams params) {
+        return params.model().map(Responses::model).orElse("unknown");
     }
 
     static String model(ResponsesModel model) {

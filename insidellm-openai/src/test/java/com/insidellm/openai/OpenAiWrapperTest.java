@@ -390,6 +390,21 @@ class OpenAiWrapperTest {
     }
 
     @Test
+    void callsInsideARunRecordTheSameRequestAndAnswerAsCallsOutsideOne() throws Exception {
+        server.enqueue(OpenAiWire.chatToolCall());
+        server.enqueue(OpenAiWire.chatToolCall());
+
+        wrapped.chat().completions().create(weatherQuestion());
+        try (InsideLlmTracker tracker = insideLlm.tracker("user-7")) {
+            assertThat(wrapped.chat().completions().create(weatherQuestion()).choices()).hasSize(1);
+        }
+
+        List<Event> requests = CapturingExporter.assertSameTwoCalls(exporter.events(insideLlm));
+        assertThat((List<Object>) requests.get(1).payload().get("tools")).hasSize(1);
+        assertThat(requests.get(1).runId()).isNotEqualTo(requests.get(0).runId());
+    }
+
+    @Test
     void otherCallsPassThroughUnrecorded() throws Exception {
         server.enqueue(OpenAiWire.json("{\"object\":\"list\",\"data\":[{\"id\":\"gpt-4o-mini\",\"object\":\"model\","
                 + "\"created\":1700000000,\"owned_by\":\"openai\"}]}"));

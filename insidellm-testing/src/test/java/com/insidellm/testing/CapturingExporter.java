@@ -13,7 +13,9 @@ import com.insidellm.InsideLlmClient;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -63,6 +65,30 @@ public final class CapturingExporter implements EventExporter {
 
     public static List<Event> ofType(List<Event> events, EventType type) {
         return events.stream().filter(e -> e.type() == type).collect(Collectors.toList());
+    }
+
+    /**
+     * Asserts that {@code events} hold two calls, each an {@code llm.request} and its {@code llm.response}, that
+     * recorded the same payloads, keys in the same order, but for their latencies; returns the two requests.
+     */
+    public static List<Event> assertSameTwoCalls(List<Event> events) {
+        List<Event> requests = ofType(events, EventType.LLM_REQUEST);
+        List<Event> answers = ofType(events, EventType.LLM_RESPONSE);
+        assertThat(requests).hasSize(2);
+        assertThat(answers).hasSize(2);
+        assertThat(requests.get(1).payload()).isEqualTo(requests.get(0).payload());
+        assertThat(new ArrayList<>(requests.get(1).payload().keySet()))
+                .isEqualTo(new ArrayList<>(requests.get(0).payload().keySet()));
+        Map<String, Object> first = new LinkedHashMap<>(answers.get(0).payload());
+        Map<String, Object> second = new LinkedHashMap<>(answers.get(1).payload());
+        assertThat(first.remove("response_time_ms")).isNotNull();
+        assertThat(second.remove("response_time_ms")).isNotNull();
+        assertThat(second).isEqualTo(first);
+        assertThat(new ArrayList<>(second.keySet())).isEqualTo(new ArrayList<>(first.keySet()));
+        for (int call = 0; call < 2; call++) {
+            assertThat(answers.get(call).parentEventId()).isEqualTo(requests.get(call).eventId());
+        }
+        return requests;
     }
 
     public static Event single(List<Event> events, EventType type) {

@@ -76,6 +76,18 @@ public final class Ingestor {
         return new Result(outcome.accepted(), outcome.duplicates().size(), rejected);
     }
 
+    /**
+     * Stores events the collector built itself, already in their stored form (the gateway's): valid by construction,
+     * so they skip the validation, and the serialising and reading back it needs. Returns once they are committed.
+     *
+     * @throws com.insidellm.collector.store.StoreBusyException if the store is saturated (retry later)
+     * @throws com.insidellm.collector.store.StoreException if storing failed
+     */
+    public Result ingestBuilt(List<StoredEvent> events) throws InterruptedException {
+        Store.WriteOutcome outcome = store.write(events);
+        return new Result(outcome.accepted(), outcome.duplicates().size(), List.of());
+    }
+
     /** The events this ingestor refused: counted and logged, for {@code /health} and the viewer. */
     public Rejections rejections() {
         return rejections;

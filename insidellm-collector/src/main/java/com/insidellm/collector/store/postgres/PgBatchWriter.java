@@ -14,6 +14,8 @@ import java.util.TreeSet;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One ingest transaction: a batch of events stored with {@link PgIngestSql}'s statement, in auto-commit with the
@@ -23,11 +25,15 @@ import org.postgresql.PGConnection;
  */
 final class PgBatchWriter {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PgBatchWriter.class);
+
     /** SQLSTATE for "no partition of relation found for row": another instance's retention dropped one we knew. */
     private static final String NO_PARTITION = "23514";
+    /** SQLSTATE for a unique violation: the batch holds an event already stored, or one event twice. */
+    private static final String UNIQUE_VIOLATION = "23505";
 
     /**
-     * Batches up to this size go in one statement ({@link PgIngestSql#STORE_INLINE}); larger ones by COPY, where it is
+     * Batches up to this size go in one statement ({@link PgIngestSql#storeInline}); larger ones by COPY, where it is
      * faster. Measured: COPY for a 50-event batch cost PostgreSQL about twice the CPU per event (the staging table's
      * per-transaction work), so small batches stay inline.
      */
@@ -51,33 +57,54 @@ final class PgBatchWriter {
      */
     Written write(List<StoredEvent> events) throws SQLException {
         try {
-            return transaction(events);
+            return deduplicating(events);
         } catch (SQLException e) {
             if (!NO_PARTITION.equals(e.getSQLState())) {
                 throw e;
             }
             partitions.forget();
-            return transaction(events);
+            return deduplicating(events);
+        }
+    }
+
+    /**
+     * Stores the batch with the plain insert first, and when an event was stored already (or comes twice) runs it
+     * again skipping those ({@link PgIngestSql#SKIP_STORED}): the failed statement rolled back entirely, sequence
+     * included.
+     */
+    private Written deduplicating(List<StoredEvent> events) throws SQLException {
+        try {
+            return transaction(events, PgIngestSql.PLAIN);
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+            LOG.debug("a batch of {} events holds one already stored; storing it again without those", events.size());
+            return transaction(events, PgIngestSql.SKIP_STORED);
         }
     }
 
     /** Which events were stored (not duplicates), and the highest sequence number committed, 0 if none. */
     record Written(boolean[] stored, long lastSeq) {}
 
-    private Written transaction(List<StoredEvent> events) throws SQLException {
+    private Written transaction(List<StoredEvent> events, String onConflict) throws SQLException {
         try (Connection c = pool.getConnection()) {
             if (events.size() <= INLINE_MAX_EVENTS && partitions.knowsAll(days(events))) {
                 c.setAutoCommit(true);
-                return inline(c, events);
+                return inline(c, events, onConflict);
             }
             c.setAutoCommit(false);
             try {
-                Written w = insert(c, events);
+                Written w = insert(c, events, onConflict);
                 c.commit();
                 return w;
             } catch (SQLException | RuntimeException e) {
                 try {
                     c.rollback();
+                    // The rollback may have undone the staging table's creation and new partitions: create them
+                    // (IF NOT EXISTS) next time.
+                    withStaging.remove(c.unwrap(PGConnection.class));
+                    partitions.forget();
                 } catch (SQLException rollbackFailure) {
                     e.addSuppressed(rollbackFailure);
                 }
@@ -95,7 +122,7 @@ final class PgBatchWriter {
     }
 
     /** Stores a small batch with one statement in auto-commit: it commits when it returns. */
-    private Written inline(Connection c, List<StoredEvent> events) throws SQLException {
+    private Written inline(Connection c, List<StoredEvent> events, String onConflict) throws SQLException {
         int n = events.size();
         Object[][] columns = new Object[PgIngestSql.COLUMNS.length][];
         columns[0] = new Integer[n];
@@ -120,7 +147,7 @@ final class PgBatchWriter {
                 columns[k][i] = row[k];
             }
         }
-        try (java.sql.PreparedStatement st = c.prepareStatement(PgIngestSql.STORE_INLINE)) {
+        try (java.sql.PreparedStatement st = c.prepareStatement(PgIngestSql.storeInline(onConflict))) {
             for (int k = 0; k < PgIngestSql.COLUMNS.length; k++) {
                 st.setArray(k + 1, c.createArrayOf(PgIngestSql.COLUMNS[k][1], columns[k]));
             }
@@ -141,7 +168,7 @@ final class PgBatchWriter {
         return new Written(stored, lastSeq);
     }
 
-    private Written insert(Connection c, List<StoredEvent> events) throws SQLException {
+    private Written insert(Connection c, List<StoredEvent> events, String onConflict) throws SQLException {
         Set<Long> days = days(events);
         if (!partitions.knowsAll(days)) {
             // Rare (a new day): create the partitions under the global lock, so instances never race to create one.
@@ -162,7 +189,7 @@ final class PgBatchWriter {
         } catch (IOException e) {
             throw new SQLException("COPY failed: " + e.getMessage(), e);
         }
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(PgIngestSql.STORE_STAGED)) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(PgIngestSql.storeStaged(onConflict))) {
             return written(rs, events.size());
         }
     }

@@ -29,9 +29,10 @@ final class PgIngestSql {
      * the earliest input, the run's own span from {@code run.start} to {@code run.end}, feedback), models, tags, call
      * types and event types, advance the sequence, and return each stored event's number with the number before the
      * batch (so the writer knows which positions were duplicates). Events of a run may arrive in any order and in
-     * several transactions, so each run column merges with what is stored.
+     * several transactions, so each run column merges with what is stored. The first placeholder is the batch's source,
+     * the second what the events insert does with an event already stored ({@link #PLAIN} or {@link #SKIP_STORED}).
      */
-    static final String STORE = """
+    private static final String STORE = """
             WITH incoming AS (%s), live AS (
               SELECT last_seq FROM insidellm_live WHERE id = 1 FOR UPDATE
             ), stored AS (
@@ -41,11 +42,11 @@ final class PgIngestSql {
               SELECT live.last_seq + i.ord, i.event_id, i.run_id, i.parent_event_id, i.event_type, i.user_id, i.ts,
                 i.model, i.provider, i.prompt_tokens, i.completion_tokens, i.total_tokens, i.cost, i.latency_ms,
                 i.is_error, i.raw, i.received_at, i.call_type, i.trace_id, i.name, i.score, i.ttft_ms
-              FROM incoming i CROSS JOIN live ORDER BY i.ord
-              ON CONFLICT DO NOTHING
+              FROM incoming i CROSS JOIN live %s
               RETURNING seq
             ), fresh AS (
-              SELECT i.*, s.seq, CASE WHEN i.run_name IS NOT NULL THEN 2
+              SELECT i.run_id, i.user_id, i.ts, i.event_type, i.total_tokens, i.cost, i.is_error, i.run_name, i.name,
+                i.input_text, i.trace_id, i.score, i.model, i.tags, i.call_type, s.seq, CASE WHEN i.run_name IS NOT NULL THEN 2
                 WHEN i.event_type = 'chain.start' AND i.parent_event_id IS NULL AND i.name IS NOT NULL THEN 1
                 ELSE 0 END AS name_rank
               FROM stored s CROSS JOIN live JOIN incoming i ON i.ord = s.seq - live.last_seq
@@ -99,8 +100,36 @@ final class PgIngestSql {
             )
             SELECT stored.seq, live.last_seq FROM stored CROSS JOIN live""";
 
-    /** {@link #STORE} over the staging table that COPY filled. */
-    static final String STORE_STAGED = STORE.formatted("SELECT * FROM incoming_events");
+    /**
+     * The events insert as it runs first: without a conflict clause. Speculative insertion (ON CONFLICT) costs every
+     * row a pre-check of the key, a lock-manager token and a second WAL record; here a stored or repeated event makes
+     * the statement fail with a unique violation instead, and the writer runs the batch again with {@link
+     * #SKIP_STORED}. Re-sent events are rare (a retry after a lost answer), so nearly every batch takes one statement.
+     * A plain anti-join would not do: the statement's snapshot is taken before it waits for the sequence row, so it
+     * can miss an event that another instance committed meanwhile.
+     */
+    static final String PLAIN = "";
+
+    /**
+     * The events insert that skips events already stored, or repeated in the batch: in batch order, so the first one
+     * is stored. (The plain insert needs no order: sequence numbers come from the positions, and it stores all or
+     * nothing; sorting the rows cost ~3% of the statement.)
+     */
+    static final String SKIP_STORED = "ORDER BY i.ord ON CONFLICT DO NOTHING";
+
+    /** {@link #STORE} over the staging table that COPY filled, with {@link #PLAIN} or {@link #SKIP_STORED}. */
+    static String storeStaged(String onConflict) {
+        return onConflict.isEmpty() ? STORE_STAGED_PLAIN : STORE_STAGED_SKIPPING;
+    }
+
+    /** {@link #STORE} with the batch in array parameters, with {@link #PLAIN} or {@link #SKIP_STORED}. */
+    static String storeInline(String onConflict) {
+        return onConflict.isEmpty() ? STORE_INLINE_PLAIN : STORE_INLINE_SKIPPING;
+    }
+
+    private static final String STAGED = "SELECT * FROM incoming_events";
+    private static final String STORE_STAGED_PLAIN = STORE.formatted(STAGED, PLAIN);
+    private static final String STORE_STAGED_SKIPPING = STORE.formatted(STAGED, SKIP_STORED);
 
     /** The staging table's columns and their array types, for {@link #STORE_INLINE}. */
     static final String[][] COLUMNS = {{"ord", "int4"}, {"event_id", "text"}, {"run_id", "text"},
@@ -111,11 +140,13 @@ final class PgIngestSql {
         {"ttft_ms", "float8"}, {"run_name", "text"}, {"input_text", "text"}, {"tags", "text"}};
 
     /**
-     * {@link #STORE} with the batch in its parameters (one array per column): the whole write is one statement, run
-     * in auto-commit, so a small batch costs one round trip and the global lock is held for that statement only.
+     * The batch in the statement's parameters (one array per column): the whole write is one statement, run in
+     * auto-commit, so a small batch costs one round trip and the global lock is held for that statement only.
      */
-    static final String STORE_INLINE = STORE.formatted("SELECT * FROM unnest("
+    private static final String INLINE = "SELECT * FROM unnest("
             + java.util.Arrays.stream(COLUMNS).map(c -> "?::" + c[1] + "[]").collect(java.util.stream.Collectors.joining(", "))
             + ") AS u(" + java.util.Arrays.stream(COLUMNS).map(c -> c[0]).collect(java.util.stream.Collectors.joining(", "))
-            + ")");
+            + ")";
+    private static final String STORE_INLINE_PLAIN = STORE.formatted(INLINE, PLAIN);
+    private static final String STORE_INLINE_SKIPPING = STORE.formatted(INLINE, SKIP_STORED);
 }

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #start()} runs it on its own thread: batches back to back while there is a backlog and ingest is quiet; while
  * ingest commits, after each full batch a pause {@value #BUSY_PAUSE_FACTOR} times as long as the batch took, so
- * indexing takes at most a quarter of the time from the ingest path that acknowledgements wait for, until the backlog
+ * indexing takes at most a tenth of the time from the ingest path that acknowledgements wait for, until the backlog
  * reaches {@value #MAX_YIELDING_BACKLOG} events; after a round that found less than a batch a pause of {@value
  * #PAUSE_MILLIS} ms (so a steady stream is indexed in hundreds of events per transaction, not one request's worth)
  * before it waits for news of a commit.
@@ -44,15 +44,18 @@ final class PgSearchIndexer implements AutoCloseable {
     static final long PAUSE_MILLIS = 200;
     /**
      * While ingest commits, the pause after a full batch is this many times as long as the batch took: the indexer
-     * takes a quarter of the time. Measured on two cores: ingest from one SDK reached 12,585 events/s with no
-     * indexer, 7,246 with one taking half of the time.
+     * takes a tenth of the time. Indexing costs PostgreSQL ~150 µs per ~1 KB event (trigram extraction and the GIN
+     * insert), several times what storing it costs, so during a burst every share it takes comes out of ingest;
+     * measured on two cores: ingest from one SDK reached 12,585 events/s with no indexer, 7,246 with one taking half
+     * of the time. The backlog is indexed once ingest pauses, back to back.
      */
-    static final long BUSY_PAUSE_FACTOR = 3;
+    static final long BUSY_PAUSE_FACTOR = 9;
     /**
-     * Events not yet indexed beyond which the indexer stops giving way to ingest, bounding what each search scans
-     * (~12 µs per event: about a second).
+     * Events not yet indexed beyond which the indexer stops giving way to ingest, bounding what each search scans:
+     * ~4 µs per event for a selective term (the raw-text pre-filter in {@link PgReads}), so about a second; a term
+     * found in most events pays ~15 µs for each.
      */
-    static final long MAX_YIELDING_BACKLOG = 100_000;
+    static final long MAX_YIELDING_BACKLOG = 300_000;
     /** Longest wait for news before looking again (another instance's commits may come without news). */
     static final long IDLE_MILLIS = 1000;
 

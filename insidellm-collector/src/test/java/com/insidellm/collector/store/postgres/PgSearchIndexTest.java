@@ -172,6 +172,49 @@ class PgSearchIndexTest {
     }
 
     @Test
+    void theTailScanFindsWhatTheIndexFindsAlsoWhereTheJsonEscapesTheText() throws Exception {
+        PostgresStore store = open(1000, false, null);
+        String run = UUID.randomUUID().toString();
+        List<ObjectNode> nodes = List.of(input(run, NOW.minusSeconds(5), "she said \"hi\" twice"),
+                input(run, NOW.minusSeconds(4), "line one\nline two"),
+                input(run, NOW.minusSeconds(3), "path C:\\temp"),
+                input(run, NOW.minusSeconds(3).plusMillis(1), "Caf\u00e9 au lait, path"),
+                input(run, NOW.minusSeconds(2), "tab\there and a slash a/b"),
+                input(run, NOW.minusSeconds(1), "plain text with Needle inside"));
+        // One event written by hand, with escapes a serializer may choose: \u0041 for A, \/ for /.
+        ObjectNode escaped = input(run, NOW, "x");
+        String raw = escaped.toString().replace("\"input_text\":\"x\"", "\"input_text\":\"\\u0041lpha \\/ beta\"");
+        EventValidator.Result r = new EventValidator().validate((ObjectNode) JSON.readTree(raw), raw);
+        assertThat(r.reason()).isNull();
+        List<StoredEvent> events = new ArrayList<>(batch(nodes));
+        events.add(r.event());
+        assertThat(store.write(events).accepted()).isEqualTo(7);
+        List<String> terms = List.of("\"hi\"", "said \"", "one\nline", "café", "CAFÉ", "c:\\temp", "\there", "a/b",
+                "needle", "alpha", "ALPHA / BETA", "input_text", "lait, path", "nothing like it");
+
+        List<List<String>> onTheTail = new ArrayList<>();
+        for (String term : terms) {
+            onTheTail.add(search(store, term));
+        }
+        PgTestStores.indexAll(store);
+        assertThat(PgTestStores.watermark(store)).isEqualTo(store.committedSeq());
+
+        for (int i = 0; i < terms.size(); i++) {
+            assertThat(onTheTail.get(i)).as(terms.get(i)).isEqualTo(search(store, terms.get(i)));
+        }
+        assertThat(onTheTail.get(0)).containsExactly(id(nodes.get(0)));
+        assertThat(onTheTail.get(2)).containsExactly(id(nodes.get(1)));
+        assertThat(onTheTail.get(5)).containsExactly(id(nodes.get(2)));
+        assertThat(onTheTail.get(8)).containsExactly(id(nodes.get(5)));
+        assertThat(onTheTail.get(10)).as("escaped A and /").containsExactly(r.event().eventId());
+        assertThat(onTheTail.get(11)).as("keys are not searched").isEmpty();
+    }
+
+    private static String id(ObjectNode node) {
+        return node.get("event_id").asText();
+    }
+
+    @Test
     void twoStoresOnOneDatabaseIndexEveryEventOnce() throws Exception {
         PostgresStore a = open(7, true, null);
         PostgresStore b = open(7, true, null);
