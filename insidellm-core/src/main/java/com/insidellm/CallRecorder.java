@@ -102,6 +102,16 @@ public final class CallRecorder {
     }
 
     /**
+     * A new random run id, which this recorder's next events take without checking that it is a UUID: it is one by
+     * construction, and an integration that starts a run per conversation would otherwise check each new one.
+     */
+    public String newRunId() {
+        String id = Ids.randomUuid();
+        checkedRunId = id;
+        return id;
+    }
+
+    /**
      * Opens a call in {@code where} (its run, user and parent). Nothing is logged yet; its event id is allocated.
      */
     public Call open(InsideLlmContext where) {

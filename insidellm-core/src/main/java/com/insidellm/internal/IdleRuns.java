@@ -180,7 +180,7 @@ public class IdleRuns implements AutoCloseable {
             if (raced != null) {
                 return raced;
             }
-            String next = CallRecorder.newId();
+            String next = recorder.newRunId();
             successors.put(current, next);
             start(next, userId, clock.instant(), kind, current);
             return next;

@@ -28,6 +28,7 @@ final class AutoThreading implements AutoCloseable {
      */
     private static final long DRAIN_DELAY_MILLIS = 20;
 
+    private final CallRecorder recorder;
     private final ConversationThreads threads;
     private final IdleRuns runs;
     private final Clock clock;
@@ -35,6 +36,7 @@ final class AutoThreading implements AutoCloseable {
 
     AutoThreading(CallRecorder recorder, String source, int capacity, @Nullable Path file, Duration idleTimeout,
             Clock clock) {
+        this.recorder = recorder;
         this.threads = ConversationThreads.builder().capacity(capacity).file(file).build();
         this.runs = new IdleRuns(recorder, idleTimeout, clock, source, "insidellm-" + source);
         this.clock = clock;
@@ -51,7 +53,7 @@ final class AutoThreading implements AutoCloseable {
             return new Placed(runs.continueRun(found, user, "conversation"), prefixes, null);
         }
         // A random id is new by construction: no need to note it among the runs seen (as the LangChain4j module).
-        String runId = CallRecorder.newId();
+        String runId = recorder.newRunId();
         return new Placed(runId, prefixes, runs.startWatched(runId, user, clock.instant(), "conversation", null));
     }
 
