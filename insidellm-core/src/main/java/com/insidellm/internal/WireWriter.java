@@ -40,6 +40,12 @@ public final class WireWriter implements AutoCloseable {
     private final WireSink sink = new WireSink();
     private @Nullable JsonGenerator gen;
     private final WireStrings strings = new WireStrings();
+    /**
+     * The last run id and user id written, encoded: a run's events carry the same string (the same instance, which
+     * is all that is compared), so a batch encodes each once.
+     */
+    private final Recent runs = new Recent();
+    private final Recent users = new Recent();
     private final WireTimestamp stamp = new WireTimestamp();
 
     private static SerializedString[] typeNames() {
@@ -97,13 +103,13 @@ public final class WireWriter implements AutoCloseable {
         g.writeFieldName(EVENT_ID);
         string(eventId);
         g.writeFieldName(RUN_ID);
-        string(runId);
+        recent(runs, runId);
         g.writeFieldName(TIMESTAMP);
         timestamp(g, timestamp);
         g.writeFieldName(EVENT_TYPE);
         g.writeString(type);
         g.writeFieldName(USER_ID);
-        string(userId);
+        recent(users, userId);
         if (parentEventId != null) {
             g.writeFieldName(PARENT_EVENT_ID);
             string(parentEventId);
@@ -253,6 +259,26 @@ public final class WireWriter implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    private void recent(Recent recent, String s) throws IOException {
+        if (s != recent.value) {
+            int length = strings.encode(s);
+            if (length < 0) {
+                recent.value = null;
+                gen().writeString(s);
+                return;
+            }
+            recent.value = s;
+            recent.bytes = java.util.Arrays.copyOf(strings.bytes(), length);
+        }
+        gen().writeRawUTF8String(recent.bytes, 0, recent.bytes.length);
+    }
+
+    /** A string last written and its encoding. */
+    private static final class Recent {
+        @Nullable String value;
+        byte[] bytes = new byte[0];
     }
 
     /** A string value, byte for byte as Jackson writes it (see {@link WireStrings}). */
