@@ -1,5 +1,6 @@
 package com.insidellm;
 
+import com.insidellm.internal.BatchingClient;
 import com.insidellm.internal.Ids;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -66,6 +67,8 @@ public final class CallRecorder {
 
     private final InsideLlmClient client;
     private final boolean recording;
+    /** The client when it is the SDK's own, whose queue {@link #log} asks whether the flusher keeps up. */
+    private final @Nullable BatchingClient batching;
     /** The last run id that passed the UUID check (racy by design: a stale value only costs one more check). */
     private volatile @Nullable String checkedRunId;
     private final Clock clock;
@@ -73,6 +76,7 @@ public final class CallRecorder {
     private CallRecorder(InsideLlmClient client, Clock clock) {
         this.client = client;
         this.recording = client != InsideLlmClient.noop();
+        this.batching = client instanceof BatchingClient b ? b : null;
         this.clock = clock;
     }
 
@@ -169,8 +173,23 @@ public final class CallRecorder {
             rejected(e);
             return id;
         }
+        if (built.describedLater() && batching != null && batching.backlogged()) {
+            built = describedNow(built);
+        }
         client.logEvent(built);
         return id;
+    }
+
+    /**
+     * {@code event} with its payload described now, so that its size estimate is the payload's own; the event
+     * itself when the description fails (the flusher then drops it as invalid, as it does every such event).
+     */
+    private static Event describedNow(Event event) {
+        try {
+            return event.toBuilder().build();
+        } catch (RuntimeException e) {
+            return event;
+        }
     }
 
     /**

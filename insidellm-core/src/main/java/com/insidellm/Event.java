@@ -208,6 +208,11 @@ public final class Event {
         later = null;
     }
 
+    /** Whether the payload is still to be described ({@link Builder#payloadLater}). */
+    boolean describedLater() {
+        return later != null;
+    }
+
     /**
      * A rough size of the event's JSON in bytes, estimated once when the event is built without serialising it; the
      * client bounds its queue's memory with it.

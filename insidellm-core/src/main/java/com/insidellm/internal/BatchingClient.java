@@ -121,6 +121,16 @@ public final class BatchingClient implements InsideLlmClient {
         return true;
     }
 
+    /**
+     * Whether the flusher is behind: two batches or more wait in the queue (the backend is slow or down, or callers
+     * outrun it). Then an event whose payload is described later ({@code Event.Builder#payloadLater}) is described
+     * before it is queued, so that the queue's byte bound counts its real size rather than its rough estimate: while
+     * the flusher keeps up, at most two batches' worth of such events hold more memory than the bound counts.
+     */
+    public boolean backlogged() {
+        return queue.size() >= 2L * settings.batchSize;
+    }
+
     @Override
     public void reportInvalidEvent(RuntimeException cause) {
         if (settings.strict && cause instanceof IllegalArgumentException) {
