@@ -40,16 +40,22 @@ public final class Event {
     private final String userId;
     private final @Nullable String parentEventId;
     private final @Nullable Map<String, Object> metadata;
-    /** The typed payload this event was built from, or {@code null} when it was built from a map. */
-    private volatile @Nullable Payload typedPayload;
+    /**
+     * The typed payload this event was built from, or {@code null} when it was built from a map. Not volatile,
+     * like {@link #extras}: a volatile store in the constructor is a full fence on the caller's hot path. Set in
+     * the constructor, or by {@link #describe} before it clears {@link #later}, whose volatile read every reader
+     * makes first.
+     */
+    private @Nullable Payload typedPayload;
     /**
      * Keys set with {@link Builder#payloadEntry} beside a typed payload's fields (never one of them), in the order
      * set; the payload map (fields, then these) is built from both on first use, off the caller's thread.
      */
-    private volatile @Nullable Map<String, @Nullable Object> extras;
+    private @Nullable Map<String, @Nullable Object> extras;
     /**
      * The description of a payload set with {@link Builder#payloadLater}, until it is asked for: then it gives
-     * {@link #typedPayload} and {@link #extras} (its entries, then {@link #laterExtras}) and is cleared.
+     * {@link #typedPayload} and {@link #extras} (its entries, then {@link #laterExtras}) and is cleared. Never
+     * written by the other constructors (null by default: no fence on the hot path).
      */
     private volatile @Nullable Supplier<? extends Later> later;
     /** The entries set with {@link Builder#payloadEntry} after {@link Builder#payloadLater}, or {@code null}. */
@@ -70,7 +76,6 @@ public final class Event {
         this.metadata = metadata;
         this.typedPayload = typedPayload;
         this.extras = extras;
-        this.later = null;
         this.laterExtras = null;
         this.estimatedBytes = 256 + PayloadSizes.estimate(typedPayload)
                 + (extras == null ? 0 : PayloadSizes.estimate(extras, 0))
@@ -103,7 +108,6 @@ public final class Event {
         this.metadata = metadata;
         this.typedPayload = null;
         this.extras = null;
-        this.later = null;
         this.laterExtras = null;
         this.payload = payload;
         this.estimatedBytes = 256 + PayloadSizes.estimate(payload, 0) + (metadata == null ? 0
