@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -56,17 +55,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ModelCallRecorder implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(ModelCallRecorder.class);
+
     /** The user id of calls outside an InsideLLM context when none is configured: {@value}. */
     public static final String DEFAULT_USER_ID = "anonymous";
     /** How long a run started by automatic threading stays open without a call, unless configured. */
     public static final Duration DEFAULT_RUN_IDLE_TIMEOUT = Duration.ofMinutes(30);
-
-    private static final Logger log = LoggerFactory.getLogger(ModelCallRecorder.class);
-    /**
-     * What the client's queue counts for an answer described later, whose size is not known before: a chat answer
-     * with its usage, roughly.
-     */
-    private static final int LATER_RESULT_BYTES = 2048;
 
     private final CallRecorder recorder;
     /** Runs of calls outside a context: threading, and the runs it started (ended when idle and at {@link #close}). */
@@ -211,7 +205,7 @@ public final class ModelCallRecorder implements AutoCloseable {
      */
     public <R> R call(Supplier<Request> request, Supplier<R> call, Function<? super R, LlmCallResult> describe,
             Function<Throwable, @Nullable Integer> status) {
-        return run(start(request), call, describe, status, false);
+        return RecordedCalls.run(start(request), call, describe, status, false);
     }
 
     /**
@@ -277,7 +271,7 @@ public final class ModelCallRecorder implements AutoCloseable {
             Function<Throwable, @Nullable Integer> status) {
         String name = modelOf(model);
         return name == null ? call(request, call, describe, status)
-                : run(startLater(name, provider, false, requestBytes, request), call, describe, status, true);
+                : RecordedCalls.run(startLater(name, provider, false, requestBytes, request), call, describe, status, true);
     }
 
     private @Nullable String modelOf(Supplier<String> model) {
@@ -289,56 +283,13 @@ public final class ModelCallRecorder implements AutoCloseable {
         }
     }
 
-    private static <R> R run(ModelCall recorded, Supplier<R> call, Function<? super R, LlmCallResult> describe,
-            Function<Throwable, @Nullable Integer> status, boolean later) {
-        R result;
-        try {
-            result = call.get();
-        } catch (RuntimeException | Error e) {
-            recorded.failed(e, status);
-            throw e;
-        }
-        succeeded(recorded, result, describe, later);
-        return result;
-    }
-
-    private static <R> void succeeded(ModelCall recorded, R result, Function<? super R, LlmCallResult> describe,
-            boolean later) {
-        if (later) {
-            recorded.succeededLater(() -> describe.apply(result), LATER_RESULT_BYTES);
-        } else {
-            recorded.succeeded(result, describe);
-        }
-    }
-
-    private static <R> CompletableFuture<R> runAsync(ModelCall recorded, Supplier<CompletableFuture<R>> call,
-            Function<? super R, LlmCallResult> describe, Function<Throwable, @Nullable Integer> status,
-            boolean later) {
-        CompletableFuture<R> future;
-        try {
-            future = call.get();
-        } catch (RuntimeException | Error e) {
-            recorded.failed(e, status);
-            throw e;
-        }
-        future.whenComplete((result, error) -> {
-            if (error != null) {
-                recorded.failed(error instanceof CompletionException && error.getCause() != null
-                        ? error.getCause() : error, status);
-            } else {
-                succeeded(recorded, result, describe, later);
-            }
-        });
-        return future;
-    }
-
     /** Like {@link #callLater} for an asynchronous call, whose future the caller gets as {@link #callAsync} does. */
     public <R> CompletableFuture<R> callAsyncLater(Supplier<String> model, String provider, int requestBytes,
             Supplier<Request> request, Supplier<CompletableFuture<R>> call,
             Function<? super R, LlmCallResult> describe, Function<Throwable, @Nullable Integer> status) {
         String name = modelOf(model);
         return name == null ? callAsync(request, call, describe, status)
-                : runAsync(startLater(name, provider, false, requestBytes, request), call, describe, status, true);
+                : RecordedCalls.runAsync(startLater(name, provider, false, requestBytes, request), call, describe, status, true);
     }
 
     /**
@@ -347,7 +298,7 @@ public final class ModelCallRecorder implements AutoCloseable {
      */
     public <R> CompletableFuture<R> callAsync(Supplier<Request> request, Supplier<CompletableFuture<R>> call,
             Function<? super R, LlmCallResult> describe, Function<Throwable, @Nullable Integer> status) {
-        return runAsync(start(request), call, describe, status, false);
+        return RecordedCalls.runAsync(start(request), call, describe, status, false);
     }
 
     /**
