@@ -93,7 +93,7 @@ final class GatewayRuns {
                 return new Placement(found, false, null);
             }
         }
-        String runId = GatewayRecorder.newRunId(atMicros / 1000);
+        String runId = CallEvents.newRunId(atMicros / 1000);
         touch(new ConversationStore.OpenRun(runId, user, atMicros, atMicros));
         return new Placement(runId, true, found);
     }
