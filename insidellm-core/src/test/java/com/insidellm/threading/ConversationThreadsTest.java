@@ -198,4 +198,33 @@ class ConversationThreadsTest {
         assertThat(threads.find(List.of(SYSTEM, HELLO, HI, Message.user("More")))).isEqualTo("run-q");
         assertThat(threads.hasQueued()).isFalse();
     }
+
+    @Test
+    void aLookUpWaitsForAConversationThatADrainHasTakenButNotRememberedYet() throws Exception {
+        ConversationThreads threads = threads(100);
+        java.util.concurrent.CountDownLatch describing = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        // An answer described lazily, slowly: the background drain is inside it when the next turn looks up.
+        threads.rememberLater(() -> List.of(SYSTEM, HELLO), () -> {
+            describing.countDown();
+            try {
+                release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return HI;
+        }, "run-slow");
+        Thread drainer = new Thread(threads::drain, "drainer");
+        drainer.start();
+        assertThat(describing.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        java.util.concurrent.CompletableFuture<String> found = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> threads.find(List.of(SYSTEM, HELLO, HI, Message.user("Weather?"))));
+        // The look-up must wait for the drain, not answer "no conversation" while the drain still has it in hand.
+        org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(300))
+                .atMost(java.time.Duration.ofSeconds(5)).until(() -> !found.isDone());
+        release.countDown();
+        assertThat(found.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("run-slow");
+        drainer.join(60_000);
+    }
 }
