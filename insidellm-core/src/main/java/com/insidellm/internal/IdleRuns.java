@@ -140,9 +140,12 @@ public class IdleRuns implements AutoCloseable {
         if (starting.isEmpty()) {
             return;
         }
-        Active run;
-        while ((run = starting.poll()) != null) {
+        // Into the map first, then out of the queue: a reader on another thread must find a started run in one of
+        // the two at every moment (polling first left a window in which the run was in neither, and a next turn
+        // of its conversation, finding it closed, started a new run). Racing movers put the same run twice.
+        for (Active run : starting) {
             active.put(run.runId, run);
+            starting.remove(run);
         }
         if (active.size() > MAX_OPEN && evicting.compareAndSet(false, true)) {
             // On the background thread: ending a quarter of the runs logs thousands of run.end events.
