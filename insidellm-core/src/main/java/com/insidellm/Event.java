@@ -53,13 +53,11 @@ public final class Event {
      */
     private @Nullable Map<String, @Nullable Object> extras;
     /**
-     * The description of a payload set with {@link Builder#payloadLater}, until it is asked for: then it gives
-     * {@link #typedPayload} and {@link #extras} (its entries, then {@link #laterExtras}) and is cleared. Never
-     * written by the other constructors (null by default: no fence on the hot path).
+     * A payload set with {@link Builder#payloadLater}, until it is asked for: then it gives {@link #typedPayload} and
+     * {@link #extras} and is cleared. Never written by the other constructors (null by default: no fence on the hot
+     * path).
      */
-    private volatile @Nullable Supplier<? extends Later> later;
-    /** The entries set with {@link Builder#payloadEntry} after {@link Builder#payloadLater}, or {@code null}. */
-    private final @Nullable Map<String, @Nullable Object> laterExtras;
+    private volatile @Nullable LaterPayload later;
     /** The payload map; built from {@link #typedPayload} on first use (on the flusher, not the caller's thread). */
     private volatile @Nullable Map<String, @Nullable Object> payload;
     private final int estimatedBytes;
@@ -76,26 +74,23 @@ public final class Event {
         this.metadata = metadata;
         this.typedPayload = typedPayload;
         this.extras = extras;
-        this.laterExtras = null;
         this.estimatedBytes = 256 + PayloadSizes.estimate(typedPayload)
                 + (extras == null ? 0 : PayloadSizes.estimate(extras, 0))
                 + (metadata == null ? 0 : PayloadSizes.estimate(metadata, 0));
     }
 
     /** An event whose payload {@code later} describes when first asked for. */
-    private Event(Builder builder, EventType type, Supplier<? extends Later> later, int laterBytes,
-            @Nullable Map<String, @Nullable Object> laterExtras, @Nullable Map<String, Object> metadata) {
+    private Event(Builder builder, LaterPayload later, @Nullable Map<String, Object> metadata) {
         this.eventId = builder.eventId;
         this.runId = Objects.requireNonNull(builder.runId);
         this.timestamp = builder.timestamp == null ? Instant.now() : builder.timestamp;
-        this.type = type;
+        this.type = builder.type;
         this.userId = Objects.requireNonNull(builder.userId);
         this.parentEventId = builder.parentEventId;
         this.metadata = metadata;
         this.later = later;
-        this.laterExtras = laterExtras;
-        this.estimatedBytes = 256 + laterBytes + (laterExtras == null ? 0 : PayloadSizes.estimate(laterExtras, 0))
-                + (metadata == null ? 0 : PayloadSizes.estimate(metadata, 0));
+        this.estimatedBytes = 256 + later.estimatedBytes() + (metadata == null ? 0
+                : PayloadSizes.estimate(metadata, 0));
     }
 
     private Event(Builder builder, Map<String, @Nullable Object> payload, @Nullable Map<String, Object> metadata) {
@@ -108,7 +103,6 @@ public final class Event {
         this.metadata = metadata;
         this.typedPayload = null;
         this.extras = null;
-        this.laterExtras = null;
         this.payload = payload;
         this.estimatedBytes = 256 + PayloadSizes.estimate(payload, 0) + (metadata == null ? 0
                 : PayloadSizes.estimate(metadata, 0));
@@ -190,24 +184,13 @@ public final class Event {
      * description, which then must be equal). Throws what the description throws, and then again on the next ask.
      */
     private void describe() {
-        Supplier<? extends Later> description = later;
-        if (description == null) {
+        LaterPayload pending = later;
+        if (pending == null) {
             return;
         }
-        Later described = Objects.requireNonNull(description.get(), "the later payload");
-        Payload typed = described.payload();
-        if (typed.type() != type) {
-            throw new IllegalArgumentException("payload is for " + typed.type() + " but the event is " + type);
-        }
-        Map<String, @Nullable Object> entries = null;
-        if (!described.entries().isEmpty() || laterExtras != null) {
-            entries = new LinkedHashMap<>(described.entries());
-            if (laterExtras != null) {
-                entries.putAll(laterExtras);
-            }
-        }
-        extras = entries;
-        typedPayload = typed;
+        LaterPayload.Described described = pending.describe(type);
+        extras = described.extras();
+        typedPayload = described.payload();
         // Cleared last: a thread that reads it cleared sees the fields it gave.
         later = null;
     }
@@ -354,10 +337,6 @@ public final class Event {
         private @Nullable String parentEventId;
         private @Nullable Map<String, Object> metadata;
         private final PayloadDraft payload;
-        /** A payload described later ({@link #payloadLater}), or {@code null}; then entries go to laterEntries. */
-        private @Nullable Supplier<? extends Later> later;
-        private int laterBytes;
-        private @Nullable Map<String, @Nullable Object> laterEntries;
 
         private Builder(EventType type) {
             this.type = type;
@@ -444,7 +423,6 @@ public final class Event {
         public Builder payload(Payload payload) {
             // Kept as the record: its map is built on the flusher thread, not on the caller's.
             this.payload.typed(payload);
-            clearLater();
             return this;
         }
 
@@ -460,20 +438,8 @@ public final class Event {
          * @param estimatedBytes the payload's JSON size, roughly (the queue's memory bound counts it), at least 0
          */
         public Builder payloadLater(Supplier<? extends Later> description, int estimatedBytes) {
-            Objects.requireNonNull(description, "description");
-            if (estimatedBytes < 0) {
-                throw new IllegalArgumentException("estimatedBytes must not be negative, but was " + estimatedBytes);
-            }
-            this.payload.map(Map.of());
-            this.later = description;
-            this.laterBytes = estimatedBytes;
-            this.laterEntries = null;
+            this.payload.later(description, estimatedBytes);
             return this;
-        }
-
-        private void clearLater() {
-            this.later = null;
-            this.laterEntries = null;
         }
 
         /**
@@ -482,23 +448,11 @@ public final class Event {
          */
         public Builder payload(Map<String, ?> payload) {
             this.payload.map(payload);
-            clearLater();
             return this;
         }
 
         /** Sets one payload key, adding to whatever payload was set. */
         public Builder payloadEntry(String key, @Nullable Object value) {
-            if (later != null) {
-                Objects.requireNonNull(key, "key");
-                if (type.hasPayloadField(key)) {
-                    throw new IllegalArgumentException(key + " is a field of the later payload: set it there");
-                }
-                if (laterEntries == null) {
-                    laterEntries = new LinkedHashMap<>(4);
-                }
-                laterEntries.put(key, value);
-                return this;
-            }
             this.payload.entry(key, value);
             return this;
         }
@@ -517,12 +471,9 @@ public final class Event {
                 throw new IllegalArgumentException("user_id is required: call userId(...) on the " + type
                         + " event builder");
             }
-            Supplier<? extends Later> description = later;
-            if (description != null) {
-                // Copied: the builder may go on changing its entries after this event is built.
-                return new Event(this, type, description, laterBytes,
-                        laterEntries == null ? null : new LinkedHashMap<>(laterEntries),
-                        EventFields.copyMetadata(metadata));
+            LaterPayload later = payload.later();
+            if (later != null) {
+                return new Event(this, later, EventFields.copyMetadata(metadata));
             }
             Payload typed = payload.typed();
             if (typed != null) {

@@ -4,6 +4,7 @@ import com.insidellm.internal.EventFields;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,6 +25,10 @@ final class PayloadDraft {
     /** Keys beside {@link #typed}'s fields, set with {@link #entry}; copied before a change when shared. */
     private @Nullable Map<String, @Nullable Object> extras;
     private boolean extrasShared;
+    /** The description set with {@link #later}, or {@code null}; then entries go to {@link #laterEntries}. */
+    private @Nullable Supplier<? extends Event.Later> later;
+    private int laterBytes;
+    private @Nullable Map<String, @Nullable Object> laterEntries;
 
     PayloadDraft(EventType type) {
         this.type = type;
@@ -37,6 +42,7 @@ final class PayloadDraft {
         }
         this.typed = payload;
         this.extras = null;
+        this.later = null;
     }
 
     /** The payload of an existing event: its record and the extras it shares (copied before a change). */
@@ -53,11 +59,45 @@ final class PayloadDraft {
         this.mapShared = false;
         this.typed = null;
         this.extras = null;
+        this.later = null;
+    }
+
+    /** Replaces the payload with what {@code description} gives when first needed ({@code payloadLater}). */
+    void later(Supplier<? extends Event.Later> description, int estimatedBytes) {
+        Objects.requireNonNull(description, "description");
+        if (estimatedBytes < 0) {
+            throw new IllegalArgumentException("estimatedBytes must not be negative, but was " + estimatedBytes);
+        }
+        this.map = null;
+        this.typed = null;
+        this.extras = null;
+        this.later = description;
+        this.laterBytes = estimatedBytes;
+        this.laterEntries = null;
+    }
+
+    /** The payload set with {@link #later}, with (a copy of) the entries set after it; {@code null} when none. */
+    @Nullable LaterPayload later() {
+        Supplier<? extends Event.Later> description = later;
+        // Copied: the builder may go on changing its entries after the event is built.
+        return description == null ? null
+                : new LaterPayload(description, laterEntries == null ? null : new LinkedHashMap<>(laterEntries),
+                        laterBytes);
     }
 
     /** Sets one key, adding to whatever payload was set. */
     void entry(String key, @Nullable Object value) {
         Objects.requireNonNull(key, "key");
+        if (later != null) {
+            if (type.hasPayloadField(key)) {
+                throw new IllegalArgumentException(key + " is a field of the later payload: set it there");
+            }
+            if (laterEntries == null) {
+                laterEntries = new LinkedHashMap<>(4);
+            }
+            laterEntries.put(key, value);
+            return;
+        }
         if (typed != null && !type.hasPayloadField(key)) {
             // A key the type does not have: kept beside the record, so no map is built on the caller's thread.
             if (extras == null || extrasShared) {
