@@ -59,7 +59,9 @@ public final class Event {
     Event(@Nullable String eventId, String runId, @Nullable Instant timestamp, String userId,
             @Nullable String parentEventId, Payload typedPayload, @Nullable Map<String, @Nullable Object> extras,
             @Nullable Map<String, Object> metadata) {
-        this.eventId = eventId;
+        if (eventId != null) {
+            this.eventId = eventId; // only when set: Event.of sets none, and a volatile store is a full fence
+        }
         this.runId = runId;
         this.timestamp = timestamp == null ? Instant.now() : timestamp;
         this.type = typedPayload.type();
