@@ -117,8 +117,14 @@ final class Placements implements AutoCloseable {
         String user = currentUserId();
         ConversationThreads.Prefixes prefixes = ConversationThreads.Prefixes.of(ThreadMessages.of(messages));
         String found = threads.find(prefixes);
-        String runId = found != null ? runs.continueRun(found, user, "conversation") : newRun(user, "conversation");
-        return new Placement(null, runId, user, null, prefixes);
+        if (found != null) {
+            return new Placement(null, runs.continueRun(found, user, "conversation"), user, null, prefixes);
+        }
+        // A random id is new by construction (as newRun). The run's own toucher notes the call's activity: a look-up
+        // would first move every run started meanwhile into the watched map, on the caller's thread.
+        String runId = CallRecorder.newId();
+        Runnable touch = runs.startWatched(runId, user, clock.instant(), "conversation", null);
+        return new Placement(null, runId, user, null, prefixes, touch);
     }
 
     /** Inside an invocation, under {@code parentEventId}; or standalone when there is no invocation. */
@@ -231,6 +237,11 @@ final class Placements implements AutoCloseable {
 
     /** Notes activity in the placement's run (for events a call logs itself). */
     void touch(Placement placement) {
+        Runnable touch = placement.touch();
+        if (touch != null) {
+            touch.run();
+            return;
+        }
         String runId = placement.run();
         if (runId != null) {
             runs.touch(runId);
