@@ -120,9 +120,10 @@ final class Placements implements AutoCloseable {
         if (found != null) {
             return new Placement(null, runs.continueRun(found, user, "conversation"), user, null, prefixes);
         }
-        // A random id is new by construction (as newRun). The run's own toucher notes the call's activity: a look-up
-        // would first move every run started meanwhile into the watched map, on the caller's thread.
-        String runId = CallRecorder.newId();
+        // A random id is new by construction (as newRun), and a UUID: the recorder's newRunId spares its run.start
+        // the check. The run's own toucher notes the call's activity: a look-up would first move every run started
+        // meanwhile into the watched map, on the caller's thread.
+        String runId = recorder.newRunId();
         Runnable touch = runs.startWatched(runId, user, clock.instant(), "conversation", null);
         return new Placement(null, runId, user, null, prefixes, touch);
     }
@@ -182,7 +183,7 @@ final class Placements implements AutoCloseable {
         }
         synchronized (invocation.lock) {
             if (invocation.runId == null) {
-                String created = CallRecorder.newId();
+                String created = recorder.newRunId();
                 runs.start(created, invocation.userId, invocation.startedAt, "conversation", null);
                 return decide(invocation, created);
             }
@@ -208,7 +209,7 @@ final class Placements implements AutoCloseable {
 
     private String newRun(String user, String kind) {
         // A random id is new by construction: only memory-id runs (derived ids) need markRunSeen.
-        String runId = CallRecorder.newId();
+        String runId = recorder.newRunId();
         runs.start(runId, user, clock.instant(), kind, null);
         return runId;
     }
