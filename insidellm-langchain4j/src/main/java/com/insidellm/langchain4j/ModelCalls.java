@@ -1,6 +1,7 @@
 package com.insidellm.langchain4j;
 
 import com.insidellm.CallRecorder;
+import com.insidellm.DescribedPayload;
 import com.insidellm.Event;
 import com.insidellm.EventType;
 import com.insidellm.Payload;
@@ -35,6 +36,10 @@ final class ModelCalls {
 
     /** The key of a call's state in LangChain4j's listener attributes. */
     static final String CALL_ATTRIBUTE = "insidellm.call";
+    /** The part of a request's JSON size that is not its messages' text, roughly (parameters, tools, keys). */
+    private static final int REQUEST_BYTES = 512;
+    /** The part of an answer's JSON size that is not its text, roughly (usage, ids, keys). */
+    private static final int RESPONSE_BYTES = 512;
 
     /** The invocation whose model call is about to start on this thread (set by the request-issued event). */
     private static final ThreadLocal<Handoff> NEXT_MODEL_CALL = new ThreadLocal<>();
@@ -72,16 +77,22 @@ final class ModelCalls {
             Call call = new Call(placements.recorder.open(placement.context()), placement, model, provider,
                     messages, stream);
 
-            Event.Builder event = Event.builder(EventType.LLM_REQUEST).payload(new Payload.LlmRequest(model, provider,
-                    Messages.prompt(messages), Messages.parameters(request), Messages.systemMessage(messages),
-                    Messages.messages(messages))).payloadEntry("call_type", "chat");
-            List<Map<String, Object>> tools = Messages.tools(request.toolSpecifications());
-            if (tools != null) {
-                event.payloadEntry("tools", tools);
-            }
-            if (request.toolChoice() != null) {
-                event.payloadEntry("tool_choice", request.toolChoice().name().toLowerCase(Locale.ROOT));
-            }
+            // Described when the event is processed, off the caller's thread: LangChain4j's requests and messages
+            // are immutable.
+            Event.Builder event = Event.builder(EventType.LLM_REQUEST).payloadLater(() -> {
+                Map<String, Object> entries = new LinkedHashMap<>(4);
+                entries.put("call_type", "chat");
+                List<Map<String, Object>> tools = Messages.tools(request.toolSpecifications());
+                if (tools != null) {
+                    entries.put("tools", tools);
+                }
+                if (request.toolChoice() != null) {
+                    entries.put("tool_choice", request.toolChoice().name().toLowerCase(Locale.ROOT));
+                }
+                return new DescribedPayload(new Payload.LlmRequest(model, provider, Messages.prompt(messages),
+                        Messages.parameters(request), Messages.systemMessage(messages), Messages.messages(messages)),
+                        entries);
+            }, requestBytes(messages));
             if (stream != null) {
                 event.payloadEntry("stream", true);
             }
@@ -107,16 +118,21 @@ final class ModelCalls {
             ChatResponse response = context.chatResponse();
             AiMessage message = response.aiMessage();
             String text = message == null || message.text() == null ? "" : message.text();
-            Event.Builder event = Event.builder(EventType.LLM_RESPONSE).payload(new Payload.LlmResponse(call.model,
-                    call.provider, text, Messages.finishReason(response.finishReason()),
-                    Messages.usage(response.tokenUsage()), call.recording.elapsedMs(), null))
-                    .payloadEntry("response_message", Messages.message(message));
-            if (response.id() != null) {
-                event.payloadEntry("response_id", response.id());
-            }
-            if (response.modelName() != null) {
-                event.payloadEntry("response_model", response.modelName());
-            }
+            long elapsedMs = call.recording.elapsedMs();
+            // Described when the event is processed, as the request: LangChain4j's responses are immutable.
+            Event.Builder event = Event.builder(EventType.LLM_RESPONSE).payloadLater(() -> {
+                Map<String, @Nullable Object> entries = new LinkedHashMap<>(4);
+                entries.put("response_message", Messages.message(message));
+                if (response.id() != null) {
+                    entries.put("response_id", response.id());
+                }
+                if (response.modelName() != null) {
+                    entries.put("response_model", response.modelName());
+                }
+                return new DescribedPayload(new Payload.LlmResponse(call.model, call.provider, text,
+                        Messages.finishReason(response.finishReason()), Messages.usage(response.tokenUsage()),
+                        elapsedMs, null), entries);
+            }, RESPONSE_BYTES + text.length());
             Long firstToken = call.recording.timeToFirstTokenMs();
             if (firstToken != null) {
                 event.payloadEntry("time_to_first_token_ms", firstToken);
@@ -209,6 +225,17 @@ final class ModelCalls {
             }
         }
         return null;
+    }
+
+    /** Roughly the size of a request's JSON, for the client's queue bound: its texts and some for the rest. */
+    private static int requestBytes(List<ChatMessage> messages) {
+        int bytes = REQUEST_BYTES;
+        for (ChatMessage message : messages) {
+            bytes += 64 + (message instanceof dev.langchain4j.data.message.SystemMessage system
+                    ? system.text().length() : message instanceof dev.langchain4j.data.message.UserMessage user
+                    && user.hasSingleText() ? user.singleText().length() : 256);
+        }
+        return bytes;
     }
 
     private static String modelName(ChatRequest request) {

@@ -6,14 +6,20 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where an event goes: an AI-service invocation (which may still be deciding its run), or a run, user and parent;
- * with the request's fingerprints when automatic threading computed them.
+ * with the request's fingerprints when automatic threading computed them, and {@code touch}, which notes activity
+ * in the run automatic threading started for the call without looking it up ({@code null} otherwise).
  */
 record Placement(@Nullable Invocation invocation, @Nullable String runId, String userId,
-        @Nullable String parentEventId, ConversationThreads.@Nullable Prefixes prefixes) {
+        @Nullable String parentEventId, ConversationThreads.@Nullable Prefixes prefixes, @Nullable Runnable touch) {
 
     Placement(@Nullable Invocation invocation, @Nullable String runId, String userId,
             @Nullable String parentEventId) {
-        this(invocation, runId, userId, parentEventId, null);
+        this(invocation, runId, userId, parentEventId, null, null);
+    }
+
+    Placement(@Nullable Invocation invocation, @Nullable String runId, String userId,
+            @Nullable String parentEventId, ConversationThreads.@Nullable Prefixes prefixes) {
+        this(invocation, runId, userId, parentEventId, prefixes, null);
     }
 
     /** The run the placement's events go to, once it is decided. */

@@ -117,8 +117,15 @@ final class Placements implements AutoCloseable {
         String user = currentUserId();
         ConversationThreads.Prefixes prefixes = ConversationThreads.Prefixes.of(ThreadMessages.of(messages));
         String found = threads.find(prefixes);
-        String runId = found != null ? runs.continueRun(found, user, "conversation") : newRun(user, "conversation");
-        return new Placement(null, runId, user, null, prefixes);
+        if (found != null) {
+            return new Placement(null, runs.continueRun(found, user, "conversation"), user, null, prefixes);
+        }
+        // A random id is new by construction (as newRun), and a UUID: the recorder's newRunId spares its run.start
+        // the check. The run's own toucher notes the call's activity: a look-up would first move every run started
+        // meanwhile into the watched map, on the caller's thread.
+        String runId = recorder.newRunId();
+        Runnable touch = runs.startWatched(runId, user, clock.instant(), "conversation", null);
+        return new Placement(null, runId, user, null, prefixes, touch);
     }
 
     /** Inside an invocation, under {@code parentEventId}; or standalone when there is no invocation. */
@@ -176,7 +183,7 @@ final class Placements implements AutoCloseable {
         }
         synchronized (invocation.lock) {
             if (invocation.runId == null) {
-                String created = CallRecorder.newId();
+                String created = recorder.newRunId();
                 runs.start(created, invocation.userId, invocation.startedAt, "conversation", null);
                 return decide(invocation, created);
             }
@@ -202,7 +209,7 @@ final class Placements implements AutoCloseable {
 
     private String newRun(String user, String kind) {
         // A random id is new by construction: only memory-id runs (derived ids) need markRunSeen.
-        String runId = CallRecorder.newId();
+        String runId = recorder.newRunId();
         runs.start(runId, user, clock.instant(), kind, null);
         return runId;
     }
@@ -231,6 +238,11 @@ final class Placements implements AutoCloseable {
 
     /** Notes activity in the placement's run (for events a call logs itself). */
     void touch(Placement placement) {
+        Runnable touch = placement.touch();
+        if (touch != null) {
+            touch.run();
+            return;
+        }
         String runId = placement.run();
         if (runId != null) {
             runs.touch(runId);

@@ -54,9 +54,28 @@ final class SpringAiChatModelInterceptor implements MethodInterceptor {
     private static final Pattern STATUS = Pattern.compile("^(?:HTTP )?([1-5]\\d\\d)\\b");
 
     private final ModelCallRecorder recorder;
+    /**
+     * The provider and default options of the proxied model, read at its first call: asking a model for its default
+     * options copies them every time (one interceptor per model, whose defaults are fixed when it is built).
+     * Immutable; racing first calls store equal values.
+     */
+    private volatile @Nullable ModelFacts facts;
 
     private SpringAiChatModelInterceptor(ModelCallRecorder recorder) {
         this.recorder = recorder;
+    }
+
+    /** What every request to one model shares. */
+    private record ModelFacts(String provider, SpringAiMessages.Options defaults) {
+    }
+
+    private ModelFacts facts(ChatModel model) {
+        ModelFacts known = facts;
+        if (known == null) {
+            known = new ModelFacts(SpringAiMessages.provider(model), SpringAiMessages.Options.defaults(model));
+            facts = known;
+        }
+        return known;
     }
 
     /** {@code model} recording through {@code recorder}; {@code model} itself when it already records. */
@@ -127,7 +146,7 @@ final class SpringAiChatModelInterceptor implements MethodInterceptor {
     }
 
     private Object call(ChatModel model, Prompt prompt, MethodInvocation invocation) throws Throwable {
-        ModelCall call = recorder.start(() -> SpringAiMessages.request(model, prompt, false));
+        ModelCall call = start(model, prompt);
         InsideLlmContext inside = call.context();
         Object response;
         try (InsideLlmContext.Scope ignored = inside == null ? null : inside.makeCurrent()) {
@@ -137,10 +156,45 @@ final class SpringAiChatModelInterceptor implements MethodInterceptor {
             throw e;
         }
         if (response instanceof ChatResponse chatResponse) {
-            call.succeeded(chatResponse, SpringAiMessages::result);
+            answered(call, chatResponse);
             askedForTools(chatResponse, inside);
         }
         return response;
+    }
+
+    /**
+     * Records the request of a blocking call: what it sends is read now ({@link SpringAiMessages.Sent}), and described
+     * later, off the caller's thread, unless automatic threading needs its messages now to place it.
+     */
+    private ModelCall start(ChatModel model, Prompt prompt) {
+        String provider;
+        SpringAiMessages.Sent sent;
+        int bytes;
+        try {
+            ModelFacts known = facts(model);
+            provider = known.provider();
+            sent = SpringAiMessages.Sent.of(prompt, known.defaults());
+            bytes = sent.estimatedBytes();
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("InsideLLM could not read a Spring AI request", e);
+            return ModelCall.none();
+        }
+        String modelName = sent.model() == null ? "unknown" : sent.model();
+        // Outside a context threading reads the messages in the chat format now; the description builds its own.
+        return recorder.startLater(modelName, provider, false, bytes, () -> SpringAiMessages.messages(sent.messages()),
+                () -> SpringAiMessages.request(provider, sent, false));
+    }
+
+    /** Records the answer, described later: Spring AI's responses are not changed once returned. */
+    private static void answered(ModelCall call, ChatResponse response) {
+        int bytes;
+        try {
+            bytes = SpringAiMessages.estimatedBytes(response);
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("InsideLLM could not read a Spring AI response", e);
+            bytes = 2048;
+        }
+        call.succeededLater(() -> SpringAiMessages.result(response), bytes);
     }
 
     @SuppressWarnings("unchecked")
@@ -156,7 +210,11 @@ final class SpringAiChatModelInterceptor implements MethodInterceptor {
             InsideLlmContext where = view.getOrDefault(CONTEXT_KEY, assembled);
             ModelCall call;
             try (InsideLlmContext.Scope ignored = where == null ? null : where.makeCurrent()) {
-                call = recorder.start(() -> SpringAiMessages.request(model, prompt, true));
+                call = recorder.start(() -> {
+                    ModelFacts known = facts(model);
+                    return SpringAiMessages.request(known.provider(),
+                            SpringAiMessages.Sent.of(prompt, known.defaults()), true);
+                });
             }
             InsideLlmContext inside = call.context();
             StreamRecording<ChatResponse> recording = new StreamRecording<>(call,

@@ -5,6 +5,7 @@ import com.insidellm.modelcall.ModelCallRecorder;
 import com.insidellm.Payload;
 import com.insidellm.TokenUsage;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -43,65 +44,127 @@ final class SpringAiMessages {
         return provider.isEmpty() ? "spring-ai" : provider.toLowerCase(Locale.ROOT);
     }
 
-    /** The request of a call to {@code model}: model, messages, parameters, tools offered. */
-    static ModelCallRecorder.Request request(ChatModel model, Prompt prompt, boolean stream) {
-        ChatOptions options = prompt.getOptions();
-        ChatOptions defaults = null;
-        // Only when the prompt lacks them: models copy their default options on every getDefaultOptions().
-        if (options == null || options.getModel() == null || options.getModel().isEmpty()) {
+    /**
+     * What a request's description reads from its prompt, taken when the call is made: the messages (a copy of the
+     * list; Spring AI's messages themselves are immutable) and the options' values, because an application may reuse
+     * its message list and its {@code ChatOptions} object, changed, for the next call. The request is described from
+     * it later, off the caller's thread.
+     *
+     * @param messages the prompt's messages
+     * @param model the model asked for: the prompt's, else the model's default
+     * @param options the prompt's options, else the model's defaults
+     * @param tools the tools the prompt's options offer
+     */
+    record Sent(List<Message> messages, @Nullable String model, Options options, List<ToolCallback> tools) {
+
+        /** The request of {@code prompt} to a model whose default options are {@code defaults}. */
+        static Sent of(Prompt prompt, Options defaults) {
+            ChatOptions options = prompt.getOptions();
+            Options given = options == null ? defaults : Options.of(options);
+            String model = first(given.model(), defaults.model());
+            List<ToolCallback> tools = List.of();
+            if (options instanceof ToolCallingChatOptions toolOptions && toolOptions.getToolCallbacks() != null
+                    && !toolOptions.getToolCallbacks().isEmpty()) {
+                tools = List.copyOf(toolOptions.getToolCallbacks());
+            }
+            return new Sent(Arrays.asList(prompt.getInstructions().toArray(new Message[0])), model, given, tools);
+        }
+
+        /** Roughly the size of the request's JSON, for the client's queue bound. */
+        int estimatedBytes() {
+            int bytes = 512 + 256 * tools.size();
+            for (Message message : messages) {
+                String text = message == null ? null : message.getText();
+                bytes += 64 + (text == null ? 0 : text.length());
+            }
+            return bytes;
+        }
+    }
+
+    /**
+     * The values of a {@code ChatOptions} that a request records, read once (no map: the parameters' map is built when
+     * the request is described).
+     */
+    record Options(@Nullable String model, @Nullable Object temperature, @Nullable Object topP,
+            @Nullable Object topK, @Nullable Object maxTokens, @Nullable Object frequencyPenalty,
+            @Nullable Object presencePenalty, @Nullable List<String> stop) {
+
+        static final Options NONE = new Options(null, null, null, null, null, null, null, null);
+
+        static Options of(ChatOptions options) {
+            List<String> stop = options.getStopSequences();
+            return new Options(options.getModel(), options.getTemperature(), options.getTopP(), options.getTopK(),
+                    options.getMaxTokens(), options.getFrequencyPenalty(), options.getPresencePenalty(),
+                    stop == null || stop.isEmpty() ? null : List.copyOf(stop));
+        }
+
+        /** Temperature, top_p, top_k, max_tokens, penalties and stop sequences that are set. */
+        Map<String, Object> parameters() {
+            Map<String, Object> parameters = new LinkedHashMap<>();
+            put(parameters, "temperature", temperature);
+            put(parameters, "top_p", topP);
+            put(parameters, "top_k", topK);
+            put(parameters, "max_tokens", maxTokens);
+            put(parameters, "frequency_penalty", frequencyPenalty);
+            put(parameters, "presence_penalty", presencePenalty);
+            put(parameters, "stop", stop);
+            return parameters;
+        }
+
+        /** The default options of {@code model}, or {@link #NONE} when it has none. */
+        static Options defaults(ChatModel model) {
+            ChatOptions defaults;
             try {
                 defaults = model.getDefaultOptions();
             } catch (RuntimeException e) {
                 // Some models have no default options; the prompt's are enough.
+                return NONE;
             }
+            return defaults == null ? NONE : of(defaults);
         }
-        String modelName = first(options == null ? null : options.getModel(),
-                defaults == null ? null : defaults.getModel());
-        List<Map<String, @Nullable Object>> messages = new ArrayList<>();
+    }
+
+    /** The messages of a request in the OpenAI chat format. */
+    static List<Map<String, @Nullable Object>> messages(List<Message> messages) {
+        List<Map<String, @Nullable Object>> out = new ArrayList<>(messages.size());
+        for (Message message : messages) {
+            out.add(message(message));
+        }
+        return out;
+    }
+
+    /** The request of a call to a model of {@code provider}: model, messages, parameters, tools offered. */
+    static ModelCallRecorder.Request request(String provider, Sent sent, boolean stream) {
+        List<Map<String, @Nullable Object>> messages = messages(sent.messages());
         String system = null;
         String lastUser = null;
-        for (Message message : prompt.getInstructions()) {
-            Map<String, @Nullable Object> map = message(message);
+        for (Message message : sent.messages()) {
             if (system == null && message.getMessageType() == MessageType.SYSTEM) {
                 system = message.getText();
             }
             if (message.getMessageType() == MessageType.USER) {
                 lastUser = message.getText();
             }
-            messages.add(map);
-        }
-        Map<String, Object> parameters = new LinkedHashMap<>();
-        ChatOptions source = options != null ? options : defaults;
-        if (source != null) {
-            put(parameters, "temperature", source.getTemperature());
-            put(parameters, "top_p", source.getTopP());
-            put(parameters, "top_k", source.getTopK());
-            put(parameters, "max_tokens", source.getMaxTokens());
-            put(parameters, "frequency_penalty", source.getFrequencyPenalty());
-            put(parameters, "presence_penalty", source.getPresencePenalty());
-            List<String> stop = source.getStopSequences();
-            if (stop != null && !stop.isEmpty()) {
-                parameters.put("stop", List.copyOf(stop));
-            }
         }
         Map<String, Object> extras = new LinkedHashMap<>();
         extras.put("call_type", "chat");
         extras.put("framework", "spring-ai");
-        List<Map<String, Object>> tools = tools(options);
+        List<Map<String, Object>> tools = tools(sent.tools());
         if (!tools.isEmpty()) {
             extras.put("tools", tools);
         }
-        return new ModelCallRecorder.Request(new Payload.LlmRequest(modelName == null ? "unknown" : modelName,
-                provider(model), lastUser == null ? "" : lastUser, parameters.isEmpty() ? null : parameters, system,
+        Map<String, Object> parameters = sent.options().parameters();
+        return new ModelCallRecorder.Request(new Payload.LlmRequest(sent.model() == null ? "unknown" : sent.model(),
+                provider, lastUser == null ? "" : lastUser, parameters.isEmpty() ? null : parameters, system,
                 messages), extras, stream);
     }
 
-    private static List<Map<String, Object>> tools(@Nullable ChatOptions options) {
-        if (!(options instanceof ToolCallingChatOptions toolOptions) || toolOptions.getToolCallbacks() == null) {
+    private static List<Map<String, Object>> tools(List<ToolCallback> callbacks) {
+        if (callbacks.isEmpty()) {
             return List.of();
         }
         List<Map<String, Object>> tools = new ArrayList<>();
-        for (ToolCallback callback : toolOptions.getToolCallbacks()) {
+        for (ToolCallback callback : callbacks) {
             ToolDefinition definition = callback.getToolDefinition();
             Map<String, Object> function = new LinkedHashMap<>();
             function.put("name", definition.name());
@@ -183,6 +246,13 @@ final class SpringAiMessages {
             out.add(map);
         }
         return out;
+    }
+
+    /** Roughly the size of the answer's JSON, for the client's queue bound. */
+    static int estimatedBytes(ChatResponse response) {
+        Generation generation = response.getResult();
+        String text = generation == null || generation.getOutput() == null ? null : generation.getOutput().getText();
+        return 512 + (text == null ? 0 : text.length());
     }
 
     /** The answer: first generation's text and tool calls, finish reason, usage, id and model. */
