@@ -49,7 +49,11 @@ final class ChildCollector implements AutoCloseable {
         command.addAll(List.of("-jar", jar().toString(), "--port", "0", "--db", db));
         command.addAll(List.of(extraArgs));
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            // The child takes its settings from this command line only: a developer's shell with
+            // scripts/dev-services.sh's exports (INSIDELLM_COLLECTOR_DB, _REDIS) must not change what a test starts.
+            builder.environment().keySet().removeIf(name -> name.startsWith("INSIDELLM_COLLECTOR_"));
+            Process p = builder.start();
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             CompletableFuture<Matcher> listening = CompletableFuture.supplyAsync(() -> {
                 try {
