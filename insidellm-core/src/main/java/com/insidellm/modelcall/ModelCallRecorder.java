@@ -217,6 +217,21 @@ public final class ModelCallRecorder implements AutoCloseable {
      */
     public ModelCall startLater(String model, String provider, boolean stream, int estimatedBytes,
             Supplier<? extends List<? extends Map<String, ?>>> messages, Supplier<Request> request) {
+        return startLaterConversation(model, provider, stream, estimatedBytes,
+                () -> ConversationThreads.Message.fromChat(messages.get()), request);
+    }
+
+    /**
+     * Like {@link #startLater(String, String, boolean, int, Supplier, Supplier)}, with the request's messages read in
+     * threading's own form, for an integration that builds them straight from its message types (no chat-format maps
+     * on the caller's thread). They must be what {@link ConversationThreads.Message#fromChat} makes of the messages
+     * of the request's description, so that a conversation threads the same however it was recorded.
+     *
+     * @param conversation reads the request's messages at once, outside a context only; when it throws, nothing is
+     *     recorded
+     */
+    public ModelCall startLaterConversation(String model, String provider, boolean stream, int estimatedBytes,
+            Supplier<List<ConversationThreads.Message>> conversation, Supplier<Request> request) {
         if (!recorder.recording()) {
             return ModelCall.NONE;
         }
@@ -226,7 +241,7 @@ public final class ModelCallRecorder implements AutoCloseable {
                 return startLater(model, provider, stream, estimatedBytes, request);
             }
             String user = currentUserId();
-            AutoThreading.Placed placed = threading.place(messages.get(), user);
+            AutoThreading.Placed placed = threading.placeConversation(conversation.get(), user);
             return startLater(InsideLlmContext.of(placed.runId(), user), placed, model, provider, stream,
                     estimatedBytes, request);
         } catch (RuntimeException | LinkageError e) {
