@@ -78,6 +78,11 @@ public class IdleRuns implements AutoCloseable {
                     return size() > MAX_ENDED;
                 }
             }));
+    /**
+     * The {@code initial_context} of the last kind of new run started. A plain field (no fence on the caller's path):
+     * the holder is immutable, and racing threads only replace each other's.
+     */
+    private @Nullable StartContext lastContext;
     private final Object lock = new Object();
     private final AtomicBoolean evicting = new AtomicBoolean();
     private volatile @Nullable ScheduledExecutorService sweeper;
@@ -118,8 +123,18 @@ public class IdleRuns implements AutoCloseable {
      */
     public Runnable startWatched(String runId, String userId, Instant at, String kind,
             @Nullable String previousRunId) {
-        Map<String, Object> context = previousRunId == null ? Map.of("source", runType, "kind", kind)
-                : Map.of("source", runType, "kind", kind, "previous_run_id", previousRunId);
+        Map<String, Object> context;
+        if (previousRunId == null) {
+            // The same for every new conversation of a kind: built once (immutable, so events may share it).
+            StartContext known = lastContext;
+            if (known == null || !known.kind().equals(kind)) {
+                known = new StartContext(kind, Map.of("source", runType, "kind", kind));
+                lastContext = known;
+            }
+            context = known.context();
+        } else {
+            context = Map.of("source", runType, "kind", kind, "previous_run_id", previousRunId);
+        }
         Active run = new Active(runId, userId, at, clock.millis());
         starting.offer(run);
         startSweeper();
@@ -331,6 +346,10 @@ public class IdleRuns implements AutoCloseable {
                 end(run, "client_closed", false);
             }
         }
+    }
+
+    /** A kind of run and the {@code initial_context} of its new runs. */
+    private record StartContext(String kind, Map<String, Object> context) {
     }
 
     /** One open run and when it was last used. */

@@ -50,9 +50,9 @@ final class AutoThreading implements AutoCloseable {
         return place(ConversationThreads.Prefixes.of(messages(request)), user);
     }
 
-    /** Like {@link #place(Payload.LlmRequest, String)} for a request whose messages are these, in the chat format. */
-    Placed place(List<? extends Map<String, ?>> messages, String user) {
-        return place(ConversationThreads.Prefixes.of(ConversationThreads.Message.fromChat(messages)), user);
+    /** Like {@link #place(Payload.LlmRequest, String)} for a request whose messages are these. */
+    Placed placeConversation(List<ConversationThreads.Message> messages, String user) {
+        return place(ConversationThreads.Prefixes.of(messages), user);
     }
 
     private Placed place(ConversationThreads.Prefixes prefixes, String user) {

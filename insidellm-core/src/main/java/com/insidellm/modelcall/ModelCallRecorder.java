@@ -181,15 +181,30 @@ public final class ModelCallRecorder implements AutoCloseable {
      */
     public ModelCall startLater(String model, String provider, boolean stream, int estimatedBytes,
             Supplier<? extends List<? extends Map<String, ?>>> messages, Supplier<Request> request) {
-        return openLater(model, provider, stream, estimatedBytes, messages, request);
+        return openLater(model, provider, stream, estimatedBytes,
+                () -> ConversationThreads.Message.fromChat(messages.get()), request);
     }
 
     /**
-     * Records the request, described later; outside a context, placed by {@code messages}, or described now when
-     * there are none to place it by.
+     * Like {@link #startLater(String, String, boolean, int, Supplier, Supplier)}, with the request's messages read in
+     * threading's own form, for an integration that builds them straight from its message types (no chat-format maps
+     * on the caller's thread). They must be what {@link ConversationThreads.Message#fromChat} makes of the messages
+     * of the request's description, so that a conversation threads the same however it was recorded.
+     *
+     * @param conversation reads the request's messages at once, outside a context only; when it throws, nothing is
+     *     recorded
+     */
+    public ModelCall startLaterConversation(String model, String provider, boolean stream, int estimatedBytes,
+            Supplier<List<ConversationThreads.Message>> conversation, Supplier<Request> request) {
+        return openLater(model, provider, stream, estimatedBytes, conversation, request);
+    }
+
+    /**
+     * Records the request, described later; outside a context, placed by {@code conversation}, or described now when
+     * there is none to place it by.
      */
     private ModelCall openLater(String model, String provider, boolean stream, int estimatedBytes,
-            @Nullable Supplier<? extends List<? extends Map<String, ?>>> messages, Supplier<Request> request) {
+            @Nullable Supplier<List<ConversationThreads.Message>> conversation, Supplier<Request> request) {
         if (!recorder.recording()) {
             return ModelCall.NONE;
         }
@@ -197,11 +212,11 @@ public final class ModelCallRecorder implements AutoCloseable {
             InsideLlmContext where = InsideLlmContext.current();
             AutoThreading.Placed placed = null;
             if (where == null) {
-                if (messages == null) {
+                if (conversation == null) {
                     return start(request);
                 }
                 String user = currentUserId();
-                placed = threading.place(messages.get(), user);
+                placed = threading.placeConversation(conversation.get(), user);
                 where = InsideLlmContext.of(placed.runId(), user);
             } else {
                 threading.touch(where.runId());

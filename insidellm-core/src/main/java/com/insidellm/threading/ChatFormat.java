@@ -20,14 +20,30 @@ final class ChatFormat {
 
     static List<Message> messages(List<? extends Map<String, ?>> messages) {
         List<Message> out = new ArrayList<>(messages.size());
-        Map<String, String> toolNames = new HashMap<>();
+        ToolNames toolNames = new ToolNames();
         for (Map<String, ?> message : messages) {
             out.add(fromChat(message, toolNames));
         }
         return out;
     }
 
-    private static Message fromChat(Map<String, ?> message, Map<String, String> toolNames) {
+    /** The names of the tools a request's assistant messages call, by call id; the map only when there are calls. */
+    private static final class ToolNames {
+        private @Nullable Map<String, String> byCallId;
+
+        void put(String callId, String name) {
+            if (byCallId == null) {
+                byCallId = new HashMap<>();
+            }
+            byCallId.put(callId, name);
+        }
+
+        @Nullable String get(String callId) {
+            return byCallId == null ? null : byCallId.get(callId);
+        }
+    }
+
+    private static Message fromChat(Map<String, ?> message, ToolNames toolNames) {
         Object role = message.get("role");
         Object content = message.get("content");
         if ("system".equals(role) || "developer".equals(role)) {

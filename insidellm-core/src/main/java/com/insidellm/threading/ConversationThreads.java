@@ -235,15 +235,37 @@ public final class ConversationThreads implements AutoCloseable {
      * threads the same whichever way it was recorded. Immutable.
      */
     public static final class Message {
+        /**
+         * The last system message built and its text: most requests open with the same system prompt, whose
+         * canonical form is then not built again. A plain field (no fence on the caller's path): the holder is
+         * immutable, so a thread that reads another's store sees it whole; racing threads store equal values or
+         * replace each other's, which only costs a rebuild.
+         */
+        private static @Nullable LastSystem lastSystem;
+
         private final String canonical;
 
         private Message(String canonical) {
             this.canonical = canonical;
         }
 
+        /** A system message and the text it was built from. */
+        private record LastSystem(String text, Message message) {
+        }
+
         /** A system (or developer) message. */
         public static Message system(@Nullable String text) {
-            return new Message(normalise(new StringBuilder(16 + length(text)).append("system:"), text).toString());
+            if (text == null) {
+                return new Message("system:");
+            }
+            LastSystem known = lastSystem;
+            if (known != null && (known.text() == text || known.text().equals(text))) {
+                return known.message();
+            }
+            Message built = new Message(normalise(new StringBuilder(16 + text.length()).append("system:"), text)
+                    .toString());
+            lastSystem = new LastSystem(text, built);
+            return built;
         }
 
         /** A user message of one text part. */

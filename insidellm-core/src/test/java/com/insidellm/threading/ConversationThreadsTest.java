@@ -114,6 +114,19 @@ class ConversationThreadsTest {
     }
 
     @Test
+    void aSystemMessageIsBuiltFromItsOwnTextWhateverWasBuiltBefore() {
+        // The last system message is kept for the next request with the same prompt: a different prompt, or the same
+        // one in another string, must still give its own canonical form.
+        Message first = Message.system("  Prompt\tA ");
+        assertThat(Message.system("Prompt B")).hasToString("system:Prompt B");
+        assertThat(Message.system(new String("  Prompt\tA ".toCharArray()))).isEqualTo(first)
+                .hasToString("system:Prompt A");
+        assertThat(Message.system("Prompt B")).hasToString("system:Prompt B");
+        assertThat(Message.system(null)).hasToString("system:");
+        assertThat(Message.system("")).hasToString("system:");
+    }
+
+    @Test
     void normalisationIsTheRegularExpressionItReplaced() {
         // The fingerprints of threading files written before the single-pass normaliser must stay the same.
         Pattern whitespace = Pattern.compile("\\s+");

@@ -180,9 +180,10 @@ final class SpringAiChatModelInterceptor implements MethodInterceptor {
             return ModelCall.none();
         }
         String modelName = sent.model() == null ? "unknown" : sent.model();
-        // Outside a context threading reads the messages in the chat format now; the description builds its own.
-        return recorder.startLater(modelName, provider, false, bytes, () -> SpringAiMessages.messages(sent.messages()),
-                () -> SpringAiMessages.request(provider, sent, false));
+        // Outside a context threading reads the messages now, in its own form.
+        return recorder.startLaterConversation(modelName, provider, false, bytes,
+                () -> SpringAiMessages.conversation(sent.messages()), () -> SpringAiMessages.request(provider, sent,
+                false));
     }
 
     /** Records the answer, described later: Spring AI's responses are not changed once returned. */

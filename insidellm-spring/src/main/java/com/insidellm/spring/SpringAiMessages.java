@@ -4,6 +4,7 @@ import com.insidellm.LlmCallResult;
 import com.insidellm.modelcall.ModelCallRecorder;
 import com.insidellm.Payload;
 import com.insidellm.TokenUsage;
+import com.insidellm.threading.ConversationThreads;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -122,6 +123,39 @@ final class SpringAiMessages {
             }
             return defaults == null ? NONE : of(defaults);
         }
+    }
+
+    /**
+     * The messages of a request as automatic threading reads them: built straight from Spring AI's system, user and
+     * plain assistant messages, the same {@link ConversationThreads.Message}s as
+     * {@link ConversationThreads.Message#fromChat} makes of {@link #messages}; any other request (tool calls, tool
+     * results, other types) goes through the chat format.
+     */
+    static List<ConversationThreads.Message> conversation(List<Message> messages) {
+        List<ConversationThreads.Message> out = new ArrayList<>(messages.size());
+        for (Message message : messages) {
+            ConversationThreads.Message direct = direct(message);
+            if (direct == null) {
+                return ConversationThreads.Message.fromChat(messages(messages));
+            }
+            out.add(direct);
+        }
+        return out;
+    }
+
+    private static ConversationThreads.@Nullable Message direct(@Nullable Message message) {
+        if (message == null || message instanceof ToolResponseMessage) {
+            return null;
+        }
+        if (message instanceof AssistantMessage assistant) {
+            return assistant.getToolCalls() == null || assistant.getToolCalls().isEmpty()
+                    ? ConversationThreads.Message.assistant(message.getText(), List.of()) : null;
+        }
+        MessageType type = message.getMessageType();
+        if (type == MessageType.SYSTEM) {
+            return ConversationThreads.Message.system(message.getText());
+        }
+        return type == MessageType.USER ? ConversationThreads.Message.user(message.getText()) : null;
     }
 
     /** The messages of a request in the OpenAI chat format. */
