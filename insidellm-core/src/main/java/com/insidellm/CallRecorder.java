@@ -306,8 +306,8 @@ public final class CallRecorder {
 
         /** Logs the call's opening event ({@code llm.request}, {@code tool.call}...) with the call's id. */
         public String start(Event.Builder event) {
-            return log(where.runId(), where.userId(), where.parentEventId(),
-                    event.trustedEventId(eventId).timestamp(startedAt));
+            event.trustedEventId(eventId);
+            return log(where.runId(), where.userId(), where.parentEventId(), event.timestamp(startedAt));
         }
 
         /** Logs an event answering the call ({@code llm.response}, {@code tool.response}...): its parent is the call. */

@@ -5,9 +5,9 @@ import com.insidellm.internal.Ids;
 import com.insidellm.internal.PayloadSizes;
 import java.time.Instant;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -23,14 +23,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Event {
 
-    private static final java.util.concurrent.atomic.AtomicReferenceFieldUpdater<Event, String> EVENT_ID =
-            java.util.concurrent.atomic.AtomicReferenceFieldUpdater.newUpdater(Event.class, String.class, "eventId");
-
-    /**
-     * The last run id {@link #of} found canonical: an application logs many events into one run, usually with the
-     * same string, which then is not checked again (racy by design: a stale value costs one more check).
-     */
-    private static volatile @Nullable String lastRunId;
+    private static final AtomicReferenceFieldUpdater<Event, String> EVENT_ID =
+            AtomicReferenceFieldUpdater.newUpdater(Event.class, String.class, "eventId");
 
     /** Generated on first use, so that events logged without anyone asking for their id pay for it on the flusher. */
     private volatile @Nullable String eventId;
@@ -62,7 +56,7 @@ public final class Event {
     private volatile @Nullable Map<String, @Nullable Object> payload;
     private final int estimatedBytes;
 
-    private Event(@Nullable String eventId, String runId, @Nullable Instant timestamp, String userId,
+    Event(@Nullable String eventId, String runId, @Nullable Instant timestamp, String userId,
             @Nullable String parentEventId, Payload typedPayload, @Nullable Map<String, @Nullable Object> extras,
             @Nullable Map<String, Object> metadata) {
         this.eventId = eventId;
@@ -79,33 +73,28 @@ public final class Event {
                 + (metadata == null ? 0 : PayloadSizes.estimate(metadata, 0));
     }
 
-    /** An event whose payload {@code later} describes when first asked for. */
-    private Event(Builder builder, LaterPayload later, @Nullable Map<String, Object> metadata) {
-        this.eventId = builder.eventId;
-        this.runId = Objects.requireNonNull(builder.runId);
-        this.timestamp = builder.timestamp == null ? Instant.now() : builder.timestamp;
-        this.type = builder.type;
-        this.userId = Objects.requireNonNull(builder.userId);
-        this.parentEventId = builder.parentEventId;
+    /**
+     * An event of {@code draft}'s whose payload is {@code payload}, a map in wire order, or else one that
+     * {@code later} describes when first asked for.
+     */
+    Event(EventDraft draft, String runId, String userId, @Nullable Map<String, @Nullable Object> payload,
+            @Nullable LaterPayload later, @Nullable Map<String, Object> metadata) {
+        this.eventId = draft.eventId;
+        this.runId = runId;
+        this.timestamp = draft.timestamp == null ? Instant.now() : draft.timestamp;
+        this.type = draft.type;
+        this.userId = userId;
+        this.parentEventId = draft.parentEventId;
         this.metadata = metadata;
-        this.later = later;
-        this.estimatedBytes = 256 + later.estimatedBytes() + (metadata == null ? 0
-                : PayloadSizes.estimate(metadata, 0));
-    }
-
-    private Event(Builder builder, Map<String, @Nullable Object> payload, @Nullable Map<String, Object> metadata) {
-        this.eventId = builder.eventId;
-        this.runId = Objects.requireNonNull(builder.runId);
-        this.timestamp = builder.timestamp == null ? Instant.now() : builder.timestamp;
-        this.type = builder.type;
-        this.userId = Objects.requireNonNull(builder.userId);
-        this.parentEventId = builder.parentEventId;
-        this.metadata = metadata;
-        this.typedPayload = null;
-        this.extras = null;
-        this.payload = payload;
-        this.estimatedBytes = 256 + PayloadSizes.estimate(payload, 0) + (metadata == null ? 0
-                : PayloadSizes.estimate(metadata, 0));
+        int payloadBytes;
+        if (later != null) {
+            this.later = later;
+            payloadBytes = later.estimatedBytes();
+        } else {
+            this.payload = Objects.requireNonNull(payload, "payload");
+            payloadBytes = PayloadSizes.estimate(payload, 0);
+        }
+        this.estimatedBytes = 256 + payloadBytes + (metadata == null ? 0 : PayloadSizes.estimate(metadata, 0));
     }
 
     /**
@@ -160,11 +149,7 @@ public final class Event {
         if (map == null) {
             describe();
             // Racing threads build equal maps; any of them may win.
-            Map<String, @Nullable Object> built = Objects.requireNonNull(typedPayload).toMap();
-            if (extras != null) {
-                built.putAll(extras);
-            }
-            map = Collections.unmodifiableMap(built);
+            map = Collections.unmodifiableMap(PayloadDraft.toMap(Objects.requireNonNull(typedPayload), extras));
             payload = map;
         }
         return map;
@@ -212,22 +197,9 @@ public final class Event {
      * Returns a builder initialised from this event, for processors that change an event.
      */
     public Builder toBuilder() {
-        Builder b = new Builder(type);
-        b.eventId = eventId();
-        b.runId = runId;
-        b.timestamp = timestamp;
-        b.userId = userId;
-        b.parentEventId = parentEventId;
-        if (metadata != null) {
-            b.metadata = new LinkedHashMap<>(metadata);
-        }
         describe();
-        if (typedPayload != null) {
-            // Kept as the record: a processor that swaps the typed payload never builds this event's map.
-            b.payload.typed(typedPayload, extras);
-        } else {
-            b.payload.map(payload());
-        }
+        Builder b = new Builder(type);
+        b.copy(this, typedPayload, extras);
         return b;
     }
 
@@ -240,14 +212,8 @@ public final class Event {
     public static Event of(String runId, String userId, Payload payload) {
         Objects.requireNonNull(payload, "payload");
         // The same checks as the builder's, without a builder: this is the caller's hot path.
-        String checked = lastRunId;
-        if (runId != checked || checked == null) {
-            checked = EventFields.uuid("run_id", runId);
-            if (checked == runId) {
-                lastRunId = checked;
-            }
-        }
-        return new Event(null, checked, null, EventFields.userId(userId), null, payload, null, null);
+        return new Event(null, EventFields.runId(runId), null, EventFields.userId(userId), null, payload, null,
+                null);
     }
 
     /** A {@code user.input} event: a message the user sent. */
@@ -311,70 +277,18 @@ public final class Event {
     }
 
     /**
-     * A payload described later ({@link Builder#payloadLater}): the typed payload and the entries beside its fields,
-     * in order.
-     *
-     * @param payload the typed payload
-     * @param entries further payload keys (none of the type's fields), in wire order
-     */
-    public record Later(Payload payload, Map<String, ?> entries) {
-        public Later {
-            Objects.requireNonNull(payload, "payload");
-            Objects.requireNonNull(entries, "entries");
-        }
-    }
-
-    /**
      * Builds an {@link Event}. Not thread-safe; {@link #build()} validates and may be called more than once.
      */
-    public static final class Builder {
-
-        private final EventType type;
-        private @Nullable String eventId;
-        private @Nullable String runId;
-        private @Nullable Instant timestamp;
-        private @Nullable String userId;
-        private @Nullable String parentEventId;
-        private @Nullable Map<String, Object> metadata;
-        private final PayloadDraft payload;
+    public static final class Builder extends EventDraft {
 
         private Builder(EventType type) {
-            this.type = type;
-            this.payload = new PayloadDraft(type);
+            super(type);
         }
 
         /** Sets the event id (a UUID); by default a random one is generated. */
         public Builder eventId(String eventId) {
             this.eventId = EventFields.uuid("event_id", eventId);
             return this;
-        }
-
-        /** The event id set so far, or {@code null}. */
-        @Nullable String eventIdOrNull() {
-            return eventId;
-        }
-
-        /** Sets an id this SDK generated ({@link CallRecorder#newId()}): no need to check it is a UUID. */
-        Builder trustedEventId(String eventId) {
-            this.eventId = eventId;
-            return this;
-        }
-
-        /** Sets a run id already known to be a canonical UUID (checked once by {@link CallRecorder}). */
-        Builder trustedRunId(String runId) {
-            this.runId = runId;
-            return this;
-        }
-
-        /** Sets a parent id this SDK generated, or none. */
-        Builder trustedParentEventId(@Nullable String parentEventId) {
-            this.parentEventId = parentEventId;
-            return this;
-        }
-
-        /** The run id set so far (canonical), or {@code null}. */
-        @Nullable String runIdOrNull() {
-            return runId;
         }
 
         /** Sets the run id (a UUID). Required. */
@@ -437,7 +351,7 @@ public final class Event {
          * @param description the typed payload and its further entries
          * @param estimatedBytes the payload's JSON size, roughly (the queue's memory bound counts it), at least 0
          */
-        public Builder payloadLater(Supplier<? extends Later> description, int estimatedBytes) {
+        public Builder payloadLater(Supplier<? extends DescribedPayload> description, int estimatedBytes) {
             this.payload.later(description, estimatedBytes);
             return this;
         }
@@ -463,26 +377,7 @@ public final class Event {
          * @throws IllegalArgumentException naming the field when a required field is missing or malformed
          */
         public Event build() {
-            if (runId == null) {
-                throw new IllegalArgumentException("run_id is required: call runId(...) on the " + type
-                        + " event builder");
-            }
-            if (userId == null) {
-                throw new IllegalArgumentException("user_id is required: call userId(...) on the " + type
-                        + " event builder");
-            }
-            LaterPayload later = payload.later();
-            if (later != null) {
-                return new Event(this, later, EventFields.copyMetadata(metadata));
-            }
-            Payload typed = payload.typed();
-            if (typed != null) {
-                // A typed payload is complete and in wire order, and its record checked the required fields.
-                return new Event(eventId, runId, timestamp, userId, parentEventId, typed, payload.shareExtras(),
-                        EventFields.copyMetadata(metadata));
-            }
-            return new Event(this, Collections.unmodifiableMap(payload.shareNormalized()),
-                    EventFields.copyMetadata(metadata));
+            return toEvent();
         }
     }
 }

@@ -6,12 +6,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Records one run of an agent: the user's input, model and tool calls, agent steps, errors and the answer, each as an
@@ -49,36 +46,26 @@ import org.slf4j.LoggerFactory;
  */
 public final class InsideLlmTracker implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(InsideLlmTracker.class);
     /** The {@code tool_type} used when none is given, as in the Python SDK. */
     public static final String DEFAULT_TOOL_TYPE = "function";
 
-    private final InsideLlmClient client;
-    private final CallRecorder recorder;
     private final boolean recording;
-    private final String runId;
     private final String userId;
-    private final InsideLlmContext context;
-    private final InsideLlmContext.@Nullable Scope scope;
-    private final Thread owner;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final TrackerRun run;
     private final TrackerCalls calls;
 
     InsideLlmTracker(InsideLlmClient client, String userId, @Nullable Map<String, ?> metadata) {
-        this.client = Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(client, "client");
         this.userId = Objects.requireNonNull(userId, "userId");
-        this.recorder = CallRecorder.of(client);
+        CallRecorder recorder = CallRecorder.of(client);
         this.recording = recorder.recording();
-        this.runId = client.startRun(null, userId, metadata);
-        this.context = InsideLlmContext.of(runId, userId);
-        this.calls = new TrackerCalls(recorder, runId, userId, context);
-        this.owner = Thread.currentThread();
-        this.scope = recording ? context.makeCurrent() : null;
+        this.run = new TrackerRun(client, recording, userId, metadata);
+        this.calls = new TrackerCalls(recorder, run.runId(), userId, run.context());
     }
 
     /** The id of this tracker's run. */
     public String runId() {
-        return runId;
+        return run.runId();
     }
 
     /** The user this run is recorded for. */
@@ -91,8 +78,7 @@ public final class InsideLlmTracker implements AutoCloseable {
      * carries the innermost wrapper's event as parent), else the run's top-level context.
      */
     public InsideLlmContext context() {
-        InsideLlmContext current = InsideLlmContext.current();
-        return current != null && current.runId().equals(runId) ? current : context;
+        return run.current();
     }
 
     /** Returns a runnable that runs {@code task} in this run's {@linkplain #context() current context}. */
@@ -312,13 +298,7 @@ public final class InsideLlmTracker implements AutoCloseable {
      */
     public <T, E extends Exception> T trackAgentStep(String stepName, TrackedCall<T, E> step) throws E {
         Objects.requireNonNull(step, "step");
-        return calls.recordAfter(step, (result, failure, elapsedMs) -> {
-            Event.Builder builder = Event.builder(EventType.AGENT_REASONING).payload(new Payload.AgentReasoning(
-                    stepName, TrackerCalls.reasoningSteps(result), null, elapsedMs));
-            return failure == null ? builder
-                    : builder.payloadEntry("success", false)
-                            .payloadEntry("error_message", CallRecorder.errorMessage(failure, true));
-        }, "agent_step_error", Map.of("operation", "agent_step", "step_name", String.valueOf(stepName)));
+        return calls.agentStep(stepName, step);
     }
 
     /** Like {@link #trackAgentStep(String, TrackedCall)} for a step without a result. */
@@ -340,11 +320,7 @@ public final class InsideLlmTracker implements AutoCloseable {
     public <T, E extends Exception> T trackFunction(String functionName, Map<String, ?> args,
             TrackedCall<T, E> function) throws E {
         Objects.requireNonNull(function, "function");
-        return calls.recordAfter(function, (result, failure, elapsedMs) -> Event.builder(EventType.FUNCTION_EXECUTION)
-                .payload(new Payload.FunctionExecution(functionName, args, TrackerCalls.wireValue(result), elapsedMs,
-                        failure == null, failure == null ? null : CallRecorder.errorMessage(failure, true))),
-                "function_error", Map.of("operation", "function_execution",
-                        "function_name", String.valueOf(functionName)));
+        return calls.function(functionName, args, function);
     }
 
     /** Like {@link #trackFunction(String, Map, TrackedCall)} for a function without a result. */
@@ -365,7 +341,7 @@ public final class InsideLlmTracker implements AutoCloseable {
      */
     @Override
     public void close() {
-        end("completed");
+        run.end("completed");
     }
 
     /**
@@ -375,34 +351,15 @@ public final class InsideLlmTracker implements AutoCloseable {
      */
     public void closeExceptionally(Throwable error) {
         Objects.requireNonNull(error, "error");
-        if (recording && !closed.get()) {
+        if (recording && !run.closed()) {
             TrackerCalls.whileFailing(error,
                     () -> calls.logFailure("context_error", error, null, Map.of("operation", "run")));
         }
-        TrackerCalls.whileFailing(error, () -> end("error"));
-    }
-
-    private void end(String exitReason) {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        if (scope != null) {
-            if (Thread.currentThread() == owner) {
-                scope.close();
-            } else {
-                log.debug("InsideLLM tracker for run {} closed on another thread than the one that created it; its "
-                        + "context stays current there until that thread's scope ends", runId);
-            }
-        }
-        if (recording) {
-            client.endRun(runId, exitReason);
-        }
+        TrackerCalls.whileFailing(error, () -> run.end("error"));
     }
 
     @Override
     public String toString() {
-        return "InsideLlmTracker{runId=" + runId + ", closed=" + closed.get() + "}";
+        return "InsideLlmTracker{runId=" + run.runId() + ", closed=" + run.closed() + "}";
     }
-
-    // ---------------------------------------------------------------- helpers
 }

@@ -14,12 +14,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class LaterPayload {
 
-    private final Supplier<? extends Event.Later> description;
+    private final Supplier<? extends DescribedPayload> description;
     /** Entries set with {@link Event.Builder#payloadEntry} after the description, or {@code null}. */
     private final @Nullable Map<String, @Nullable Object> entries;
     private final int estimatedBytes;
 
-    LaterPayload(Supplier<? extends Event.Later> description, @Nullable Map<String, @Nullable Object> entries,
+    LaterPayload(Supplier<? extends DescribedPayload> description, @Nullable Map<String, @Nullable Object> entries,
             int estimatedBytes) {
         this.description = description;
         this.entries = entries;
@@ -36,7 +36,7 @@ final class LaterPayload {
      * ones ({@code null} when there are none). Throws what the description throws.
      */
     Described describe(EventType type) {
-        Event.Later described = Objects.requireNonNull(description.get(), "the later payload");
+        DescribedPayload described = Objects.requireNonNull(description.get(), "the later payload");
         Payload typed = described.payload();
         if (typed.type() != type) {
             throw new IllegalArgumentException("payload is for " + typed.type() + " but the event is " + type);

@@ -26,7 +26,7 @@ final class PayloadDraft {
     private @Nullable Map<String, @Nullable Object> extras;
     private boolean extrasShared;
     /** The description set with {@link #later}, or {@code null}; then entries go to {@link #laterEntries}. */
-    private @Nullable Supplier<? extends Event.Later> later;
+    private @Nullable Supplier<? extends DescribedPayload> later;
     private int laterBytes;
     private @Nullable Map<String, @Nullable Object> laterEntries;
 
@@ -63,7 +63,7 @@ final class PayloadDraft {
     }
 
     /** Replaces the payload with what {@code description} gives when first needed ({@code payloadLater}). */
-    void later(Supplier<? extends Event.Later> description, int estimatedBytes) {
+    void later(Supplier<? extends DescribedPayload> description, int estimatedBytes) {
         Objects.requireNonNull(description, "description");
         if (estimatedBytes < 0) {
             throw new IllegalArgumentException("estimatedBytes must not be negative, but was " + estimatedBytes);
@@ -78,7 +78,7 @@ final class PayloadDraft {
 
     /** The payload set with {@link #later}, with (a copy of) the entries set after it; {@code null} when none. */
     @Nullable LaterPayload later() {
-        Supplier<? extends Event.Later> description = later;
+        Supplier<? extends DescribedPayload> description = later;
         // Copied: the builder may go on changing its entries after the event is built.
         return description == null ? null
                 : new LaterPayload(description, laterEntries == null ? null : new LinkedHashMap<>(laterEntries),
@@ -108,13 +108,8 @@ final class PayloadDraft {
             return;
         }
         if (typed != null) {
-            // Every Payload.toMap() returns a new map, so the draft can own it.
-            Map<String, @Nullable Object> fields = typed.toMap();
-            if (extras != null) {
-                fields.putAll(extras);
-                this.extras = null;
-            }
-            this.map = fields;
+            this.map = toMap(typed, extras);
+            this.extras = null;
             this.mapShared = false;
             this.typed = null;
         }
@@ -127,6 +122,18 @@ final class PayloadDraft {
         this.map = own;
         this.mapShared = false;
         own.put(key, value);
+    }
+
+    /**
+     * A new map of {@code typed}'s fields in wire order followed by {@code extras}: every {@link Payload#toMap()}
+     * returns a new map, so the caller owns it.
+     */
+    static Map<String, @Nullable Object> toMap(Payload typed, @Nullable Map<String, @Nullable Object> extras) {
+        Map<String, @Nullable Object> fields = typed.toMap();
+        if (extras != null) {
+            fields.putAll(extras);
+        }
+        return fields;
     }
 
     /** The typed payload, or {@code null} when the payload is a map. */

@@ -149,9 +149,30 @@ final class TrackerCalls {
                 "tool_error", Map.of("operation", "tool_call", "tool_name", String.valueOf(toolName)));
     }
 
+    /** An agent step recorded as one {@code agent.reasoning} event after it ran, then its error if it failed. */
+    <T, E extends Exception> T agentStep(String stepName, TrackedCall<T, E> step) throws E {
+        return recordAfter(step, (result, failure, elapsedMs) -> {
+            Event.Builder builder = Event.builder(EventType.AGENT_REASONING).payload(new Payload.AgentReasoning(
+                    stepName, reasoningSteps(result), null, elapsedMs));
+            return failure == null ? builder
+                    : builder.payloadEntry("success", false)
+                            .payloadEntry("error_message", CallRecorder.errorMessage(failure, true));
+        }, "agent_step_error", Map.of("operation", "agent_step", "step_name", String.valueOf(stepName)));
+    }
+
+    /** A function recorded as one {@code function_execution} event after it ran, then its error if it failed. */
+    <T, E extends Exception> T function(String functionName, Map<String, ?> args, TrackedCall<T, E> function)
+            throws E {
+        return recordAfter(function, (result, failure, elapsedMs) -> Event.builder(EventType.FUNCTION_EXECUTION)
+                .payload(new Payload.FunctionExecution(functionName, args, wireValue(result), elapsedMs,
+                        failure == null, failure == null ? null : CallRecorder.errorMessage(failure, true))),
+                "function_error", Map.of("operation", "function_execution",
+                        "function_name", String.valueOf(functionName)));
+    }
+
     /** Builds the one event recorded after a call, from its result or failure. */
     @FunctionalInterface
-    interface Completion {
+    private interface Completion {
         Event.Builder event(@Nullable Object result, @Nullable Throwable failure, long elapsedMs);
     }
 
@@ -160,7 +181,7 @@ final class TrackerCalls {
      * the start, so it sorts before its children) and, on failure, an {@code error} event under it
      * ({@link CallRecorder.Call#complete}).
      */
-    <T, E extends Exception> T recordAfter(TrackedCall<T, E> call, Completion completion, String errorType,
+    private <T, E extends Exception> T recordAfter(TrackedCall<T, E> call, Completion completion, String errorType,
             Map<String, ?> where) throws E {
         return run(null, call, (recording, result, failure, elapsedMs) -> start(recording,
                 () -> completion.event(result, failure, elapsedMs)), errorType, where);
@@ -285,7 +306,7 @@ final class TrackerCalls {
         }
     }
 
-    static List<String> reasoningSteps(@Nullable Object result) {
+    private static List<String> reasoningSteps(@Nullable Object result) {
         if (result instanceof CharSequence text) {
             return List.of(text.toString());
         }

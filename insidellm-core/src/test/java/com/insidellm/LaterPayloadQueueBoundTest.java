@@ -76,7 +76,7 @@ class LaterPayloadQueueBoundTest {
                     if (Thread.currentThread() == caller) {
                         onCaller.incrementAndGet();
                     }
-                    return new Event.Later(new Payload.UserInput("hello"), Map.of());
+                    return new DescribedPayload(new Payload.UserInput("hello"), Map.of());
                 }, 100));
             }
             assertThat(client.flush(Duration.ofSeconds(30))).isTrue();
@@ -91,7 +91,7 @@ class LaterPayloadQueueBoundTest {
     private static Event.Builder later(AtomicInteger described) {
         return Event.builder(EventType.USER_INPUT).payloadLater(() -> {
             described.incrementAndGet();
-            return new Event.Later(new Payload.UserInput("x".repeat(TEXT_CHARS)), Map.of());
+            return new DescribedPayload(new Payload.UserInput("x".repeat(TEXT_CHARS)), Map.of());
         }, 100);
     }
 }

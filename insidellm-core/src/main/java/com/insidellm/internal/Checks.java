@@ -33,6 +33,16 @@ public final class Checks {
         return value;
     }
 
+    public static String checkNotEmpty(String name, String value) {
+        if (value == null) {
+            throw new NullPointerException(name);
+        }
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException(name + " must not be empty");
+        }
+        return value;
+    }
+
     public static Duration checkPositive(String name, Duration value) {
         if (value == null) {
             throw new NullPointerException(name);

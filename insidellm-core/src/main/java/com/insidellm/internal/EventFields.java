@@ -13,9 +13,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The wire rules an {@link Event}'s fields follow, checked by {@link Event.Builder}: ids are canonical UUIDs,
- * metadata is flat, and a payload has its type's fields in wire order with the required ones set. Internal; stateless.
+ * metadata is flat, and a payload has its type's fields in wire order with the required ones set. Internal; stateless
+ * but for the memo of {@link #runId}.
  */
 public final class EventFields {
+
+    /**
+     * The last run id {@link #runId} found canonical: an application logs many events into one run, usually with the
+     * same string, which then is not checked again (racy by design: a stale value costs one more check).
+     */
+    private static volatile @Nullable String lastRunId;
 
     private EventFields() {
     }
@@ -74,6 +81,21 @@ public final class EventFields {
                     + "'123e4567-e89b-12d3-a456-426614174000', but was '" + value + "'");
         }
         return canonical;
+    }
+
+    /**
+     * The canonical form of a run id, as {@link #uuid} gives it for {@code run_id}, without checking again the string
+     * that passed last: {@link Event#of}'s check on the caller's hot path.
+     */
+    public static String runId(String runId) {
+        String checked = lastRunId;
+        if (runId != checked || checked == null) {
+            checked = uuid("run_id", runId);
+            if (checked == runId) {
+                lastRunId = checked;
+            }
+        }
+        return checked;
     }
 
     /** {@code userId} if it is a valid user id (non-empty). */

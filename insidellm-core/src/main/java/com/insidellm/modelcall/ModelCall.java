@@ -21,7 +21,7 @@ public final class ModelCall {
     /** The recorder's logger: one name turns on the DEBUG logs of all model-call recording. */
     private static final Logger log = LoggerFactory.getLogger(ModelCallRecorder.class);
 
-    static final ModelCall NONE = new ModelCall(null, null, "", "", null, null, null);
+    static final ModelCall NONE = new ModelCall(null, null, "", "", null, null);
 
     /** Where the conversation is remembered once answered ({@code null} for a call that records nothing). */
     private final @Nullable AutoThreading threading;
@@ -36,16 +36,16 @@ public final class ModelCall {
     private final @Nullable Runnable touchRun;
     private final AtomicBoolean ended = new AtomicBoolean();
 
+    /** A call recorded in {@code recording}; {@code placed} when automatic threading placed it in its run. */
     ModelCall(@Nullable AutoThreading threading, CallRecorder.@Nullable Call recording, String model,
-            String provider, @Nullable Supplier<Payload.LlmRequest> request,
-            ConversationThreads.@Nullable Prefixes prefixes, @Nullable Runnable touchRun) {
+            String provider, @Nullable Supplier<Payload.LlmRequest> request, AutoThreading.@Nullable Placed placed) {
         this.threading = threading;
-        this.touchRun = touchRun;
+        this.touchRun = placed == null ? null : placed.touch();
         this.recording = recording;
         this.model = model;
         this.provider = provider;
         this.request = request;
-        this.prefixes = prefixes;
+        this.prefixes = placed == null ? null : placed.prefixes();
     }
 
     /** A call that records nothing: for a request that could not be described. */

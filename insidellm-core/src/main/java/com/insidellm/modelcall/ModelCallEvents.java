@@ -1,6 +1,7 @@
 package com.insidellm.modelcall;
 
 import com.insidellm.CallRecorder;
+import com.insidellm.DescribedPayload;
 import com.insidellm.Event;
 import com.insidellm.EventType;
 import com.insidellm.LlmCallResult;
@@ -11,13 +12,41 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The events that end a {@link ModelCall}: the {@code llm.response} with the fields every
- * integration records, or the {@code error} under the request. Apart from the recorder because they are the
- * recorded shape of an answer, not its life cycle. Stateless.
+ * The events of a {@link ModelCall}: the {@code llm.request} that opens it, described now or later, then the
+ * {@code llm.response} with the fields every integration records, or the {@code error} under the request. Apart from
+ * the recorder because they are the recorded shape of a call, not its placement or life cycle. Stateless.
  */
 final class ModelCallEvents {
 
     private ModelCallEvents() {
+    }
+
+    /** The {@code llm.request} of {@code request} with its further entries, and {@code stream: true} if streamed. */
+    static Event.Builder request(Payload.LlmRequest request, Map<String, ?> extras, boolean stream) {
+        Event.Builder event = Event.builder(EventType.LLM_REQUEST).payload(request);
+        for (Map.Entry<String, ?> extra : extras.entrySet()) {
+            event.payloadEntry(extra.getKey(), extra.getValue());
+        }
+        if (stream) {
+            event.payloadEntry("stream", true);
+        }
+        return event;
+    }
+
+    /**
+     * The {@code llm.request} of the request {@code described} gives when the event is processed: the same event as
+     * {@link #request}.
+     */
+    static Event.Builder requestLater(Supplier<ModelCallRecorder.Request> described, int estimatedBytes,
+            boolean stream) {
+        Event.Builder event = Event.builder(EventType.LLM_REQUEST).payloadLater(() -> {
+            ModelCallRecorder.Request sent = described.get();
+            return new DescribedPayload(sent.request(), sent.extras());
+        }, estimatedBytes);
+        if (stream) {
+            event.payloadEntry("stream", true);
+        }
+        return event;
     }
 
     /** Logs the answer as {@code llm.response} under the call's request. */
@@ -61,7 +90,7 @@ final class ModelCallEvents {
             if (described.responseModel() != null) {
                 entries.put("response_model", described.responseModel());
             }
-            return new Event.Later(new Payload.LlmResponse(model, provider, described.responseText(),
+            return new DescribedPayload(new Payload.LlmResponse(model, provider, described.responseText(),
                     described.finishReason(), described.usage(), elapsedMs, described.cost()), entries);
         }, estimatedBytes);
         Long firstToken = call.timeToFirstTokenMs();

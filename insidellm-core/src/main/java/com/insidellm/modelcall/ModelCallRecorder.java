@@ -2,8 +2,6 @@ package com.insidellm.modelcall;
 
 import com.insidellm.CallRecorder;
 import com.insidellm.threading.ConversationThreads;
-import com.insidellm.Event;
-import com.insidellm.EventType;
 import com.insidellm.InsideLlmClient;
 import com.insidellm.InsideLlmContext;
 import com.insidellm.InsideLlmTracker;
@@ -108,29 +106,18 @@ public final class ModelCallRecorder implements AutoCloseable {
         }
         try {
             InsideLlmContext where = InsideLlmContext.current();
-            ConversationThreads.Prefixes prefixes = null;
-            Runnable touchRun = null;
+            AutoThreading.Placed placed = null;
             if (where == null) {
                 // No run on this thread: the conversation's earlier turns decide it, or this call starts one.
                 String user = currentUserId();
-                AutoThreading.Placed placed = threading.place(request, user);
-                prefixes = placed.prefixes();
-                touchRun = placed.touch();
+                placed = threading.place(request, user);
                 where = InsideLlmContext.of(placed.runId(), user);
             } else {
                 threading.touch(where.runId());
             }
             CallRecorder.Call call = recorder.open(where);
-            Event.Builder event = Event.builder(EventType.LLM_REQUEST).payload(request);
-            for (Map.Entry<String, ?> extra : extras.entrySet()) {
-                event.payloadEntry(extra.getKey(), extra.getValue());
-            }
-            if (stream) {
-                event.payloadEntry("stream", true);
-            }
-            call.start(event);
-            return new ModelCall(threading, call, request.modelName(), request.provider(), Memo.of(request),
-                    prefixes, touchRun);
+            call.start(ModelCallEvents.request(request, extras, stream));
+            return new ModelCall(threading, call, request.modelName(), request.provider(), Memo.of(request), placed);
         } catch (RuntimeException | LinkageError e) {
             log.debug("InsideLLM could not record a {} model request", source, e);
             return ModelCall.NONE;
@@ -145,14 +132,9 @@ public final class ModelCallRecorder implements AutoCloseable {
         if (!recorder.recording()) {
             return ModelCall.NONE;
         }
-        Request described;
-        try {
-            described = request.get();
-        } catch (RuntimeException | LinkageError e) {
-            log.debug("InsideLLM could not describe a {} model request", source, e);
-            return ModelCall.NONE;
-        }
-        return start(described.request(), described.extras(), described.stream());
+        Request described = RecordedCalls.askOrNull(request, "describe", source);
+        return described == null ? ModelCall.NONE
+                : start(described.request(), described.extras(), described.stream());
     }
 
     /**
@@ -173,25 +155,7 @@ public final class ModelCallRecorder implements AutoCloseable {
      */
     public ModelCall startLater(String model, String provider, boolean stream, int estimatedBytes,
             Supplier<Request> request) {
-        if (!recorder.recording()) {
-            return ModelCall.NONE;
-        }
-        InsideLlmContext where;
-        try {
-            where = InsideLlmContext.current();
-        } catch (RuntimeException | LinkageError e) {
-            log.debug("InsideLLM could not record a {} model request", source, e);
-            return ModelCall.NONE;
-        }
-        if (where == null) {
-            return start(request);
-        }
-        try {
-            return startLater(where, null, model, provider, stream, estimatedBytes, request);
-        } catch (RuntimeException | LinkageError e) {
-            log.debug("InsideLLM could not record a {} model request", source, e);
-            return ModelCall.NONE;
-        }
+        return openLater(model, provider, stream, estimatedBytes, null, request);
     }
 
     /**
@@ -217,7 +181,7 @@ public final class ModelCallRecorder implements AutoCloseable {
      */
     public ModelCall startLater(String model, String provider, boolean stream, int estimatedBytes,
             Supplier<? extends List<? extends Map<String, ?>>> messages, Supplier<Request> request) {
-        return startLaterConversation(model, provider, stream, estimatedBytes,
+        return openLater(model, provider, stream, estimatedBytes,
                 () -> ConversationThreads.Message.fromChat(messages.get()), request);
     }
 
@@ -232,42 +196,39 @@ public final class ModelCallRecorder implements AutoCloseable {
      */
     public ModelCall startLaterConversation(String model, String provider, boolean stream, int estimatedBytes,
             Supplier<List<ConversationThreads.Message>> conversation, Supplier<Request> request) {
+        return openLater(model, provider, stream, estimatedBytes, conversation, request);
+    }
+
+    /**
+     * Records the request, described later; outside a context, placed by {@code conversation}, or described now when
+     * there is none to place it by.
+     */
+    private ModelCall openLater(String model, String provider, boolean stream, int estimatedBytes,
+            @Nullable Supplier<List<ConversationThreads.Message>> conversation, Supplier<Request> request) {
         if (!recorder.recording()) {
             return ModelCall.NONE;
         }
         try {
             InsideLlmContext where = InsideLlmContext.current();
-            if (where != null) {
-                return startLater(model, provider, stream, estimatedBytes, request);
+            AutoThreading.Placed placed = null;
+            if (where == null) {
+                if (conversation == null) {
+                    return start(request);
+                }
+                String user = currentUserId();
+                placed = threading.placeConversation(conversation.get(), user);
+                where = InsideLlmContext.of(placed.runId(), user);
+            } else {
+                threading.touch(where.runId());
             }
-            String user = currentUserId();
-            AutoThreading.Placed placed = threading.placeConversation(conversation.get(), user);
-            return startLater(InsideLlmContext.of(placed.runId(), user), placed, model, provider, stream,
-                    estimatedBytes, request);
+            CallRecorder.Call call = recorder.open(where);
+            Memo<Request> described = new Memo<>(request);
+            call.start(ModelCallEvents.requestLater(described, estimatedBytes, stream));
+            return new ModelCall(threading, call, model, provider, () -> described.get().request(), placed);
         } catch (RuntimeException | LinkageError e) {
             log.debug("InsideLLM could not record a {} model request", source, e);
             return ModelCall.NONE;
         }
-    }
-
-    /** Records the request in {@code where}, described later; {@code placed} when threading placed it. */
-    private ModelCall startLater(InsideLlmContext where, AutoThreading.@Nullable Placed placed, String model,
-            String provider, boolean stream, int estimatedBytes, Supplier<Request> request) {
-        if (placed == null) {
-            threading.touch(where.runId());
-        }
-        CallRecorder.Call call = recorder.open(where);
-        Memo<Request> described = new Memo<>(request);
-        Event.Builder event = Event.builder(EventType.LLM_REQUEST).payloadLater(() -> {
-            Request sent = described.get();
-            return new Event.Later(sent.request(), sent.extras());
-        }, estimatedBytes);
-        if (stream) {
-            event.payloadEntry("stream", true);
-        }
-        call.start(event);
-        return new ModelCall(threading, call, model, provider, () -> described.get().request(),
-                placed == null ? null : placed.prefixes(), placed == null ? null : placed.touch());
     }
 
     /**
@@ -284,25 +245,16 @@ public final class ModelCallRecorder implements AutoCloseable {
     public <R> R callLater(Supplier<String> model, String provider, int requestBytes, Supplier<Request> request,
             Supplier<R> call, Function<? super R, LlmCallResult> describe,
             Function<Throwable, @Nullable Integer> status) {
-        String name = modelOf(model);
+        String name = RecordedCalls.askOrNull(model, "read the model of", source);
         return name == null ? call(request, call, describe, status)
                 : RecordedCalls.run(startLater(name, provider, false, requestBytes, request), call, describe, status, true);
-    }
-
-    private @Nullable String modelOf(Supplier<String> model) {
-        try {
-            return model.get();
-        } catch (RuntimeException | LinkageError e) {
-            log.debug("InsideLLM could not read the model of a {} model request", source, e);
-            return null;
-        }
     }
 
     /** Like {@link #callLater} for an asynchronous call, whose future the caller gets as {@link #callAsync} does. */
     public <R> CompletableFuture<R> callAsyncLater(Supplier<String> model, String provider, int requestBytes,
             Supplier<Request> request, Supplier<CompletableFuture<R>> call,
             Function<? super R, LlmCallResult> describe, Function<Throwable, @Nullable Integer> status) {
-        String name = modelOf(model);
+        String name = RecordedCalls.askOrNull(model, "read the model of", source);
         return name == null ? callAsync(request, call, describe, status)
                 : RecordedCalls.runAsync(startLater(name, provider, false, requestBytes, request), call, describe, status, true);
     }
@@ -324,20 +276,7 @@ public final class ModelCallRecorder implements AutoCloseable {
      */
     public <S> S stream(Supplier<Request> request, Supplier<S> open, BiFunction<ModelCall, S, S> observe,
             Function<Throwable, @Nullable Integer> status) {
-        ModelCall recorded = start(request);
-        S stream;
-        try {
-            stream = open.get();
-        } catch (RuntimeException | Error e) {
-            recorded.failed(e, status);
-            throw e;
-        }
-        try {
-            return observe.apply(recorded, stream);
-        } catch (RuntimeException | LinkageError e) {
-            log.debug("InsideLLM could not follow a {} stream", source, e);
-            return stream;
-        }
+        return RecordedCalls.stream(start(request), open, observe, status, source);
     }
 
     /**
@@ -395,21 +334,13 @@ public final class ModelCallRecorder implements AutoCloseable {
 
         /** What records the calls ({@code openai}, {@code anthropic}...): the run type of the runs it starts. */
         public Builder source(String source) {
-            Objects.requireNonNull(source, "source");
-            if (source.isEmpty()) {
-                throw new IllegalArgumentException("source must not be empty");
-            }
-            this.source = source;
+            this.source = Checks.checkNotEmpty("source", source);
             return this;
         }
 
         /** The user id of calls outside an InsideLLM context; default {@value #DEFAULT_USER_ID}. */
         public Builder userId(String userId) {
-            Objects.requireNonNull(userId, "userId");
-            if (userId.isEmpty()) {
-                throw new IllegalArgumentException("userId must not be empty");
-            }
-            this.userId = userId;
+            this.userId = Checks.checkNotEmpty("userId", userId);
             return this;
         }
 

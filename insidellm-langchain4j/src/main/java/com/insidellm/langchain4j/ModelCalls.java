@@ -1,6 +1,7 @@
 package com.insidellm.langchain4j;
 
 import com.insidellm.CallRecorder;
+import com.insidellm.DescribedPayload;
 import com.insidellm.Event;
 import com.insidellm.EventType;
 import com.insidellm.Payload;
@@ -88,7 +89,7 @@ final class ModelCalls {
                 if (request.toolChoice() != null) {
                     entries.put("tool_choice", request.toolChoice().name().toLowerCase(Locale.ROOT));
                 }
-                return new Event.Later(new Payload.LlmRequest(model, provider, Messages.prompt(messages),
+                return new DescribedPayload(new Payload.LlmRequest(model, provider, Messages.prompt(messages),
                         Messages.parameters(request), Messages.systemMessage(messages), Messages.messages(messages)),
                         entries);
             }, requestBytes(messages));
@@ -128,7 +129,7 @@ final class ModelCalls {
                 if (response.modelName() != null) {
                     entries.put("response_model", response.modelName());
                 }
-                return new Event.Later(new Payload.LlmResponse(call.model, call.provider, text,
+                return new DescribedPayload(new Payload.LlmResponse(call.model, call.provider, text,
                         Messages.finishReason(response.finishReason()), Messages.usage(response.tokenUsage()),
                         elapsedMs, null), entries);
             }, RESPONSE_BYTES + text.length());

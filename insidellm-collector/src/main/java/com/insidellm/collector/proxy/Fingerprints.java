@@ -51,27 +51,20 @@ final class Fingerprints implements ConversationKeys {
 
     /**
      * The plain Java form of a JSON object (maps, lists, strings, numbers, booleans, nulls), as core's chat format
-     * reads it. By hand rather than {@code ObjectMapper.convertValue}, which writes the tree into a token buffer and
-     * reads it back: that was most of the recorder's fingerprinting cost.
+     * reads it: a read-only view that converts a value when it is asked for. Core reads a few keys of each message
+     * ({@code role}, {@code content}, ...), so copying every field into new maps and lists first was most of the
+     * conversion's cost; the values seen are the same as a copy's ({@code FingerprintsTest}).
      */
     static Map<String, Object> map(JsonNode object) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> field : object.properties()) {
-            out.put(field.getKey(), plain(field.getValue()));
-        }
-        return out;
+        return new ObjectView(object);
     }
 
     private static @Nullable Object plain(JsonNode node) {
         switch (node.getNodeType()) {
             case OBJECT:
-                return map(node);
+                return new ObjectView(node);
             case ARRAY:
-                List<Object> list = new ArrayList<>(node.size());
-                for (JsonNode item : node) {
-                    list.add(plain(item));
-                }
-                return list;
+                return new ArrayView(node);
             case STRING:
                 return node.textValue();
             case NUMBER:
@@ -83,6 +76,63 @@ final class Fingerprints implements ConversationKeys {
                 return node.asText();
             default:
                 return null;
+        }
+    }
+
+    /** A JSON object as a read-only map; values converted on access. */
+    private static final class ObjectView extends java.util.AbstractMap<String, Object> {
+        private final JsonNode node;
+
+        ObjectView(JsonNode node) {
+            this.node = node;
+        }
+
+        @Override
+        public @Nullable Object get(Object key) {
+            JsonNode value = key instanceof String name ? node.get(name) : null;
+            return value == null ? null : plain(value);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return key instanceof String name && node.has(name);
+        }
+
+        @Override
+        public int size() {
+            return node.size();
+        }
+
+        @Override
+        public java.util.Set<Map.Entry<String, Object>> entrySet() {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                copy.put(field.getKey(), plain(field.getValue()));
+            }
+            return java.util.Collections.unmodifiableMap(copy).entrySet();
+        }
+    }
+
+    /** A JSON array as a read-only list; items converted on access. */
+    private static final class ArrayView extends java.util.AbstractList<Object> {
+        private final JsonNode node;
+
+        ArrayView(JsonNode node) {
+            this.node = node;
+        }
+
+        @Override
+        public @Nullable Object get(int index) {
+            JsonNode item = node.get(index);
+            if (item == null) {
+                throw new IndexOutOfBoundsException("index " + index + ", size " + node.size());
+            }
+            return plain(item);
+        }
+
+        @Override
+        public int size() {
+            return node.size();
         }
     }
 }

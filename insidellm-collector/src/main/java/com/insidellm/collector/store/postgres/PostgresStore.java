@@ -7,7 +7,6 @@ import com.insidellm.collector.store.RunFilter;
 import com.insidellm.collector.store.Store;
 import com.insidellm.collector.store.StoreException;
 import com.insidellm.collector.store.StoredEvent;
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import java.io.IOException;
@@ -30,12 +29,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The PostgreSQL {@link Store}, for any number of collector instances sharing one database: a HikariCP pool, the
- * migrations applied at start, one writer per instance ({@link PgWriter}), daily partitions dropped by retention, and
- * the live-tail sequence kept current by this instance's commits, by other instances' news over Redis when {@code
- * --redis} is given, and by polling the database (every {@value #FAST_POLL_MILLIS} ms while there is no Redis or it is
- * down, every {@value #SLOW_POLL_MILLIS} ms as a safety net while it is up). Text search is indexed off the ingest
- * path by {@link PgSearchIndexer}, and exact at once (migration V5). Internal. Thread-safe.
+ * The PostgreSQL {@link Store}, for any number of collector instances sharing one database: a HikariCP pool ({@link
+ * PgPool}), the migrations applied at start, one writer per instance ({@link PgWriter}), daily partitions dropped by
+ * retention ({@link PgRetention}), and the live-tail sequence kept current by this instance's commits, by other
+ * instances' news over Redis when {@code --redis} is given, and by polling the database (every {@value
+ * #FAST_POLL_MILLIS} ms while there is no Redis or it is down, every {@value #SLOW_POLL_MILLIS} ms as a safety net
+ * while it is up). Text search is indexed off the ingest path by {@link PgSearchIndexer}, and exact at once
+ * (migration V5). Internal. Thread-safe.
  */
 public final class PostgresStore implements Store {
 
@@ -48,7 +48,7 @@ public final class PostgresStore implements Store {
     private final PostgresUrl url;
     private final HikariDataSource pool;
     private final Clock clock;
-    private final @Nullable Duration retention;
+    private final @Nullable PgRetention retention;
     private final Partitions partitions = new Partitions();
     private final SharedSequence sequence;
     private final PgWriter writer;
@@ -87,8 +87,7 @@ public final class PostgresStore implements Store {
             Clock clock, int indexBatchSize, boolean indexInBackground) {
         this.url = url;
         this.clock = clock;
-        this.retention = retention;
-        this.pool = pool(url, DEFAULT_POOL_SIZE, fsyncEachCommit);
+        this.pool = PgPool.open(url, DEFAULT_POOL_SIZE, fsyncEachCommit);
         long lastSeq;
         String clusterId;
         try (Connection c = pool.getConnection()) {
@@ -107,6 +106,7 @@ public final class PostgresStore implements Store {
             throw new StoreException("cannot open the PostgreSQL database " + url + ": " + e.getMessage(), e);
         }
         this.sequence = new SharedSequence(lastSeq);
+        this.retention = retention == null ? null : new PgRetention(pool, partitions, clock, retention);
         PgSql sql = new PgSql(pool);
         this.reads = new PgReads(sql);
         this.aggregates = new PgAggregates(sql);
@@ -138,44 +138,13 @@ public final class PostgresStore implements Store {
      * @throws StoreException if the database cannot be reached or migrated
      */
     public static int migrateOnly(PostgresUrl url) {
-        try (HikariDataSource pool = pool(url, 1, true); Connection c = pool.getConnection()) {
+        try (HikariDataSource pool = PgPool.open(url, 1, true); Connection c = pool.getConnection()) {
             int applied = Migrations.migrate(c);
             int version = Migrations.version(c);
             LOG.info("PostgreSQL store at {}: schema version {} ({} migrations applied now)", url, version, applied);
             return version;
         } catch (SQLException e) {
             throw new StoreException("cannot migrate the PostgreSQL database " + url + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static HikariDataSource pool(PostgresUrl url, int size, boolean fsyncEachCommit) {
-        HikariConfig config = new HikariConfig();
-        if (!fsyncEachCommit) {
-            // Per session, so the server's own setting and other applications on the database are left alone.
-            config.setConnectionInitSql("SET synchronous_commit = off");
-        }
-        config.setJdbcUrl(url.jdbcUrl());
-        if (url.user() != null) {
-            config.setUsername(url.user());
-        }
-        if (url.password() != null) {
-            config.setPassword(url.password());
-        }
-        config.setPoolName("insidellm-collector-pg");
-        config.setMaximumPoolSize(size);
-        config.setMinimumIdle(Math.min(2, size));
-        config.setConnectionTimeout(10_000);
-        // Fail at start with the database's own message instead of a pool that never fills.
-        config.setInitializationFailTimeout(10_000);
-        config.addDataSourceProperty("ApplicationName", "insidellm-collector");
-        config.addDataSourceProperty("reWriteBatchedInserts", "true");
-        config.addDataSourceProperty("tcpKeepAlive", "true");
-        try {
-            return new HikariDataSource(config);
-        } catch (RuntimeException e) {
-            // Hikari wraps the driver's exception; its message names the URL but never the password.
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new StoreException("cannot connect to the PostgreSQL database " + url + ": " + cause.getMessage(), e);
         }
     }
 
@@ -290,44 +259,14 @@ public final class PostgresStore implements Store {
     }
 
     /**
-     * Drops the daily partitions that lie wholly before the retention cut-off (so events are kept up to a day longer
-     * than the retention, never less) and deletes the runs that ended before it. Takes the global write lock, so it
-     * never interleaves with an ingest transaction nor with another instance's clean-up (which then finds it done).
+     * Drops the daily partitions that lie wholly before the retention cut-off and deletes the runs that ended before
+     * it ({@link PgRetention}).
      */
     @Override
     public void applyRetention() {
-        if (retention == null || closed) {
-            return;
-        }
-        long cutoff = (clock.millis() - retention.toMillis()) * 1000;
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try (Statement st = c.createStatement();
-                    PreparedStatement models = c.prepareStatement("DELETE FROM run_models WHERE run_id IN"
-                            + " (SELECT run_id FROM runs WHERE last_ts < ?)");
-                    PreparedStatement runs = c.prepareStatement("DELETE FROM runs WHERE last_ts < ?");
-                PreparedStatement tags = c.prepareStatement("DELETE FROM event_tags WHERE ts < ?")) {
-                st.execute("SELECT last_seq FROM insidellm_live WHERE id = 1 FOR UPDATE");
-                int dropped = partitions.dropBefore(c, cutoff);
-                // Tags of the events just dropped: whole days, as the partitions went.
-                tags.setLong(1, Math.floorDiv(cutoff, Partitions.DAY_MICROS) * Partitions.DAY_MICROS);
-                tags.executeUpdate();
-                models.setLong(1, cutoff);
-                models.executeUpdate();
-                runs.setLong(1, cutoff);
-                int deletedRuns = runs.executeUpdate();
-                c.commit();
-                if (dropped > 0 || deletedRuns > 0) {
-                    LOG.info("retention: dropped {} daily partitions and {} runs older than {} days", dropped,
-                            deletedRuns, retention.toDays());
-                }
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            partitions.forget();
-            LOG.warn("retention clean-up failed", e);
+        PgRetention r = retention;
+        if (r != null && !closed) {
+            r.apply();
         }
     }
 

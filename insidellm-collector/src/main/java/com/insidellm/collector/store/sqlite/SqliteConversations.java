@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The gateway's conversation threading in two small tables of the event database: {@code conversation_threads}
@@ -18,12 +19,20 @@ import java.util.List;
  */
 final class SqliteConversations implements ConversationStore {
 
+    /**
+     * {@code conversation_threads} is a log in insertion order, not a table keyed by fingerprint: fingerprints are
+     * random (SHA-256), so with the fingerprint as key every remembered call wrote a page at a random place in the
+     * tree, and each commit wrote one such page to the WAL per call — a fifth of the gateway recorder's CPU. Appended
+     * rows fill pages in order. A fingerprint remembered again (its conversation moved to another run) adds a row;
+     * {@link #recentThreads} answers the newest row of each, as the upsert kept it. The trim keeps the newest {@value
+     * #KEEP_THREADS} rows.
+     */
     static final String SCHEMA = """
             CREATE TABLE IF NOT EXISTS conversation_threads (
-              fingerprint TEXT PRIMARY KEY,
+              fingerprint TEXT NOT NULL,
               run_id TEXT NOT NULL,
               seen INTEGER NOT NULL
-            ) WITHOUT ROWID;
+            );
             CREATE INDEX IF NOT EXISTS conversation_threads_seen ON conversation_threads(seen);
             CREATE TABLE IF NOT EXISTS conversation_runs (
               run_id TEXT PRIMARY KEY,
@@ -41,19 +50,43 @@ final class SqliteConversations implements ConversationStore {
     private final ReadPool reads;
     /** Written by the one thread that saves (the gateway's recorder), under the writer's lock. */
     private int savedSinceTrim;
+    /**
+     * The save's statements on the write connection, prepared at the first save (preparing three per save was a
+     * visible share of it); used under the writer's lock only, closed with the connection.
+     */
+    private @Nullable PreparedStatement insertThread;
+    private @Nullable PreparedStatement upsertRun;
+    private @Nullable PreparedStatement deleteRun;
 
     SqliteConversations(GroupCommitWriter writer, ReadPool reads) {
         this.writer = writer;
         this.reads = reads;
     }
 
-    /** Creates the tables on the write connection (idempotent). */
+    /**
+     * Creates the tables on the write connection (idempotent); a database from a build that keyed {@code
+     * conversation_threads} by fingerprint has its rows moved into the log, oldest first.
+     */
     static void migrate(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
+            boolean keyed;
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT sql FROM sqlite_master WHERE type = 'table'"
+                    + " AND name = 'conversation_threads'")) {
+                keyed = rs.next() && rs.getString(1).toUpperCase(java.util.Locale.ROOT).contains("WITHOUT ROWID");
+            }
+            if (keyed) {
+                st.executeUpdate("DROP INDEX IF EXISTS conversation_threads_seen");
+                st.executeUpdate("ALTER TABLE conversation_threads RENAME TO conversation_threads_keyed");
+            }
             for (String ddl : SCHEMA.split(";")) {
                 if (!ddl.isBlank()) {
                     st.executeUpdate(ddl);
                 }
+            }
+            if (keyed) {
+                st.executeUpdate("INSERT INTO conversation_threads(fingerprint, run_id, seen) SELECT fingerprint,"
+                        + " run_id, seen FROM conversation_threads_keyed ORDER BY seen, fingerprint");
+                st.executeUpdate("DROP TABLE conversation_threads_keyed");
             }
         }
         if (!c.getAutoCommit()) {
@@ -61,9 +94,23 @@ final class SqliteConversations implements ConversationStore {
         }
     }
 
+    /** The newest {@code limit} fingerprints, newest first, each once: its newest row (the log may hold several). */
     @Override
     public List<Thread> recentThreads(int limit) {
-        return reads.read(c -> ConversationSql.recentThreads(c, limit));
+        return reads.read(c -> {
+            List<Thread> out = new java.util.ArrayList<>();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            try (PreparedStatement st = c.prepareStatement("SELECT fingerprint, run_id, seen FROM"
+                    + " conversation_threads ORDER BY seen DESC, fingerprint, rowid DESC");
+                    java.sql.ResultSet rs = st.executeQuery()) {
+                while (out.size() < limit && rs.next()) {
+                    if (seen.add(rs.getString(1))) {
+                        out.add(new Thread(rs.getString(1), rs.getString(2), rs.getLong(3)));
+                    }
+                }
+            }
+            return out;
+        });
     }
 
     @Override
@@ -78,13 +125,21 @@ final class SqliteConversations implements ConversationStore {
         }
         try {
             writer.exclusive((c, lastSeq) -> {
-                try (PreparedStatement t = c.prepareStatement("INSERT INTO conversation_threads(fingerprint, run_id,"
-                                + " seen) VALUES (?,?,?) ON CONFLICT(fingerprint) DO UPDATE SET run_id = excluded.run_id,"
-                                + " seen = excluded.seen");
-                        PreparedStatement r = c.prepareStatement("INSERT INTO conversation_runs(run_id, user_id, started,"
-                                + " last_active) VALUES (?,?,?,?) ON CONFLICT(run_id) DO UPDATE SET"
-                                + " last_active = max(last_active, excluded.last_active)");
-                        PreparedStatement e = c.prepareStatement("DELETE FROM conversation_runs WHERE run_id = ?")) {
+                PreparedStatement t = insertThread;
+                PreparedStatement r = upsertRun;
+                PreparedStatement e = deleteRun;
+                if (t == null || r == null || e == null) {
+                    t = c.prepareStatement("INSERT INTO conversation_threads(fingerprint, run_id, seen)"
+                            + " VALUES (?,?,?)");
+                    r = c.prepareStatement("INSERT INTO conversation_runs(run_id, user_id, started,"
+                            + " last_active) VALUES (?,?,?,?) ON CONFLICT(run_id) DO UPDATE SET"
+                            + " last_active = max(last_active, excluded.last_active)");
+                    e = c.prepareStatement("DELETE FROM conversation_runs WHERE run_id = ?");
+                    insertThread = t;
+                    upsertRun = r;
+                    deleteRun = e;
+                }
+                try {
                     ConversationSql.save(t, r, e, threads, open, ended);
                     savedSinceTrim += threads.size();
                     if (savedSinceTrim >= TRIM_EVERY) {
@@ -98,6 +153,10 @@ final class SqliteConversations implements ConversationStore {
                     }
                     c.commit();
                 } catch (SQLException failure) {
+                    // The statements stay for the next save: nothing of this one may be left in their batches.
+                    t.clearBatch();
+                    r.clearBatch();
+                    e.clearBatch();
                     try {
                         c.rollback();
                     } catch (SQLException ignored) {
