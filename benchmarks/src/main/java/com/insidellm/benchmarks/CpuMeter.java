@@ -1,6 +1,7 @@
 package com.insidellm.benchmarks;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import org.jspecify.annotations.Nullable;
 
@@ -24,6 +25,38 @@ final class CpuMeter {
             }
         }
         return null;
+    }
+
+    /**
+     * CPU time so far of the live threads whose names start with {@code prefix} (for the collector: {@code insidellm-}
+     * for all of its threads: HTTP, gateway, recorder, store writer).
+     */
+    static long cpuNanosOfThreads(String prefix) {
+        ThreadMXBean mx = THREADS;
+        long total = 0;
+        for (ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith(prefix)) {
+                long cpu = mx.getThreadCpuTime(info.getThreadId());
+                total += Math.max(0, cpu);
+            }
+        }
+        return total;
+    }
+
+    /**
+     * Bytes allocated so far by the live threads whose names start with {@code prefix}: unlike CPU time, not
+     * inflated by other processes on a shared machine, so before/after runs compare even under load.
+     */
+    static long allocatedBytesOfThreads(String prefix) {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean)
+                ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith(prefix)) {
+                total += Math.max(0, mx.getThreadAllocatedBytes(info.getThreadId()));
+            }
+        }
+        return total;
     }
 
     /** Starts measuring the given threads together; {@code null}s are skipped. */

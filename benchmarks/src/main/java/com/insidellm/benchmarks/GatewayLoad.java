@@ -80,17 +80,17 @@ public final class GatewayLoad {
                     Result warm = run(gateway, "mini", clients, 1);
                     await(collector, warm.millis().length);
                     Result d = run(direct, "gpt-4o-mini", clients, seconds);
-                    long cpuBefore = gatewayCpuNanos("insidellm-");
-                    long recorderBefore = gatewayCpuNanos("insidellm-gateway-recorder");
-                    long allocatedBefore = gatewayAllocatedBytes("insidellm-");
+                    long cpuBefore = CpuMeter.cpuNanosOfThreads("insidellm-");
+                    long recorderBefore = CpuMeter.cpuNanosOfThreads("insidellm-gateway-recorder");
+                    long allocatedBefore = CpuMeter.allocatedBytesOfThreads("insidellm-");
                     Result g = run(gateway, "mini", clients, seconds);
                     // The gateway's own threads (serving and recording), per call: what a call costs whatever the load.
                     await(collector, g.millis().length);
                     int calls = Math.max(1, g.millis().length);
-                    double cpuPerCall = (gatewayCpuNanos("insidellm-") - cpuBefore) / 1000.0 / calls;
-                    double recorderPerCall = (gatewayCpuNanos("insidellm-gateway-recorder") - recorderBefore) / 1000.0
+                    double cpuPerCall = (CpuMeter.cpuNanosOfThreads("insidellm-") - cpuBefore) / 1000.0 / calls;
+                    double recorderPerCall = (CpuMeter.cpuNanosOfThreads("insidellm-gateway-recorder") - recorderBefore) / 1000.0
                             / calls;
-                    double kbPerCall = (gatewayAllocatedBytes("insidellm-") - allocatedBefore) / 1024.0 / calls;
+                    double kbPerCall = (CpuMeter.allocatedBytesOfThreads("insidellm-") - allocatedBefore) / 1024.0 / calls;
                     out.printf("| %d | %.3f | %.3f | **%.3f** | %.3f | %.3f | **%.3f** | %.0f | %.0f | %.0f | %.0f"
                             + " | %.1f | %d |%n",
                             clients, d.p50(), g.p50(), g.p50() - d.p50(), d.p99(), g.p99(), g.p99() - d.p99(),
@@ -134,38 +134,6 @@ public final class GatewayLoad {
                         + "; load after: " + Files.readString(Path.of("/proc/loadavg")).trim());
             }
         }
-    }
-
-    /**
-     * CPU time so far of the collector's threads whose names start with {@code prefix}: {@code insidellm-} for all of
-     * them (HTTP, gateway, recorder, store writer).
-     */
-    static long gatewayCpuNanos(String prefix) {
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        long total = 0;
-        for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
-            if (info != null && info.getThreadName().startsWith(prefix)) {
-                long cpu = mx.getThreadCpuTime(info.getThreadId());
-                total += Math.max(0, cpu);
-            }
-        }
-        return total;
-    }
-
-    /**
-     * Bytes allocated so far by the collector's threads whose names start with {@code prefix}: unlike CPU time, not
-     * inflated by other processes on a shared machine, so before/after runs compare even under load.
-     */
-    static long gatewayAllocatedBytes(String prefix) {
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean)
-                java.lang.management.ManagementFactory.getThreadMXBean();
-        long total = 0;
-        for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
-            if (info != null && info.getThreadName().startsWith(prefix)) {
-                total += Math.max(0, mx.getThreadAllocatedBytes(info.getThreadId()));
-            }
-        }
-        return total;
     }
 
     private static long recordedBefore;
